@@ -1,0 +1,12 @@
+// `npm run bench`: runs every benchmark in order and prints its figures. Benchmarks back speed
+// claims; tests never time anything.
+
+import { run as codec } from './codec.bench.js';
+
+const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec]];
+
+const only = process.argv[2];
+for (const [name, run] of BENCHES) {
+  if (only !== undefined && only !== name) continue;
+  await run();
+}

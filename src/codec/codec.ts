@@ -1,0 +1,48 @@
+// Codec: a spec compiled once into an array of FieldCodec indexed by DE, plus the MTI and bitmap
+// layout. unpack() and pack() are the whole-message entry points. No I/O.
+
+import { FieldCodec } from './field-codec.js';
+import type { IsoMessage } from './message.js';
+import { packMessage } from './pack.js';
+import { validateSpec, type MessageSpec } from './spec.js';
+import { unpackMessage } from './unpack.js';
+
+export class Codec {
+  readonly name: string;
+  readonly spec: MessageSpec;
+  /** Compiled fields indexed by DE number (2..192); undefined where the spec defines none. */
+  readonly fields: readonly (FieldCodec | undefined)[];
+  readonly mtiEncoding: MessageSpec['mti']['encoding'];
+  readonly isHexBitmap: boolean;
+  readonly hasTertiary: boolean;
+
+  /** Validates `spec` (throws SpecError) and compiles it. */
+  constructor(spec: MessageSpec) {
+    validateSpec(spec);
+    this.name = spec.name;
+    this.spec = spec;
+    this.mtiEncoding = spec.mti.encoding;
+    this.isHexBitmap = spec.bitmap.encoding === 'hex';
+    this.hasTertiary = spec.bitmap.tertiary === true;
+    const fields: (FieldCodec | undefined)[] = new Array(193).fill(undefined);
+    for (const [key, f] of Object.entries(spec.fields)) fields[Number(key)] = new FieldCodec(Number(key), f);
+    this.fields = fields;
+  }
+
+  /**
+   * Decodes the message in buf[start, end). Offsets in errors are absolute in `buf`.
+   * @throws DecodeError on any malformed, truncated or trailing byte.
+   */
+  unpack(buf: Buffer, start = 0, end = buf.length): IsoMessage {
+    return unpackMessage(this, buf, start, end);
+  }
+
+  /**
+   * Encodes `msg` into a new buffer of exactly the right size. `headroom` bytes (zeroed) are kept
+   * in front for a frame header that the caller backfills. Offsets in errors count the headroom.
+   * @throws EncodeError when a value cannot be encoded under the spec.
+   */
+  pack(msg: IsoMessage, headroom = 0): Buffer {
+    return packMessage(this, msg, headroom);
+  }
+}

@@ -1,0 +1,41 @@
+// Names of common EMV tags for DE 55 dumps, and the tags that carry card data and are never shown.
+
+export const EMV_TAG_NAMES: Readonly<Record<string, string>> = {
+  '4F': 'Application identifier (AID)',
+  '50': 'Application label',
+  '57': 'Track 2 equivalent data',
+  '5A': 'Application PAN',
+  '5F20': 'Cardholder name',
+  '5F24': 'Application expiration date',
+  '5F2A': 'Transaction currency code',
+  '5F34': 'PAN sequence number',
+  '71': 'Issuer script template 1',
+  '72': 'Issuer script template 2',
+  '82': 'Application interchange profile',
+  '84': 'Dedicated file name',
+  '8A': 'Authorisation response code',
+  '91': 'Issuer authentication data',
+  '95': 'Terminal verification results',
+  '99': 'Transaction PIN data',
+  '9A': 'Transaction date',
+  '9C': 'Transaction type',
+  '9F02': 'Amount, authorised',
+  '9F03': 'Amount, other',
+  '9F09': 'Application version number',
+  '9F10': 'Issuer application data',
+  '9F1A': 'Terminal country code',
+  '9F1E': 'Interface device serial number',
+  '9F1F': 'Track 1 discretionary data',
+  '9F20': 'Track 2 discretionary data',
+  '9F26': 'Application cryptogram',
+  '9F27': 'Cryptogram information data',
+  '9F33': 'Terminal capabilities',
+  '9F34': 'CVM results',
+  '9F35': 'Terminal type',
+  '9F36': 'Application transaction counter',
+  '9F37': 'Unpredictable number',
+  '9F41': 'Transaction sequence counter',
+};
+
+/** Tags that hold PAN, track or PIN data: their values are withheld even in a revealed dump of tags. */
+export const EMV_CARD_DATA_TAGS: ReadonlySet<string> = new Set(['57', '5A', '5F20', '9F1F', '9F20', '99']);

@@ -1,0 +1,114 @@
+// One compiled field: its prefixer and body chosen once, so decoding and encoding a field never
+// branches on the spec again. Throws only DecodeError / EncodeError.
+
+import { makeBody, type Body, type DecodeCursor, type FieldValue } from './encodings.js';
+import { DecodeError, EncodeError } from './errors.js';
+import { makePrefixer, type Prefixer } from './prefixers.js';
+import { decodeTlv } from './tlv.js';
+import type { FieldSpec } from './spec.js';
+
+export class FieldCodec {
+  readonly de: number;
+  readonly spec: FieldSpec;
+  readonly isFixed: boolean;
+  readonly isBinary: boolean;
+  /** The body is BER-TLV and is checked when decoded. */
+  readonly isTlv: boolean;
+  /** Maximum (or exact, when fixed) length in value units. */
+  readonly maxLength: number;
+  readonly prefix: Prefixer;
+  readonly body: Body;
+  /** Converts between a prefix count and a value length when the prefix counts wire units. */
+  readonly #countsWire: boolean;
+
+  constructor(de: number, spec: FieldSpec) {
+    this.de = de;
+    this.spec = spec;
+    this.isFixed = spec.prefix === 'fixed';
+    this.isBinary = spec.class === 'b';
+    this.isTlv = spec.tlv === true && spec.data === 'binary';
+    this.maxLength = spec.length;
+    this.prefix = makePrefixer(spec.prefix);
+    this.body = makeBody(spec);
+    this.#countsWire = spec.lengthCounts === 'wire' && (spec.data === 'hex' || spec.data === 'bcd');
+  }
+
+  /**
+   * HOT: decodes this field at `at` (its prefix, then its body) into `out[de]`; returns the offset
+   * after it. Throws DecodeError for truncation, a bad or oversized length, or bad content.
+   */
+  decode(cur: DecodeCursor, at: number, end: number, out: (FieldValue | undefined)[]): number {
+    const de = this.de;
+    let len = this.maxLength;
+    let dataAt = at;
+    if (!this.isFixed) {
+      const width = this.prefix.width;
+      if (at + width > end) throw truncated(de, at, width, end - at, 'length prefix');
+      const count = this.prefix.read(cur.buf, at, de);
+      dataAt = at + width;
+      len = this.#countsWire ? this.#lengthFromWire(cur.buf, count, dataAt, end, at) : count;
+      if (len > this.maxLength) {
+        throw new DecodeError('CODEC_LENGTH_EXCEEDS_MAX', { field: de, offset: at, detail: `length ${len} exceeds max ${this.maxLength}`, expected: this.maxLength, actual: len });
+      }
+    }
+    const bytes = this.body.wireBytes(len);
+    if (dataAt + bytes > end) throw truncated(de, dataAt, bytes, end - dataAt, 'data');
+    out[de] = this.body.decode(cur, dataAt, len, de);
+    if (this.isTlv) decodeTlv(out[de] as Buffer, 0, bytes, de, dataAt);
+    return dataAt + bytes;
+  }
+
+  /** Bytes this field takes on the wire for `v`, prefix included; checks its type and length. */
+  encodedSize(v: FieldValue, at: number): number {
+    const de = this.de;
+    const len = this.body.lengthOf(v, de, at);
+    if (this.isFixed) {
+      const padsShort = !this.isBinary && this.spec.class !== 'z';
+      if (len > this.maxLength || (len < this.maxLength && !padsShort)) {
+        throw new EncodeError('CODEC_BAD_LENGTH', { field: de, offset: at, detail: `value length ${len}, field takes exactly ${this.maxLength}`, expected: this.maxLength, actual: len });
+      }
+      return this.body.wireBytes(this.maxLength);
+    }
+    if (len > this.maxLength) {
+      throw new EncodeError('CODEC_LENGTH_EXCEEDS_MAX', { field: de, offset: at, detail: `length ${len} exceeds max ${this.maxLength}`, expected: this.maxLength, actual: len });
+    }
+    return this.prefix.width + this.body.wireBytes(len);
+  }
+
+  /** HOT: writes prefix and body at `at` (size already checked by encodedSize); returns the end. */
+  encode(buf: Buffer, at: number, v: FieldValue): number {
+    if (this.isFixed) {
+      this.body.write(buf, at, v, this.maxLength, this.de);
+      return at + this.body.wireBytes(this.maxLength);
+    }
+    const len = this.body.lengthOf(v, this.de, at);
+    const bytes = this.body.wireBytes(len);
+    this.prefix.write(buf, at, this.#countsWire ? this.#wireCount(len, bytes) : len);
+    this.body.write(buf, at + this.prefix.width, v, len, this.de);
+    return at + this.prefix.width + bytes;
+  }
+
+  #wireCount(len: number, bytes: number): number {
+    return this.spec.data === 'hex' ? len * 2 : bytes;
+  }
+
+  /** Value length from a prefix that counts wire units: hex chars, or BCD bytes (pad nibble F). */
+  #lengthFromWire(buf: Buffer, count: number, dataAt: number, end: number, at: number): number {
+    const de = this.de;
+    if (this.spec.data === 'hex') {
+      if ((count & 1) === 1) throw new DecodeError('CODEC_BAD_LENGTH_PREFIX', { field: de, offset: at, detail: 'length prefix counts an odd number of hex characters' });
+      return count / 2;
+    }
+    if (this.spec.class === 'x+n') return count === 0 ? 0 : 2 * (count - 1);
+    if (count === 0) return 0;
+    const padLeft = (this.spec.pad ?? 'right') === 'left';
+    const padAt = padLeft ? dataAt : dataAt + count - 1;
+    if (padAt >= end) throw truncated(de, dataAt, count, end - dataAt, 'data');
+    const nib = padLeft ? buf[padAt] >> 4 : buf[padAt] & 15;
+    return 2 * count - (nib === 15 ? 1 : 0);
+  }
+}
+
+function truncated(de: number, at: number, need: number, left: number, what: string): DecodeError {
+  return new DecodeError('CODEC_TRUNCATED', { field: de, offset: at, detail: `${what} needs ${need} bytes but ${Math.max(0, left)} remain`, expected: need, actual: Math.max(0, left) });
+}

@@ -1,0 +1,18 @@
+// Public surface of src/codec: bytes <-> IsoMessage under a spec. Pure, synchronous, no I/O.
+
+export { Codec } from './codec.js';
+export { IsoMessage, toHex } from './message.js';
+export type { FieldValue } from './encodings.js';
+export { DecodeError, EncodeError, SpecError } from './errors.js';
+export type { FieldRef } from './errors.js';
+export { validateSpec, validateField, FIELD_CLASSES, DATA_ENCODINGS, SENSITIVITIES } from './spec.js';
+export type { FieldSpec, MessageSpec, SpecFile, FieldClass, DataEncoding, Prefix, Sensitivity } from './spec.js';
+export { BUILTIN_SPECS, builtinSpec, builtinSpecNames, builtinCodec, specFromFile } from './specs/index.js';
+export { decodeTlv, encodeTlv } from './tlv.js';
+export type { TlvNode } from './tlv.js';
+export { maskPan, safeText, safeFieldMap, valueText, REDACTED } from './mask.js';
+export { describe, formatOf } from './describe.js';
+export type { DescribeOptions } from './describe.js';
+export { toJson, fromJson } from './json.js';
+export type { MessageJson, TlvJson } from './json.js';
+export { describeMti, isResponseMti, responseMti } from './mti.js';
