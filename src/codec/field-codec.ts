@@ -20,6 +20,9 @@ export class FieldCodec {
   readonly body: Body;
   /** Converts between a prefix count and a value length when the prefix counts wire units. */
   readonly #countsWire: boolean;
+  /** Wire bytes of a fixed field, computed once. */
+  readonly #fixedBytes: number;
+  readonly #prefixWidth: number;
 
   constructor(de: number, spec: FieldSpec) {
     this.de = de;
@@ -31,6 +34,8 @@ export class FieldCodec {
     this.prefix = makePrefixer(spec.prefix);
     this.body = makeBody(spec);
     this.#countsWire = spec.lengthCounts === 'wire' && (spec.data === 'hex' || spec.data === 'bcd');
+    this.#fixedBytes = this.body.wireBytes(spec.length);
+    this.#prefixWidth = this.prefix.width;
   }
 
   /**
@@ -38,24 +43,27 @@ export class FieldCodec {
    * after it. Throws DecodeError for truncation, a bad or oversized length, or bad content.
    */
   decode(cur: DecodeCursor, at: number, end: number, out: (FieldValue | undefined)[]): number {
-    const de = this.de;
     let len = this.maxLength;
     let dataAt = at;
+    let bytes = this.#fixedBytes;
     if (!this.isFixed) {
-      const width = this.prefix.width;
-      if (at + width > end) throw truncated(de, at, width, end - at, 'length prefix');
-      const count = this.prefix.read(cur.buf, at, de);
+      const width = this.#prefixWidth;
+      if (at + width > end) throw truncated(this.de, at, width, end - at, 'length prefix');
+      len = this.prefix.read(cur.buf, at, this.de);
       dataAt = at + width;
-      len = this.#countsWire ? this.#lengthFromWire(cur.buf, count, dataAt, end, at) : count;
-      if (len > this.maxLength) {
-        throw new DecodeError('CODEC_LENGTH_EXCEEDS_MAX', { field: de, offset: at, detail: `length ${len} exceeds max ${this.maxLength}`, expected: this.maxLength, actual: len });
-      }
+      if (this.#countsWire) len = this.#lengthFromWire(cur.buf, len, dataAt, end, at);
+      if (len > this.maxLength) throw this.#tooLong(DecodeError, at, len);
+      bytes = this.body.wireBytes(len);
     }
-    const bytes = this.body.wireBytes(len);
-    if (dataAt + bytes > end) throw truncated(de, dataAt, bytes, end - dataAt, 'data');
-    out[de] = this.body.decode(cur, dataAt, len, de);
-    if (this.isTlv) decodeTlv(out[de] as Buffer, 0, bytes, de, dataAt);
+    if (dataAt + bytes > end) throw truncated(this.de, dataAt, bytes, end - dataAt, 'data');
+    const v = this.body.decode(cur, dataAt, len, this.de);
+    out[this.de] = v;
+    if (this.isTlv) decodeTlv(v as Buffer, 0, bytes, this.de, dataAt);
     return dataAt + bytes;
+  }
+
+  #tooLong(E: typeof DecodeError | typeof EncodeError, at: number, len: number): Error {
+    return new E('CODEC_LENGTH_EXCEEDS_MAX', { field: this.de, offset: at, detail: `length ${len} exceeds max ${this.maxLength}`, expected: this.maxLength, actual: len });
   }
 
   /** Bytes this field takes on the wire for `v`, prefix included; checks its type and length. */
@@ -69,9 +77,7 @@ export class FieldCodec {
       }
       return this.body.wireBytes(this.maxLength);
     }
-    if (len > this.maxLength) {
-      throw new EncodeError('CODEC_LENGTH_EXCEEDS_MAX', { field: de, offset: at, detail: `length ${len} exceeds max ${this.maxLength}`, expected: this.maxLength, actual: len });
-    }
+    if (len > this.maxLength) throw this.#tooLong(EncodeError, at, len);
     return this.prefix.width + this.body.wireBytes(len);
   }
 

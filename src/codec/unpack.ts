@@ -27,13 +27,12 @@ function readMti(codec: Codec, cur: DecodeCursor, at: number, end: number): stri
   }
   if (at + 4 > end) throw truncated('mti', at, 4, end - at);
   const zero = codec.mtiEncoding === 'ebcdic' ? 0xf0 : 0x30;
-  let s = '';
   for (let i = at; i < at + 4; i++) {
     const d = buf[i] - zero;
     if (d < 0 || d > 9) throw badMti(at);
-    s += String.fromCharCode(0x30 + d);
   }
-  return zero === 0x30 ? cur.str.substring(at - cur.strBase, at - cur.strBase + 4) : s;
+  if (zero === 0x30) return cur.str.substring(at - cur.strBase, at - cur.strBase + 4);
+  return String.fromCharCode(buf[at] - 0xc0, buf[at + 1] - 0xc0, buf[at + 2] - 0xc0, buf[at + 3] - 0xc0);
 }
 
 function readOneBitmap(codec: Codec, buf: Buffer, at: number, end: number, words: number[], k: number): number {

@@ -1,0 +1,73 @@
+// The isotrace command line: parses argv with commander and dispatches to one file per command.
+// Exit codes: 0 ok, 1 a failed check or an invalid message, 2 bad usage.
+
+import { Command, CommanderError, Option } from 'commander';
+import { builtinSpecNames } from '../codec/index.js';
+import { runDecode } from './commands/decode.js';
+import { runEncode } from './commands/encode.js';
+import { HEADER_KINDS } from './header.js';
+import { EXIT, PROCESS_IO, type Io } from './io.js';
+
+const VERSION = '0.1.0';
+
+function specOption(): Option {
+  return new Option('--spec <name|path>', `message spec: ${builtinSpecNames().join(', ')}, or a JSON spec file`).default('iso87ascii');
+}
+
+function headerOption(): Option {
+  return new Option('--header <kind>', "header inside the frame before the MTI (default: the spec's usual one)").choices([...HEADER_KINDS]);
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('isotrace')
+    .description('ISO 8583 payment switch with end-to-end traceability')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('decode')
+    .description('describe a message given as hex (sensitive values masked)')
+    .addOption(specOption())
+    .option('--hex <hex>', 'the message bytes as hex (no length header)')
+    .option('--file <path>', "a file holding the message as hex ('-' for stdin)")
+    .option('--binary', '--file holds raw bytes rather than hex')
+    .addOption(headerOption())
+    .option('--json', 'print {"mti", "fields"} as JSON')
+    .option('--reveal-sensitive', 'show PAN, track, PIN and ICC data in clear (for a terminal, never for logs)')
+    .addHelpText('after', '\nExample:\n  isotrace decode --spec iso87ascii --hex 30313030...')
+    .action(async (opts) => setExit(await runDecode(opts, io)));
+
+  program
+    .command('encode')
+    .description('build a message from {"mti", "fields"} JSON on stdin; prints uppercase hex')
+    .addOption(specOption())
+    .addOption(headerOption())
+    .addHelpText('after', `\nExample:\n  echo '{"mti":"0800","fields":{"7":"0612143015","11":"000777","70":"301"}}' | isotrace encode`)
+    .action(async (opts) => setExit(await runEncode(opts, io)));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the process exit code. */
+export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.USAGE;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      return ok ? EXIT.OK : EXIT.USAGE;
+    }
+    throw err;
+  }
+  return code;
+}
