@@ -27,6 +27,27 @@ export const ERROR_CODES = {
   SPEC_INVALID: 'a spec is malformed: a field definition names an unknown or impossible layout',
   SPEC_NOT_FOUND: 'no built-in spec has that name and no file exists at that path',
   SPEC_EXTEND_CYCLE: 'a spec extends itself through a chain of extends',
+  // config
+  CONFIG_INVALID: 'an option is unknown, missing, of the wrong type or outside its allowed range',
+  // transport: framing
+  FRAME_TOO_LARGE: 'a length header announces more than maxFrameBytes, or a frame to send is longer than its header can express',
+  FRAME_BAD_HEADER: 'a length header is malformed: a non-digit, a bad BCD nibble or hex digit, non-zero vmlh filler, or a binary2-incl length below 2',
+  FRAME_BAD_TPDU: 'a frame is too short to hold its 5-byte TPDU, or a TPDU to send is not 5 bytes',
+  // transport: connections and the server
+  CONN_IDLE_TIMEOUT: 'no bytes arrived from the peer within idleTimeoutMs',
+  CONN_FRAME_TIMEOUT: 'a frame was started but not finished within frameTimeoutMs',
+  CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
+  CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached',
+  SERVER_LISTEN_FAILED: 'the server could not bind its host and port',
+  // transport: the client link
+  LINK_DOWN: 'the link is not up, or dropped while the request was in flight',
+  LINK_CLOSED: 'the client was closed',
+  LINK_CONNECT_FAILED: 'the link could not be established within reconnect.maxAttempts attempts',
+  LINK_SIGN_ON_FAILED: 'the sign-on (0800, DE 70 = 001) was refused or not answered',
+  LINK_BUSY: 'maxInFlight requests are already waiting on the link',
+  REQUEST_TIMEOUT: 'no matching response arrived within requestTimeoutMs',
+  REQUEST_NO_KEY: 'the request lacks the fields its link matches responses on',
+  REQUEST_DUPLICATE_KEY: 'a request with the same match key is already in flight',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

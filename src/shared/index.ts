@@ -1,4 +1,10 @@
-// Public surface of src/shared: the error base and the code registry. Imports nothing.
+// Public surface of src/shared: the error base, the code registry, ConfigError and option checks,
+// the Logger and Clock interfaces. Imports nothing outside shared/.
 export { SwitchError } from './errors.js';
 export { ERROR_CODES, isErrorCode } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
+export { ConfigError, checkInteger, checkNumber, checkOneOf, checkBoolean, checkKnownKeys } from './config-error.js';
+export { NOOP_LOGGER } from './logger.js';
+export type { Logger, LogFn, LogLevel } from './logger.js';
+export { SYSTEM_CLOCK } from './clock.js';
+export type { Clock, ClockTimer } from './clock.js';
