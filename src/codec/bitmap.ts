@@ -11,11 +11,12 @@ export function readBitmap(buf: Buffer, at: number, isHex: boolean, words: numbe
     words[k + 1] = ((buf[at + 4] << 24) | (buf[at + 5] << 16) | (buf[at + 6] << 8) | buf[at + 7]) >>> 0;
     return;
   }
+  const hexValue = HEX_VALUE; // one hole check per call, not one per digit
   for (let w = 0; w < 2; w++) {
     let word = 0;
     for (let i = 0; i < 8; i++) {
       const pos = at + w * 8 + i;
-      const h = HEX_VALUE[buf[pos]];
+      const h = hexValue[buf[pos]];
       if (h < 0) throw new DecodeError('CODEC_BAD_BITMAP', { field: 'bitmap', offset: pos, detail: 'non-hex character in hex-ASCII bitmap' });
       word = (word << 4) | h;
     }
@@ -37,9 +38,10 @@ export function writeBitmap(buf: Buffer, at: number, isHex: boolean, words: numb
     }
     return at;
   }
+  const digits = HEX_UPPER;
   for (let w = 0; w < 2; w++) {
     const word = words[k + w];
-    for (let shift = 28; shift >= 0; shift -= 4) buf[at++] = HEX_UPPER[(word >>> shift) & 15];
+    for (let shift = 28; shift >= 0; shift -= 4) buf[at++] = digits[(word >>> shift) & 15];
   }
   return at;
 }

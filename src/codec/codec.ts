@@ -1,6 +1,7 @@
 // Codec: a spec compiled once into an array of FieldCodec indexed by DE, plus the MTI and bitmap
 // layout. unpack() and pack() are the whole-message entry points. No I/O.
 
+import assert from 'node:assert';
 import { FieldCodec } from './field-codec.js';
 import type { IsoMessage } from './message.js';
 import { packMessage } from './pack.js';
@@ -34,6 +35,8 @@ export class Codec {
    * @throws DecodeError on any malformed, truncated or trailing byte.
    */
   unpack(buf: Buffer, start = 0, end = buf.length): IsoMessage {
+    // A window outside the buffer is a caller's bug, not bad input: reads past the end would see undefined.
+    assert(start >= 0 && start <= end && end <= buf.length, 'unpack window lies outside the buffer');
     return unpackMessage(this, buf, start, end);
   }
 

@@ -69,7 +69,7 @@ export function packMessage(codec: Codec, msg: IsoMessage, headroom: number): Bu
   }
 
   const buf = Buffer.allocUnsafe(size); // every byte below is written before return
-  buf.fill(0, 0, headroom);
+  if (headroom > 0) buf.fill(0, 0, headroom);
   let at = writeMti(codec, buf, headroom, msg.mti);
   at = writeBitmap(buf, at, codec.isHexBitmap, words, 0);
   if (hasSecondary) at = writeBitmap(buf, at, codec.isHexBitmap, words, 2);
