@@ -62,6 +62,16 @@ export class FieldCodec {
     return dataAt + bytes;
   }
 
+  /** A TLV field must hold well-formed BER-TLV on the way out too, or our own decoder would refuse it. */
+  #checkTlv(v: Buffer, at: number): void {
+    try {
+      decodeTlv(v, 0, v.length, this.de, at);
+    } catch (err) {
+      const e = err as DecodeError;
+      throw new EncodeError('CODEC_BAD_TLV', { field: this.de, offset: e.offset, detail: e.detail }, { cause: err });
+    }
+  }
+
   #tooLong(E: typeof DecodeError | typeof EncodeError, at: number, len: number): Error {
     return new E('CODEC_LENGTH_EXCEEDS_MAX', { field: this.de, offset: at, detail: `length ${len} exceeds max ${this.maxLength}`, expected: this.maxLength, actual: len });
   }
@@ -78,6 +88,7 @@ export class FieldCodec {
       return this.body.wireBytes(this.maxLength);
     }
     if (len > this.maxLength) throw this.#tooLong(EncodeError, at, len);
+    if (this.isTlv) this.#checkTlv(v as Buffer, at + this.prefix.width);
     return this.prefix.width + this.body.wireBytes(len);
   }
 
