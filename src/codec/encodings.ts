@@ -84,21 +84,20 @@ function asciiTextBody(f: FieldSpec): Body {
   };
 }
 
-/** The same classes as EBCDIC (code page 1047) characters. */
+/** The same classes as EBCDIC (code page 1047) characters: checked and written as ASCII, then mapped. */
 function ebcdicTextBody(f: FieldSpec): Body {
+  const ascii = asciiTextBody(f);
   const cls = f.class;
   const allowed = allowedBytes(cls);
   const toWire = ASCII_TO_EBCDIC;
   const fromWire = EBCDIC_TO_ASCII;
-  const padLeft = cls === 'n';
-  const pad = toWire[padLeft ? 0x30 : 0x20];
   return {
-    wireBytes: (len) => len,
+    wireBytes: ascii.wireBytes,
     decode(cur, at, len, de) {
       const buf = cur.buf;
       let s = '';
       for (let i = at; i < at + len; i++) {
-        const c = fromWire[buf[i]];
+        const c = fromWire[buf[i]]; // 0 for a byte outside the printable set, which no class admits
         if (allowed[c] === 0) throw badContent(de, i, cls, false);
         s += String.fromCharCode(c);
       }
@@ -106,16 +105,8 @@ function ebcdicTextBody(f: FieldSpec): Body {
     },
     lengthOf: textLength,
     write(buf, at, v, len, de) {
-      const s = v as string;
-      const padding = len - s.length;
-      let o = at;
-      if (padLeft) for (let k = 0; k < padding; k++) buf[o++] = pad;
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c > 0xff || allowed[c] === 0) throw badContent(de, at, cls, true);
-        buf[o++] = toWire[c];
-      }
-      if (!padLeft) for (let k = 0; k < padding; k++) buf[o++] = pad;
+      ascii.write(buf, at, v, len, de);
+      for (let i = at; i < at + len; i++) buf[i] = toWire[buf[i]];
     },
   };
 }
