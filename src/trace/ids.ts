@@ -1,0 +1,40 @@
+// W3C trace context ids (32 and 16 lowercase hex) drawn from a pooled random buffer: one call into
+// the secure random generator per 4 KiB instead of one per id (each call costs about 2 µs here).
+
+import { randomFillSync } from 'node:crypto';
+
+const POOL_BYTES = 4096;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+export class IdSource {
+  readonly #pool = Buffer.allocUnsafe(POOL_BYTES);
+  #at = POOL_BYTES;
+
+  #hex(bytes: number): string {
+    if (this.#at + bytes > POOL_BYTES) {
+      randomFillSync(this.#pool);
+      this.#at = 0;
+    }
+    const pool = this.#pool;
+    const hex = HEX;
+    let s = '';
+    let zero = true;
+    for (let i = this.#at; i < this.#at + bytes; i++) {
+      s += hex[pool[i]];
+      if (pool[i] !== 0) zero = false;
+    }
+    this.#at += bytes;
+    // W3C forbids the all-zero id; it comes once in 2^64 draws, so simply draw again.
+    return zero ? this.#hex(bytes) : s;
+  }
+
+  /** A new 32-hex-digit trace id. */
+  traceId(): string {
+    return this.#hex(16);
+  }
+
+  /** A new 16-hex-digit span id. */
+  spanId(): string {
+    return this.#hex(8);
+  }
+}

@@ -1,0 +1,71 @@
+// The trace of one message: a root span and child spans recorded as plain objects while the
+// transaction runs. Cheap enough for every message; exporters turn them into OTLP later.
+
+import type { IdSource } from './ids.js';
+import { nowUs } from './clock.js';
+
+export type AttributeValue = string | number | boolean;
+export type SpanStatus = 'unset' | 'ok' | 'error';
+
+export class SpanRecord {
+  readonly name: string;
+  readonly spanId: string;
+  /** Parent span id; null for the root span. */
+  readonly parentSpanId: string | null;
+  readonly startUs: number;
+  endUs: number;
+  status: SpanStatus;
+  /** Attributes: MTI, STAN, RRN, terminal id, response code, issuer, error codes. Never card data. */
+  readonly attributes: Record<string, AttributeValue>;
+
+  constructor(name: string, spanId: string, parentSpanId: string | null, startUs: number) {
+    this.name = name;
+    this.spanId = spanId;
+    this.parentSpanId = parentSpanId;
+    this.startUs = startUs;
+    this.endUs = 0;
+    this.status = 'unset';
+    this.attributes = {};
+  }
+
+  /** Ends the span now (or at `endUs`) with a status. */
+  end(status: SpanStatus = 'ok', endUs: number = nowUs()): void {
+    this.endUs = endUs;
+    this.status = status;
+  }
+}
+
+export class TraceRecord {
+  readonly traceId: string;
+  readonly root: SpanRecord;
+  /** Every span of the trace, the root first, in start order. */
+  readonly spans: SpanRecord[];
+  readonly #ids: IdSource;
+
+  constructor(ids: IdSource, rootName: string, startUs: number = nowUs()) {
+    this.#ids = ids;
+    this.traceId = ids.traceId();
+    this.root = new SpanRecord(rootName, ids.spanId(), null, startUs);
+    this.spans = [this.root];
+  }
+
+  /** Starts a child span of the root (or of `parent`). */
+  startSpan(name: string, parent: SpanRecord = this.root, startUs: number = nowUs()): SpanRecord {
+    const span = new SpanRecord(name, this.#ids.spanId(), parent.spanId, startUs);
+    this.spans.push(span);
+    return span;
+  }
+}
+
+/** Receives finished traces. export() must return at once: any I/O happens later, off the answer's path. */
+export interface TraceSink {
+  export(trace: TraceRecord): void;
+  /** Sends what is still buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+/** The sink when no exporter is configured. */
+export const NOOP_TRACE_SINK: TraceSink = {
+  export() {},
+  async shutdown() {},
+};
