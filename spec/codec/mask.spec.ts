@@ -1,0 +1,65 @@
+// Masking from each field's `sensitive` treatment: PANs keep 6 + 4, redacted values become ***,
+// `never` fields (tracks, PIN blocks) leave the safe field map entirely.
+
+import { describe, expect, it } from 'vitest';
+import { IsoMessage, REDACTED, builtinCodec, maskPan, safeFieldMap, safeText, valueText } from '../../src/codec/index.js';
+import { hex } from '../helpers/bytes.js';
+
+const P = builtinCodec('iso87pos');
+const A = builtinCodec('iso87ascii');
+const TRACK2 = '4111111111111111=2812201100012345';
+
+describe('maskPan', () => {
+  it.each([
+    ['4111111111111111', '411111******1111'],
+    ['5555555555554444', '555555******4444'],
+    ['378282246310005', '378282*****0005'],
+    ['36227206271667', '362272****1667'],
+    ['1234567890123456789', '123456*********6789'],
+    ['12345678901', '123456*8901'],
+    ['1234567890', '**********'],
+    ['123', '***'],
+    ['', ''],
+  ])('keeps the first 6 and last 4 when masking %j', (pan, masked) => {
+    expect(maskPan(pan)).toBe(masked);
+  });
+});
+
+describe('safeText', () => {
+  it.each([
+    [2, '4111111111111111', '411111******1111'],
+    [34, '5555555555554444', '555555******4444'],
+    [102, '378282246310005', '378282*****0005'],
+    [14, '2812', REDACTED],
+    [35, TRACK2, REDACTED],
+    [53, '1234567890123456', REDACTED],
+    [3, '000000', '000000'],
+    [41, 'TERM0001', 'TERM0001'],
+  ])('shows field %i as its treatment says when the value is %j', (de, value, shown) => {
+    expect(safeText(A, de, value)).toBe(shown);
+  });
+
+  it('redacts binary values whole when the field is redacted or never', () => {
+    expect(safeText(P, 55, hex('9F270180'))).toBe('***');
+    expect(safeText(P, 52, hex('7A3F9C21D04B6E18'))).toBe('***');
+  });
+
+  it('shows binary values as uppercase hex when the field is not sensitive', () => {
+    expect(safeText(P, 64, hex('cafebabecafebabe'))).toBe('CAFEBABECAFEBABE');
+    expect(valueText(hex('0a0b'))).toBe('0A0B');
+  });
+});
+
+describe('safeFieldMap', () => {
+  const msg = new IsoMessage('0100').set(2, '4111111111111111').set(3, '000000').set(14, '2812').set(35, TRACK2)
+    .set(41, 'TERM0001').set(52, hex('7A3F9C21D04B6E18')).set(55, hex('9F27018082023900'));
+
+  it('masks, redacts and leaves out fields by treatment when a POS message is mapped', () => {
+    expect(safeFieldMap(P, msg)).toEqual({ 2: '411111******1111', 3: '000000', 14: '***', 41: 'TERM0001', 55: '***' });
+  });
+
+  it('holds no card number, track, expiry or PIN block when serialized', () => {
+    const text = JSON.stringify(safeFieldMap(P, msg));
+    for (const secret of ['4111111111111111', '2812201100012345', '2812', '7A3F9C21D04B6E18', '9F2701']) expect(text).not.toContain(secret);
+  });
+});
