@@ -3,10 +3,11 @@
 
 import assert from 'node:assert';
 import { FieldCodec } from './field-codec.js';
-import type { IsoMessage } from './message.js';
+import { IsoMessage } from './message.js';
+import { DecodeError } from './errors.js';
 import { packMessage } from './pack.js';
 import { validateSpec, type MessageSpec } from './spec.js';
-import { unpackMessage } from './unpack.js';
+import { unpackInto, unpackMessage } from './unpack.js';
 
 export class Codec {
   readonly name: string;
@@ -38,6 +39,23 @@ export class Codec {
     // A window outside the buffer is a caller's bug, not bad input: reads past the end would see undefined.
     assert(start >= 0 && start <= end && end <= buf.length, 'unpack window lies outside the buffer');
     return unpackMessage(this, buf, start, end);
+  }
+
+  /**
+   * Decodes as far as the bytes allow: the message holds the MTI ('' when unreadable) and every
+   * field before the first failure, and `error` names that failure (null when the whole message
+   * decoded). For answering a format error with what could be read.
+   */
+  unpackPartial(buf: Buffer, start = 0, end = buf.length): { message: IsoMessage; error: DecodeError | null } {
+    assert(start >= 0 && start <= end && end <= buf.length, 'unpack window lies outside the buffer');
+    const message = new IsoMessage();
+    try {
+      unpackInto(this, buf, start, end, message);
+      return { message, error: null };
+    } catch (err) {
+      if (err instanceof DecodeError) return { message, error: err };
+      throw err;
+    }
   }
 
   /**

@@ -4,7 +4,7 @@
 import { BCD_PAIR } from './charsets.js';
 import { readBitmap, bitmapBytes } from './bitmap.js';
 import type { Codec } from './codec.js';
-import type { DecodeCursor, FieldValue } from './encodings.js';
+import type { DecodeCursor } from './encodings.js';
 import { DecodeError } from './errors.js';
 import { IsoMessage } from './message.js';
 
@@ -50,10 +50,20 @@ function readOneBitmap(codec: Codec, buf: Buffer, at: number, end: number, words
  * @throws DecodeError naming the field and the absolute byte offset of what is wrong.
  */
 export function unpackMessage(codec: Codec, buf: Buffer, start: number, end: number): IsoMessage {
+  const msg = new IsoMessage();
+  unpackInto(codec, buf, start, end, msg);
+  return msg;
+}
+
+/**
+ * HOT: decodes into `msg` as it goes, so that on a DecodeError `msg` holds the MTI (or '') and the
+ * fields decoded before the failure: enough for a switch to answer a format error.
+ */
+export function unpackInto(codec: Codec, buf: Buffer, start: number, end: number, msg: IsoMessage): void {
   // One latin1 string for the whole message: text fields become substrings of it, which costs far
   // less than one toString per field (measured in bench/codec.bench.ts).
   const cur: DecodeCursor = { buf, str: buf.toString('latin1', start, end), strBase: start };
-  const mti = readMti(codec, cur, start, end);
+  msg.mti = readMti(codec, cur, start, end);
   let pos = start + (codec.mtiEncoding === 'bcd' ? 2 : 4);
   const words = [0, 0, 0, 0, 0, 0];
   const bitmapAt = [pos, 0, 0];
@@ -62,7 +72,7 @@ export function unpackMessage(codec: Codec, buf: Buffer, start: number, end: num
     bitmapAt[1] = pos;
     pos = readOneBitmap(codec, buf, pos, end, words, 2);
   }
-  const values: (FieldValue | undefined)[] = [];
+  const values = msg.values;
   const fields = codec.fields;
   for (let k = 0; k < 6; k++) {
     let w = k === 0 ? words[0] & 0x7fffffff : words[k];
@@ -85,6 +95,5 @@ export function unpackMessage(codec: Codec, buf: Buffer, start: number, end: num
   if (pos !== end) {
     throw new DecodeError('CODEC_TRAILING_BYTES', { field: 'message', offset: pos, detail: `${end - pos} bytes after the last field`, actual: end - pos });
   }
-  return new IsoMessage(mti, values);
 }
 
