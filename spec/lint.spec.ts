@@ -1,0 +1,79 @@
+// scripts/lint.mjs on small temporary trees: layer directions, index-only imports, and the house
+// rules a type check cannot see (no enum, no focused or skipped tests).
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const LINT = fileURLToPath(new URL('../scripts/lint.mjs', import.meta.url));
+// Built from parts so this file does not trip the rule it tests.
+const FOCUSED = ['it', 'only'].join('.');
+const SKIPPED = ['describe', 'skip'].join('.');
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** Writes `files` (path -> text) under a new temporary root and runs the lint on it. */
+function lint(files: Record<string, string>): { status: number | null; out: string } {
+  const root = mkdtempSync(join(tmpdir(), 'isotrace-lint-'));
+  roots.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const run = spawnSync(process.execPath, [LINT, root], { encoding: 'utf8' });
+  return { status: run.status, out: run.stdout + run.stderr };
+}
+
+const CLEAN = {
+  'src/shared/index.ts': "export const SHARED = 1;\n",
+  'src/codec/index.ts': "import { SHARED } from '../shared/index.js';\nexport const CODEC = SHARED;\n",
+  'src/codec/unpack.ts': "export { CODEC } from './index.js';\n",
+  'src/transport/index.ts': "import { CODEC } from '../codec/index.js';\nexport const T = CODEC;\n",
+  'src/cli/main.ts': "import { T } from '../transport/index.js';\nconsole.log(T);\n",
+  'spec/codec/unpack.spec.ts': "import { it } from 'vitest';\nit('works when run', () => {});\n",
+};
+
+describe('scripts/lint.mjs', () => {
+  it('passes when every import follows the layers and no rule is broken', () => {
+    expect(lint(CLEAN)).toEqual({ status: 0, out: 'lint: ok\n' });
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['codec imports switch', { 'src/codec/route.ts': "import { x } from '../switch/index.js';\n" }, 'src/codec/route.ts:1: layers: codec may not import switch (allowed: shared)'],
+    // Line 3: under the two-line header every src file starts with (style section 6).
+    ['shared imports codec below a header comment', { 'src/shared/x.ts': "// Header.\n// More.\nimport type { Codec } from '../codec/index.js';\n" }, 'src/shared/x.ts:3: layers: shared may not import codec (allowed: nothing)'],
+    ['transport imports a codec file, not its index', { 'src/transport/conn.ts': "import { unpackMessage } from '../codec/unpack.js';\n" }, 'src/transport/conn.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/unpack.js'],
+    ['switch re-exports a codec file', { 'src/switch/index.ts': "export { Codec } from '../codec/codec.js';\n" }, 'src/switch/index.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/codec.js'],
+    ['codec loads switch dynamically', { 'src/codec/lazy.ts': "const m = await import('../switch/index.js');\n" }, 'src/codec/lazy.ts:1: layers: codec may not import switch (allowed: shared)'],
+    ['a folder is not a known layer', { 'src/utils/x.ts': 'export const X = 1;\n' }, 'src/utils/x.ts:1: layers: src/utils is not a known layer'],
+    ['src imports from outside src', { 'src/codec/x.ts': "import { y } from '../../bench/y.js';\n" }, 'src/codec/x.ts:1: layers: imports ../../bench/y.js, outside src/'],
+    ['an enum is declared', { 'src/codec/kinds.ts': "export const enum Kind { A, B }\n" }, 'src/codec/kinds.ts:1: no-enum: use an `as const` object and a union type'],
+    ['a test is focused', { 'spec/codec/x.spec.ts': `import { it } from 'vitest';\n${FOCUSED}('runs alone', () => {});\n` }, 'spec/codec/x.spec.ts:2: no-skipped-tests: focused, skipped or todo test left behind'],
+    ['a suite is skipped', { 'spec/y.spec.ts': `${SKIPPED}('later', () => {});\n` }, 'spec/y.spec.ts:1: no-skipped-tests: focused, skipped or todo test left behind'],
+    ['src logs to the console outside cli', { 'src/codec/debug.ts': "console.log('x');\n" }, 'src/codec/debug.ts:1: no-console: only src/cli writes to the console; inject a Logger'],
+    ['src holds a card-number-shaped literal', { 'src/codec/pan.ts': "export const PAN = '4111111111111111';\n" }, 'src/codec/pan.ts:1: no-card-numbers: card-number-shaped literal; test cards belong in fixtures/'],
+  ])('fails with the finding when %s', (_what, extra, finding) => {
+    const { status, out } = lint({ ...CLEAN, ...extra });
+    expect(status).toBe(1);
+    expect(out).toContain(finding);
+    expect(out).toContain('lint: 1 finding(s)');
+  });
+
+  it('reports a file over 500 lines', () => {
+    const { status, out } = lint({ ...CLEAN, 'src/codec/big.ts': 'export const A = 1;\n'.repeat(501) });
+    expect(status).toBe(1);
+    expect(out).toContain('src/codec/big.ts:502: size: 502 lines; over 500 needs splitting');
+  });
+
+  it('counts every finding when several rules are broken', () => {
+    const { status, out } = lint({ ...CLEAN, 'src/codec/bad.ts': "import { x } from '../switch/index.js';\nenum E { A }\n" });
+    expect(status).toBe(1);
+    expect(out).toContain('lint: 2 finding(s)');
+  });
+});
