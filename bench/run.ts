@@ -2,8 +2,9 @@
 // claims; tests never time anything.
 
 import { run as codec } from './codec.bench.js';
+import { run as transport } from './transport.bench.js';
 
-const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec]];
+const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport]];
 
 const only = process.argv[2];
 for (const [name, run] of BENCHES) {

@@ -1,0 +1,142 @@
+// IsoClient options: the frozen defaults and their eager validation. Throws only ConfigError,
+// naming the option path and the allowed range. docs/config.md documents each option.
+
+import type { Codec, IsoMessage } from '../codec/index.js';
+import {
+  checkBoolean, checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, SYSTEM_CLOCK,
+  type Clock, type Logger,
+} from '../shared/index.js';
+import type { ConnectionSettings } from './connection.js';
+import { FRAMINGS, type Framing } from './framing/length-headers.js';
+import { FRAME_HEADERS, parseTpdu, type FrameHeader } from './framing/tpdu.js';
+import { DEFAULT_KEY_FIELDS, defaultKeyOf, networkResponse, type KeyOf } from './match-key.js';
+import { checkLoggerAndClock, MAX_FRAME_BYTES_LIMIT, stripUndefined } from './server-options.js';
+
+const DAY_MS = 86_400_000;
+
+export interface ReconnectOptions {
+  /** First delay after a failed or dropped link, ms. */
+  initialMs?: number;
+  /** Largest delay, ms. */
+  maxMs?: number;
+  /** 0..1: each delay shortened at random by up to this fraction. */
+  jitter?: number;
+  /** Consecutive failed attempts before giving up (connect() rejects); 0 = never give up. */
+  maxAttempts?: number;
+}
+
+export interface ClientOptions {
+  /** The codec that packs requests and unpacks responses (required). */
+  codec: Codec;
+  /** The peer's port (required). */
+  port: number;
+  host?: string;
+  /** Name bound to every log line of the link, e.g. `issuer-a`. */
+  name?: string;
+  framing?: Framing;
+  header?: FrameHeader;
+  /** TPDU (10 hex digits) sent with the `tpdu` header when a message carries none itself. */
+  tpdu?: string | null;
+  maxFrameBytes?: number;
+  frameTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxInFlight?: number;
+  keyOf?: KeyOf;
+  /** DE numbers keyOf reads, named in logs when a response lacks them. */
+  keyFields?: readonly number[];
+  reconnect?: ReconnectOptions;
+  hasSignOn?: boolean;
+  echoIntervalMs?: number;
+  /** Answers a request the peer sends on the link (not a response); null = no answer. */
+  onRequest?: (msg: IsoMessage) => IsoMessage | null;
+  logger?: Logger;
+  clock?: Clock;
+  /** Random source in [0, 1) for backoff jitter. */
+  random?: () => number;
+}
+
+export const DEFAULT_RECONNECT = Object.freeze({ initialMs: 100, maxMs: 30_000, jitter: 0.2, maxAttempts: 0 });
+
+export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
+  codec: null as unknown as Codec,
+  port: 0,
+  host: '127.0.0.1',
+  name: 'link',
+  framing: 'ascii4' as Framing,
+  header: 'none' as FrameHeader,
+  tpdu: null as string | null,
+  maxFrameBytes: 8192,
+  frameTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxInFlight: 1000,
+  keyOf: defaultKeyOf as KeyOf,
+  keyFields: DEFAULT_KEY_FIELDS,
+  reconnect: DEFAULT_RECONNECT as ReconnectOptions,
+  hasSignOn: false,
+  echoIntervalMs: 0,
+  onRequest: networkResponse as (msg: IsoMessage) => IsoMessage | null,
+  logger: NOOP_LOGGER as Logger,
+  clock: SYSTEM_CLOCK as Clock,
+  random: Math.random as () => number,
+});
+
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({
+  timeout: 'requestTimeoutMs', timeoutMs: 'requestTimeoutMs', requestTimeout: 'requestTimeoutMs', signOn: 'hasSignOn',
+  echoInterval: 'echoIntervalMs', key: 'keyOf', matchKey: 'keyOf', lengthHeader: 'framing', log: 'logger',
+});
+
+export type ResolvedClientOptions = Readonly<
+  Required<Omit<ClientOptions, 'reconnect' | 'tpdu'>> & {
+    reconnect: Readonly<Required<ReconnectOptions>>;
+    /** The default TPDU as a 40-bit integer; -1 when none. */
+    tpdu: number;
+    connection: Readonly<ConnectionSettings>;
+  }
+>;
+
+/**
+ * Defaults filled in and every option checked.
+ * @throws ConfigError naming the first invalid option, e.g. `client.requestTimeoutMs`.
+ */
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('client', 'expected an options object');
+  checkKnownKeys('client', options, DEFAULT_CLIENT_OPTIONS, RENAMED);
+  const o = { ...DEFAULT_CLIENT_OPTIONS, ...stripUndefined(options) };
+  const codec = o.codec as unknown as Record<string, unknown> | null;
+  if (typeof codec?.pack !== 'function' || typeof codec?.unpack !== 'function') throw new ConfigError('client.codec', 'expected a Codec (from src/codec)');
+  if (typeof o.host !== 'string' || o.host === '') throw new ConfigError('client.host', 'expected a host name or IP address');
+  if (typeof o.name !== 'string' || o.name === '') throw new ConfigError('client.name', 'expected a non-empty name');
+  checkInteger('client.port', o.port, 1, 65535);
+  checkOneOf('client.framing', o.framing, FRAMINGS);
+  checkOneOf('client.header', o.header, FRAME_HEADERS);
+  const tpdu = o.tpdu === null ? -1 : parseTpdu('client.tpdu', o.tpdu);
+  if (o.header === 'tpdu' && tpdu < 0) throw new ConfigError('client.tpdu', 'required with header tpdu: the TPDU to send, as 10 hex digits');
+  checkInteger('client.maxFrameBytes', o.maxFrameBytes, 1, MAX_FRAME_BYTES_LIMIT);
+  checkInteger('client.frameTimeoutMs', o.frameTimeoutMs, 0, DAY_MS);
+  checkInteger('client.connectTimeoutMs', o.connectTimeoutMs, 1, DAY_MS);
+  checkInteger('client.requestTimeoutMs', o.requestTimeoutMs, 1, DAY_MS);
+  checkInteger('client.maxInFlight', o.maxInFlight, 1, 1_000_000);
+  if (typeof o.keyOf !== 'function') throw new ConfigError('client.keyOf', 'expected a function (msg) => string | null');
+  if (!Array.isArray(o.keyFields) || !o.keyFields.every((de) => Number.isInteger(de) && de >= 1 && de <= 192)) {
+    throw new ConfigError('client.keyFields', 'expected an array of DE numbers in 1..192');
+  }
+  if (typeof o.reconnect !== 'object' || o.reconnect === null) throw new ConfigError('client.reconnect', 'expected { initialMs, maxMs, jitter, maxAttempts }');
+  checkKnownKeys('client.reconnect', o.reconnect, DEFAULT_RECONNECT);
+  const reconnect = Object.freeze({ ...DEFAULT_RECONNECT, ...stripUndefined(o.reconnect) });
+  checkInteger('client.reconnect.initialMs', reconnect.initialMs, 1, DAY_MS);
+  checkInteger('client.reconnect.maxMs', reconnect.maxMs, reconnect.initialMs, DAY_MS);
+  checkNumber('client.reconnect.jitter', reconnect.jitter, 0, 1);
+  checkInteger('client.reconnect.maxAttempts', reconnect.maxAttempts, 0, 1_000_000);
+  checkBoolean('client.hasSignOn', o.hasSignOn);
+  checkInteger('client.echoIntervalMs', o.echoIntervalMs, 0, DAY_MS);
+  if (typeof o.onRequest !== 'function') throw new ConfigError('client.onRequest', 'expected a function (msg) => IsoMessage | null');
+  if (typeof o.random !== 'function') throw new ConfigError('client.random', 'expected a function returning [0, 1)');
+  checkLoggerAndClock('client', o.logger, o.clock);
+  const connection: ConnectionSettings = Object.freeze({
+    framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: 0,
+    frameTimeoutMs: o.frameTimeoutMs, maxInFlight: Infinity, isPauseOnBackpressure: false,
+  });
+  return Object.freeze({ ...o, tpdu, reconnect, connection });
+}

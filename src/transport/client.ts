@@ -1,0 +1,349 @@
+// IsoClient: one persistent outbound link carrying many requests at once, each matched to its
+// response by key; timeouts on one sweeping timer; reconnect with backoff; optional sign-on and
+// echo. Decodes with an injected Codec; never decides a transaction's outcome.
+
+import { EventEmitter } from 'node:events';
+import { createConnection, type Socket } from 'node:net';
+import { isResponseMti, type IsoMessage } from '../codec/index.js';
+import type { ClockTimer, Logger } from '../shared/index.js';
+import { Backoff } from './backoff.js';
+import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { Connection, type CloseReason, type ConnectionOwner } from './connection.js';
+import { ConnectionError, TimeoutError } from './errors.js';
+import { TPDU_BYTES, tpduNumber } from './framing/tpdu.js';
+import { missingFields, NETWORK_CODES, networkRequest, StanCounter } from './match-key.js';
+import { sweepIntervalMs } from './sweeper.js';
+
+export type LinkState = 'idle' | 'connecting' | 'signing-on' | 'up' | 'waiting' | 'closed';
+
+export interface ClientStats {
+  sent: number;
+  matched: number;
+  timedOut: number;
+  unmatched: number;
+  undecodable: number;
+  linkUps: number;
+  linkDowns: number;
+}
+
+export interface ClientEvents {
+  up: [];
+  down: [reason: CloseReason];
+}
+
+/** Keys of requests that timed out, kept to tell a late response from a stray one. */
+const RECENT_TIMEOUTS = 1024;
+
+class PendingRequest {
+  constructor(
+    readonly resolve: (msg: IsoMessage) => void,
+    readonly reject: (err: Error) => void,
+    readonly deadline: number,
+  ) {}
+}
+
+export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionOwner {
+  readonly options: ResolvedClientOptions;
+  readonly #log: Logger;
+  readonly #backoff: Backoff;
+  readonly #stan = new StanCounter();
+  // Insertion order is send order, and every request has the same timeout: the sweep stops at the first live one.
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #recentTimeouts = new Map<string, number>();
+  readonly #stats: ClientStats = { sent: 0, matched: 0, timedOut: 0, unmatched: 0, undecodable: 0, linkUps: 0, linkDowns: 0 };
+  #state: LinkState = 'idle';
+  #conn: Connection | null = null;
+  #dialing: Socket | null = null;
+  #failures = 0;
+  #nextId = 1;
+  #retryTimer: ClockTimer | null = null;
+  #sweepTimer: ClockTimer | null = null;
+  #isEchoInFlight = false;
+  #upWaiters: Array<[() => void, (err: Error) => void]> = [];
+  #closeWaiter: (() => void) | null = null;
+
+  /** @throws ConfigError naming the first invalid option. Does not connect: call connect(). */
+  constructor(options: ClientOptions) {
+    super();
+    this.options = resolveClientOptions(options);
+    this.#log = this.options.logger.child({ link: this.options.name, peer: `${this.options.host}:${this.options.port}` });
+    this.#backoff = new Backoff(this.options.reconnect, this.options.random);
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  get isUp(): boolean {
+    return this.#state === 'up';
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  get stats(): ClientStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Starts the link (and keeps it up, reconnecting with backoff) and resolves once it is up,
+   * signed on when `hasSignOn`.
+   * @throws ConnectionError LINK_CONNECT_FAILED after reconnect.maxAttempts failures; LINK_CLOSED
+   *   when close() is called first.
+   */
+  connect(): Promise<void> {
+    if (this.#state === 'up') return Promise.resolve();
+    if (this.#state === 'closed') return Promise.reject(new ConnectionError('LINK_CLOSED', 'the client is closed'));
+    const up = new Promise<void>((resolve, reject) => this.#upWaiters.push([resolve, reject]));
+    if (this.#state === 'idle') {
+      this.#sweepTimer ??= this.options.clock.setInterval(this.#sweep, sweepIntervalMs(this.options.requestTimeoutMs, this.options.echoIntervalMs, this.options.frameTimeoutMs));
+      this.#dial();
+    }
+    return up;
+  }
+
+  /**
+   * Sends `msg` and resolves with the response whose key matches (a detached copy, yours to keep).
+   * @throws (rejects) ConnectionError LINK_DOWN when the link is down or drops before the answer,
+   *   LINK_CLOSED, LINK_BUSY, REQUEST_NO_KEY, REQUEST_DUPLICATE_KEY; TimeoutError REQUEST_TIMEOUT;
+   *   EncodeError / FramingError when the message cannot be framed.
+   */
+  request(msg: IsoMessage): Promise<IsoMessage> {
+    if (this.#state !== 'up') {
+      const code = this.#state === 'closed' ? 'LINK_CLOSED' : 'LINK_DOWN';
+      return Promise.reject(new ConnectionError(code, `the link is ${this.#state}`));
+    }
+    return this.#send(msg);
+  }
+
+  /** Closes the link now: waiting requests fail with LINK_CLOSED and no reconnect follows. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#retryTimer?.clear();
+    this.#sweepTimer?.clear();
+    this.#dialing?.destroy();
+    this.#failAll('LINK_CLOSED', 'the client was closed', null);
+    for (const [, reject] of this.#upWaiters.splice(0)) reject(new ConnectionError('LINK_CLOSED', 'the client was closed'));
+    const conn = this.#conn;
+    if (conn !== null && !conn.isClosed) {
+      await new Promise<void>((resolve) => {
+        this.#closeWaiter = resolve;
+        conn.close('local');
+      });
+    }
+    this.#log.info({ evt: 'link.closed' }, 'link closed');
+  }
+
+  #send(msg: IsoMessage): Promise<IsoMessage> {
+    const o = this.options;
+    let key: string | null;
+    let frame: Buffer;
+    try {
+      key = o.keyOf(msg);
+      if (key === null) {
+        return Promise.reject(new ConnectionError('REQUEST_NO_KEY', `the request lacks key field(s) ${missingFields(msg, o.keyFields).join(', ') || '(per keyOf)'}`));
+      }
+      if (this.#pending.has(key)) return Promise.reject(new ConnectionError('REQUEST_DUPLICATE_KEY', 'a request with the same key is in flight'));
+      if (this.#pending.size >= o.maxInFlight) return Promise.reject(new ConnectionError('LINK_BUSY', `${o.maxInFlight} requests already in flight`));
+      const conn = this.#conn!;
+      frame = o.codec.pack(msg, conn.encoder.headroom);
+      const tpdu = msg.header !== null && msg.header.length === TPDU_BYTES ? tpduNumber(msg.header, 0) : o.tpdu;
+      conn.encoder.frameInPlace(frame, tpdu);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const k = key;
+    return new Promise<IsoMessage>((resolve, reject) => {
+      this.#pending.set(k, new PendingRequest(resolve, reject, o.clock.now() + o.requestTimeoutMs));
+      this.#stats.sent++;
+      this.#conn!.sendFrame(frame);
+    });
+  }
+
+  #dial(): void {
+    const o = this.options;
+    this.#state = 'connecting';
+    const socket = createConnection({ host: o.host, port: o.port, noDelay: true });
+    this.#dialing = socket;
+    const timer = o.clock.setTimeout(() => socket.destroy(new ConnectionError('LINK_DOWN', `connect timed out after ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+    const onError = (err: Error): void => {
+      timer.clear();
+      this.#dialing = null;
+      this.#log.debug({ evt: 'link.connect-failed', err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'connect failed');
+      this.#retry(err);
+    };
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      timer.clear();
+      socket.off('error', onError);
+      this.#dialing = null;
+      if (this.#state === 'closed') {
+        socket.destroy();
+        return;
+      }
+      this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);
+      if (o.hasSignOn) this.#signOn();
+      else this.#up();
+    });
+  }
+
+  #signOn(): void {
+    this.#state = 'signing-on';
+    const conn = this.#conn!;
+    this.#send(networkRequest(NETWORK_CODES.signOn, this.#stan.next(), new Date())).then(
+      (res) => {
+        const rc = res.get(39);
+        if (rc === '00') this.#up();
+        else conn.close('local', new ConnectionError('LINK_SIGN_ON_FAILED', `sign-on answered with DE 39 ${typeof rc === 'string' ? rc : 'absent'}`));
+      },
+      (err: Error) => conn.close('local', new ConnectionError('LINK_SIGN_ON_FAILED', `sign-on failed: ${err.message}`, { cause: err })),
+    );
+  }
+
+  #up(): void {
+    this.#state = 'up';
+    this.#failures = 0;
+    this.#backoff.reset();
+    this.#stats.linkUps++;
+    this.#log.info({ evt: 'link.up', connId: this.#conn?.connId, isSignedOn: this.options.hasSignOn }, 'link up');
+    for (const [resolve] of this.#upWaiters.splice(0)) resolve();
+    this.emit('up');
+  }
+
+  #retry(cause: Error | null): void {
+    if (this.#state === 'closed') return;
+    this.#failures++;
+    const max = this.options.reconnect.maxAttempts;
+    if (max > 0 && this.#failures >= max) {
+      this.#state = 'idle';
+      this.#sweepTimer?.clear();
+      this.#sweepTimer = null;
+      this.#log.warn({ evt: 'link.gave-up', attempts: this.#failures }, 'link not established; giving up');
+      const err = new ConnectionError('LINK_CONNECT_FAILED', `no link after ${this.#failures} attempt(s)`, { cause });
+      for (const [, reject] of this.#upWaiters.splice(0)) reject(err);
+      return;
+    }
+    const delayMs = this.#backoff.next();
+    this.#state = 'waiting';
+    this.#log.info({ evt: 'link.retry', delayMs, attempt: this.#failures }, 'reconnecting after backoff');
+    this.#retryTimer = this.options.clock.setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#state === 'waiting') this.#dial();
+    }, delayMs);
+  }
+
+  /** HOT (ConnectionOwner): decode, match, settle. Nothing here closes the link. */
+  onFrame(conn: Connection, buf: Buffer, start: number, end: number): void {
+    const o = this.options;
+    let msg: IsoMessage;
+    try {
+      msg = o.codec.unpack(buf, start, end);
+    } catch (err) {
+      this.#stats.undecodable++;
+      const e = err as { code?: string; field?: unknown; offset?: number; message?: string };
+      // Offsets relative to the message, so they read the same whatever the chunking.
+      this.#log.warn({ evt: 'frame.undecodable', bytes: end - start, err: { code: e.code, field: e.field, offset: typeof e.offset === 'number' ? e.offset - start : undefined } }, 'frame does not decode; link kept');
+      return;
+    }
+    if (o.header === 'tpdu') msg.header = Buffer.copyBytesFrom(buf, start - TPDU_BYTES, TPDU_BYTES);
+    if (!isResponseMti(msg.mti)) return this.#answerPeer(conn, msg);
+    let key: string | null = null;
+    try {
+      key = o.keyOf(msg);
+    } catch {
+      key = null;
+    }
+    const pending = key === null ? undefined : this.#pending.get(key);
+    if (pending === undefined) return this.#unmatched(msg, key);
+    this.#pending.delete(key!);
+    this.#stats.matched++;
+    pending.resolve(msg.detach());
+  }
+
+  #unmatched(msg: IsoMessage, key: string | null): void {
+    this.#stats.unmatched++;
+    const missing = missingFields(msg, this.options.keyFields);
+    const timedOutAt = key === null ? undefined : this.#recentTimeouts.get(key);
+    const reason = key === null ? 'missing-key-fields' : timedOutAt !== undefined ? 'late' : 'no-pending-request';
+    const lateByMs = timedOutAt === undefined ? undefined : Math.round(this.options.clock.now() - timedOutAt);
+    this.#log.warn({ evt: 'link.unmatched', reason, mti: msg.mti, missing, lateByMs, pending: this.#pending.size }, `response matches no request: ${reason}`);
+  }
+
+  #answerPeer(conn: Connection, req: IsoMessage): void {
+    let res: IsoMessage | null = null;
+    try {
+      res = this.options.onRequest(req);
+      if (res === null) {
+        this.#log.warn({ evt: 'link.unsolicited', mti: req.mti }, 'request from the peer left unanswered');
+        return;
+      }
+      const frame = this.options.codec.pack(res, conn.encoder.headroom);
+      conn.encoder.frameInPlace(frame, req.header !== null ? tpduNumber(req.header, 0) : this.options.tpdu);
+      conn.sendFrame(frame);
+    } catch (err) {
+      this.#log.error({ evt: 'link.answer-failed', mti: req.mti, err: { code: (err as { code?: string }).code } }, 'could not answer the peer');
+    }
+  }
+
+  /** ConnectionOwner: the link dropped. Fail what waits on it, then reconnect unless closed. */
+  onClose(conn: Connection, reason: CloseReason, error: Error | null): void {
+    if (this.#conn !== conn) return;
+    this.#conn = null;
+    this.#isEchoInFlight = false;
+    const wasUp = this.#state === 'up';
+    this.#failAll('LINK_DOWN', `the link dropped (${reason}) before the answer`, error);
+    if (wasUp) {
+      this.#stats.linkDowns++;
+      this.#log.warn({ evt: 'link.down', reason, err: error === null ? undefined : { code: (error as { code?: string }).code, message: error.message } }, `link down: ${reason}`);
+      this.emit('down', reason);
+    }
+    if (this.#state === 'closed') {
+      this.#closeWaiter?.();
+      this.#closeWaiter = null;
+      return;
+    }
+    this.#retry(error);
+  }
+
+  #failAll(code: 'LINK_DOWN' | 'LINK_CLOSED', message: string, cause: Error | null): void {
+    if (this.#pending.size === 0) return;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(new ConnectionError(code, message, cause === null ? undefined : { cause }));
+  }
+
+  // One timer for every request timeout, the frame timeout and the echo.
+  readonly #sweep = (): void => {
+    const o = this.options;
+    const now = o.clock.now();
+    for (const [key, p] of this.#pending) {
+      if (p.deadline > now) break;
+      this.#pending.delete(key);
+      this.#stats.timedOut++;
+      this.#recentTimeouts.set(key, now);
+      if (this.#recentTimeouts.size > RECENT_TIMEOUTS) this.#recentTimeouts.delete(this.#recentTimeouts.keys().next().value!);
+      p.reject(new TimeoutError('REQUEST_TIMEOUT', `no response within ${o.requestTimeoutMs} ms`, o.requestTimeoutMs));
+    }
+    const conn = this.#conn;
+    if (conn === null) return;
+    conn.sweep(now);
+    if (this.#state === 'up' && o.echoIntervalMs > 0 && !this.#isEchoInFlight && now - conn.lastByteAt >= o.echoIntervalMs) this.#echo(conn);
+  };
+
+  #echo(conn: Connection): void {
+    this.#isEchoInFlight = true;
+    this.#send(networkRequest(NETWORK_CODES.echo, this.#stan.next(), new Date())).then(
+      () => {
+        this.#isEchoInFlight = false;
+      },
+      (err: Error) => {
+        this.#isEchoInFlight = false;
+        if (this.#conn === conn && (err as TimeoutError).code === 'REQUEST_TIMEOUT') {
+          conn.close('local', new ConnectionError('LINK_DOWN', 'echo test not answered', { cause: err }));
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,300 @@
+// Connection: one socket with its FrameDecoder and FrameEncoder, idle and frame timeouts (swept,
+// not timers), write back-pressure and the close rules. Knows frames, not fields; never decides
+// what to answer: its owner (the server or the client) does.
+
+import type { Socket } from 'node:net';
+import type { Clock, Logger, SwitchError } from '../shared/index.js';
+import { TimeoutError } from './errors.js';
+import { FrameDecoder, type FrameSink } from './framing/decoder.js';
+import { FrameEncoder } from './framing/encoder.js';
+import type { Framing } from './framing/length-headers.js';
+import { TPDU_BYTES, type FrameHeader } from './framing/tpdu.js';
+import type { Sweepable } from './sweeper.js';
+
+/** Why a connection ended, as logged in `conn.close` and passed to the owner. */
+export const CLOSE_REASONS = [
+  'peer-closed', 'peer-reset', 'idle-timeout', 'frame-timeout', 'framing-error', 'socket-error', 'drained', 'drain-deadline', 'local',
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+// Normal ends are debug; a misbehaving peer is warn (style §8).
+const CLOSE_LEVEL: Readonly<Record<CloseReason, 'debug' | 'info' | 'warn'>> = Object.freeze({
+  'peer-closed': 'debug', 'peer-reset': 'debug', drained: 'debug', local: 'debug', 'idle-timeout': 'info',
+  'frame-timeout': 'warn', 'framing-error': 'warn', 'socket-error': 'warn', 'drain-deadline': 'warn',
+});
+
+/** What a frame handler learns about the connection a frame came from. */
+export interface ConnectionContext {
+  /** Unique within the server or client, e.g. `c42`; every log line of the connection carries it. */
+  readonly connId: string;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** The TPDU of the frame being handled, a view valid only during the handler call; null without one. */
+  readonly tpdu: Buffer | null;
+  /** The connection's child logger (`connId`, `remote` bound). */
+  readonly log: Logger;
+}
+
+/** The server or client that a connection reports to. */
+export interface ConnectionOwner {
+  /** HOT: a frame whose message is buf[start, end), valid only during the call. */
+  onFrame(conn: Connection, buf: Buffer, start: number, end: number): void;
+  /** The socket is closed; called once. */
+  onClose(conn: Connection, reason: CloseReason, error: Error | null): void;
+}
+
+/** Validated settings (the server's or client's options decide them). */
+export interface ConnectionSettings {
+  framing: Framing;
+  header: FrameHeader;
+  maxFrameBytes: number;
+  /** ms without a byte from the peer before closing; 0 = never. */
+  idleTimeoutMs: number;
+  /** ms a started frame may take to complete; 0 = no limit. */
+  frameTimeoutMs: number;
+  /** Frames handed out and not yet answered before reading pauses. */
+  maxInFlight: number;
+  /** Pause reading while the socket's write buffer is over its high-water mark (server side). */
+  isPauseOnBackpressure: boolean;
+}
+
+export class Connection implements ConnectionContext, FrameSink, Sweepable {
+  readonly connId: string;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly log: Logger;
+  readonly encoder: FrameEncoder;
+  /** Frames received (not keep-alives) and frames written. */
+  framesIn = 0;
+  framesOut = 0;
+  readonly #socket: Socket;
+  readonly #owner: ConnectionOwner;
+  readonly #settings: ConnectionSettings;
+  readonly #clock: Clock;
+  readonly #decoder: FrameDecoder;
+  readonly #tpduSize: number;
+  #tpduBuf: Buffer | null = null;
+  #tpduAt = 0;
+  #lastByteAt: number;
+  #frameStartedAt = -1;
+  #inFlight = 0;
+  #isReadPaused = false;
+  #isDraining = false;
+  #isPeerEnded = false;
+  #closeReason: CloseReason | null = null;
+  #closeError: Error | null = null;
+  #socketError: NodeJS.ErrnoException | null = null;
+
+  /** Takes over a connected socket. Listeners are created here, once per connection. */
+  constructor(socket: Socket, connId: string, owner: ConnectionOwner, settings: ConnectionSettings, clock: Clock, log: Logger) {
+    this.connId = connId;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.log = log.child({ connId, remote: `${this.remoteAddress}:${this.remotePort}` });
+    this.encoder = new FrameEncoder(settings);
+    this.#socket = socket;
+    this.#owner = owner;
+    this.#settings = settings;
+    this.#clock = clock;
+    this.#decoder = new FrameDecoder(settings);
+    this.#tpduSize = settings.header === 'tpdu' ? TPDU_BYTES : 0;
+    this.#lastByteAt = clock.now();
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('drain', this.#onDrain);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  get tpdu(): Buffer | null {
+    return this.#tpduBuf === null ? null : this.#tpduBuf.subarray(this.#tpduAt - this.#tpduSize, this.#tpduAt);
+  }
+
+  /** Monotonic ms of the last byte from the peer. */
+  get lastByteAt(): number {
+    return this.#lastByteAt;
+  }
+
+  /** Frames handed to the owner and not yet answered (see beginWork/endWork). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** True while reading is paused by back-pressure or the in-flight cap. */
+  get isReadPaused(): boolean {
+    return this.#isReadPaused;
+  }
+
+  get isClosed(): boolean {
+    return this.#socket.destroyed;
+  }
+
+  /** The socket's bytes waiting to be written (back-pressure observability). */
+  get writableLength(): number {
+    return this.#socket.writableLength;
+  }
+
+  // HOT: one chunk from the socket.
+  readonly #onData = (chunk: Buffer): void => {
+    const now = this.#clock.now();
+    this.#lastByteAt = now;
+    if (this.#isDraining) return; // draining: in-flight work finishes, new frames are not taken
+    const decoder = this.#decoder;
+    const before = decoder.consumedBytes;
+    let isComplete: boolean;
+    try {
+      isComplete = decoder.push(chunk, this);
+    } catch (err) {
+      this.close('framing-error', err as Error);
+      return;
+    }
+    if (!isComplete) this.#pauseReading();
+    if (!decoder.isMidFrame) this.#frameStartedAt = -1;
+    else if (this.#frameStartedAt < 0 || decoder.consumedBytes !== before) this.#frameStartedAt = now;
+  };
+
+  /** HOT (FrameSink): hands a frame to the owner; false stops decoding until reading resumes. */
+  onFrame(buf: Buffer, start: number, end: number): boolean {
+    this.framesIn++;
+    if (this.#tpduSize !== 0) {
+      this.#tpduBuf = buf;
+      this.#tpduAt = start;
+    }
+    this.#owner.onFrame(this, buf, start, end);
+    this.#tpduBuf = null;
+    return !this.#mustPause();
+  }
+
+  /** FrameSink: a keep-alive is echoed, never passed on. */
+  onKeepAlive(): void {
+    this.log.trace({ evt: 'frame.keepalive' }, 'keep-alive echoed');
+    this.#write(this.encoder.keepAlive());
+  }
+
+  /**
+   * HOT: frames `message` (copied) with `tpdu` (a 40-bit integer or NO_TPDU) and writes it.
+   * Returns false when the connection is already closed and the message was dropped.
+   * @throws FramingError when the message is longer than the framing can express.
+   */
+  sendMessage(message: Uint8Array, tpdu: number): boolean {
+    if (this.#socket.destroyed) return false;
+    return this.#write(this.encoder.encode(message, tpdu));
+  }
+
+  /** HOT: writes a frame already framed (see FrameEncoder.frameInPlace). Never touch `frame` afterwards. */
+  sendFrame(frame: Buffer): boolean {
+    if (this.#socket.destroyed) return false;
+    return this.#write(frame);
+  }
+
+  #write(frame: Buffer): boolean {
+    this.framesOut++;
+    if (!this.#socket.write(frame) && this.#settings.isPauseOnBackpressure) this.#pauseReading();
+    return true;
+  }
+
+  /** Counts a frame whose answer will come later (an async handler). */
+  beginWork(): void {
+    this.#inFlight++;
+  }
+
+  /** The later answer was written (or dropped): may resume reading or finish a drain. */
+  endWork(): void {
+    this.#inFlight--;
+    if (this.#inFlight === 0 && (this.#isDraining || this.#isPeerEnded)) this.#socket.end();
+    else if (this.#isReadPaused) this.#maybeResume();
+  }
+
+  /** Stops taking frames; ends the connection once in-flight work is answered. */
+  drain(): void {
+    if (this.#isDraining) return;
+    this.#isDraining = true;
+    if (this.#closeReason === null) this.#closeReason = 'drained';
+    if (this.#isReadPaused) {
+      this.#isReadPaused = false;
+      this.#socket.resume(); // keep reading (and discarding) so the peer's close is seen
+    }
+    if (this.#inFlight === 0) this.#socket.end();
+  }
+
+  /** Closes now, discarding unsent bytes; `reason` and `error` are logged and passed to the owner. */
+  close(reason: CloseReason, error: Error | null = null): void {
+    if (this.#socket.destroyed) return;
+    if (this.#closeReason === null || this.#closeReason === 'drained') {
+      this.#closeReason = reason;
+      this.#closeError = error;
+    }
+    this.#socket.destroy();
+  }
+
+  /** Sweepable: the idle and frame timeouts. */
+  sweep(now: number): void {
+    const s = this.#settings;
+    if (s.frameTimeoutMs > 0 && this.#frameStartedAt >= 0 && now - this.#frameStartedAt >= s.frameTimeoutMs) {
+      this.close('frame-timeout', new TimeoutError('CONN_FRAME_TIMEOUT', `a frame started ${Math.round(now - this.#frameStartedAt)} ms ago is not complete`, s.frameTimeoutMs));
+    } else if (s.idleTimeoutMs > 0 && this.#inFlight === 0 && now - this.#lastByteAt >= s.idleTimeoutMs) {
+      this.close('idle-timeout', new TimeoutError('CONN_IDLE_TIMEOUT', `no bytes for ${Math.round(now - this.#lastByteAt)} ms`, s.idleTimeoutMs));
+    }
+  }
+
+  #mustPause(): boolean {
+    return (this.#settings.isPauseOnBackpressure && this.#socket.writableNeedDrain) || this.#inFlight >= this.#settings.maxInFlight || this.#isDraining;
+  }
+
+  #pauseReading(): void {
+    if (this.#isReadPaused || this.#isDraining) return;
+    this.#isReadPaused = true;
+    this.#socket.pause();
+    this.log.debug({ evt: 'conn.paused', inFlight: this.#inFlight, writableLength: this.#socket.writableLength }, 'reading paused');
+  }
+
+  #maybeResume(): void {
+    if (!this.#isReadPaused || this.#mustPause() || this.#socket.destroyed) return;
+    this.#isReadPaused = false;
+    let isComplete: boolean;
+    try {
+      isComplete = this.#decoder.resume(this);
+    } catch (err) {
+      this.close('framing-error', err as Error);
+      return;
+    }
+    if (!isComplete) {
+      this.#isReadPaused = true;
+      return;
+    }
+    this.#socket.resume();
+    this.log.debug({ evt: 'conn.resumed' }, 'reading resumed');
+  }
+
+  readonly #onDrain = (): void => {
+    this.#maybeResume();
+  };
+
+  // The peer finished sending. The socket is half-open: answers still in flight go out, then we end.
+  readonly #onEnd = (): void => {
+    this.#isPeerEnded = true;
+    if (this.#inFlight === 0) this.#socket.end();
+  };
+
+  readonly #onError = (err: Error): void => {
+    this.#socketError = err as NodeJS.ErrnoException;
+  };
+
+  readonly #onClose = (): void => {
+    let reason = this.#closeReason;
+    let error = this.#closeError;
+    const sockErr = this.#socketError;
+    if (reason === null || (reason === 'drained' && sockErr !== null)) {
+      if (sockErr === null) reason = 'peer-closed';
+      else if ((sockErr.code === 'ECONNRESET' || sockErr.code === 'EPIPE') && this.#inFlight === 0) reason = 'peer-reset';
+      else reason = 'socket-error';
+      if (reason === 'socket-error') error = sockErr;
+    }
+    const level = reason === 'peer-closed' && this.#decoder.isMidFrame ? 'info' : CLOSE_LEVEL[reason];
+    if (this.log.isLevelEnabled(level)) {
+      const err = error === null ? undefined : { code: (error as SwitchError).code, message: error.message };
+      this.log[level]({ evt: 'conn.close', reason, err, framesIn: this.framesIn, framesOut: this.framesOut, inFlight: this.#inFlight, isMidFrame: this.#decoder.isMidFrame }, `connection closed: ${reason}`);
+    }
+    this.#owner.onClose(this, reason, error);
+  };
+}

@@ -1,0 +1,31 @@
+// Public surface of src/transport: framing, one connection, the TCP server, the multiplexing
+// client. Knows frames, not fields; imports shared/ and, for the client, codec/.
+
+export { FramingError, ConnectionError, TimeoutError } from './errors.js';
+export type { FramingErrorInfo } from './errors.js';
+export { FRAMINGS, LENGTH_HEADERS } from './framing/length-headers.js';
+export type { Framing, LengthHeader } from './framing/length-headers.js';
+export { FRAME_HEADERS, TPDU_BYTES, parseTpdu, swappedTpdu, tpduHex, tpduNumber, writeTpdu } from './framing/tpdu.js';
+export type { FrameHeader } from './framing/tpdu.js';
+export { FrameDecoder } from './framing/decoder.js';
+export type { FrameDecoderOptions, FrameSink } from './framing/decoder.js';
+export { FrameEncoder, NO_TPDU } from './framing/encoder.js';
+export type { FrameEncoderOptions } from './framing/encoder.js';
+export { Connection, CLOSE_REASONS } from './connection.js';
+export type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection.js';
+export { Sweeper, sweepIntervalMs } from './sweeper.js';
+export type { Sweepable } from './sweeper.js';
+export { Backoff } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { FrameServer } from './server.js';
+export type { BoundAddress, DrainResult, FrameHandler, ServerEvents, ServerStats } from './server.js';
+export { DEFAULT_SERVER_OPTIONS, MAX_FRAME_BYTES_LIMIT, resolveServerOptions } from './server-options.js';
+export type { ServerOptions, ResolvedServerOptions } from './server-options.js';
+export { IsoClient } from './client.js';
+export type { ClientEvents, ClientStats, LinkState } from './client.js';
+export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, resolveClientOptions } from './client-options.js';
+export type { ClientOptions, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
+export { DEFAULT_KEY_FIELDS, NETWORK_CODES, StanCounter, defaultKeyOf, missingFields, networkRequest, networkResponse, transmissionTime } from './match-key.js';
+export type { KeyOf } from './match-key.js';
+export { drainOnSignals } from './signals.js';
+export type { Drainable } from './signals.js';

@@ -1,0 +1,103 @@
+// FrameServer options: the frozen defaults and their eager validation. Throws only ConfigError,
+// naming the option path and the allowed range. docs/config.md documents each option.
+
+import {
+  checkInteger, checkKnownKeys, checkOneOf, ConfigError, NOOP_LOGGER, SYSTEM_CLOCK, type Clock, type Logger,
+} from '../shared/index.js';
+import type { ConnectionSettings } from './connection.js';
+import { FRAMINGS, type Framing } from './framing/length-headers.js';
+import { FRAME_HEADERS, type FrameHeader } from './framing/tpdu.js';
+
+/** Largest maxFrameBytes accepted: 1 MiB (the biggest ISO 8583 messages are a few KiB). */
+export const MAX_FRAME_BYTES_LIMIT = 1_048_576;
+const DAY_MS = 86_400_000;
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  framing?: Framing;
+  header?: FrameHeader;
+  maxFrameBytes?: number;
+  idleTimeoutMs?: number;
+  frameTimeoutMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+  maxInFlightPerConnection?: number;
+  drainTimeoutMs?: number;
+  backlog?: number;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export const DEFAULT_SERVER_OPTIONS = Object.freeze({
+  host: '127.0.0.1',
+  port: 8583,
+  framing: 'ascii4' as Framing,
+  header: 'none' as FrameHeader,
+  maxFrameBytes: 8192,
+  idleTimeoutMs: 300_000,
+  frameTimeoutMs: 10_000,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 1000,
+  maxInFlightPerConnection: 1000,
+  drainTimeoutMs: 10_000,
+  backlog: 1024,
+  logger: NOOP_LOGGER as Logger,
+  clock: SYSTEM_CLOCK as Clock,
+});
+
+/** Old or guessed names that get a hint instead of a bare "unknown option". */
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({
+  tpdu: 'header', idleTimeout: 'idleTimeoutMs', frameTimeout: 'frameTimeoutMs', maxFrameSize: 'maxFrameBytes',
+  maxFrameLength: 'maxFrameBytes', lengthHeader: 'framing', perAddressLimit: 'maxConnectionsPerAddress',
+  maxConnectionsPerIp: 'maxConnectionsPerAddress', drainTimeout: 'drainTimeoutMs', log: 'logger',
+});
+
+export type ResolvedServerOptions = Readonly<Required<ServerOptions> & { connection: Readonly<ConnectionSettings> }>;
+
+/**
+ * Defaults filled in and every option checked.
+ * @throws ConfigError naming the first invalid option, e.g. `server.maxFrameBytes`.
+ */
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('server', 'expected an options object');
+  checkKnownKeys('server', options, DEFAULT_SERVER_OPTIONS, RENAMED);
+  const o = { ...DEFAULT_SERVER_OPTIONS, ...stripUndefined(options) };
+  if (typeof o.host !== 'string' || o.host === '') throw new ConfigError('server.host', 'expected a host name or IP address');
+  checkInteger('server.port', o.port, 0, 65535);
+  checkOneOf('server.framing', o.framing, FRAMINGS);
+  checkOneOf('server.header', o.header, FRAME_HEADERS);
+  checkInteger('server.maxFrameBytes', o.maxFrameBytes, 1, MAX_FRAME_BYTES_LIMIT);
+  checkInteger('server.idleTimeoutMs', o.idleTimeoutMs, 0, DAY_MS);
+  checkInteger('server.frameTimeoutMs', o.frameTimeoutMs, 0, DAY_MS);
+  checkInteger('server.maxConnections', o.maxConnections, 1, 1_000_000);
+  checkInteger('server.maxConnectionsPerAddress', o.maxConnectionsPerAddress, 1, 1_000_000);
+  checkInteger('server.maxInFlightPerConnection', o.maxInFlightPerConnection, 1, 1_000_000);
+  checkInteger('server.drainTimeoutMs', o.drainTimeoutMs, 0, DAY_MS);
+  checkInteger('server.backlog', o.backlog, 1, 65535);
+  checkLoggerAndClock('server', o.logger, o.clock);
+  const connection: ConnectionSettings = Object.freeze({
+    framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: o.idleTimeoutMs,
+    frameTimeoutMs: o.frameTimeoutMs, maxInFlight: o.maxInFlightPerConnection, isPauseOnBackpressure: true,
+  });
+  return Object.freeze({ ...o, connection });
+}
+
+/** Options given as `undefined` mean "the default", as if left out. */
+export function stripUndefined<T extends object>(options: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** @throws ConfigError unless `logger` and `clock` have the methods isotrace calls. */
+export function checkLoggerAndClock(path: string, logger: unknown, clock: unknown): void {
+  const l = logger as Record<string, unknown>;
+  for (const m of ['trace', 'debug', 'info', 'warn', 'error', 'child', 'isLevelEnabled']) {
+    if (typeof l?.[m] !== 'function') throw new ConfigError(`${path}.logger`, `expected a pino-compatible logger (missing ${m})`);
+  }
+  const c = clock as Record<string, unknown>;
+  for (const m of ['now', 'setTimeout', 'setInterval']) {
+    if (typeof c?.[m] !== 'function') throw new ConfigError(`${path}.clock`, `expected a Clock (missing ${m})`);
+  }
+}
