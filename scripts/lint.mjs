@@ -60,7 +60,7 @@ function checkImports(file, text) {
   for (const m of text.matchAll(IMPORT_RE)) {
     const spec = m[1] ?? m[2];
     if (!spec.startsWith('.')) continue;
-    const line = text.slice(0, m.index).split('\n').length;
+    const line = text.slice(0, m.index + m[0].search(/\S/)).split('\n').length;
     const target = resolve(dirname(file), spec);
     const to = layerOf(target);
     if (to === null) {

@@ -37,5 +37,5 @@ export const EMV_TAG_NAMES: Readonly<Record<string, string>> = {
   '9F41': 'Transaction sequence counter',
 };
 
-/** Tags that hold PAN, track or PIN data: their values are withheld even in a revealed dump of tags. */
+/** Tags that hold PAN, track or PIN data: withheld from every dump unless sensitive data is revealed. */
 export const EMV_CARD_DATA_TAGS: ReadonlySet<string> = new Set(['57', '5A', '5F20', '9F1F', '9F20', '99']);

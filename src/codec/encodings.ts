@@ -55,7 +55,7 @@ function allowedBytes(cls: FieldSpec['class']): Uint8Array {
 function asciiTextBody(f: FieldSpec): Body {
   const cls = f.class;
   const allowed = allowedBytes(cls);
-  const padLeft = cls === 'n';
+  const padLeft = cls === 'n' || cls === 'x+n';
   const pad = padLeft ? 0x30 : 0x20;
   return {
     wireBytes: (len) => len,
@@ -182,7 +182,8 @@ function amountBody(f: FieldSpec): Body {
   const signs = f.signs ?? 'CD';
   const signOk = new Uint8Array(256);
   for (const c of signs) signOk[c.charCodeAt(0)] = 1;
-  const asDigits: FieldSpec = { ...f, class: 'n' };
+  // The digits keep class x+n: same characters as n, and errors name the field's real class.
+  const asDigits: FieldSpec = f;
   const digits = f.data === 'bcd' ? bcdBody(asDigits) : f.data === 'ebcdic' ? ebcdicTextBody(asDigits) : asciiTextBody(asDigits);
   const toWire = f.data === 'ebcdic' ? ASCII_TO_EBCDIC : null;
   const fromWire = f.data === 'ebcdic' ? EBCDIC_TO_ASCII : null;

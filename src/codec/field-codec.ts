@@ -23,19 +23,22 @@ export class FieldCodec {
   /** Wire bytes of a fixed field, computed once. */
   readonly #fixedBytes: number;
   readonly #prefixWidth: number;
+  /** Wire bytes per value byte of a b field (2 for hex-ASCII), to place TLV errors on the wire. */
+  readonly #wireScale: number;
 
   constructor(de: number, spec: FieldSpec) {
     this.de = de;
     this.spec = spec;
     this.isFixed = spec.prefix === 'fixed';
     this.isBinary = spec.class === 'b';
-    this.isTlv = spec.tlv === true && spec.data === 'binary';
+    this.isTlv = spec.tlv === true;
     this.maxLength = spec.length;
     this.prefix = makePrefixer(spec.prefix);
     this.body = makeBody(spec);
     this.#countsWire = spec.lengthCounts === 'wire' && (spec.data === 'hex' || spec.data === 'bcd');
     this.#fixedBytes = this.body.wireBytes(spec.length);
     this.#prefixWidth = this.prefix.width;
+    this.#wireScale = spec.data === 'hex' ? 2 : 1;
   }
 
   /**
@@ -53,19 +56,22 @@ export class FieldCodec {
       dataAt = at + width;
       if (this.#countsWire) len = this.#lengthFromWire(cur.buf, len, dataAt, end, at);
       if (len > this.maxLength) throw this.#tooLong(DecodeError, at, len);
+      if (len === 0 && this.spec.class === 'x+n') {
+        throw new DecodeError('CODEC_BAD_LENGTH_PREFIX', { field: this.de, offset: at, detail: 'length prefix announces an amount without digits' });
+      }
       bytes = this.body.wireBytes(len);
     }
     if (dataAt + bytes > end) throw truncated(this.de, dataAt, bytes, end - dataAt, 'data');
     const v = this.body.decode(cur, dataAt, len, this.de);
     out[this.de] = v;
-    if (this.isTlv) decodeTlv(v as Buffer, 0, bytes, this.de, dataAt);
+    if (this.isTlv) decodeTlv(v as Buffer, 0, (v as Buffer).length, this.de, dataAt, this.#wireScale);
     return dataAt + bytes;
   }
 
   /** A TLV field must hold well-formed BER-TLV on the way out too, or our own decoder would refuse it. */
   #checkTlv(v: Buffer, at: number): void {
     try {
-      decodeTlv(v, 0, v.length, this.de, at);
+      decodeTlv(v, 0, v.length, this.de, at, this.#wireScale);
     } catch (err) {
       const e = err as DecodeError;
       throw new EncodeError('CODEC_BAD_TLV', { field: this.de, offset: e.offset, detail: e.detail }, { cause: err });
@@ -116,7 +122,10 @@ export class FieldCodec {
       if ((count & 1) === 1) throw new DecodeError('CODEC_BAD_LENGTH_PREFIX', { field: de, offset: at, detail: 'length prefix counts an odd number of hex characters' });
       return count / 2;
     }
-    if (this.spec.class === 'x+n') return count === 0 ? 0 : 2 * (count - 1);
+    if (this.spec.class === 'x+n') {
+      if (count === 0) throw new DecodeError('CODEC_BAD_LENGTH_PREFIX', { field: de, offset: at, detail: 'length prefix leaves no byte for the sign' });
+      return 2 * (count - 1);
+    }
     if (count === 0) return 0;
     const padLeft = (this.spec.pad ?? 'right') === 'left';
     const padAt = padLeft ? dataAt : dataAt + count - 1;

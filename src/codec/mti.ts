@@ -17,7 +17,8 @@ const ORIGIN: Record<string, string> = {
 export function describeMti(mti: string): string {
   const what = [CLASS[mti[1]], FUNCTION[mti[2]]].filter(Boolean).join(' ');
   const how = [VERSION[mti[0]], ORIGIN[mti[3]]].filter(Boolean).join(', ');
-  return how === '' ? what : `${what} (${how})`;
+  if (how === '') return what;
+  return what === '' ? `(${how})` : `${what} (${how})`;
 }
 
 /** True when the MTI's function digit marks a response or acknowledgement (odd: 1, 3, 5, 7). */

@@ -72,6 +72,7 @@ const PREFIX_CAPACITY: Record<PrefixEncoding, Record<PrefixWidth, number>> = {
 };
 
 const NUMERIC_CLASSES: ReadonlySet<FieldClass> = new Set(['n', 'z', 'x+n']);
+const FIELD_KEYS: ReadonlySet<string> = new Set(['name', 'class', 'length', 'prefix', 'data', 'pad', 'padNibble', 'lengthCounts', 'signs', 'sensitive', 'tlv']);
 
 /** Splits a prefix name into its encoding and width; null for 'fixed'. */
 export function parsePrefix(prefix: Prefix): { encoding: PrefixEncoding; width: PrefixWidth } | null {
@@ -111,6 +112,7 @@ export function validateField(where: string, f: FieldSpec): void {
     throw new SpecError('SPEC_INVALID', where, detail);
   };
   if (f === null || typeof f !== 'object') fail('definition must be an object');
+  for (const key of Object.keys(f)) if (!FIELD_KEYS.has(key)) fail(`unknown key "${key}" (known: ${[...FIELD_KEYS].join(', ')})`);
   if (typeof f.name !== 'string' || f.name.length === 0) fail('name must be a non-empty string');
   if (!oneOf(FIELD_CLASSES, f.class)) fail(`class must be one of ${FIELD_CLASSES.join(', ')}`);
   if (!Number.isInteger(f.length) || f.length < 1) fail('length must be a whole number of at least 1');

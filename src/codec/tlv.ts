@@ -4,6 +4,9 @@
 import { DecodeError, EncodeError } from './errors.js';
 import { toHex } from './message.js';
 
+/** EMV nests templates two or three deep; anything past this is hostile or broken. */
+const MAX_DEPTH = 16;
+
 export interface TlvNode {
   /** Tag as uppercase hex, e.g. '9F26'. */
   tag: string;
@@ -15,11 +18,13 @@ export interface TlvNode {
 
 /**
  * Parses buf[start, end) as a sequence of BER-TLV objects. Errors name `field` and the offset
- * `base` + the position in `buf` of a truncated tag, length or value, or a bad length form.
+ * `base` + the position in `buf` (times `scale`, 2 when the wire carries hex) of a truncated tag,
+ * length or value, or a bad length form.
  */
-export function decodeTlv(buf: Buffer, start = 0, end = buf.length, field = 55, base = 0): TlvNode[] {
+export function decodeTlv(buf: Buffer, start = 0, end = buf.length, field = 55, base = 0, scale = 1, depth = 0): TlvNode[] {
   const bad = (offset: number, detail: string): DecodeError =>
-    new DecodeError('CODEC_BAD_TLV', { field, offset: base + offset, detail });
+    new DecodeError('CODEC_BAD_TLV', { field, offset: base + offset * scale, detail });
+  if (depth > MAX_DEPTH) throw bad(start, `templates nest deeper than ${MAX_DEPTH}`);
   const out: TlvNode[] = [];
   let at = start;
   while (at < end) {
@@ -47,7 +52,7 @@ export function decodeTlv(buf: Buffer, start = 0, end = buf.length, field = 55, 
     }
     if (valueAt + len > end) throw bad(valueAt, `value needs ${len} bytes but ${end - valueAt} remain`);
     const node: TlvNode = { tag: toHex(buf.subarray(tagAt, tagEnd)), value: buf.subarray(valueAt, valueAt + len) };
-    if ((buf[tagAt] & 0x20) !== 0) node.children = decodeTlv(buf, valueAt, valueAt + len, field, base);
+    if ((buf[tagAt] & 0x20) !== 0) node.children = decodeTlv(buf, valueAt, valueAt + len, field, base, scale, depth + 1);
     out.push(node);
     at = valueAt + len;
   }

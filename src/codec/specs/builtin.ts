@@ -60,3 +60,10 @@ const iso93ascii: MessageSpec = {
 
 /** Built-in specs by name. Frozen: callers extend them through a spec file, never in place. */
 export const BUILTIN_SPECS: Readonly<Record<string, MessageSpec>> = Object.freeze({ iso87ascii, iso87binary, iso87pos, iso93ascii });
+for (const spec of Object.values(BUILTIN_SPECS)) {
+  for (const f of Object.values(spec.fields)) Object.freeze(f);
+  Object.freeze(spec.fields);
+  Object.freeze(spec.mti);
+  Object.freeze(spec.bitmap);
+  Object.freeze(spec);
+}
