@@ -144,15 +144,15 @@ describe('FrameServer drain', () => {
 
 describe('FrameServer options', () => {
   it.each([
-    [{ maxFrameBytes: 0 }, 'server.maxFrameBytes: expected an integer in 1..1048576, got 0'],
-    [{ port: 70_000 }, 'server.port: expected an integer in 0..65535, got 70000'],
-    [{ framing: 'ascii2' }, 'server.framing: expected one of ascii4, binary2, binary2-incl, bcd2, hex4, binary4, vmlh, got "ascii2"'],
-    [{ header: 'tpdu5' }, 'server.header: expected one of none, tpdu, got "tpdu5"'],
-    [{ idleTimeoutMs: -1 }, 'server.idleTimeoutMs: expected an integer in 0..86400000, got -1'],
-    [{ tpdu: true }, 'server.tpdu: unknown option; it is now called header'],
-    [{ idleTimeout: 5 }, 'server.idleTimeout: unknown option; it is now called idleTimeoutMs'],
-    [{ logger: {} }, 'server.logger: expected a pino-compatible logger (missing trace)'],
-  ])('throws ConfigError naming the option when given %o', (options, message) => {
+    ['server.maxFrameBytes: expected an integer in 1..1048576, got 0', { maxFrameBytes: 0 }],
+    ['server.port: expected an integer in 0..65535, got 70000', { port: 70_000 }],
+    ['server.framing: expected one of ascii4, binary2, binary2-incl, bcd2, hex4, binary4, vmlh, got "ascii2"', { framing: 'ascii2' }],
+    ['server.header: expected one of none, tpdu, got "tpdu5"', { header: 'tpdu5' }],
+    ['server.idleTimeoutMs: expected an integer in 0..86400000, got -1', { idleTimeoutMs: -1 }],
+    ['server.tpdu: unknown option; it is now called header', { tpdu: true }],
+    ['server.idleTimeout: unknown option; it is now called idleTimeoutMs', { idleTimeout: 5 }],
+    ['server.logger: expected a pino-compatible logger (missing trace)', { logger: {} }],
+  ])('throws ConfigError "%s"', (message, options) => {
     expect(() => new FrameServer(() => null, options as never)).toThrow(ConfigError);
     expect(() => new FrameServer(() => null, options as never)).toThrow(message);
   });
