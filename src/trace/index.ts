@@ -4,3 +4,8 @@ export { IdSource } from './ids.js';
 export { nowUs } from './clock.js';
 export { SpanRecord, TraceRecord, NOOP_TRACE_SINK } from './span.js';
 export type { AttributeValue, SpanStatus, TraceSink } from './span.js';
+export { RatioSampler, parseSampleRatio } from './ratio-sampler.js';
+export { OtlpSink, createOtlpSink } from './otlp-sink.js';
+export { DEFAULT_OTLP_SINK_OPTIONS, resolveOtlpSinkOptions } from './otlp-sink-options.js';
+export type { OtlpSinkStats } from './otlp-sink.js';
+export type { OtlpSinkOptions } from './otlp-sink-options.js';

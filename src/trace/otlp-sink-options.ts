@@ -1,0 +1,98 @@
+// OtlpSink options: the frozen defaults and their eager validation, and the collector URL.
+// Throws only ConfigError, naming the option path and the allowed range.
+
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { checkInteger, checkKnownKeys, checkNumber, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
+
+const DAY_MS = 86_400_000;
+
+export interface OtlpSinkOptions {
+  /** The collector's OTLP/HTTP base URL, e.g. `http://127.0.0.1:4318`; spans go to `<endpoint>/v1/traces`. */
+  endpoint: string;
+  /** Share of traces exported, 0..1, decided from the trace id (see RatioSampler). */
+  sampleRatio: number;
+  /** The resource's `service.name`. */
+  serviceName?: string;
+  /** Sampled traces held at most while waiting for export; more are dropped and counted. */
+  maxQueue?: number;
+  /** Traces per export request. Also bounds the event-loop stall of one flush (about 30 µs a trace). */
+  batchSize?: number;
+  /** How often a partial batch is sent, ms. */
+  flushIntervalMs?: number;
+  /** How long one export request may take, retries included, before it counts as failed, ms. */
+  exportTimeoutMs?: number;
+  logger?: Logger;
+  /** Where converted spans go instead of an OTLPTraceExporter to `endpoint` (tests, benchmarks). */
+  exporter?: SpanExporter | null;
+}
+
+/** Defaults of the optional options; `endpoint` and `sampleRatio` have none. */
+export const DEFAULT_OTLP_SINK_OPTIONS = Object.freeze({
+  serviceName: 'isotrace',
+  maxQueue: 2048,
+  // 64 traces are about 2 ms of conversion and protobuf encoding at 30 µs each: a short enough
+  // stall for the switch's event loop, and 64 traces per round trip keeps up with any sampled rate.
+  batchSize: 64,
+  flushIntervalMs: 1000,
+  exportTimeoutMs: 10_000,
+  logger: NOOP_LOGGER as Logger,
+  exporter: null as SpanExporter | null,
+});
+
+const KNOWN_OPTIONS = Object.freeze({ endpoint: '', sampleRatio: 0, ...DEFAULT_OTLP_SINK_OPTIONS });
+
+// The OpenTelemetry SDK's and environment's names for the same settings get a hint.
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({
+  url: 'endpoint', otlpEndpoint: 'endpoint', ratio: 'sampleRatio', samplerArg: 'sampleRatio', sampleRate: 'sampleRatio',
+  maxQueueSize: 'maxQueue', queueSize: 'maxQueue', maxExportBatchSize: 'batchSize',
+  scheduledDelayMillis: 'flushIntervalMs', flushInterval: 'flushIntervalMs', exportTimeoutMillis: 'exportTimeoutMs',
+  timeoutMillis: 'exportTimeoutMs', service: 'serviceName', log: 'logger',
+});
+
+/**
+ * Defaults filled in and every option checked.
+ * @throws ConfigError naming the first invalid option (`otlp.endpoint`, `otlp.sampleRatio`, `otlp.batchSize`, …).
+ */
+export function resolveOtlpSinkOptions(options: OtlpSinkOptions): Readonly<Required<OtlpSinkOptions>> {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('otlp', 'expected an options object');
+  checkKnownKeys('otlp', options, KNOWN_OPTIONS, RENAMED);
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULT_OTLP_SINK_OPTIONS, ...given } as Required<OtlpSinkOptions>;
+  const exporter = o.exporter as unknown;
+  if (exporter !== null && (typeof exporter !== 'object' || typeof (exporter as SpanExporter).export !== 'function')) {
+    throw new ConfigError('otlp.exporter', 'expected a SpanExporter (export, shutdown) or null');
+  }
+  if (exporter === null) checkEndpoint(o.endpoint);
+  checkNumber('otlp.sampleRatio', o.sampleRatio, 0, 1);
+  if (typeof o.serviceName !== 'string' || o.serviceName === '' || o.serviceName.length > 255) {
+    throw new ConfigError('otlp.serviceName', 'expected a name of 1..255 characters');
+  }
+  checkInteger('otlp.maxQueue', o.maxQueue, 1, 1_000_000);
+  checkInteger('otlp.batchSize', o.batchSize, 1, o.maxQueue);
+  checkInteger('otlp.flushIntervalMs', o.flushIntervalMs, 1, DAY_MS);
+  checkInteger('otlp.exportTimeoutMs', o.exportTimeoutMs, 1, DAY_MS);
+  const logger = o.logger as unknown as Partial<Logger> | null;
+  if (typeof logger?.warn !== 'function') throw new ConfigError('otlp.logger', 'expected a Logger (from src/shared)');
+  return Object.freeze(o);
+}
+
+function checkEndpoint(endpoint: unknown): void {
+  if (typeof endpoint !== 'string' || endpoint === '') {
+    throw new ConfigError('otlp.endpoint', 'required: the collector base URL, e.g. http://127.0.0.1:4318');
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch (err) {
+    throw new ConfigError('otlp.endpoint', 'expected an http:// or https:// URL, e.g. http://127.0.0.1:4318', { cause: err });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('otlp.endpoint', `expected an http:// or https:// URL, got the scheme ${url.protocol}`);
+  }
+}
+
+/** `<endpoint>/v1/traces`, unless the endpoint already names that path (a signal-specific endpoint). */
+export function tracesUrl(endpoint: string): string {
+  const base = endpoint.replace(/\/+$/, '');
+  return base.endsWith('/v1/traces') ? base : `${base}/v1/traces`;
+}
