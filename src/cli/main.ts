@@ -5,6 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { builtinSpecNames } from '../codec/index.js';
 import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
+import { runServe } from './commands/serve.js';
+import { kebab } from './config.js';
+import { SERVE_OPTIONS } from './serve-options.js';
 import { HEADER_KINDS } from './header.js';
 import { EXIT, PROCESS_IO, type Io } from './io.js';
 
@@ -46,6 +49,18 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(headerOption())
     .addHelpText('after', `\nExample:\n  echo '{"mti":"0800","fields":{"7":"0612143015","11":"000777","70":"301"}}' | isotrace encode`)
     .action(async (opts) => setExit(await runEncode(opts, io)));
+
+  const serve = program
+    .command('serve')
+    .description('run the switch (default 127.0.0.1:8583, iso87ascii, ascii4, in-process issuer stub)')
+    .option('--config <file>', 'a JSON file of options (keys as below in camelCase); also ISOTRACE_CONFIG');
+  for (const o of SERVE_OPTIONS) {
+    const shown = o.default === null ? '' : ` (default: ${String(o.default).replace(/^.*\/fixtures\//, 'fixtures/')})`;
+    serve.option(`--${kebab(o.name)} <value>`, `${o.doc}; also ${o.env}${shown}`);
+  }
+  serve
+    .addHelpText('after', '\nExample:\n  isotrace serve --port 8583 --spec iso87ascii --framing ascii4 --log-level info')
+    .action(async (opts) => setExit(await runServe(opts, io)));
 
   return program;
 }

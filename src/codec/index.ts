@@ -16,3 +16,4 @@ export type { DescribeOptions } from './describe.js';
 export { toJson, fromJson } from './json.js';
 export type { MessageJson, TlvJson } from './json.js';
 export { describeMti, isResponseMti, responseMti } from './mti.js';
+export { isLuhnValid } from './luhn.js';

@@ -48,6 +48,12 @@ export const ERROR_CODES = {
   REQUEST_TIMEOUT: 'no matching response arrived within requestTimeoutMs',
   REQUEST_NO_KEY: 'the request lacks the fields its link matches responses on',
   REQUEST_DUPLICATE_KEY: 'a request with the same match key is already in flight',
+  // issuer and routing
+  ISSUER_TIMEOUT: 'the issuer did not answer within the issuer timeout',
+  ISSUER_UNAVAILABLE: 'the issuer named by a route is not reachable or not configured',
+  ROUTE_NOT_FOUND: 'no BIN route matches the card number',
+  // switch
+  SWITCH_INTERNAL: 'a stage failed unexpectedly; the request was answered with RC 96',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

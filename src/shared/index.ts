@@ -8,3 +8,5 @@ export { NOOP_LOGGER } from './logger.js';
 export type { Logger, LogFn, LogLevel } from './logger.js';
 export { SYSTEM_CLOCK } from './clock.js';
 export type { Clock, ClockTimer } from './clock.js';
+export type { AuthorizationRequest, ReversalRequest, IssuerDecision, IssuerBackend } from './issuer-port.js';
+export { IssuerError, RoutingError } from './issuer-errors.js';

@@ -1,0 +1,108 @@
+// `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
+// builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
+
+import { readFileSync } from 'node:fs';
+import { SpecError, type IsoMessage } from '../../codec/index.js';
+import { StubIssuer, loadCards } from '../../issuer/index.js';
+import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, type SwitchEnv } from '../../switch/index.js';
+import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
+import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
+import { readConfigFile, resolveOptions, type Resolved } from '../config.js';
+import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
+import { createLogger } from '../logger.js';
+import { SERVE_OPTIONS } from '../serve-options.js';
+import { loadCodec } from '../spec-loader.js';
+
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${what} ${path}`, `cannot read a JSON file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** The resolved serve configuration: flags, then ISOTRACE_*, then --config file, then defaults. */
+export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolved {
+  const file = typeof flags.config === 'string' ? flags.config : env.ISOTRACE_CONFIG;
+  const resolved = resolveOptions(SERVE_OPTIONS, flags, env, file === undefined ? null : readConfigFile(file), file);
+  if (resolved.otlpEndpoint === null && env.OTEL_EXPORTER_OTLP_ENDPOINT) return { ...resolved, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT };
+  return resolved;
+}
+
+function traceSink(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): TraceSink {
+  if (cfg.otlpEndpoint === null) return NOOP_TRACE_SINK;
+  const sampleRatio = parseSampleRatio(env.OTEL_TRACES_SAMPLER_ARG, 1.0);
+  return createOtlpSink({ endpoint: String(cfg.otlpEndpoint), sampleRatio, logger });
+}
+
+export interface RunningSwitch {
+  server: FrameServer;
+  switch: Switch;
+  /** Stops accepting, finishes in-flight work, flushes traces; resolves when done. */
+  stop(): Promise<void>;
+}
+
+/** Builds and starts everything `serve` runs, logging to `logger`. */
+export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningSwitch> {
+  const codec = loadCodec(String(cfg.spec));
+  const routes = new BinTable((readJson(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
+  const stub = new StubIssuer(loadCards(readJson(String(cfg.cards), 'cards'), String(cfg.cards)));
+  const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
+  for (const name of routes.issuers) {
+    if (!issuers.has(name)) throw new ConfigError(`routes ${String(cfg.routes)}`, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
+  }
+  const switchEnv: SwitchEnv = {
+    codec,
+    routes,
+    issuers,
+    duplicates: new DuplicateCache({ windowMs: Number(cfg.duplicateWindowMs) }),
+    originals: new OriginalsTable(),
+    issuerTimeoutMs: Number(cfg.issuerTimeoutMs),
+    logger,
+  };
+  const traces = traceSink(cfg, env, logger);
+  const sw = new Switch(switchEnv, traces);
+  const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
+    sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+  const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
+  const server = new FrameServer(handler, { host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
+  await server.listen();
+  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null }, 'switch ready');
+  return {
+    server,
+    switch: sw,
+    async stop() {
+      await server.drain();
+      await traces.shutdown();
+      await stub.close();
+    },
+  };
+}
+
+/** Runs the switch until SIGTERM or SIGINT; resolves with the exit code after the drain. */
+export async function runServe(flags: Record<string, unknown>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
+  let cfg: Resolved;
+  try {
+    cfg = serveConfig(flags, env);
+  } catch (err) {
+    io.err(errorLine(err));
+    return EXIT.USAGE;
+  }
+  const { logger, flush } = createLogger(String(cfg.logLevel));
+  let running: RunningSwitch;
+  try {
+    running = await startSwitch(cfg, env, logger);
+  } catch (err) {
+    flush();
+    io.err(errorLine(err));
+    return err instanceof ConfigError || err instanceof SpecError ? EXIT.USAGE : EXIT.INVALID;
+  }
+  return new Promise((resolve) => {
+    drainOnSignals({ drain: () => running.stop() }, () => {
+      logger.info({ evt: 'serve.stopped' }, 'switch stopped');
+      flush();
+      resolve(EXIT.OK);
+    }, logger);
+  });
+}

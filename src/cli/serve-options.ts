@@ -1,0 +1,24 @@
+// The options of `isotrace serve`, as data: flag, ISOTRACE_* variable, config-file key, default.
+// docs/config.md documents the same list.
+
+import { fileURLToPath } from 'node:url';
+import { FRAME_HEADERS, FRAMINGS } from '../transport/index.js';
+import type { OptionSpec } from './config.js';
+import { LOG_LEVELS } from './logger.js';
+
+/** The package root, so that the embedded defaults work from any working directory. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const SERVE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'host', env: 'ISOTRACE_HOST', kind: { type: 'string' }, default: '127.0.0.1', doc: 'address to listen on' },
+  { name: 'port', env: 'ISOTRACE_PORT', kind: { type: 'int', min: 0, max: 65535 }, default: 8583, doc: 'TCP port (0 picks a free one)' },
+  { name: 'spec', env: 'ISOTRACE_SPEC', kind: { type: 'string' }, default: 'iso87ascii', doc: 'message spec: a built-in name or a JSON spec file' },
+  { name: 'framing', env: 'ISOTRACE_FRAMING', kind: { type: 'enum', values: FRAMINGS }, default: 'ascii4', doc: 'length header' },
+  { name: 'header', env: 'ISOTRACE_HEADER', kind: { type: 'enum', values: FRAME_HEADERS }, default: null, doc: "header after the length: none or tpdu (default: the spec's usual one)" },
+  { name: 'cards', env: 'ISOTRACE_CARDS', kind: { type: 'string' }, default: `${ROOT}fixtures/issuer/cards.json`, doc: "the issuer stub's cards" },
+  { name: 'routes', env: 'ISOTRACE_ROUTES', kind: { type: 'string' }, default: `${ROOT}fixtures/routes.json`, doc: 'the BIN routing table' },
+  { name: 'logLevel', env: 'ISOTRACE_LOG_LEVEL', kind: { type: 'enum', values: LOG_LEVELS }, default: 'info', doc: 'log level' },
+  { name: 'otlpEndpoint', env: 'ISOTRACE_OTLP_ENDPOINT', kind: { type: 'string' }, default: null, doc: 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export' },
+  { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600_000 }, default: 5000, doc: 'how long an issuer may take before the terminal gets RC 91' },
+  { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats' },
+];

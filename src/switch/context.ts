@@ -1,0 +1,91 @@
+// TxnContext: everything one transaction carries through the stages, every property set in the
+// constructor. Holds the clear PAN for routing and the issuer; nothing here is logged as is.
+
+import type { DecodeError, IsoMessage } from '../codec/index.js';
+import type { TraceRecord } from '../trace/index.js';
+import type { Original } from './originals.js';
+import type { Route } from './routing.js';
+
+/** What the switch does with a request, from its MTI. */
+export type TxnKind = 'authorization' | 'financial' | 'reversal' | 'network' | 'unsupported';
+
+export interface ConnectionInfo {
+  connId: string;
+  remote: string;
+}
+
+export interface StageTiming {
+  name: string;
+  /** Microseconds from the transaction's receipt to the stage's start. */
+  startUs: number;
+  durationUs: number;
+  status: 'ok' | 'error';
+}
+
+export interface ErrorInfo {
+  code: string;
+  field: number | string | null;
+  offset: number | null;
+}
+
+export class TxnContext {
+  readonly trace: TraceRecord;
+  readonly conn: ConnectionInfo;
+  readonly receivedAtUs: number;
+  /** The request as decoded; partial when decodeError is set. */
+  readonly request: IsoMessage;
+  readonly decodeError: DecodeError | null;
+  kind: TxnKind;
+  /** Clear PAN from DE 2 or track 2, for routing and the issuer only. */
+  pan: string | null;
+  route: Route | null;
+  /** The approval a reversal releases, once found. */
+  original: Original | null;
+  /** Key under which a first answer is kept for repeats; null when not deduplicated. */
+  dedupeKey: string | null;
+  isDuplicate: boolean;
+  /** Set once the outcome is known; later stages but respond are skipped. */
+  isDecided: boolean;
+  responseCode: string;
+  approvalCode: string | null;
+  reason: string;
+  holdId: string | null;
+  error: ErrorInfo | null;
+  response: IsoMessage | null;
+  /** The packed answer (no frame header), or null when nothing is sent back. */
+  responseBytes: Buffer | null;
+  completedAtUs: number;
+  readonly stages: StageTiming[];
+
+  constructor(trace: TraceRecord, conn: ConnectionInfo, receivedAtUs: number, request: IsoMessage, decodeError: DecodeError | null) {
+    this.trace = trace;
+    this.conn = conn;
+    this.receivedAtUs = receivedAtUs;
+    this.request = request;
+    this.decodeError = decodeError;
+    this.kind = 'unsupported';
+    this.pan = null;
+    this.route = null;
+    this.original = null;
+    this.dedupeKey = null;
+    this.isDuplicate = false;
+    this.isDecided = false;
+    this.responseCode = '';
+    this.approvalCode = null;
+    this.reason = '';
+    this.holdId = null;
+    this.error = null;
+    this.response = null;
+    this.responseBytes = null;
+    this.completedAtUs = 0;
+    this.stages = [];
+  }
+
+  /** Fixes the outcome: the remaining stages but respond are skipped. */
+  decide(responseCode: string, reason: string, approvalCode: string | null = null): void {
+    this.responseCode = responseCode;
+    this.reason = reason;
+    this.approvalCode = approvalCode;
+    this.isDecided = true;
+  }
+}

@@ -1,0 +1,94 @@
+// Duplicate detection: a request repeating (MTI class, DE 32, DE 41, DE 11, DE 7) within the window
+// gets the first answer again, byte for byte. Entries hold a copy of the answer, never a view.
+
+/** The first answer to a request: its bytes and what it said. */
+export interface CachedAnswer {
+  bytes: Buffer;
+  responseCode: string;
+  approvalCode: string | null;
+}
+
+export interface DuplicateHit {
+  /** Resolves with the first answer (at once when it was already sent). */
+  answer: Promise<CachedAnswer>;
+}
+
+interface Entry {
+  expiresAtMs: number;
+  answer: Promise<CachedAnswer>;
+  resolve: ((answer: CachedAnswer) => void) | null;
+}
+
+export interface DuplicateCacheOptions {
+  /** How long an answer is kept for repeats, in ms. Default 300000 (5 min). */
+  windowMs: number;
+  /** Most entries kept; the oldest go first beyond it. Default 200000. */
+  maxEntries: number;
+}
+
+export const DEFAULT_DUPLICATE_CACHE: Readonly<DuplicateCacheOptions> = Object.freeze({ windowMs: 300_000, maxEntries: 200_000 });
+
+export class DuplicateCache {
+  readonly #options: DuplicateCacheOptions;
+  /** Insertion order is expiry order (one window for all), so the oldest entry is always first. */
+  readonly #entries = new Map<string, Entry>();
+  readonly #nowMs: () => number;
+
+  constructor(options: Partial<DuplicateCacheOptions> = {}, nowMs: () => number = Date.now) {
+    this.#options = { ...DEFAULT_DUPLICATE_CACHE, ...options };
+    this.#nowMs = nowMs;
+  }
+
+  /** The key of a request: fixed-order concatenation, no JSON. */
+  static keyOf(mtiClass: string, acquirer: string, terminal: string, stan: string, transmission: string): string {
+    return `${mtiClass}|${acquirer}|${terminal}|${stan}|${transmission}`;
+  }
+
+  /**
+   * Looks `key` up; on a miss, claims it for this request and returns null. The caller must later
+   * call settle(key, bytes) with the answer it sent.
+   */
+  claim(key: string): DuplicateHit | null {
+    const now = this.#nowMs();
+    this.#expire(now);
+    const found = this.#entries.get(key);
+    if (found !== undefined) return { answer: found.answer };
+    let resolve: ((answer: CachedAnswer) => void) | null = null;
+    const answer = new Promise<CachedAnswer>((r) => {
+      resolve = r;
+    });
+    this.#entries.set(key, { expiresAtMs: now + this.#options.windowMs, answer, resolve });
+    if (this.#entries.size > this.#options.maxEntries) this.#dropOldest();
+    return null;
+  }
+
+  /** Records the answer a claimed request sent; waiting repeats receive the same bytes. */
+  settle(key: string, answer: CachedAnswer): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.resolve === null) return;
+    const copy: CachedAnswer = { ...answer, bytes: Buffer.copyBytesFrom(answer.bytes) };
+    entry.resolve(copy);
+    entry.resolve = null;
+    entry.answer = Promise.resolve(copy);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #expire(now: number): void {
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAtMs > now) return;
+      if (entry.resolve !== null) return; // still in flight: keep until settled
+      this.#entries.delete(key);
+    }
+  }
+
+  #dropOldest(): void {
+    for (const [key, entry] of this.#entries) {
+      if (entry.resolve !== null) continue;
+      this.#entries.delete(key);
+      return;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+// SwitchEnv: what the stages work with besides the transaction: the codec, routes, issuers, the
+// duplicate cache and the table of approved originals. Built once by the cli.
+
+import type { Codec, IsoMessage } from '../codec/index.js';
+import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { DuplicateCache } from './duplicates.js';
+import type { OriginalsTable } from './originals.js';
+import type { BinTable } from './routing.js';
+
+export interface SwitchEnv {
+  readonly codec: Codec;
+  readonly routes: BinTable;
+  /** Issuers by the name routes use. */
+  readonly issuers: ReadonlyMap<string, IssuerBackend<IsoMessage>>;
+  readonly duplicates: DuplicateCache;
+  readonly originals: OriginalsTable;
+  /** How long an issuer may take before the terminal gets RC 91, in ms. */
+  readonly issuerTimeoutMs: number;
+  readonly logger: Logger;
+}

@@ -1,0 +1,16 @@
+// Public surface of src/switch: the Switch, its environment, routing, result codes. No sockets.
+
+export { Switch } from './switch.js';
+export type { TransactionSink, SwitchCounters } from './switch.js';
+export { TxnContext } from './context.js';
+export type { ConnectionInfo, StageTiming, TxnKind, ErrorInfo } from './context.js';
+export type { SwitchEnv } from './env.js';
+export { BinTable } from './routing.js';
+export type { Route, RouteEntry } from './routing.js';
+export { DuplicateCache, DEFAULT_DUPLICATE_CACHE } from './duplicates.js';
+export type { DuplicateCacheOptions, CachedAnswer } from './duplicates.js';
+export { OriginalsTable, DEFAULT_ORIGINALS } from './originals.js';
+export { RC, RC_MEANINGS, responseCodeFor } from './result-codes.js';
+export { isLuhnValid, panOf, expiryOf, amountOf, stanOf, terminalOf, merchantOf, acquirerOf, rrnOf } from './fields.js';
+export { kindOf } from './stages/validate.js';
+export { STAGES } from './pipeline.js';

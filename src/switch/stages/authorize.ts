@@ -1,0 +1,71 @@
+// Stage authorize: asks the routed issuer (authorizations, financial requests, reversals) or
+// answers network management itself (0800: 001 sign-on, 002 sign-off, 301 echo).
+
+import type { IsoMessage } from '../../codec/index.js';
+import type { IssuerBackend, IssuerDecision } from '../../shared/index.js';
+import type { TxnContext } from '../context.js';
+import type { SwitchEnv } from '../env.js';
+import { amountOf, expiryOf } from '../fields.js';
+import { originalDataKey, terminalKey } from '../originals.js';
+import { RC } from '../result-codes.js';
+
+const NETWORK_CODES: Readonly<Record<string, string>> = { '001': 'sign-on', '002': 'sign-off', '301': 'echo test' };
+
+function network(ctx: TxnContext): void {
+  const code = String(ctx.request.get(70));
+  const what = NETWORK_CODES[code];
+  if (what === undefined) ctx.decide(RC.INVALID_TRANSACTION, `network management code ${code} is not handled`);
+  else ctx.decide(RC.APPROVED, what);
+}
+
+function apply(ctx: TxnContext, d: IssuerDecision): void {
+  ctx.holdId = d.holdId;
+  ctx.decide(d.responseCode, d.reason, d.responseCode === RC.APPROVED ? d.approvalCode : null);
+}
+
+/** Keys under which a reversal can find this approval later. */
+function originalKeys(req: IsoMessage): string[] {
+  const text = (de: number): string => String(req.get(de) ?? '');
+  return [originalDataKey(req.mti, text(11), text(7), text(32)), terminalKey(text(11), text(41), text(7))];
+}
+
+async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<IsoMessage>): Promise<void> {
+  const original = ctx.original!;
+  if (original.isReversed) {
+    ctx.decide(RC.APPROVED, 'already reversed');
+    return;
+  }
+  const d = await issuer.reverse({ message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId }, env.issuerTimeoutMs);
+  if (d.responseCode === RC.APPROVED) original.isReversed = true;
+  ctx.decide(d.responseCode, d.reason);
+}
+
+export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> {
+  if (ctx.kind === 'network') {
+    network(ctx);
+    return;
+  }
+  const issuer = env.issuers.get(ctx.route!.issuer)!;
+  if (ctx.kind === 'reversal') {
+    await reverse(ctx, env, issuer);
+    return;
+  }
+  const req = ctx.request;
+  const decision = await issuer.authorize(
+    {
+      kind: ctx.kind === 'financial' ? 'financial' : 'authorization',
+      message: req,
+      pan: ctx.pan!,
+      expiry: expiryOf(req),
+      amountMinor: amountOf(req),
+      currency: String(req.get(49) ?? ''),
+      processingCode: String(req.get(3) ?? ''),
+      traceId: ctx.trace.traceId,
+    },
+    env.issuerTimeoutMs,
+  );
+  apply(ctx, decision);
+  if (decision.responseCode === RC.APPROVED && decision.holdId !== null) {
+    env.originals.remember(originalKeys(req), ctx.route!.issuer, decision.holdId);
+  }
+}

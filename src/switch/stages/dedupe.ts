@@ -1,0 +1,23 @@
+// Stage dedupe: a request repeating (MTI class, DE 32, DE 41, DE 11, DE 7) inside the window is a
+// duplicate: it gets the first answer again, byte for byte, and never reaches the issuer.
+
+import type { TxnContext } from '../context.js';
+import { DuplicateCache } from '../duplicates.js';
+import type { SwitchEnv } from '../env.js';
+import { acquirerOf, stanOf, terminalOf, transmissionTimeOf } from '../fields.js';
+
+export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
+  if (ctx.kind === 'network' || ctx.kind === 'unsupported') return;
+  const req = ctx.request;
+  const key = DuplicateCache.keyOf(req.mti[1], acquirerOf(req), terminalOf(req), stanOf(req), transmissionTimeOf(req));
+  const hit = env.duplicates.claim(key);
+  if (hit === null) {
+    ctx.dedupeKey = key;
+    return;
+  }
+  ctx.isDuplicate = true;
+  return hit.answer.then((first) => {
+    ctx.responseBytes = first.bytes;
+    ctx.decide(first.responseCode, 'duplicate: first answer sent again', first.approvalCode);
+  });
+}

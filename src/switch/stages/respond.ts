@@ -1,0 +1,61 @@
+// Stage respond: always runs. Builds the answer from the request (echoing what primer §5 says a
+// response echoes, adding DE 37 when absent, DE 38 on approval and DE 39), packs it, and hands it
+// to repeats waiting on the duplicate cache.
+
+import { IsoMessage, responseMti } from '../../codec/index.js';
+import type { TxnContext } from '../context.js';
+import type { SwitchEnv } from '../env.js';
+import { RC } from '../result-codes.js';
+import { retrievalReference } from '../rrn.js';
+
+/** Echoed when present: PAN (if sent), amounts, times, STAN, NII, institutions, RRN, terminal, merchant, currency. */
+const ECHO = [2, 3, 4, 7, 11, 12, 13, 24, 32, 33, 37, 41, 42, 49] as const;
+
+/** The answer to `ctx` under its outcome; never track data, PIN block, ICC data or expiry. */
+export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
+  const req = ctx.request;
+  const res = new IsoMessage(responseMti(req.mti));
+  const fields = env.codec.fields;
+  for (const de of ECHO) {
+    const v = req.get(de);
+    if (v !== undefined) res.set(de, v);
+  }
+  if (ctx.kind === 'reversal' && req.has(90)) res.set(90, req.get(90)!);
+  if (ctx.kind === 'network' && req.has(70)) res.set(70, req.get(70)!);
+  const isFinancial = ctx.kind === 'authorization' || ctx.kind === 'financial' || ctx.kind === 'reversal';
+  if (isFinancial && !res.has(37) && fields[37] !== undefined && req.has(11)) {
+    res.set(37, retrievalReference(String(req.get(11)), ctx.receivedAtUs));
+  }
+  if (ctx.approvalCode !== null && fields[38] !== undefined) res.set(38, ctx.approvalCode);
+  res.set(39, ctx.responseCode);
+  return res;
+}
+
+/** The smallest answer that can always be packed: MTI, STAN, terminal, DE 39. */
+function minimalResponse(ctx: TxnContext): IsoMessage {
+  const req = ctx.request;
+  const res = new IsoMessage(responseMti(req.mti)).set(39, ctx.responseCode);
+  for (const de of [11, 41]) if (typeof req.get(de) === 'string') res.set(de, req.get(de)!);
+  return res;
+}
+
+export function respond(ctx: TxnContext, env: SwitchEnv): void {
+  if (ctx.responseBytes !== null) return; // a duplicate: the first answer goes out again as is
+  if (ctx.responseCode === '') ctx.decide(RC.SYSTEM_ERROR, 'no stage decided the outcome');
+  let res = buildResponse(ctx, env);
+  let bytes: Buffer;
+  try {
+    bytes = env.codec.pack(res);
+  } catch (err) {
+    // An echoed value the spec cannot carry back (say, an odd field a custom spec reshapes):
+    // answer with the minimum rather than not at all.
+    env.logger.warn({ evt: 'txn.response_pack_failed', err: { code: (err as { code?: string }).code } }, 'answer reduced to MTI, STAN, terminal and DE 39');
+    res = minimalResponse(ctx);
+    bytes = env.codec.pack(res);
+  }
+  ctx.response = res;
+  ctx.responseBytes = bytes;
+  if (ctx.dedupeKey !== null) {
+    env.duplicates.settle(ctx.dedupeKey, { bytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
+  }
+}
