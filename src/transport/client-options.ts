@@ -1,4 +1,4 @@
-// IsoClient options: the frozen defaults and their eager validation. Throws only ConfigError,
+// IsoClient options and public types: the frozen defaults and their eager validation. Throws only ConfigError,
 // naming the option path and the allowed range. docs/config.md documents each option.
 
 import type { Codec, IsoMessage } from '../codec/index.js';
@@ -6,13 +6,30 @@ import {
   checkBoolean, checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, SYSTEM_CLOCK,
   type Clock, type Logger,
 } from '../shared/index.js';
-import type { ConnectionSettings } from './connection.js';
+import type { CloseReason, ConnectionSettings } from './connection.js';
 import { FRAMINGS, type Framing } from './framing/length-headers.js';
 import { FRAME_HEADERS, parseTpdu, type FrameHeader } from './framing/tpdu.js';
 import { DEFAULT_KEY_FIELDS, defaultKeyOf, networkResponse, type KeyOf } from './match-key.js';
 import { checkLoggerAndClock, MAX_FRAME_BYTES_LIMIT, stripUndefined } from './server-options.js';
 
 const DAY_MS = 86_400_000;
+
+export type LinkState = 'idle' | 'connecting' | 'signing-on' | 'up' | 'waiting' | 'closed';
+
+export interface ClientStats {
+  sent: number;
+  matched: number;
+  timedOut: number;
+  unmatched: number;
+  undecodable: number;
+  linkUps: number;
+  linkDowns: number;
+}
+
+export interface ClientEvents {
+  up: [];
+  down: [reason: CloseReason];
+}
 
 export interface ReconnectOptions {
   /** First delay after a failed or dropped link, ms. */

@@ -3,53 +3,25 @@
 // echo. Decodes with an injected Codec; never decides a transaction's outcome.
 
 import { EventEmitter } from 'node:events';
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { isResponseMti, type IsoMessage } from '../codec/index.js';
 import type { ClockTimer, Logger } from '../shared/index.js';
 import { Backoff } from './backoff.js';
-import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './client-options.js';
+import { resolveClientOptions, type ClientEvents, type ClientOptions, type ClientStats, type LinkState, type ResolvedClientOptions } from './client-options.js';
 import { Connection, type CloseReason, type ConnectionOwner } from './connection.js';
+import { dial } from './dial.js';
 import { ConnectionError, TimeoutError } from './errors.js';
 import { TPDU_BYTES, tpduNumber } from './framing/tpdu.js';
 import { missingFields, NETWORK_CODES, networkRequest, StanCounter } from './match-key.js';
+import { PendingRequest, PendingRequests } from './pending-requests.js';
 import { sweepIntervalMs } from './sweeper.js';
-
-export type LinkState = 'idle' | 'connecting' | 'signing-on' | 'up' | 'waiting' | 'closed';
-
-export interface ClientStats {
-  sent: number;
-  matched: number;
-  timedOut: number;
-  unmatched: number;
-  undecodable: number;
-  linkUps: number;
-  linkDowns: number;
-}
-
-export interface ClientEvents {
-  up: [];
-  down: [reason: CloseReason];
-}
-
-/** Keys of requests that timed out, kept to tell a late response from a stray one. */
-const RECENT_TIMEOUTS = 1024;
-
-class PendingRequest {
-  constructor(
-    readonly resolve: (msg: IsoMessage) => void,
-    readonly reject: (err: Error) => void,
-    readonly deadline: number,
-  ) {}
-}
 
 export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionOwner {
   readonly options: ResolvedClientOptions;
   readonly #log: Logger;
   readonly #backoff: Backoff;
   readonly #stan = new StanCounter();
-  // Insertion order is send order, and every request has the same timeout: the sweep stops at the first live one.
-  readonly #pending = new Map<string, PendingRequest>();
-  readonly #recentTimeouts = new Map<string, number>();
+  readonly #pending = new PendingRequests();
   readonly #stats: ClientStats = { sent: 0, matched: 0, timedOut: 0, unmatched: 0, undecodable: 0, linkUps: 0, linkDowns: 0 };
   #state: LinkState = 'idle';
   #conn: Connection | null = null;
@@ -156,7 +128,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     }
     const k = key;
     return new Promise<IsoMessage>((resolve, reject) => {
-      this.#pending.set(k, new PendingRequest(resolve, reject, o.clock.now() + o.requestTimeoutMs));
+      this.#pending.add(k, new PendingRequest(resolve, reject, o.clock.now() + o.requestTimeoutMs));
       this.#stats.sent++;
       this.#conn!.sendFrame(frame);
     });
@@ -165,27 +137,16 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #dial(): void {
     const o = this.options;
     this.#state = 'connecting';
-    const socket = createConnection({ host: o.host, port: o.port, noDelay: true });
-    this.#dialing = socket;
-    const timer = o.clock.setTimeout(() => socket.destroy(new ConnectionError('LINK_DOWN', `connect timed out after ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
-    const onError = (err: Error): void => {
-      timer.clear();
+    this.#dialing = dial(o, (socket) => {
       this.#dialing = null;
-      this.#log.debug({ evt: 'link.connect-failed', err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'connect failed');
-      this.#retry(err);
-    };
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      timer.clear();
-      socket.off('error', onError);
-      this.#dialing = null;
-      if (this.#state === 'closed') {
-        socket.destroy();
-        return;
-      }
+      if (this.#state === 'closed') return void socket.destroy();
       this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);
       if (o.hasSignOn) this.#signOn();
       else this.#up();
+    }, (err) => {
+      this.#dialing = null;
+      this.#log.debug({ evt: 'link.connect-failed', err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'connect failed');
+      this.#retry(err);
     });
   }
 
@@ -255,9 +216,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     } catch {
       key = null;
     }
-    const pending = key === null ? undefined : this.#pending.get(key);
+    const pending = key === null ? undefined : this.#pending.take(key);
     if (pending === undefined) return this.#unmatched(msg, key);
-    this.#pending.delete(key!);
     this.#stats.matched++;
     pending.resolve(msg.detach());
   }
@@ -265,7 +225,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #unmatched(msg: IsoMessage, key: string | null): void {
     this.#stats.unmatched++;
     const missing = missingFields(msg, this.options.keyFields);
-    const timedOutAt = key === null ? undefined : this.#recentTimeouts.get(key);
+    const timedOutAt = key === null ? undefined : this.#pending.timedOutAt(key);
     const reason = key === null ? 'missing-key-fields' : timedOutAt !== undefined ? 'late' : 'no-pending-request';
     const lateByMs = timedOutAt === undefined ? undefined : Math.round(this.options.clock.now() - timedOutAt);
     this.#log.warn({ evt: 'link.unmatched', reason, mti: msg.mti, missing, lateByMs, pending: this.#pending.size }, `response matches no request: ${reason}`);
@@ -308,24 +268,14 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   }
 
   #failAll(code: 'LINK_DOWN' | 'LINK_CLOSED', message: string, cause: Error | null): void {
-    if (this.#pending.size === 0) return;
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) p.reject(new ConnectionError(code, message, cause === null ? undefined : { cause }));
+    this.#pending.failAll(() => new ConnectionError(code, message, cause === null ? undefined : { cause }));
   }
 
   // One timer for every request timeout, the frame timeout and the echo.
   readonly #sweep = (): void => {
     const o = this.options;
     const now = o.clock.now();
-    for (const [key, p] of this.#pending) {
-      if (p.deadline > now) break;
-      this.#pending.delete(key);
-      this.#stats.timedOut++;
-      this.#recentTimeouts.set(key, now);
-      if (this.#recentTimeouts.size > RECENT_TIMEOUTS) this.#recentTimeouts.delete(this.#recentTimeouts.keys().next().value!);
-      p.reject(new TimeoutError('REQUEST_TIMEOUT', `no response within ${o.requestTimeoutMs} ms`, o.requestTimeoutMs));
-    }
+    this.#stats.timedOut += this.#pending.expire(now, () => new TimeoutError('REQUEST_TIMEOUT', `no response within ${o.requestTimeoutMs} ms`, o.requestTimeoutMs));
     const conn = this.#conn;
     if (conn === null) return;
     conn.sweep(now);

@@ -266,9 +266,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.log.debug({ evt: 'conn.resumed' }, 'reading resumed');
   }
 
-  readonly #onDrain = (): void => {
-    this.#maybeResume();
-  };
+  readonly #onDrain = (): void => this.#maybeResume();
 
   // The peer finished sending. The socket is half-open: answers still in flight go out, then we end.
   readonly #onEnd = (): void => {
@@ -276,9 +274,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     if (this.#inFlight === 0) this.#socket.end();
   };
 
-  readonly #onError = (err: Error): void => {
-    this.#socketError = err as NodeJS.ErrnoException;
-  };
+  readonly #onError = (err: Error): void => void (this.#socketError = err as NodeJS.ErrnoException);
 
   readonly #onClose = (): void => {
     let reason = this.#closeReason;

@@ -22,7 +22,7 @@ export type { BoundAddress, DrainResult, FrameHandler, ServerEvents, ServerStats
 export { DEFAULT_SERVER_OPTIONS, MAX_FRAME_BYTES_LIMIT, resolveServerOptions } from './server-options.js';
 export type { ServerOptions, ResolvedServerOptions } from './server-options.js';
 export { IsoClient } from './client.js';
-export type { ClientEvents, ClientStats, LinkState } from './client.js';
+export type { ClientEvents, ClientStats, LinkState } from './client-options.js';
 export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, resolveClientOptions } from './client-options.js';
 export type { ClientOptions, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
 export { DEFAULT_KEY_FIELDS, NETWORK_CODES, StanCounter, defaultKeyOf, missingFields, networkRequest, networkResponse, transmissionTime } from './match-key.js';
