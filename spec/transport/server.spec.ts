@@ -112,6 +112,7 @@ describe('FrameServer framing violations', () => {
     expect(err).toBeInstanceOf(FramingError);
     expect(err).toMatchObject({ code, offset: 0 });
     await peer.closed();
-    expect(log.events('conn.close')).toMatchObject([{ level: 'warn', reason: 'framing-error', err: { code } }]);
+    expect(log.events('frame.error')).toMatchObject([{ level: 'warn', err: { code, offset: 0, framing }, connId: expect.any(String) }]);
+    expect(log.events('conn.close')).toMatchObject([{ level: 'info', reason: 'framing-error', err: { code } }]);
   });
 });

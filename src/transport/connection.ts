@@ -4,59 +4,22 @@
 
 import type { Socket } from 'node:net';
 import type { Clock, Logger, SwitchError } from '../shared/index.js';
-import { TimeoutError } from './errors.js';
+import { TimeoutError, type FramingError } from './errors.js';
 import { FrameDecoder, type FrameSink } from './framing/decoder.js';
 import { FrameEncoder } from './framing/encoder.js';
-import type { Framing } from './framing/length-headers.js';
-import { TPDU_BYTES, type FrameHeader } from './framing/tpdu.js';
+import { TPDU_BYTES } from './framing/tpdu.js';
 import type { Sweepable } from './sweeper.js';
+import type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection-types.js';
 
-/** Why a connection ended, as logged in `conn.close` and passed to the owner. */
-export const CLOSE_REASONS = [
-  'peer-closed', 'peer-reset', 'idle-timeout', 'frame-timeout', 'framing-error', 'socket-error', 'drained', 'drain-deadline', 'local',
-] as const;
-export type CloseReason = (typeof CLOSE_REASONS)[number];
+export { CLOSE_REASONS } from './connection-types.js';
+export type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection-types.js';
 
-// Normal ends are debug; a misbehaving peer is warn (style §8).
+// Normal ends are debug; a misbehaving peer is warn (style §8). A framing error was already
+// warned as frame.error, so its close is info.
 const CLOSE_LEVEL: Readonly<Record<CloseReason, 'debug' | 'info' | 'warn'>> = Object.freeze({
   'peer-closed': 'debug', 'peer-reset': 'debug', drained: 'debug', local: 'debug', 'idle-timeout': 'info',
-  'frame-timeout': 'warn', 'framing-error': 'warn', 'socket-error': 'warn', 'drain-deadline': 'warn',
+  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn',
 });
-
-/** What a frame handler learns about the connection a frame came from. */
-export interface ConnectionContext {
-  /** Unique within the server or client, e.g. `c42`; every log line of the connection carries it. */
-  readonly connId: string;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  /** The TPDU of the frame being handled, a view valid only during the handler call; null without one. */
-  readonly tpdu: Buffer | null;
-  /** The connection's child logger (`connId`, `remote` bound). */
-  readonly log: Logger;
-}
-
-/** The server or client that a connection reports to. */
-export interface ConnectionOwner {
-  /** HOT: a frame whose message is buf[start, end), valid only during the call. */
-  onFrame(conn: Connection, buf: Buffer, start: number, end: number): void;
-  /** The socket is closed; called once. */
-  onClose(conn: Connection, reason: CloseReason, error: Error | null): void;
-}
-
-/** Validated settings (the server's or client's options decide them). */
-export interface ConnectionSettings {
-  framing: Framing;
-  header: FrameHeader;
-  maxFrameBytes: number;
-  /** ms without a byte from the peer before closing; 0 = never. */
-  idleTimeoutMs: number;
-  /** ms a started frame may take to complete; 0 = no limit. */
-  frameTimeoutMs: number;
-  /** Frames handed out and not yet answered before reading pauses. */
-  maxInFlight: number;
-  /** Pause reading while the socket's write buffer is over its high-water mark (server side). */
-  isPauseOnBackpressure: boolean;
-}
 
 export class Connection implements ConnectionContext, FrameSink, Sweepable {
   readonly connId: string;
@@ -145,7 +108,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     try {
       isComplete = decoder.push(chunk, this);
     } catch (err) {
-      this.close('framing-error', err as Error);
+      this.#framingFailed(err as Error);
       return;
     }
     if (!isComplete) this.#pauseReading();
@@ -237,6 +200,12 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     }
   }
 
+  #framingFailed(err: Error): void {
+    const e = err as FramingError;
+    this.log.warn({ evt: 'frame.error', err: { code: e.code, offset: e.offset, length: e.length, framing: e.framing } }, e.message);
+    this.close('framing-error', err);
+  }
+
   #mustPause(): boolean {
     return (this.#settings.isPauseOnBackpressure && this.#socket.writableNeedDrain) || this.#inFlight >= this.#settings.maxInFlight || this.#isDraining;
   }
@@ -255,7 +224,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     try {
       isComplete = this.#decoder.resume(this);
     } catch (err) {
-      this.close('framing-error', err as Error);
+      this.#framingFailed(err as Error);
       return;
     }
     if (!isComplete) {
