@@ -131,7 +131,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   /** FrameSink: a keep-alive is echoed, never passed on. */
   onKeepAlive(): void {
     this.log.trace({ evt: 'frame.keepalive' }, 'keep-alive echoed');
-    this.#write(this.encoder.keepAlive());
+    if (!this.#socket.writableEnded) this.#write(this.encoder.keepAlive());
   }
 
   /**
@@ -140,13 +140,13 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
    * @throws FramingError when the message is longer than the framing can express.
    */
   sendMessage(message: Uint8Array, tpdu: number): boolean {
-    if (this.#socket.destroyed) return false;
+    if (this.#socket.destroyed || this.#socket.writableEnded) return false;
     return this.#write(this.encoder.encode(message, tpdu));
   }
 
   /** HOT: writes a frame already framed (see FrameEncoder.frameInPlace). Never touch `frame` afterwards. */
   sendFrame(frame: Buffer): boolean {
-    if (this.#socket.destroyed) return false;
+    if (this.#socket.destroyed || this.#socket.writableEnded) return false;
     return this.#write(frame);
   }
 

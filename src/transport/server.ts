@@ -41,7 +41,7 @@ export interface ServerStats {
 export interface DrainResult {
   /** Connections that ended after their in-flight work. */
   graceful: number;
-  /** Connections closed at the deadline with work still in flight. */
+  /** Connections still open at the deadline, closed then (any in-flight work is lost). */
   forced: number;
 }
 
@@ -143,7 +143,8 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     let forced = 0;
     if (this.#conns.size > 0) {
       let timer: ClockTimer | null = null;
-      const isAllClosed = await new Promise<boolean>((resolve) => {
+      // A zero deadline closes at once, without a timer (a manual clock would never fire one).
+      const isAllClosed = deadlineMs <= 0 ? false : await new Promise<boolean>((resolve) => {
         this.#drainWaiter = () => resolve(true);
         timer = this.#clock.setTimeout(() => resolve(false), deadlineMs);
       });

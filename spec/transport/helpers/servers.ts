@@ -17,7 +17,7 @@ export function makeClient(cleanup: Cleanup, options: ClientOptions): IsoClient 
 }
 
 /** Resolves on the next turn of the event loop at which `cond()` holds (checked each turn, no timers). */
-export async function until(cond: () => boolean, what = 'condition', maxTurns = 200_000): Promise<void> {
+export async function until(cond: () => boolean, what = 'condition', maxTurns = 5_000_000): Promise<void> {
   for (let i = 0; i < maxTurns; i++) {
     if (cond()) return;
     await new Promise((resolve) => setImmediate(resolve));
