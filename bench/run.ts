@@ -2,10 +2,11 @@
 // claims; tests never time anything.
 
 import { run as codec } from './codec.bench.js';
+import { run as switchBench } from './switch.bench.js';
 import { run as trace } from './trace.bench.js';
 import { run as transport } from './transport.bench.js';
 
-const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace]];
+const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench]];
 
 const only = process.argv[2];
 for (const [name, run] of BENCHES) {

@@ -15,8 +15,10 @@ export interface DuplicateHit {
 
 interface Entry {
   expiresAtMs: number;
-  answer: Promise<CachedAnswer>;
-  resolve: ((answer: CachedAnswer) => void) | null;
+  /** Null while the first request is in flight. */
+  answer: CachedAnswer | null;
+  /** Repeats that arrived while the first was in flight. */
+  waiters: Array<(answer: CachedAnswer) => void> | null;
 }
 
 export interface DuplicateCacheOptions {
@@ -52,24 +54,24 @@ export class DuplicateCache {
     const now = this.#nowMs();
     this.#expire(now);
     const found = this.#entries.get(key);
-    if (found !== undefined) return { answer: found.answer };
-    let resolve: ((answer: CachedAnswer) => void) | null = null;
-    const answer = new Promise<CachedAnswer>((r) => {
-      resolve = r;
-    });
-    this.#entries.set(key, { expiresAtMs: now + this.#options.windowMs, answer, resolve });
-    if (this.#entries.size > this.#options.maxEntries) this.#dropOldest();
-    return null;
+    if (found === undefined) {
+      // HOT: a first request costs one small object, no promise.
+      this.#entries.set(key, { expiresAtMs: now + this.#options.windowMs, answer: null, waiters: null });
+      if (this.#entries.size > this.#options.maxEntries) this.#dropOldest();
+      return null;
+    }
+    if (found.answer !== null) return { answer: Promise.resolve(found.answer) };
+    const waiters = (found.waiters ??= []);
+    return { answer: new Promise<CachedAnswer>((resolve) => waiters.push(resolve)) };
   }
 
   /** Records the answer a claimed request sent; waiting repeats receive the same bytes. */
   settle(key: string, answer: CachedAnswer): void {
     const entry = this.#entries.get(key);
-    if (entry === undefined || entry.resolve === null) return;
-    const copy: CachedAnswer = { ...answer, bytes: Buffer.copyBytesFrom(answer.bytes) };
-    entry.resolve(copy);
-    entry.resolve = null;
-    entry.answer = Promise.resolve(copy);
+    if (entry === undefined || entry.answer !== null) return;
+    entry.answer = { ...answer, bytes: Buffer.copyBytesFrom(answer.bytes) };
+    if (entry.waiters !== null) for (const resolve of entry.waiters) resolve(entry.answer);
+    entry.waiters = null;
   }
 
   get size(): number {
@@ -79,14 +81,14 @@ export class DuplicateCache {
   #expire(now: number): void {
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAtMs > now) return;
-      if (entry.resolve !== null) return; // still in flight: keep until settled
+      if (entry.answer === null) return; // still in flight: keep until settled
       this.#entries.delete(key);
     }
   }
 
   #dropOldest(): void {
     for (const [key, entry] of this.#entries) {
-      if (entry.resolve !== null) continue;
+      if (entry.answer === null) continue;
       this.#entries.delete(key);
       return;
     }

@@ -43,10 +43,8 @@ export class OriginalsTable {
     const now = this.#nowMs();
     this.#expire(now);
     const original: Original = { issuer, holdId, isReversed: false, expiresAtMs: now + this.#options.keepMs };
-    for (const key of keys) {
-      this.#byKey.delete(key); // re-insert so that insertion order stays expiry order
-      this.#byKey.set(key, original);
-    }
+    // Keys are unique per approval, so insertion order is expiry order without a delete first.
+    for (const key of keys) this.#byKey.set(key, original);
     while (this.#byKey.size > this.#options.maxEntries) this.#byKey.delete(this.#byKey.keys().next().value as string);
   }
 
