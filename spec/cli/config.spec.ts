@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serveConfig } from '../../src/cli/commands/serve.js';
+import { SERVE_OPTIONS } from '../../src/cli/serve-options.js';
+import { ConfigError } from '../../src/shared/index.js';
+
+function configFile(json: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'isotrace-cfg-')), 'config.json');
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
+describe('serveConfig', () => {
+  it('uses the defaults when nothing is given', () => {
+    const cfg = serveConfig({}, {});
+    expect(cfg.host).toBe('127.0.0.1');
+    expect(cfg.port).toBe(8583);
+    expect(cfg.spec).toBe('iso87ascii');
+    expect(cfg.framing).toBe('ascii4');
+    expect(String(cfg.cards)).toMatch(/fixtures\/issuer\/cards\.json$/);
+    expect(cfg.otlpEndpoint).toBeNull();
+  });
+
+  it('takes a flag over the environment over the config file', () => {
+    const file = configFile({ port: 1111, spec: 'iso87binary', logLevel: 'debug' });
+    const env = { ISOTRACE_PORT: '2222', ISOTRACE_SPEC: 'iso93ascii' };
+    const cfg = serveConfig({ config: file, port: '3333' }, env);
+    expect(cfg.port).toBe(3333);
+    expect(cfg.spec).toBe('iso93ascii');
+    expect(cfg.logLevel).toBe('debug');
+  });
+
+  it('reads the config file named by ISOTRACE_CONFIG', () => {
+    expect(serveConfig({}, { ISOTRACE_CONFIG: configFile({ framing: 'binary2' }) }).framing).toBe('binary2');
+  });
+
+  it('takes OTEL_EXPORTER_OTLP_ENDPOINT when no isotrace setting names an endpoint', () => {
+    expect(serveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).otlpEndpoint).toBe('http://127.0.0.1:4318');
+    expect(serveConfig({ otlpEndpoint: 'http://a:1' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://b:2' }).otlpEndpoint).toBe('http://a:1');
+  });
+
+  it.each([
+    [{ port: 'abc' }, {}, 'port (from --port): expected an integer in 0..65535, got "abc"'],
+    [{}, { ISOTRACE_PORT: '70000' }, 'port (from ISOTRACE_PORT): expected an integer in 0..65535, got "70000"'],
+    [{ framing: 'ascii5' }, {}, 'framing (from --framing): expected one of ascii4, binary2, binary2-incl, bcd2, hex4, binary4, vmlh, got "ascii5"'],
+    [{ logLevel: 'loud' }, {}, 'logLevel (from --log-level): expected one of trace, debug, info, warn, error, silent, got "loud"'],
+    [{ issuerTimeoutMs: '0' }, {}, 'issuerTimeoutMs (from --issuer-timeout-ms): expected an integer in 1..600000, got "0"'],
+  ])('fails naming the option, its source and what is allowed: %j %j', (flags, env, message) => {
+    expect(() => serveConfig(flags, env)).toThrow(ConfigError);
+    expect(() => serveConfig(flags, env)).toThrow(message);
+  });
+
+  it('rejects an unknown key in the config file, listing the known ones', () => {
+    const file = configFile({ prot: 8583 });
+    expect(() => serveConfig({ config: file }, {})).toThrow(/prot: unknown option \(known: host, port, spec/);
+  });
+
+  it('rejects a value of the wrong type in the config file', () => {
+    const file = configFile({ port: '8583x' });
+    expect(() => serveConfig({ config: file }, {})).toThrow(/port \(from .*config\.json\): expected an integer/);
+  });
+});
+
+describe('docs/config.md', () => {
+  it('documents every serve option under its own heading, with its flag and variable', () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## `isotrace serve`'), doc.indexOf('## Transport server'));
+    for (const o of SERVE_OPTIONS) {
+      expect(section).toMatch(new RegExp(`### ${o.name} \\(`));
+      expect(section).toContain(o.env);
+    }
+    expect(section.match(/^### /gm)?.length).toBe(SERVE_OPTIONS.length);
+  });
+});
