@@ -1,7 +1,8 @@
 // Public surface of src/switch: the Switch, its environment, routing, result codes. No sockets.
 
 export { Switch } from './switch.js';
-export type { TransactionSink, SwitchCounters } from './switch.js';
+export type { AuditAppender, SwitchCounters } from './switch.js';
+export { buildAuditRecord, isoMicros } from './audit-record.js';
 export { TxnContext } from './context.js';
 export type { ConnectionInfo, StageTiming, TxnKind, ErrorInfo } from './context.js';
 export type { SwitchEnv } from './env.js';

@@ -8,10 +8,16 @@ import { TxnContext, type ConnectionInfo } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { rrnOf, stanOf, terminalOf } from './fields.js';
 import { runPipeline } from './pipeline.js';
+import { buildAuditRecord } from './audit-record.js';
+import { RC } from './result-codes.js';
+import { respond } from './stages/respond.js';
 
-/** Where finished transactions go: the audit trail. A returned promise holds the answer back until it settles. */
-export interface TransactionSink {
-  complete(ctx: TxnContext): void | Promise<void>;
+/**
+ * Where finished transactions go: the audit trail (src/audit's AuditWriter). In strict mode the
+ * promise settles once the record is on disk, and the answer waits for it.
+ */
+export interface AuditAppender {
+  append(record: Record<string, unknown>): Promise<void>;
 }
 
 export interface SwitchCounters {
@@ -28,15 +34,15 @@ function hasBytes(msg: IsoMessage): boolean {
 export class Switch {
   readonly #env: SwitchEnv;
   readonly #traces: TraceSink;
-  readonly #sinks: readonly TransactionSink[];
+  readonly #audit: AuditAppender | null;
   readonly #ids = new IdSource();
   readonly #log: Logger;
   readonly counters: SwitchCounters = { transactions: 0, unreadable: 0, unsolicitedResponses: 0 };
 
-  constructor(env: SwitchEnv, traces: TraceSink, sinks: readonly TransactionSink[] = []) {
+  constructor(env: SwitchEnv, traces: TraceSink, audit: AuditAppender | null = null) {
     this.#env = env;
     this.#traces = traces;
-    this.#sinks = sinks;
+    this.#audit = audit;
     this.#log = env.logger;
   }
 
@@ -66,6 +72,24 @@ export class Switch {
     return ctx.responseBytes;
   }
 
+  /**
+   * Appends the audit record. When that fails (a full or read-only disk), no terminal may hold an
+   * answer the audit log lacks: the answer becomes RC 96, and the failure is logged loudly.
+   */
+  async #record(ctx: TxnContext): Promise<void> {
+    try {
+      await this.#audit!.append(buildAuditRecord(ctx, this.#ids));
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
+      this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');
+      ctx.error = { code, field: null, offset: null };
+      ctx.decide(RC.SYSTEM_ERROR, 'audit record not written');
+      ctx.responseBytes = null;
+      respond(ctx, this.#env);
+      ctx.trace.root.attributes['iso.response_code'] = ctx.responseCode;
+    }
+  }
+
   async #finish(ctx: TxnContext): Promise<void> {
     ctx.completedAtUs = nowUs();
     const req = ctx.request;
@@ -80,9 +104,9 @@ export class Switch {
     if (ctx.error !== null) attrs['error.code'] = ctx.error.code;
     ctx.trace.root.end(ctx.responseCode === '96' ? 'error' : 'ok', ctx.completedAtUs);
     this.counters.transactions++;
-    for (const sink of this.#sinks) {
-      const pending = sink.complete(ctx);
-      if (pending !== undefined) await pending;
+    if (this.#audit !== null) await this.#record(ctx);
+    if (ctx.dedupeKey !== null && ctx.responseBytes !== null) {
+      this.#env.duplicates.settle(ctx.dedupeKey, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
     }
     this.#traces.export(ctx.trace);
     this.#log.info(

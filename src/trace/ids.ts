@@ -28,6 +28,20 @@ export class IdSource {
     return zero ? this.#hex(bytes) : s;
   }
 
+  /**
+   * `count` random bytes (at most 64) as a view into the pool: read them at once, the pool is
+   * refilled in place. For record ids (UUID v7) that need randomness without a call per id.
+   */
+  randomBytes(count: number): Uint8Array {
+    if (this.#at + count > POOL_BYTES) {
+      randomFillSync(this.#pool);
+      this.#at = 0;
+    }
+    const view = this.#pool.subarray(this.#at, this.#at + count);
+    this.#at += count;
+    return view;
+  }
+
   /** A new 32-hex-digit trace id. */
   traceId(): string {
     return this.#hex(16);

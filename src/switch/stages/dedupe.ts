@@ -18,6 +18,7 @@ export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   ctx.isDuplicate = true;
   return hit.answer.then((first) => {
     ctx.responseBytes = first.bytes;
+    ctx.response = env.codec.unpack(first.bytes); // for the audit record; the bytes are a private copy
     ctx.decide(first.responseCode, 'duplicate: first answer sent again', first.approvalCode);
   });
 }

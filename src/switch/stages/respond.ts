@@ -1,6 +1,6 @@
 // Stage respond: always runs. Builds the answer from the request (echoing what primer §5 says a
-// response echoes, adding DE 37 when absent, DE 38 on approval and DE 39), packs it, and hands it
-// to repeats waiting on the duplicate cache.
+// response echoes, adding DE 37 when absent, DE 38 on approval and DE 39), packs it and hands it
+// back (the Switch hands it to waiting repeats once the audit record is written).
 
 import { IsoMessage, responseMti } from '../../codec/index.js';
 import type { TxnContext } from '../context.js';
@@ -55,7 +55,4 @@ export function respond(ctx: TxnContext, env: SwitchEnv): void {
   }
   ctx.response = res;
   ctx.responseBytes = bytes;
-  if (ctx.dedupeKey !== null) {
-    env.duplicates.settle(ctx.dedupeKey, { bytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
-  }
 }
