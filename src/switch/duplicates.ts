@@ -1,4 +1,4 @@
-// Duplicate detection: a request repeating (MTI class, DE 32, DE 41, DE 11, DE 7) within the window
+// Duplicate detection: a request repeating (MTI less its repeat digit, DE 32, 41, 11, 7) in the window
 // gets the first answer again, byte for byte. Entries hold a copy of the answer, never a view.
 
 /** The first answer to a request: its bytes and what it said. */
@@ -42,8 +42,8 @@ export class DuplicateCache {
   }
 
   /** The key of a request: fixed-order concatenation, no JSON. */
-  static keyOf(mtiClass: string, acquirer: string, terminal: string, stan: string, transmission: string): string {
-    return `${mtiClass}|${acquirer}|${terminal}|${stan}|${transmission}`;
+  static keyOf(mti: string, acquirer: string, terminal: string, stan: string, transmission: string): string {
+    return `${mti}|${acquirer}|${terminal}|${stan}|${transmission}`;
   }
 
   /**

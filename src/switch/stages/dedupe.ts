@@ -1,4 +1,4 @@
-// Stage dedupe: a request repeating (MTI class, DE 32, DE 41, DE 11, DE 7) inside the window is a
+// Stage dedupe: a request repeating (MTI, DE 32, DE 41, DE 11, DE 7) inside the window is a
 // duplicate: it gets the first answer again, byte for byte, and never reaches the issuer.
 
 import type { TxnContext } from '../context.js';
@@ -9,7 +9,8 @@ import { acquirerOf, stanOf, terminalOf, transmissionTimeOf } from '../fields.js
 export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   if (ctx.kind === 'network' || ctx.kind === 'unsupported') return;
   const req = ctx.request;
-  const key = DuplicateCache.keyOf(req.mti[1], acquirerOf(req), terminalOf(req), stanOf(req), transmissionTimeOf(req));
+  // The MTI without its repeat digit: 0101 repeats 0100, while an 0420 advice is not a repeat of an 0400.
+  const key = DuplicateCache.keyOf(req.mti.slice(0, 3), acquirerOf(req), terminalOf(req), stanOf(req), transmissionTimeOf(req));
   const hit = env.duplicates.claim(key);
   if (hit === null) {
     ctx.dedupeKey = key;
