@@ -1,13 +1,24 @@
 // The options of `isotrace serve`, as data: flag, ISOTRACE_* variable, config-file key, default.
 // docs/config.md documents the same list.
 
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FRAME_HEADERS, FRAMINGS } from '../transport/index.js';
 import type { OptionSpec } from './config.js';
 import { LOG_LEVELS } from './logger.js';
 
-/** The package root, so that the embedded defaults work from any working directory. */
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/**
+ * The package root (the nearest folder up holding package.json), so that the embedded defaults
+ * work from any working directory, whether this runs built (dist/src/cli) or from the sources.
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return `${dir}/`;
+}
+
+const ROOT = packageRoot();
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'host', env: 'ISOTRACE_HOST', kind: { type: 'string' }, default: '127.0.0.1', doc: 'address to listen on' },

@@ -1,13 +1,32 @@
 // Approved originals, kept so that a reversal (0400/0420) can find the hold to release: by DE 90
-// (original MTI, STAN, DE 7, acquirer) or by DE 11 + DE 41 + DE 7. Bounded in age and count.
+// (original MTI, STAN, DE 7, acquirer) or by DE 11 + DE 41 + DE 7. Both carry the original's STAN
+// and DE 7, so one map entry per approval serves both. Bounded in age and count.
 
 export interface Original {
   issuer: string;
   holdId: string;
   /** Set once a reversal released the hold: later reversals are acknowledged without a second release. */
   isReversed: boolean;
+  readonly mti: string;
+  /** DE 32 zero-filled to 11 digits, as DE 90 carries it. */
+  readonly acquirer: string;
+  readonly terminal: string;
   readonly expiresAtMs: number;
+  /** Another approval with the same STAN and DE 7 (other terminal or acquirer), if any. */
+  next: Original | null;
 }
+
+/** What identifies an original: its MTI, STAN, DE 7, acquirer (DE 32) and terminal (DE 41). */
+export interface OriginalIds {
+  mti: string;
+  stan: string;
+  transmission: string;
+  acquirer: string;
+  terminal: string;
+}
+
+/** How a reversal names its original: DE 90's first 31 digits, or its own DE 11 + DE 41 + DE 7. */
+export type OriginalRef = { de90: string } | { stan: string; terminal: string; transmission: string };
 
 export interface OriginalsOptions {
   /** How long an approval stays reversible, in ms. Default 86400000 (24 h). */
@@ -18,19 +37,10 @@ export interface OriginalsOptions {
 
 export const DEFAULT_ORIGINALS: Readonly<OriginalsOptions> = Object.freeze({ keepMs: 86_400_000, maxEntries: 1_000_000 });
 
-/** The first 31 digits of DE 90 an original is found by: MTI, STAN, DE 7, acquirer id (11, zero-filled). */
-export function originalDataKey(mti: string, stan: string, transmission: string, acquirer: string): string {
-  return `D|${mti}${stan}${transmission}${acquirer.padStart(11, '0')}`;
-}
-
-/** The key for reversals without DE 90: the original's STAN, terminal and DE 7. */
-export function terminalKey(stan: string, terminal: string, transmission: string): string {
-  return `T|${stan}|${terminal}|${transmission}`;
-}
-
 export class OriginalsTable {
   readonly #options: OriginalsOptions;
-  readonly #byKey = new Map<string, Original>();
+  /** By `${STAN}|${DE 7}`; insertion order is expiry order. */
+  readonly #byStan = new Map<string, Original>();
   readonly #nowMs: () => number;
 
   constructor(options: Partial<OriginalsOptions> = {}, nowMs: () => number = Date.now) {
@@ -38,30 +48,36 @@ export class OriginalsTable {
     this.#nowMs = nowMs;
   }
 
-  /** Remembers an approval under each of `keys`. */
-  remember(keys: readonly string[], issuer: string, holdId: string): void {
+  /** HOT: remembers an approval. */
+  remember(ids: OriginalIds, issuer: string, holdId: string): void {
     const now = this.#nowMs();
     this.#expire(now);
-    const original: Original = { issuer, holdId, isReversed: false, expiresAtMs: now + this.#options.keepMs };
-    // Keys are unique per approval, so insertion order is expiry order without a delete first.
-    for (const key of keys) this.#byKey.set(key, original);
-    while (this.#byKey.size > this.#options.maxEntries) this.#byKey.delete(this.#byKey.keys().next().value as string);
+    const key = `${ids.stan}|${ids.transmission}`;
+    const original: Original = {
+      issuer, holdId, isReversed: false, mti: ids.mti, acquirer: ids.acquirer.padStart(11, '0'), terminal: ids.terminal,
+      expiresAtMs: now + this.#options.keepMs, next: this.#byStan.get(key) ?? null,
+    };
+    this.#byStan.set(key, original);
+    if (this.#byStan.size > this.#options.maxEntries) this.#byStan.delete(this.#byStan.keys().next().value as string);
   }
 
-  /** The approval under the first key that has one. */
-  find(keys: readonly string[]): Original | undefined {
+  /** The approval a reversal names, if it is still kept. */
+  find(ref: OriginalRef): Original | undefined {
     const now = this.#nowMs();
-    for (const key of keys) {
-      const o = this.#byKey.get(key);
-      if (o !== undefined && o.expiresAtMs > now) return o;
+    const isByDe90 = 'de90' in ref;
+    const key = isByDe90 ? `${ref.de90.slice(4, 10)}|${ref.de90.slice(10, 20)}` : `${ref.stan}|${ref.transmission}`;
+    for (let o = this.#byStan.get(key) ?? null; o !== null; o = o.next) {
+      if (o.expiresAtMs <= now) continue;
+      const isMatch = isByDe90 ? o.mti === ref.de90.slice(0, 4) && o.acquirer === ref.de90.slice(20, 31) : o.terminal === ref.terminal;
+      if (isMatch) return o;
     }
     return undefined;
   }
 
   #expire(now: number): void {
-    for (const [key, o] of this.#byKey) {
+    for (const [key, o] of this.#byStan) {
       if (o.expiresAtMs > now) return;
-      this.#byKey.delete(key);
+      this.#byStan.delete(key);
     }
   }
 }

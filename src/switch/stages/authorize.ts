@@ -5,8 +5,7 @@ import type { IsoMessage } from '../../codec/index.js';
 import type { IssuerBackend, IssuerDecision } from '../../shared/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
-import { amountOf, expiryOf } from '../fields.js';
-import { originalDataKey, terminalKey } from '../originals.js';
+import { acquirerOf, amountOf, expiryOf, stanOf, terminalOf, transmissionTimeOf } from '../fields.js';
 import { RC } from '../result-codes.js';
 
 const NETWORK_CODES: Readonly<Record<string, string>> = { '001': 'sign-on', '002': 'sign-off', '301': 'echo test' };
@@ -23,11 +22,6 @@ function apply(ctx: TxnContext, d: IssuerDecision): void {
   ctx.decide(d.responseCode, d.reason, d.responseCode === RC.APPROVED ? d.approvalCode : null);
 }
 
-/** Keys under which a reversal can find this approval later. */
-function originalKeys(req: IsoMessage): string[] {
-  const text = (de: number): string => String(req.get(de) ?? '');
-  return [originalDataKey(req.mti, text(11), text(7), text(32)), terminalKey(text(11), text(41), text(7))];
-}
 
 async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<IsoMessage>): Promise<void> {
   const original = ctx.original!;
@@ -66,6 +60,7 @@ export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> 
   );
   apply(ctx, decision);
   if (decision.responseCode === RC.APPROVED && decision.holdId !== null) {
-    env.originals.remember(originalKeys(req), ctx.route!.issuer, decision.holdId);
+    const ids = { mti: req.mti, stan: stanOf(req), transmission: transmissionTimeOf(req), acquirer: acquirerOf(req), terminal: terminalOf(req) };
+    env.originals.remember(ids, ctx.route!.issuer, decision.holdId);
   }
 }

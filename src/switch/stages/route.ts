@@ -4,17 +4,18 @@
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { stanOf, terminalOf, transmissionTimeOf } from '../fields.js';
-import { terminalKey } from '../originals.js';
+import type { Original } from '../originals.js';
 import { RC } from '../result-codes.js';
 
-/** Keys a reversal may find its original by: DE 90's first 31 digits, then DE 11 + DE 41 + DE 7. */
-export function reversalKeys(ctx: TxnContext): string[] {
+/** The original a reversal names: by DE 90 when it carries one, else by its DE 11 + DE 41 + DE 7. */
+function findOriginal(ctx: TxnContext, env: SwitchEnv): Original | undefined {
   const req = ctx.request;
-  const keys: string[] = [];
   const de90 = req.get(90);
-  if (typeof de90 === 'string' && de90.length >= 31) keys.push(`D|${de90.slice(0, 31)}`);
-  keys.push(terminalKey(stanOf(req), terminalOf(req), transmissionTimeOf(req)));
-  return keys;
+  if (typeof de90 === 'string' && de90.length >= 31) {
+    const found = env.originals.find({ de90 });
+    if (found !== undefined) return found;
+  }
+  return env.originals.find({ stan: stanOf(req), terminal: terminalOf(req), transmission: transmissionTimeOf(req) });
 }
 
 export function route(ctx: TxnContext, env: SwitchEnv): void {
@@ -23,7 +24,7 @@ export function route(ctx: TxnContext, env: SwitchEnv): void {
     return;
   }
   if (ctx.kind === 'reversal') {
-    const original = env.originals.find(reversalKeys(ctx));
+    const original = findOriginal(ctx, env);
     if (original === undefined) {
       const isAdvice = ctx.request.mti[2] === '2';
       if (isAdvice) ctx.decide(RC.APPROVED, 'reversal advice for an unknown original acknowledged');
