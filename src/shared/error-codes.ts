@@ -54,6 +54,13 @@ export const ERROR_CODES = {
   ROUTE_NOT_FOUND: 'no BIN route matches the card number',
   // switch
   SWITCH_INTERNAL: 'a stage failed unexpectedly; the request was answered with RC 96',
+  // audit
+  AUDIT_WRITE_FAILED: 'an audit batch could not be written or synced to disk; its records are not in the log',
+  AUDIT_OPEN_FAILED: 'the audit directory or its current file could not be created or opened',
+  AUDIT_CLOSED: 'a record was appended after the audit writer was closed',
+  AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
+  AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',
+  AUDIT_DIR_NOT_FOUND: 'the audit directory does not exist',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
