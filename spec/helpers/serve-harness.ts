@@ -1,0 +1,58 @@
+// Starts the real `serve` wiring in-process (serveConfig + startSwitch, as `isotrace serve` does) on
+// 127.0.0.1:0 with every log line collected at trace level, and connects test terminals to it.
+// Everything opened is registered in a Resources list that the test file runs in afterEach.
+
+import { startSwitch, serveConfig, type RunningSwitch } from '../../src/cli/commands/serve.js';
+import { builtinCodec, type Codec } from '../../src/codec/index.js';
+import { LogCollector } from './log-collector.js';
+import { Terminal, type TerminalOptions } from './terminal.js';
+
+/** Closers registered as things are created, run last-first. */
+export class Resources {
+  #closers: Array<() => unknown> = [];
+
+  add(close: () => unknown): void {
+    this.#closers.push(close);
+  }
+
+  async run(): Promise<void> {
+    for (const close of this.#closers.splice(0).reverse()) await close();
+  }
+}
+
+export interface Served {
+  port: number;
+  running: RunningSwitch;
+  log: LogCollector;
+  codec: Codec;
+  /** A terminal connected to this switch, closed after the test. */
+  terminal(options?: TerminalOptions): Promise<Terminal>;
+  /** Drains the server and flushes traces; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The switch as `isotrace serve` builds it, with `flags` as commander would pass them (camelCase)
+ * over host 127.0.0.1, port 0 and log level trace (cards and routes: serve's defaults, the fixtures).
+ */
+export async function serve(resources: Resources, flags: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const cfg = serveConfig({ host: '127.0.0.1', port: 0, logLevel: 'trace', ...flags }, env);
+  const log = new LogCollector(String(cfg.logLevel));
+  const running = await startSwitch(cfg, env, log);
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => (stopped ??= running.stop());
+  resources.add(stop);
+  const codec = builtinCodec(String(cfg.spec));
+  return {
+    port: running.server.address!.port,
+    running,
+    log,
+    codec,
+    stop,
+    async terminal(options: TerminalOptions = {}) {
+      const t = await Terminal.connect(running.server.address!.port, codec, options);
+      resources.add(() => t.close());
+      return t;
+    },
+  };
+}
