@@ -1,0 +1,132 @@
+// Standing leak test (style §5): every golden fixture of iso87ascii and iso87pos, and every test
+// card (authorization, purchase with track 2 and PIN block, reversal, a malformed copy), through the
+// real serve wiring at log level trace with OTLP export on. No PAN, track 2 or PIN block may appear
+// in clear in the log text or in the exported span bytes; masked PANs (first 6, last 4) are fine.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseBytes, listCases } from '../helpers/fixtures.js';
+import { OtlpCollector } from '../helpers/otlp-collector.js';
+import { Resources, serve, type Served } from '../helpers/serve-harness.js';
+import { fileCards, testCards } from '../helpers/test-cards.js';
+import { message, originalData, purchaseFields, type Terminal } from '../helpers/terminal.js';
+
+const resources = new Resources();
+const PIN_BLOCK = 'C0FFEE0123456789';
+const DISCRETIONARY = '2011000123';
+
+/** Clear values that must never leave the switch: PANs, track 2 values and PIN blocks (hex). */
+const secrets = { pans: new Set<string>(), tracks: new Set<string>(), pinBlocks: new Set<string>() };
+
+function collectFixtureSecrets(spec: string): void {
+  for (const c of listCases(spec)) {
+    const f = c.json.fields as Record<string, string>;
+    if (f['2'] !== undefined) secrets.pans.add(f['2']);
+    if (f['35'] !== undefined) secrets.tracks.add(f['35']);
+    if (f['35'] !== undefined) secrets.pans.add(f['35'].split('=')[0]);
+    if (f['52'] !== undefined) secrets.pinBlocks.add(f['52']);
+  }
+}
+
+const logs: string[] = [];
+let collector: OtlpCollector;
+
+async function drive(sw: Served, t: Terminal, bytes: Buffer): Promise<void> {
+  t.sendBytes(bytes);
+  t.send(message(sw.codec, '0800', { 7: '1123000000', 11: '999999', 70: '301' }));
+  // Whatever the message got (an answer or nothing), the echo's answer comes after it.
+  for (let a = await t.receive(); a.mti !== '0810' || a.get(11) !== '999999'; a = await t.receive());
+}
+
+async function driveFixtures(spec: string, flags: Record<string, unknown>, options: Parameters<Served['terminal']>[0] = {}): Promise<void> {
+  const sw = await serve(resources, { ...flags, otlpEndpoint: collector.endpoint, issuerTimeoutMs: 100 });
+  const t = await sw.terminal(options);
+  t.sendBytes(Buffer.alloc(0)); // a keep-alive, logged at trace
+  for (const c of listCases(spec)) await drive(sw, t, caseBytes(c).message);
+  await sw.stop();
+  logs.push(sw.log.text());
+}
+
+async function driveCards(): Promise<void> {
+  const sw = await serve(resources, { otlpEndpoint: collector.endpoint, issuerTimeoutMs: 100 });
+  const cards = testCards();
+  await Promise.all(cards.map(async (card, i) => {
+    const t = await sw.terminal();
+    const tid = `LEAK${String(i).padStart(4, '0')}`;
+    const track2 = `${card.pan}=${card.expiry ?? '2812'}${DISCRETIONARY}`;
+    secrets.pans.add(card.pan);
+    secrets.tracks.add(track2);
+    const auth = message(sw.codec, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 41: tid }));
+    await t.request(auth);
+    await t.request(message(sw.codec, '0200', purchaseFields(card.pan, null, 1_000, { 2: undefined, 35: track2, 52: PIN_BLOCK, 41: tid })));
+    await t.request(message(sw.codec, '0400', { ...purchaseFields(card.pan, card.expiry, 1_000, { 41: tid }), 90: originalData(auth) }));
+    const broken = sw.codec.pack(message(sw.codec, '0200', purchaseFields(card.pan, null, 1_000, { 35: track2, 52: PIN_BLOCK, 41: tid })));
+    await drive(sw, t, broken.subarray(0, broken.length - 5));
+  }));
+  await sw.stop();
+  logs.push(sw.log.text());
+}
+
+beforeAll(async () => {
+  collector = await OtlpCollector.start();
+  resources.add(() => collector.close());
+  for (const card of fileCards()) secrets.pans.add(card.pan);
+  secrets.pinBlocks.add(PIN_BLOCK);
+  collectFixtureSecrets('iso87ascii');
+  collectFixtureSecrets('iso87pos');
+  await driveFixtures('iso87ascii', {});
+  await driveFixtures('iso87pos', { spec: 'iso87pos', header: 'tpdu', framing: 'binary2' }, { framing: 'binary2', header: 'tpdu' });
+  await driveCards();
+});
+afterAll(() => resources.run());
+
+/** Every form a value could take in text: as is, and hex in either case. */
+function forms(values: Iterable<string>): string[] {
+  return [...values].flatMap((v) => [v, v.toUpperCase(), v.toLowerCase()]);
+}
+
+function leaksIn(text: string): string[] {
+  const needles = [
+    ...forms(secrets.pans),
+    ...forms(secrets.tracks),
+    ...[...secrets.tracks].map((t) => t.slice(t.indexOf('=') + 1)),
+    ...forms(secrets.pinBlocks),
+  ];
+  return [...new Set(needles.filter((n) => text.includes(n)))];
+}
+
+describe('card data in logs and spans', () => {
+  it('drove every fixture and card through the switch, logged at trace and exported spans', () => {
+    const text = logs.join('\n');
+    expect(logs).toHaveLength(3);
+    const done = text.split('\n').filter((l) => l.includes('"evt":"txn.done"')).length;
+    expect(done).toBeGreaterThan(testCards().length * 4 + listCases('iso87ascii').length);
+    expect(text).toContain('"level":"trace","connId"'); // the keep-alive: the most verbose level was on
+    expect(collector.spans.filter((s) => s.parentSpanId === '').length).toBe(done);
+    expect(secrets.pans.size).toBeGreaterThanOrEqual(13);
+    expect(secrets.tracks.size).toBeGreaterThanOrEqual(testCards().length);
+    expect(secrets.pinBlocks.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('finds a clear PAN, track 2 or PIN block, and passes a masked PAN, when checking text', () => {
+    const [pan] = secrets.pans;
+    const [track] = secrets.tracks;
+    const [pin] = secrets.pinBlocks;
+    expect(leaksIn(`{"pan":"${pan}"}`)).toContain(pan);
+    expect(leaksIn(`{"x":"${track.slice(track.indexOf('='))}"}`)).not.toEqual([]);
+    expect(leaksIn(`{"pin":"${pin.toLowerCase()}"}`)).toContain(pin.toLowerCase());
+    expect(leaksIn(`{"pan":"${pan.slice(0, 6)}${'*'.repeat(pan.length - 10)}${pan.slice(-4)}"}`)).toEqual([]);
+  });
+
+  it('never writes a test PAN, track 2 or PIN block in clear to the log', () => {
+    expect(leaksIn(logs.join('\n'))).toEqual([]);
+  });
+
+  it('never exports a test PAN, track 2 or PIN block in clear in span bytes', () => {
+    const raw = Buffer.concat(collector.bodies);
+    expect(leaksIn(raw.toString('latin1'))).toEqual([]);
+    expect(leaksIn(JSON.stringify(collector.spans.map((s) => [s.name, s.attributes])))).toEqual([]);
+    const rawPinBlocks = [...secrets.pinBlocks].filter((p) => raw.includes(Buffer.from(p, 'hex')));
+    expect(rawPinBlocks).toEqual([]);
+  });
+
+});

@@ -1,0 +1,94 @@
+// Spans of the real serve wiring exported to an OTLP/HTTP collector on 127.0.0.1: one root span per
+// message named `iso8583 <MTI>` with the switch's attributes, one child per stage that ran, and
+// trace ids that match the txn.done log lines.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DecodedSpan } from '../helpers/protobuf.js';
+import { OtlpCollector } from '../helpers/otlp-collector.js';
+import { Resources, serve, type Served } from '../helpers/serve-harness.js';
+import { cardFor } from '../helpers/test-cards.js';
+import { message, networkFields, purchaseFields, type Fields } from '../helpers/terminal.js';
+
+const resources = new Resources();
+afterEach(() => resources.run());
+
+const ALL_STAGES = ['validate', 'dedupe', 'route', 'authorize', 'respond'];
+
+async function exporting(): Promise<{ sw: Served; collector: OtlpCollector }> {
+  const collector = await OtlpCollector.start();
+  resources.add(() => collector.close());
+  const sw = await serve(resources, { otlpEndpoint: collector.endpoint, issuerTimeoutMs: 200 });
+  return { sw, collector };
+}
+
+/** Sends one request per entry, then stops the switch (which flushes the spans). */
+async function run(sw: Served, requests: Array<[string, Fields]>): Promise<void> {
+  const t = await sw.terminal();
+  for (const [mti, fields] of requests) await t.request(message(sw.codec, mti, fields));
+  t.close();
+  await sw.stop();
+}
+
+function rootOf(spans: DecodedSpan[]): DecodedSpan {
+  const roots = spans.filter((s) => s.parentSpanId === '');
+  expect(roots).toHaveLength(1);
+  return roots[0];
+}
+
+describe('serve with --otlp-endpoint', () => {
+  it('exports a root span per message with the switch attributes and a child per stage, trace ids as logged', async () => {
+    const { sw, collector } = await exporting();
+    const card = cardFor('00');
+    const auth = purchaseFields(card.pan, card.expiry, 100);
+    const echo = networkFields('301');
+    await run(sw, [['0100', auth], ['0800', echo]]);
+
+    const done = sw.log.events('txn.done');
+    expect(done.map((l) => l.mti)).toEqual(['0100', '0800']);
+    expect(new Set(collector.spans.map((s) => s.traceId))).toEqual(new Set(done.map((l) => l.trace_id)));
+
+    const expected = [
+      { line: done[0], fields: auth, issuer: 'stub', rrn: expect.stringMatching(/^\d{12}$/) },
+      { line: done[1], fields: echo, issuer: 'switch', rrn: '' },
+    ];
+    for (const { line, fields, issuer, rrn } of expected) {
+      const spans = collector.trace(String(line.trace_id));
+      const root = rootOf(spans);
+      expect(root.name).toBe(`iso8583 ${line.mti}`);
+      expect(root.spanId).toBe(line.span_id);
+      expect(root.attributes).toMatchObject({
+        'iso.mti': line.mti, 'iso.stan': fields[11], 'iso.terminal_id': fields[41] ?? '', 'iso.response_code': '00', 'iso.issuer': issuer, 'iso.rrn': rrn,
+      });
+      const children = spans.filter((s) => s !== root);
+      expect(children.map((s) => s.name)).toEqual(ALL_STAGES);
+      for (const child of children) {
+        expect(child.parentSpanId).toBe(root.spanId);
+        expect(child.startTimeUnixNano >= root.startTimeUnixNano && child.endTimeUnixNano <= root.endTimeUnixNano).toBe(true);
+      }
+    }
+  });
+
+  it.each([
+    ['a bad Luhn card, decided in validate', () => purchaseFields(cardFor('14', 'Luhn').pan, null), '14', ['validate', 'respond']],
+    ['a card with no route, decided in route', () => purchaseFields(cardFor('15').pan, null), '15', ['validate', 'dedupe', 'route', 'respond']],
+    ['an issuer timeout', () => purchaseFields(cardFor('91').pan, cardFor('91').expiry), '91', ALL_STAGES],
+  ] as const)('exports only the stages that ran for %s', async (_what, fields, rc, stages) => {
+    const { sw, collector } = await exporting();
+    await run(sw, [['0100', fields()]]);
+    const [line] = sw.log.events('txn.done');
+    const spans = collector.trace(String(line.trace_id));
+    const root = rootOf(spans);
+    expect(root.attributes['iso.response_code']).toBe(rc);
+    expect(spans.filter((s) => s !== root).map((s) => s.name)).toEqual(stages);
+  });
+
+  it('marks the authorize span with ISSUER_TIMEOUT when the issuer does not answer in time', async () => {
+    const { sw, collector } = await exporting();
+    const card = cardFor('91');
+    await run(sw, [['0100', purchaseFields(card.pan, card.expiry)]]);
+    const authorize = collector.spans.find((s) => s.name === 'authorize')!;
+    expect(authorize.attributes['error.code']).toBe('ISSUER_TIMEOUT');
+    expect(authorize.statusCode).toBe(2);
+    expect(collector.spans.find((s) => s.parentSpanId === '')!.attributes['error.code']).toBe('ISSUER_TIMEOUT');
+  });
+});
