@@ -1,0 +1,46 @@
+// AuditFs: the few file calls the writer's append path makes, on explicit fds, so tests can count
+// syncs, hold one back or make the disk fail. NODE_AUDIT_FS is the real one (libuv thread pool,
+// never blocking the event loop).
+
+import { close, fdatasync, fsync, ftruncate, open, write } from 'node:fs';
+import { promisify } from 'node:util';
+
+export interface AuditFs {
+  /** Opens `path` for appending (O_APPEND, created 0o640 when missing); resolves with the fd. */
+  openAppend(path: string): Promise<number>;
+  /** Writes all of `data` at the end of the file, looping over short writes. */
+  write(fd: number, data: Buffer): Promise<void>;
+  /** fdatasync: the data and the size that reaches it are on disk. */
+  datasync(fd: number): Promise<void>;
+  /** Cuts the file back to `bytes` (drops a batch that failed half-way). */
+  truncate(fd: number, bytes: number): Promise<void>;
+  close(fd: number): Promise<void>;
+  /** fsyncs the directory, so a newly created file's name survives a crash. */
+  syncDir(dir: string): Promise<void>;
+}
+
+const openAsync = promisify(open);
+const writeAsync = promisify(write);
+const closeAsync = promisify(close);
+
+export const NODE_AUDIT_FS: AuditFs = Object.freeze({
+  openAppend: (path: string) => openAsync(path, 'a', 0o640),
+  async write(fd: number, data: Buffer): Promise<void> {
+    let at = 0;
+    while (at < data.length) {
+      const { bytesWritten } = await writeAsync(fd, data, at, data.length - at, null);
+      at += bytesWritten;
+    }
+  },
+  datasync: promisify(fdatasync),
+  truncate: promisify(ftruncate) as (fd: number, bytes: number) => Promise<void>,
+  close: closeAsync,
+  async syncDir(dir: string): Promise<void> {
+    const fd = await openAsync(dir, 'r');
+    try {
+      await promisify(fsync)(fd);
+    } finally {
+      await closeAsync(fd);
+    }
+  },
+});

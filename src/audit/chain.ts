@@ -1,0 +1,67 @@
+// The hash chain: how a record becomes a sealed line, and how a stored line is checked. Pure, no I/O.
+// Canonical form = JSON.stringify of the record with `prev` as its last key and without `hash`;
+// hash = hex SHA-256 of it, or HMAC-SHA-256 with the audit key. The sealed line appends `hash`.
+
+import { createHmac, createSecretKey, hash as sha256Once, type KeyObject } from 'node:crypto';
+
+/** The `prev` of the first record ever written: 64 zeros. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Hex digest of a canonical form: SHA-256, or HMAC-SHA-256 when the log is keyed. */
+export type Digest = (canonical: string) => string;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+// A sealed line ends with `"<64 hex>"}\n`: the hash sits 67 characters from the end.
+const HASH_FROM_END = 67;
+
+/** The digest for `key` (null: plain SHA-256). The key is imported once, not per record. */
+export function chainDigest(key: Buffer | null): Digest {
+  if (key === null) return (canonical) => sha256Once('sha256', canonical, 'hex');
+  const secret: KeyObject = createSecretKey(key);
+  return (canonical) => createHmac('sha256', secret).update(canonical).digest('hex');
+}
+
+/**
+ * HOT: the stored line (with its newline) for `body`, the JSON.stringify of a record without
+ * `prev` and `hash`. Inserts `prev` as the last key, then `hash` over that canonical form.
+ */
+export function sealLine(body: string, prev: string, digest: Digest): string {
+  // `{}` has no key to follow; any other object body ends in `}` after its last value.
+  const canonical = body.length === 2 ? `{"prev":"${prev}"}` : `${body.slice(0, -1)},"prev":"${prev}"}`;
+  return `${canonical.slice(0, -1)},"hash":"${digest(canonical)}"}\n`;
+}
+
+/** The hash of a line sealLine produced. */
+export function hashOfLine(line: string): string {
+  return line.slice(line.length - HASH_FROM_END, line.length - 3);
+}
+
+/** A stored line read back: its record (hash included) and hash, or why it is not a record. */
+export type ParsedLine = { record: Record<string, unknown>; hash: string; prev: unknown } | { reason: string };
+
+/** Parses one stored line (without its newline); does not check the chain. */
+export function parseLine(text: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { reason: `not valid JSON (${text.length} characters)` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { reason: 'not a JSON object' };
+  const record = value as Record<string, unknown>;
+  if (typeof record.hash !== 'string' || !HEX64.test(record.hash)) return { reason: 'no hash of 64 hex digits' };
+  return { record, hash: record.hash, prev: record.prev };
+}
+
+/**
+ * Checks a parsed line against the chain: its hash must be the digest of its canonical form, and
+ * its prev the hash of the record before it. JSON.parse then JSON.stringify reproduces exactly the
+ * text JSON.stringify wrote (key order, escapes, shortest numbers), so the canonical form is
+ * recomputed from the parsed record. Returns null when the line holds, else the reason.
+ */
+export function checkLine(parsed: { record: Record<string, unknown>; hash: string; prev: unknown }, expectedPrev: string, digest: Digest): string | null {
+  const { hash: _hash, ...rest } = parsed.record;
+  if (digest(JSON.stringify(rest)) !== parsed.hash) return 'hash does not match the record: it was edited, or the key is wrong or missing';
+  if (parsed.prev !== expectedPrev) return "prev does not match the previous record's hash: a record was removed, inserted or reordered";
+  return null;
+}

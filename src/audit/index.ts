@@ -1,0 +1,17 @@
+// Public surface of src/audit: the writer (group commit, hash chain, rotation, crash repair), the
+// verifier and the reader. Imports only shared/.
+
+export { AuditWriter } from './writer.js';
+export type { AuditWriterStats } from './writer.js';
+export { AUDIT_MODES, DEFAULT_AUDIT_WRITER_OPTIONS, resolveAuditWriterOptions } from './writer-options.js';
+export type { AuditMode, AuditWriterOptions } from './writer-options.js';
+export { NODE_AUDIT_FS } from './audit-fs.js';
+export type { AuditFs } from './audit-fs.js';
+export { AuditError } from './errors.js';
+export { GENESIS_HASH } from './chain.js';
+export { auditFileName, listAuditFiles } from './files.js';
+export type { AuditFileName } from './files.js';
+export { verifyAudit } from './verify.js';
+export type { VerifyResult } from './verify.js';
+export { readAudit } from './reader.js';
+export type { AuditEntry, ReadAuditOptions } from './reader.js';

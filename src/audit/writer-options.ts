@@ -1,0 +1,61 @@
+// AuditWriter options: the frozen defaults and their eager validation. Throws only ConfigError,
+// naming the option path and the allowed range; never echoes the key.
+
+import { checkInteger, checkKnownKeys, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { NODE_AUDIT_FS, type AuditFs } from './audit-fs.js';
+
+export const AUDIT_MODES = ['strict', 'async'] as const;
+export type AuditMode = (typeof AUDIT_MODES)[number];
+
+export interface AuditWriterOptions {
+  /** The directory of the log; created when missing. The CLI's default is `./var/audit`. */
+  dir: string;
+  /** `strict`: append() resolves once the record is on disk. `async`: at once. */
+  mode: AuditMode;
+  /** HMAC-SHA-256 key (the CLI passes the utf8 bytes of ISOTRACE_AUDIT_KEY), or null for SHA-256. */
+  key: Buffer | null;
+  /** A new file starts before one would pass this size, bytes (default 64 MiB). */
+  maxFileBytes?: number;
+  logger?: Logger;
+  /** Wall-clock ms, for the UTC day in file names and day rotation (default Date.now). */
+  nowMs?: () => number;
+  /** The file calls of the append path (tests inject failures and count syncs). */
+  fs?: AuditFs;
+}
+
+export const DEFAULT_AUDIT_WRITER_OPTIONS = Object.freeze({
+  maxFileBytes: 64 * 1024 * 1024,
+  logger: NOOP_LOGGER as Logger,
+  nowMs: Date.now as () => number,
+  fs: NODE_AUDIT_FS,
+});
+
+const KNOWN_OPTIONS = Object.freeze({ dir: '', mode: 'strict', key: null, ...DEFAULT_AUDIT_WRITER_OPTIONS });
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({
+  auditDir: 'dir', directory: 'dir', path: 'dir', auditMode: 'mode', hmacKey: 'key', auditKey: 'key',
+  maxBytes: 'maxFileBytes', maxFileSize: 'maxFileBytes', clock: 'nowMs', now: 'nowMs', log: 'logger',
+});
+const FS_CALLS: ReadonlyArray<keyof AuditFs> = ['openAppend', 'write', 'datasync', 'truncate', 'close', 'syncDir'];
+
+/**
+ * Defaults filled in and every option checked.
+ * @throws ConfigError naming the first invalid option (`audit.dir`, `audit.mode`, `audit.key`, …).
+ */
+export function resolveAuditWriterOptions(options: AuditWriterOptions): Readonly<Required<AuditWriterOptions>> {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('audit', 'expected an options object');
+  checkKnownKeys('audit', options, KNOWN_OPTIONS, RENAMED);
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULT_AUDIT_WRITER_OPTIONS, ...given } as Required<AuditWriterOptions>;
+  if (typeof o.dir !== 'string' || o.dir === '') throw new ConfigError('audit.dir', 'required: the directory of the audit log, e.g. ./var/audit');
+  checkOneOf('audit.mode', o.mode, AUDIT_MODES);
+  if (o.key !== null && (!Buffer.isBuffer(o.key) || o.key.length === 0)) {
+    throw new ConfigError('audit.key', 'expected a non-empty Buffer (the HMAC key) or null');
+  }
+  checkInteger('audit.maxFileBytes', o.maxFileBytes, 1024, 2 ** 40);
+  if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('audit.logger', 'expected a Logger (from src/shared)');
+  if (typeof o.nowMs !== 'function') throw new ConfigError('audit.nowMs', 'expected a function returning wall-clock ms');
+  const fs = o.fs as Partial<AuditFs> | null;
+  const missing = FS_CALLS.find((name) => typeof fs?.[name] !== 'function');
+  if (missing !== undefined) throw new ConfigError(`audit.fs.${missing}`, 'expected a function (see AuditFs)');
+  return Object.freeze(o);
+}

@@ -1,0 +1,294 @@
+// AuditWriter: appends sealed records (prev + hash) to the audit log with group commit: whatever
+// is appended while one write + fdatasync is in flight goes out as the next batch, in one write and
+// one sync. Rotates by size and UTC day; the chain runs on across files. Never logs record contents.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chainDigest, hashOfLine, sealLine, type Digest } from './chain.js';
+import { CommitGroup } from './commit-group.js';
+import { AuditError, systemCode } from './errors.js';
+import { auditFileName, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
+import { openChainTail, type ChainTail } from './repair.js';
+import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
+
+export interface AuditWriterStats {
+  /** Records on disk (written and synced) since open. */
+  records: number;
+  /** Write + fdatasync pairs. */
+  batches: number;
+  /** records / batches: how much group commit saved. */
+  recordsPerBatch: number;
+  /** Batches that failed (each logged as audit.write_failed). */
+  failures: number;
+  /** Records of failed batches: rejected in strict mode, lost in async mode. */
+  recordsFailed: number;
+  /** Torn last lines set aside at open. */
+  tornLinesRepaired: number;
+}
+
+const RESOLVED = Promise.resolve();
+const noop = (): void => {};
+
+function badRecord(detail: string, cause?: unknown): Promise<never> {
+  return Promise.reject(new AuditError('AUDIT_BAD_RECORD', `audit record ${detail}`, { cause }));
+}
+
+export class AuditWriter {
+  readonly #o: Readonly<Required<AuditWriterOptions>>;
+  readonly #digest: Digest;
+  readonly #isStrict: boolean;
+  #fd = -1;
+  #file: AuditFileName;
+  #fileBytes: number;
+  #isFileNew: boolean;
+  #dayEndsAtMs: number;
+  /** Hash of the last record on disk. */
+  #head: string;
+  /** A failed batch may have left bytes past #fileBytes; cut them before the next write. */
+  #isDirty = false;
+  #isFailing = false;
+  /** The fs call in progress, for the error text. */
+  #op = 'open';
+  #queue: string[] = [];
+  #group: CommitGroup | null = null;
+  #flushing: Promise<void> | null = null;
+  #isScheduled = false;
+  #isClosed = false;
+  #closing: Promise<void> | null = null;
+  #lastError: AuditError | null = null;
+  readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
+
+  private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail) {
+    this.#o = o;
+    this.#digest = chainDigest(o.key);
+    this.#isStrict = o.mode === 'strict';
+    const day = utcDay(o.nowMs());
+    this.#file = tail.newest ?? { name: auditFileName(day, 1), day, seq: 1 };
+    this.#fileBytes = tail.newestBytes;
+    this.#isFileNew = tail.newest === null;
+    this.#dayEndsAtMs = nextDayStartMs(this.#file.day);
+    this.#head = tail.head;
+    this.#counts.tornLinesRepaired = tail.tornLines;
+  }
+
+  /**
+   * Creates the directory, finds the end of the chain, repairs a torn last line and opens the
+   * newest file (or the first one) for appending.
+   * @throws ConfigError for a bad option; AuditError AUDIT_OPEN_FAILED when the directory or file
+   *   cannot be made or opened, AUDIT_BAD_RECORD when the log ends in a line that is not a record.
+   */
+  static async open(options: AuditWriterOptions): Promise<AuditWriter> {
+    const o = resolveAuditWriterOptions(options);
+    let writer: AuditWriter;
+    try {
+      await mkdir(o.dir, { recursive: true });
+      writer = new AuditWriter(o, await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs }));
+      await writer.#openFile();
+    } catch (err) {
+      if (err instanceof AuditError) throw err;
+      throw new AuditError('AUDIT_OPEN_FAILED', `${o.dir}: cannot open the audit log (${systemCode(err)})`, { cause: err });
+    }
+    o.logger.info({ evt: 'audit.opened', dir: o.dir, file: writer.#file.name, mode: o.mode, isKeyed: o.key !== null }, 'audit log open');
+    return writer;
+  }
+
+  /** Counters since open. */
+  get stats(): AuditWriterStats {
+    const c = this.#counts;
+    return { ...c, recordsPerBatch: c.batches === 0 ? 0 : c.records / c.batches };
+  }
+
+  /** Hash of the last record on disk: an anchor to compare a later verify against (the chain alone cannot show a cut-off tail). */
+  get head(): string {
+    return this.#head;
+  }
+
+  /**
+   * HOT: queues `record` for the next batch, serialized once here. Its keys are written in their
+   * order, then `prev` and `hash`. Strict mode: resolves once the record is on disk. Async mode:
+   * resolves at once; a failed batch is logged and counted.
+   * @throws (rejects) AuditError AUDIT_WRITE_FAILED when its batch could not be written or synced
+   *   (strict mode), AUDIT_BAD_RECORD for a record that is not a JSON object or holds `prev` or
+   *   `hash`, AUDIT_CLOSED after close().
+   */
+  append(record: Record<string, unknown>): Promise<void> {
+    if (this.#isClosed) return Promise.reject(new AuditError('AUDIT_CLOSED', 'the audit writer is closed'));
+    if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash')) {
+      return badRecord('must be an object without the keys prev and hash');
+    }
+    let body: string;
+    try {
+      body = JSON.stringify(record);
+    } catch (err) {
+      return badRecord('cannot be serialized as JSON', err);
+    }
+    if (body.charCodeAt(0) !== 0x7b) return badRecord('does not serialize to a JSON object');
+    this.#queue.push(body);
+    if (!this.#isScheduled && this.#flushing === null) {
+      this.#isScheduled = true;
+      // After this turn's I/O callbacks: appends from every socket read in it join one batch.
+      setImmediate(this.#startFlush);
+    }
+    if (!this.#isStrict) return RESOLVED;
+    this.#group ??= new CommitGroup();
+    return this.#group.promise;
+  }
+
+  /**
+   * Writes and syncs everything appended, then closes the file. Later appends reject.
+   * @throws AuditError AUDIT_WRITE_FAILED when the last batches could not be written.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#isClosed = true;
+    const failuresBefore = this.#counts.failures;
+    await this.#drain();
+    const fd = this.#fd;
+    this.#fd = -1;
+    if (fd >= 0) {
+      if (this.#isDirty) await this.#o.fs.truncate(fd, this.#fileBytes).catch(noop);
+      await this.#o.fs.close(fd).catch(noop);
+    }
+    this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats }, 'audit log closed');
+    if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#flushing !== null || this.#queue.length > 0) {
+      this.#startFlush();
+      await this.#flushing;
+    }
+  }
+
+  readonly #startFlush = (): void => {
+    this.#isScheduled = false;
+    // Only with work queued: a loop that found nothing would end before #flushing is set.
+    if (this.#flushing === null && this.#queue.length > 0) this.#flushing = this.#flushLoop();
+  };
+
+  async #flushLoop(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const bodies = this.#queue;
+      const group = this.#group;
+      this.#queue = [];
+      this.#group = null;
+      try {
+        await this.#commit(bodies);
+        group?.resolve();
+      } catch (err) {
+        group?.reject(err as Error);
+      }
+    }
+    this.#flushing = null;
+  }
+
+  /** Seals `bodies` onto the chain and writes them: one write + sync per file they land in. */
+  async #commit(bodies: string[]): Promise<void> {
+    let written = 0;
+    try {
+      if (this.#o.nowMs() >= this.#dayEndsAtMs) await this.#rotate();
+      let head = this.#head;
+      let text = '';
+      let bytes = 0;
+      let count = 0;
+      for (let i = 0; i < bodies.length; i++) {
+        // Hashing here, not in append(): a failed batch leaves the chain at the last synced record.
+        const line = sealLine(bodies[i], head, this.#digest);
+        const lineBytes = Buffer.byteLength(line);
+        const used = this.#fileBytes + bytes;
+        if (used > 0 && used + lineBytes > this.#o.maxFileBytes) {
+          if (count > 0) await this.#writeBatch(text, bytes, count, head);
+          written += count;
+          await this.#rotate();
+          text = '';
+          bytes = 0;
+          count = 0;
+        }
+        text += line;
+        bytes += lineBytes;
+        count++;
+        head = hashOfLine(line);
+      }
+      await this.#writeBatch(text, bytes, count, head);
+    } catch (err) {
+      throw this.#failed(err, bodies.length - written);
+    }
+  }
+
+  async #writeBatch(text: string, bytes: number, count: number, head: string): Promise<void> {
+    if (this.#fd < 0) await this.#openFile();
+    const fs = this.#o.fs;
+    if (this.#isDirty) {
+      this.#op = 'ftruncate';
+      await fs.truncate(this.#fd, this.#fileBytes);
+      this.#isDirty = false;
+    }
+    this.#isDirty = true;
+    this.#op = 'write';
+    await fs.write(this.#fd, Buffer.from(text, 'utf8'));
+    this.#op = 'fdatasync';
+    await fs.datasync(this.#fd);
+    this.#isDirty = false;
+    this.#fileBytes += bytes;
+    this.#head = head;
+    this.#counts.records += count;
+    this.#counts.batches++;
+    if (this.#isFailing) {
+      this.#isFailing = false;
+      this.#o.logger.warn({ evt: 'audit.write_recovered', file: this.#path() }, 'audit writes succeed again');
+    }
+  }
+
+  async #openFile(): Promise<void> {
+    this.#op = 'open';
+    this.#fd = await this.#o.fs.openAppend(this.#path());
+    if (this.#isFileNew) {
+      this.#op = 'fsync of the directory';
+      await this.#o.fs.syncDir(this.#o.dir);
+      this.#isFileNew = false;
+    }
+  }
+
+  /** Moves on to the next file; it is created at the next write. */
+  async #rotate(): Promise<void> {
+    const fs = this.#o.fs;
+    if (this.#fd >= 0) {
+      const fd = this.#fd;
+      if (this.#isDirty) {
+        this.#op = 'ftruncate';
+        await fs.truncate(fd, this.#fileBytes);
+        this.#isDirty = false;
+      }
+      this.#fd = -1;
+      this.#op = 'close';
+      await fs.close(fd);
+    }
+    // Never back to an earlier day, should the wall clock step back: names stay in chain order.
+    const day = Math.max(utcDay(this.#o.nowMs()), this.#file.day);
+    const seq = this.#file.seq + 1;
+    this.#file = { name: auditFileName(day, seq), day, seq };
+    this.#fileBytes = 0;
+    this.#isFileNew = true;
+    this.#dayEndsAtMs = nextDayStartMs(day);
+  }
+
+  #path(): string {
+    return join(this.#o.dir, this.#file.name);
+  }
+
+  #failed(err: unknown, records: number): AuditError {
+    const errno = systemCode(err);
+    const error = new AuditError('AUDIT_WRITE_FAILED', `${this.#path()}: ${this.#op} failed (${errno}); ${records} audit records not written`, { cause: err });
+    this.#counts.failures++;
+    this.#counts.recordsFailed += records;
+    this.#isFailing = true;
+    this.#lastError = error;
+    const logged = { code: error.code, errno, syscall: this.#op };
+    this.#o.logger.error({ evt: 'audit.write_failed', file: this.#path(), records, mode: this.#o.mode, err: logged }, 'AUDIT WRITE FAILED: records not on disk');
+    return error;
+  }
+}
