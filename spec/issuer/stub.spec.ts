@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IsoMessage } from '../../src/codec/index.js';
+import { StubIssuer, type Card } from '../../src/issuer/index.js';
+import { IssuerError, type AuthorizationRequest } from '../../src/shared/index.js';
+import { fileCards, testCards } from '../helpers/test-cards.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const PAN = testCards()[0].pan;
+/** A card of USD 100.00 valid until December 2028, with `changes`. */
+const card = (changes: Partial<Card> = {}): Card => ({ pan: PAN, expiry: '2812', status: 'active', balance: 100, currency: '840', dailyLimit: null, delayMs: 0, note: '', ...changes });
+/** 2026-11-23T12:00:00Z. */
+const NOON = Date.UTC(2026, 10, 23, 12);
+
+function request(amountMinor: number, changes: Partial<AuthorizationRequest<IsoMessage>> = {}): AuthorizationRequest<IsoMessage> {
+  return { kind: 'authorization', message: new IsoMessage('0100'), pan: PAN, expiry: null, amountMinor, currency: '840', processingCode: '000000', traceId: '0'.repeat(32), ...changes };
+}
+
+/** A clock the test sets, in ms since the epoch. */
+function clockAt(ms: number): { now: () => number; set: (to: number) => void } {
+  let t = ms;
+  return { now: () => t, set: (to) => void (t = to) };
+}
+
+describe('StubIssuer decisions, first match wins', () => {
+  it.each([
+    ['14 for a PAN failing Luhn, even one in the card list', card({ pan: `${PAN.slice(0, -1)}${(Number(PAN.at(-1)) + 1) % 10}` }), request(100, { pan: `${PAN.slice(0, -1)}${(Number(PAN.at(-1)) + 1) % 10}` }), '14'],
+    ['14 for an unknown card', card({ pan: testCards()[1].pan }), request(100), '14'],
+    ['54 for an expired card, before its status', card({ expiry: '2610', status: 'stolen' }), request(100), '54'],
+    ['54 when the request names another expiry', card(), request(100, { expiry: '2811' }), '54'],
+    ['62 for a blocked card, before the amount', card({ status: 'blocked' }), request(0), '62'],
+    ['41 for a lost card', card({ status: 'lost' }), request(100), '41'],
+    ['43 for a stolen card', card({ status: 'stolen' }), request(100), '43'],
+    ['13 for a zero amount', card(), request(0), '13'],
+    ['13 for a negative amount', card(), request(-100), '13'],
+    ['13 for an amount that is not a number', card(), request(Number.NaN), '13'],
+    ['13 for a fractional amount', card(), request(1.5), '13'],
+    ['13 for another currency, before the limit', card({ dailyLimit: 0 }), request(100, { currency: '978' }), '13'],
+    ['61 over the daily limit, before the funds', card({ dailyLimit: 0.5, balance: 0 }), request(51), '61'],
+    ['51 for more than the balance', card(), request(10_001), '51'],
+    ['00 for exactly the balance', card(), request(10_000), '00'],
+    ['00 in the month the card expires', card({ expiry: '2611' }), request(100, { expiry: '2611' }), '00'],
+    ['00 without a currency in the request', card(), request(100, { currency: '' }), '00'],
+  ])('answers %s', async (_what, c, req, rc) => {
+    const stub = new StubIssuer([c], () => NOON);
+    const d = await stub.authorize(req, 1000);
+    expect(d.responseCode).toBe(rc);
+    expect(d.reason).not.toBe('');
+    if (rc === '00') expect(d).toMatchObject({ approvalCode: expect.stringMatching(/^[0-9A-Z]{6}$/), holdId: expect.any(String) });
+    else expect(d).toMatchObject({ approvalCode: null, holdId: null });
+  });
+
+  it('answers every fixture card as the README says', async () => {
+    const stub = new StubIssuer(fileCards(), () => NOON);
+    for (const c of testCards().filter((t) => t.expiry !== null && t.rc !== '91')) {
+      const d = await stub.authorize(request(10_000, { pan: c.pan, expiry: c.expiry }), 1000);
+      expect([c.pan, d.responseCode]).toEqual([c.pan, c.rc]);
+    }
+  });
+
+  it('gives each approval its own approval code and hold', async () => {
+    const stub = new StubIssuer([card()], () => NOON);
+    const [a, b] = [await stub.authorize(request(100), 1000), await stub.authorize(request(100), 1000)];
+    expect(a.approvalCode).not.toBe(b.approvalCode);
+    expect(a.holdId).not.toBe(b.holdId);
+  });
+});
+
+describe('StubIssuer holds', () => {
+  it('holds the amount of an approval and releases it on reversal, once', async () => {
+    const stub = new StubIssuer([card()], () => NOON);
+    expect(stub.availableMinor(PAN)).toBe(10_000);
+    const d = await stub.authorize(request(6_000), 1000);
+    expect(stub.availableMinor(PAN)).toBe(4_000);
+    expect((await stub.authorize(request(6_000), 1000)).responseCode).toBe('51');
+    const released = await stub.reverse({ message: new IsoMessage('0400'), holdId: d.holdId!, traceId: '' });
+    expect(released).toMatchObject({ responseCode: '00', approvalCode: null, holdId: null });
+    expect(stub.availableMinor(PAN)).toBe(10_000);
+    expect((await stub.reverse({ message: new IsoMessage('0400'), holdId: d.holdId!, traceId: '' })).responseCode).toBe('25');
+    expect(stub.availableMinor(PAN)).toBe(10_000);
+  });
+
+  it('answers 25 to a reversal of a hold it never placed', async () => {
+    const stub = new StubIssuer([card()]);
+    expect((await stub.reverse({ message: new IsoMessage('0400'), holdId: 'H999', traceId: '' })).responseCode).toBe('25');
+  });
+
+  it('keeps balances in minor units of the card currency', () => {
+    const stub = new StubIssuer([card({ currency: '392', balance: 100_000 }), card({ pan: testCards()[1].pan, currency: '048', balance: 1.234 })]);
+    expect([stub.availableMinor(PAN), stub.availableMinor(testCards()[1].pan), stub.availableMinor('0')]).toEqual([100_000, 1_234, undefined]);
+  });
+});
+
+describe('StubIssuer daily limit per UTC day', () => {
+  it('counts what was authorized today and starts again at 00:00 UTC', async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 23, 23, 0));
+    const stub = new StubIssuer([card({ dailyLimit: 50 })], clock.now);
+    expect((await stub.authorize(request(3_000), 1000)).responseCode).toBe('00');
+    clock.set(Date.UTC(2026, 10, 23, 23, 59, 59, 999));
+    expect((await stub.authorize(request(3_000), 1000)).responseCode).toBe('61');
+    expect((await stub.authorize(request(2_000), 1000)).responseCode).toBe('00');
+    clock.set(Date.UTC(2026, 10, 24, 0, 0));
+    expect((await stub.authorize(request(5_000), 1000)).responseCode).toBe('00');
+  });
+
+  it('gives a same-day reversal back to the limit, but not one of yesterday', async () => {
+    const clock = clockAt(Date.UTC(2026, 10, 23, 10));
+    const stub = new StubIssuer([card({ dailyLimit: 50, balance: 1000 })], clock.now);
+    const morning = await stub.authorize(request(4_000), 1000);
+    await stub.reverse({ message: new IsoMessage('0400'), holdId: morning.holdId!, traceId: '' });
+    const again = await stub.authorize(request(5_000), 1000);
+    expect(again.responseCode).toBe('00');
+    clock.set(Date.UTC(2026, 10, 24, 10));
+    await stub.reverse({ message: new IsoMessage('0400'), holdId: again.holdId!, traceId: '' });
+    expect((await stub.authorize(request(5_000), 1000)).responseCode).toBe('00');
+    expect((await stub.authorize(request(1), 1000)).responseCode).toBe('61');
+  });
+});
+
+describe('StubIssuer delays', () => {
+  it('answers after the card delay when it is within the timeout', async () => {
+    vi.useFakeTimers({ now: NOON });
+    const stub = new StubIssuer([card({ delayMs: 300 })]);
+    let decision: string | null = null;
+    void stub.authorize(request(100), 300).then((d) => (decision = d.responseCode));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(decision).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(decision).toBe('00');
+  });
+
+  it('rejects with IssuerError ISSUER_TIMEOUT at the timeout when the card is slower, holding nothing', async () => {
+    vi.useFakeTimers({ now: NOON });
+    const stub = new StubIssuer([card({ delayMs: 600_000 })]);
+    let err: unknown = 'pending';
+    void stub.authorize(request(100), 200).then(() => (err = 'resolved'), (e: unknown) => (err = e));
+    await vi.advanceTimersByTimeAsync(199);
+    expect(err).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(err).toBeInstanceOf(IssuerError);
+    expect(err).toMatchObject({ code: 'ISSUER_TIMEOUT', message: 'stub issuer did not answer within 200 ms' });
+    expect(stub.availableMinor(PAN)).toBe(10_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
