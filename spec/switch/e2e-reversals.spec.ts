@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/codec/index.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
-import { approvingCard, writeIssuerFiles } from '../helpers/test-cards.js';
-import { message, nextStan, nowDe7, originalData, purchaseFields, type Fields, type Terminal } from '../helpers/terminal.js';
+import { approvingCard, cardFor, fileCards, writeIssuerFiles } from '../helpers/test-cards.js';
+import { message, networkFields, nextStan, nowDe7, originalData, purchaseFields, type Fields, type Terminal } from '../helpers/terminal.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
@@ -24,11 +24,14 @@ interface Lane {
   ask(mti: string, fields: Fields): Promise<IsoMessage>;
 }
 
-/** A switch whose approving card holds USD 100.00 (answering after `delayMs`), and a terminal. */
-async function lane(delayMs = 0): Promise<Lane> {
+/**
+ * A switch whose approving card holds USD 100.00 (answering after `delayMs`), plus the fixtures'
+ * never-answering card, and a terminal.
+ */
+async function lane(delayMs = 0, flags: Record<string, unknown> = {}): Promise<Lane> {
   const card = approvingCard(100, { delayMs });
-  const files = writeIssuerFiles([card]);
-  const sw = await serve(resources, { cards: files.cards, routes: files.routes });
+  const files = writeIssuerFiles([card, ...fileCards().filter((c) => c.pan === cardFor('91').pan)]);
+  const sw = await serve(resources, { cards: files.cards, routes: files.routes, ...flags });
   const t = await sw.terminal();
   const ask = (mti: string, fields: Fields): Promise<IsoMessage> => t.request(message(sw.codec, mti, fields));
   return {
@@ -97,6 +100,18 @@ describe('serve reverses an approval', () => {
     expect((await l.buy(SIXTY)).res.get(39)).toBe('51');
   });
 
+  it('acknowledges both with 00 and releases once when an 0400 and an 0420 for one original arrive in one write', async () => {
+    const l = await lane();
+    const first = await l.buy(SIXTY);
+    const frames = ['0400', '0420'].map((mti) => l.sw.codec.pack(message(l.sw.codec, mti, byOriginalData(first.req))));
+    const encoded = frames.map((f) => Buffer.concat([Buffer.from(String(f.length).padStart(4, '0')), f]));
+    l.t.sendRaw(Buffer.concat(encoded));
+    const answers = [await l.t.receive(), await l.t.receive()];
+    expect(answers.map((a) => [a.mti, a.get(39)]).sort()).toEqual([['0410', '00'], ['0430', '00']]);
+    expect((await l.buy(SIXTY)).res.get(39)).toBe('00');
+    expect((await l.buy(SIXTY)).res.get(39)).toBe('51');
+  });
+
   it('answers 25 to an 0400 and 00 to an 0420 when the original is unknown', async () => {
     const l = await lane();
     const unknown = message(l.sw.codec, '0100', purchaseFields(l.pan, null));
@@ -146,6 +161,18 @@ describe('serve with duplicate requests', () => {
     l.t.send(message(l.sw.codec, '0101', fields));
     expect((await l.t.nextAnswer()).bytes.equals(first.bytes)).toBe(true);
     expect((await l.buy(7_000)).res.get(39)).toBe('00');
+  });
+
+  it('authorizes a repeat again once its window has passed, also while another request waits on the issuer', async () => {
+    const l = await lane(0, { duplicateWindowMs: 0, issuerTimeoutMs: 400 });
+    const slow = await l.sw.terminal();
+    slow.send(message(l.sw.codec, '0100', purchaseFields(cardFor('91').pan, cardFor('91').expiry)));
+    slow.send(message(l.sw.codec, '0800', networkFields('301')));
+    expect((await slow.receive()).mti).toBe('0810'); // read after the 0100: that one is at the issuer now
+    const fields = purchaseFields(l.pan, null, SIXTY);
+    expect((await l.ask('0100', fields)).get(39)).toBe('00');
+    expect((await l.ask('0100', fields)).get(39)).toBe('51'); // asked again: a window of 0 ms keeps nothing
+    expect((await slow.receive()).get(39)).toBe('91');
   });
 
   it.each([

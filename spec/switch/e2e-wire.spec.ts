@@ -93,6 +93,15 @@ describe('serve iso87pos with header tpdu and framing binary2', () => {
     for (const de of [3, 4, 11, 12, 13, 24, 41, 42]) if (req.has(de)) expect(res.get(de)).toEqual(req.get(de));
   });
 
+  it('reads a TPDU by default for iso87pos when --header is not given', async () => {
+    const sw = await serve(resources, { spec: 'iso87pos', framing: 'binary2' });
+    const c = requests.find((r) => r.name === '0100-chip-pin')!;
+    const t = await sw.terminal({ framing: 'binary2', header: 'tpdu', tpdu: c.header });
+    t.sendBytes(caseBytes(c).message);
+    const answer = await t.nextAnswer();
+    expect([answer.tpdu?.toString('hex'), sw.codec.unpack(answer.bytes).get(39)]).toEqual(['6000000012', '00']);
+  });
+
   it('answers the primer 4b 0100 with the fields of the worked 0110 (DE 37 and 38 its own)', async () => {
     const sw = await serve(resources, { spec: 'iso87pos', header: 'tpdu', framing: 'binary2' });
     const [request, response] = ['0100-chip-pin', '0110-chip-approved'].map((n) => listCases('iso87pos').find((c) => c.name === n)!);
@@ -103,6 +112,21 @@ describe('serve iso87pos with header tpdu and framing binary2', () => {
     const res = sw.codec.unpack(answer.bytes);
     expect(res.fields().map(String)).toEqual(Object.keys(response.json.fields));
     for (const de of [3, 4, 11, 12, 13, 24, 39, 41, 42]) expect(res.get(de)).toEqual(response.json.fields[de]);
+  });
+});
+
+describe('serve stopping', () => {
+  it('sends the answer still waiting on the issuer before it closes the connection', async () => {
+    const sw = await serve(resources, { issuerTimeoutMs: 300 });
+    const t = await sw.terminal();
+    const slow = cardFor('91');
+    t.send(message(sw.codec, '0100', purchaseFields(slow.pan, slow.expiry)));
+    await expectNextIsEchoAnswer(sw, t); // the 0100 was read before the echo: it is at the issuer now
+    const stopped = sw.stop();
+    expect((await t.receive()).get(39)).toBe('91');
+    await t.closed();
+    await stopped;
+    expect(await sw.log.next('server.closed')).toMatchObject({ graceful: 1, forced: 0 });
   });
 });
 

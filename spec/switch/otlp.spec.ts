@@ -14,10 +14,12 @@ afterEach(() => resources.run());
 
 const ALL_STAGES = ['validate', 'dedupe', 'route', 'authorize', 'respond'];
 
-async function exporting(): Promise<{ sw: Served; collector: OtlpCollector }> {
+/** A collector and a switch exporting to it: through --otlp-endpoint, or through `env` when given. */
+async function exporting(env?: (endpoint: string) => NodeJS.ProcessEnv): Promise<{ sw: Served; collector: OtlpCollector }> {
   const collector = await OtlpCollector.start();
   resources.add(() => collector.close());
-  const sw = await serve(resources, { otlpEndpoint: collector.endpoint, issuerTimeoutMs: 200 });
+  const flags = env === undefined ? { otlpEndpoint: collector.endpoint } : {};
+  const sw = await serve(resources, { ...flags, issuerTimeoutMs: 200 }, env?.(collector.endpoint) ?? {});
   return { sw, collector };
 }
 
@@ -90,5 +92,20 @@ describe('serve with --otlp-endpoint', () => {
     expect(authorize.attributes['error.code']).toBe('ISSUER_TIMEOUT');
     expect(authorize.statusCode).toBe(2);
     expect(collector.spans.find((s) => s.parentSpanId === '')!.attributes['error.code']).toBe('ISSUER_TIMEOUT');
+  });
+});
+
+describe('serve with the OpenTelemetry environment', () => {
+  it('exports to OTEL_EXPORTER_OTLP_ENDPOINT when no --otlp-endpoint is given', async () => {
+    const { sw, collector } = await exporting((endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }));
+    await run(sw, [['0800', networkFields('301')]]);
+    expect(collector.spans.map((s) => s.name)).toEqual(['iso8583 0800', ...ALL_STAGES]);
+  });
+
+  it('exports nothing when OTEL_TRACES_SAMPLER_ARG is 0', async () => {
+    const { sw, collector } = await exporting((endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER_ARG: '0' }));
+    await run(sw, [['0800', networkFields('301')], ['0800', networkFields('301')]]);
+    expect(sw.log.events('txn.done')).toHaveLength(2);
+    expect(collector.bodies).toEqual([]);
   });
 });

@@ -156,3 +156,16 @@ describe('Switch.handle with duplicates and reversals', () => {
     expect(t.stub.availableMinor(APPROVING.pan)).toBe(before - 1_000);
   });
 });
+
+describe('Switch.handle with concurrent reversals', () => {
+  it('acknowledges both with 00 and releases once when an 0400 and an 0420 for one original arrive together', async () => {
+    const t = testSwitch();
+    const before = t.stub.availableMinor(APPROVING.pan)!;
+    const req = purchase(t, 2_500);
+    expect((await t.answer(req))?.get(39)).toBe('00');
+    const frames = ['0400', '0420'].map((mti) => t.env.codec.pack(message(t.env.codec, mti, { ...purchaseFields(APPROVING.pan, null, 2_500), 90: originalData(req) })));
+    const answers = await Promise.all(frames.map((f) => t.sw.handle(f, CONN)));
+    expect(answers.map((a) => t.env.codec.unpack(a!)).map((m) => [m.mti, m.get(39)])).toEqual([['0410', '00'], ['0430', '00']]);
+    expect(t.stub.availableMinor(APPROVING.pan)).toBe(before);
+  });
+});
