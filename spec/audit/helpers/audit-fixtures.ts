@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { NODE_AUDIT_FS, type AuditFs } from '../../../src/audit/index.js';
+import { AuditWriter, NODE_AUDIT_FS, type AuditFs } from '../../../src/audit/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -35,6 +35,18 @@ export function sampleRecord(i: number): Record<string, unknown> {
     stages: [{ name: 'validate', start_us: 3, duration_us: 12, status: 'ok' }],
     error: null,
   };
+}
+
+/** The real AuditFs without syncs: for tests about the content of a log, not its durability. */
+export const UNSYNCED_FS: AuditFs = Object.freeze({ ...NODE_AUDIT_FS, datasync: async () => {}, syncDir: async () => {} });
+
+/** Writes `records` with an AuditWriter into a new directory (several files when they pass maxFileBytes). */
+export async function writtenLog(records: Array<Record<string, unknown>>, key: Buffer | null, maxFileBytes = 64 * 1024 * 1024): Promise<string> {
+  const dir = tempDir();
+  const writer = await AuditWriter.open({ dir, mode: 'async', key, maxFileBytes, fs: UNSYNCED_FS, nowMs: () => Date.UTC(2026, 10, 23) });
+  for (const record of records) await writer.append(record);
+  await writer.close();
+  return dir;
 }
 
 /** Names of the audit files in `dir`, sorted, side files excluded. */
