@@ -42,6 +42,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   #frameStartedAt = -1;
   #inFlight = 0;
   #isReadPaused = false;
+  #isWriteBlocked = false;
   #isDraining = false;
   #isPeerEnded = false;
   #closeReason: CloseReason | null = null;
@@ -152,7 +153,10 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
 
   #write(frame: Buffer): boolean {
     this.framesOut++;
-    if (!this.#socket.write(frame) && this.#settings.isPauseOnBackpressure) this.#pauseReading();
+    if (!this.#socket.write(frame)) {
+      this.#isWriteBlocked = true; // until 'drain': the write buffer is over its high-water mark
+      if (this.#settings.isPauseOnBackpressure) this.#pauseReading();
+    }
     return true;
   }
 
@@ -207,7 +211,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   }
 
   #mustPause(): boolean {
-    return (this.#settings.isPauseOnBackpressure && this.#socket.writableNeedDrain) || this.#inFlight >= this.#settings.maxInFlight || this.#isDraining;
+    return (this.#isWriteBlocked && this.#settings.isPauseOnBackpressure) || this.#inFlight >= this.#settings.maxInFlight || this.#isDraining;
   }
 
   #pauseReading(): void {
@@ -235,7 +239,10 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.log.debug({ evt: 'conn.resumed' }, 'reading resumed');
   }
 
-  readonly #onDrain = (): void => this.#maybeResume();
+  readonly #onDrain = (): void => {
+    this.#isWriteBlocked = false;
+    this.#maybeResume();
+  };
 
   // The peer finished sending. The socket is half-open: answers still in flight go out, then we end.
   readonly #onEnd = (): void => {
