@@ -1,0 +1,101 @@
+// `isotrace audit verify`: exit 0 and a summary for an intact log, exit 1 and one line naming the
+// file and line of the first break, exit 2 for a missing directory or bad usage.
+
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { auditDirFrom, auditKeyFrom, runAuditVerify } from '../../src/cli/commands/audit.js';
+import type { Io } from '../../src/cli/io.js';
+import { auditFiles, readLines, sampleRecord, tempDir, writeLines, writtenLog } from '../audit/helpers/audit-fixtures.js';
+import { runCli } from '../helpers/cli.js';
+
+const KEY = 'a key of the audit log';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+async function logOf(n: number, key: string | null): Promise<string> {
+  return writtenLog(Array.from({ length: n }, (_, i) => sampleRecord(i)), key === null ? null : Buffer.from(key, 'utf8'), 1700);
+}
+
+/** Runs runAuditVerify directly with `env`, capturing output. */
+async function verify(opts: { dir?: string; keyEnv?: string }, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => void (stdout += `${t}\n`), err: (t) => void (stderr += `${t}\n`), readStdin: async () => Buffer.alloc(0) };
+  const code = await runAuditVerify(opts, io, env);
+  return { code, stdout, stderr };
+}
+
+describe('isotrace audit verify', () => {
+  it('exits 0 with a one-line summary when the chain is intact, key from ISOTRACE_AUDIT_KEY', async () => {
+    const dir = await logOf(5, KEY);
+    vi.stubEnv('ISOTRACE_AUDIT_KEY', KEY);
+    const files = auditFiles(dir).length;
+    expect(await runCli(['audit', 'verify', '--dir', dir])).toEqual({ code: 0, stdout: `audit: 5 records in ${files} files, chain intact\n`, stderr: '' });
+  });
+
+  it('exits 0 for an unkeyed log when no key is set, or the variable is empty', async () => {
+    const dir = await logOf(3, null);
+    const files = auditFiles(dir).length;
+    expect(await verify({ dir }, {})).toEqual({ code: 0, stdout: `audit: 3 records in ${files} files, chain intact\n`, stderr: '' });
+    expect(await verify({ dir }, { ISOTRACE_AUDIT_KEY: '' })).toMatchObject({ code: 0 });
+  });
+
+  it('exits 1 with one line naming the file and line of an edited record', async () => {
+    const dir = await logOf(4, KEY);
+    const file = join(dir, auditFiles(dir)[1]);
+    const lines = readLines(file);
+    lines[1] = lines[1].replace('"approved"', '"declined"');
+    writeLines(file, lines);
+    expect(await verify({ dir }, { ISOTRACE_AUDIT_KEY: KEY })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `isotrace: AUDIT_CHAIN_BROKEN ${file} line 2: hash does not match the record: it was edited, or the key is wrong or missing\n`,
+    });
+  });
+
+  it('exits 1 at line 1 when the key is wrong or missing, without printing the key', async () => {
+    const dir = await logOf(2, KEY);
+    for (const env of [{}, { ISOTRACE_AUDIT_KEY: 'not the key' }]) {
+      const run = await verify({ dir }, env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^isotrace: AUDIT_CHAIN_BROKEN .*audit-\d{8}-000001\.ndjson line 1: hash does not match/);
+      expect(run.stderr.split('\n')).toHaveLength(2);
+      expect(run.stderr).not.toContain('not the key');
+    }
+  });
+
+  it('reads the key from the variable --key-env names', async () => {
+    const dir = await logOf(2, KEY);
+    expect(await verify({ dir, keyEnv: 'MY_AUDIT_KEY' }, { MY_AUDIT_KEY: KEY, ISOTRACE_AUDIT_KEY: 'other' })).toMatchObject({ code: 0 });
+  });
+
+  it('exits 2 with one line when the directory does not exist', async () => {
+    const dir = join(tempDir(), 'missing');
+    expect(await runCli(['audit', 'verify', '--dir', dir])).toEqual({ code: 2, stdout: '', stderr: `isotrace: AUDIT_DIR_NOT_FOUND ${dir}: no such directory\n` });
+  });
+
+  it('exits 2 when --key-env is not a variable name', async () => {
+    const run = await verify({ dir: tempDir(), keyEnv: 'A KEY' }, {});
+    expect(run).toMatchObject({ code: 2, stderr: 'isotrace: --key-env: "A KEY" is not an environment variable name\n' });
+  });
+
+  it('takes the directory from --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit', () => {
+    expect(auditDirFrom({ dir: '/a' }, { ISOTRACE_AUDIT_DIR: '/b' })).toBe('/a');
+    expect(auditDirFrom({}, { ISOTRACE_AUDIT_DIR: '/b' })).toBe('/b');
+    expect(auditDirFrom({}, {})).toBe('./var/audit');
+  });
+
+  it('passes the key down as the utf8 bytes of the variable', () => {
+    expect(auditKeyFrom({ ISOTRACE_AUDIT_KEY: 'clé' })).toEqual(Buffer.from([0x63, 0x6c, 0xc3, 0xa9]));
+    expect(auditKeyFrom({})).toBeNull();
+  });
+
+  it('prints help naming --dir and --key-env and exits 0', async () => {
+    const run = await runCli(['audit', 'verify', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--dir <dir>');
+    expect(run.stdout).toContain('--key-env <name>');
+  });
+});
