@@ -3,6 +3,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { builtinSpecNames } from '../codec/index.js';
+import { runAuditVerify } from './commands/audit.js';
 import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { runServe } from './commands/serve.js';
@@ -61,6 +62,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   serve
     .addHelpText('after', '\nExample:\n  isotrace serve --port 8583 --spec iso87ascii --framing ascii4 --log-level info')
     .action(async (opts) => setExit(await runServe(opts, io)));
+
+  const audit = program.command('audit').description('work with the audit log');
+  audit
+    .command('verify')
+    .description('recompute the hash chain of the audit log; exit 1 naming the first broken line')
+    .option('--dir <dir>', 'the audit directory; also ISOTRACE_AUDIT_DIR (default: ./var/audit)')
+    .option('--key-env <name>', 'the environment variable holding the HMAC key (default: ISOTRACE_AUDIT_KEY)')
+    .addHelpText('after', '\nExample:\n  ISOTRACE_AUDIT_KEY=... isotrace audit verify --dir ./var/audit')
+    .action(async (opts) => setExit(await runAuditVerify(opts, io, process.env)));
 
   return program;
 }
