@@ -1,12 +1,13 @@
 // `npm run bench`: runs every benchmark in order and prints its figures. Benchmarks back speed
 // claims; tests never time anything.
 
+import { run as audit } from './audit.bench.js';
 import { run as codec } from './codec.bench.js';
 import { run as switchBench } from './switch.bench.js';
 import { run as trace } from './trace.bench.js';
 import { run as transport } from './transport.bench.js';
 
-const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench]];
+const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench], ['audit', audit]];
 
 const only = process.argv[2];
 for (const [name, run] of BENCHES) {
