@@ -1,11 +1,8 @@
 import { once } from 'node:events';
-import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/shared/index.js';
-import { ConnectionError, FrameServer, FramingError, type ConnectionContext, type Framing } from '../../src/transport/index.js';
+import { FramingError } from '../../src/transport/index.js';
 import { DESIGN_TABLE_291 } from './framing/frame-table.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
-import { ManualClock } from './helpers/manual-clock.js';
 import { startServer, until } from './helpers/servers.js';
 import { Cleanup, RawPeer } from './helpers/sockets.js';
 
