@@ -73,10 +73,10 @@ describe('createOtlpSink', () => {
     const receiver = await startReceiver();
     const sink = startSink({ endpoint: receiver.endpoint, sampleRatio: 1, batchSize: 1 });
     const trace = new TraceRecord(new IdSource(), 'iso8583 0100', T0_US);
-    Object.assign(trace.root.attributes, ROOT_ATTRIBUTES, { 'iso.response_code': '91', 'net.peer.port': 8583, 'iso.is_repeat': false });
+    for (const [k, v] of Object.entries({ ...ROOT_ATTRIBUTES, 'iso.response_code': '91', 'net.peer.port': 8583, 'iso.is_repeat': false })) trace.root.setAttribute(k, v);
     const authorize = trace.startSpan('authorize', trace.root, T0_US + 5);
-    authorize.attributes['error.code'] = 'ISSUER_TIMEOUT';
-    authorize.attributes['issuer.wait_ms'] = 30000.5;
+    authorize.setAttribute('error.code', 'ISSUER_TIMEOUT');
+    authorize.setAttribute('issuer.wait_ms', 30000.5);
     authorize.end('error', T0_US + 30);
     trace.root.end('ok', T0_US + 40);
     sink.export(trace);

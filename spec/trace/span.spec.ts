@@ -78,7 +78,7 @@ describe('SpanRecord', () => {
 
   it('takes the given status and end time when end() is called with them', () => {
     const span = new SpanRecord('authorize', '0123456789abcdef', 'fedcba9876543210', 100);
-    span.attributes['error.code'] = 'ISSUER_TIMEOUT';
+    span.setAttribute('error.code', 'ISSUER_TIMEOUT');
     span.end('error', 250);
     expect(span).toMatchObject({ status: 'error', endUs: 250, startUs: 100, attributes: { 'error.code': 'ISSUER_TIMEOUT' } });
   });
@@ -86,7 +86,7 @@ describe('SpanRecord', () => {
   it('gives the attribute object its own identity per span when two spans are made', () => {
     const a = new SpanRecord('a', '0000000000000001', null, 1);
     const b = new SpanRecord('b', '0000000000000002', null, 1);
-    a.attributes['iso.mti'] = '0100';
+    a.setAttribute('iso.mti', '0100');
     expect(b.attributes).toEqual({});
   });
 });

@@ -15,10 +15,20 @@ export interface DuplicateHit {
 
 interface Entry {
   expiresAtMs: number;
-  /** Null while the first request is in flight. */
-  answer: CachedAnswer | null;
+  /**
+   * The first answer's bytes as a latin1 string (null while the first request is in flight):
+   * on the heap, unlike one small Buffer per answer, which costs the garbage collector far more
+   * when hundreds of thousands are kept.
+   */
+  bytes: string | null;
+  responseCode: string;
+  approvalCode: string | null;
   /** Repeats that arrived while the first was in flight. */
   waiters: Array<(answer: CachedAnswer) => void> | null;
+}
+
+function answerOf(e: Entry): CachedAnswer {
+  return { bytes: Buffer.from(e.bytes as string, 'latin1'), responseCode: e.responseCode, approvalCode: e.approvalCode };
 }
 
 export interface DuplicateCacheOptions {
@@ -56,11 +66,11 @@ export class DuplicateCache {
     const found = this.#entries.get(key);
     if (found === undefined) {
       // HOT: a first request costs one small object, no promise.
-      this.#entries.set(key, { expiresAtMs: now + this.#options.windowMs, answer: null, waiters: null });
+      this.#entries.set(key, { expiresAtMs: now + this.#options.windowMs, bytes: null, responseCode: '', approvalCode: null, waiters: null });
       if (this.#entries.size > this.#options.maxEntries) this.#dropOldest();
       return null;
     }
-    if (found.answer !== null) return { answer: Promise.resolve(found.answer) };
+    if (found.bytes !== null) return { answer: Promise.resolve(answerOf(found)) };
     const waiters = (found.waiters ??= []);
     return { answer: new Promise<CachedAnswer>((resolve) => waiters.push(resolve)) };
   }
@@ -68,9 +78,11 @@ export class DuplicateCache {
   /** Records the answer a claimed request sent; waiting repeats receive the same bytes. */
   settle(key: string, answer: CachedAnswer): void {
     const entry = this.#entries.get(key);
-    if (entry === undefined || entry.answer !== null) return;
-    entry.answer = { ...answer, bytes: Buffer.copyBytesFrom(answer.bytes) };
-    if (entry.waiters !== null) for (const resolve of entry.waiters) resolve(entry.answer);
+    if (entry === undefined || entry.bytes !== null) return;
+    entry.bytes = answer.bytes.toString('latin1');
+    entry.responseCode = answer.responseCode;
+    entry.approvalCode = answer.approvalCode;
+    if (entry.waiters !== null) for (const resolve of entry.waiters) resolve(answerOf(entry));
     entry.waiters = null;
   }
 
@@ -81,14 +93,14 @@ export class DuplicateCache {
   #expire(now: number): void {
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAtMs > now) return;
-      if (entry.answer === null) return; // still in flight: keep until settled
+      if (entry.bytes === null) continue; // still in flight: keep until settled, look past it
       this.#entries.delete(key);
     }
   }
 
   #dropOldest(): void {
     for (const [key, entry] of this.#entries) {
-      if (entry.answer === null) continue;
+      if (entry.bytes === null) continue;
       this.#entries.delete(key);
       return;
     }

@@ -2,11 +2,17 @@
 // (original MTI, STAN, DE 7, acquirer) or by DE 11 + DE 41 + DE 7. Both carry the original's STAN
 // and DE 7, so one map entry per approval serves both. Bounded in age and count.
 
+import type { IssuerDecision } from '../shared/index.js';
+
 export interface Original {
   issuer: string;
   holdId: string;
-  /** Set once a reversal released the hold: later reversals are acknowledged without a second release. */
-  isReversed: boolean;
+  /**
+   * The issuer's answer to the reversal under way or done: a second reversal (an 0420 racing an
+   * 0400) waits on it instead of releasing twice. Null until a reversal starts, and again after
+   * one failed, so that a later one retries.
+   */
+  reversal: Promise<IssuerDecision> | null;
   readonly mti: string;
   /** DE 32 zero-filled to 11 digits, as DE 90 carries it. */
   readonly acquirer: string;
@@ -54,7 +60,7 @@ export class OriginalsTable {
     this.#expire(now);
     const key = `${ids.stan}|${ids.transmission}`;
     const original: Original = {
-      issuer, holdId, isReversed: false, mti: ids.mti, acquirer: ids.acquirer.padStart(11, '0'), terminal: ids.terminal,
+      issuer, holdId, reversal: null, mti: ids.mti, acquirer: ids.acquirer.padStart(11, '0'), terminal: ids.terminal,
       expiresAtMs: now + this.#options.keepMs, next: this.#byStan.get(key) ?? null,
     };
     this.#byStan.set(key, original);

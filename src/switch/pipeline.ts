@@ -46,7 +46,7 @@ function runStage(ctx: TxnContext, env: SwitchEnv, name: string, stage: Stage): 
     ctx.stages.push({ name, startUs: span.startUs - ctx.receivedAtUs, durationUs: end - span.startUs, status });
   };
   const fail = (err: unknown): void => {
-    span.attributes['error.code'] = contain(ctx, env, name, err);
+    span.setAttribute('error.code', contain(ctx, env, name, err));
     finish('error');
   };
   let pending: void | Promise<void>;

@@ -3,7 +3,7 @@
 
 import { isResponseMti, type IsoMessage } from '../codec/index.js';
 import type { Logger } from '../shared/index.js';
-import { IdSource, nowUs, TraceRecord, type TraceSink } from '../trace/index.js';
+import { IdSource, nowUs, TraceRecord, type AttributeValue, type TraceSink } from '../trace/index.js';
 import { TxnContext, type ConnectionInfo } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { rrnOf, stanOf, terminalOf } from './fields.js';
@@ -86,22 +86,26 @@ export class Switch {
       ctx.decide(RC.SYSTEM_ERROR, 'audit record not written');
       ctx.responseBytes = null;
       respond(ctx, this.#env);
-      ctx.trace.root.attributes['iso.response_code'] = ctx.responseCode;
+      ctx.trace.root.setAttribute('iso.response_code', ctx.responseCode);
     }
   }
 
   async #finish(ctx: TxnContext): Promise<void> {
     ctx.completedAtUs = nowUs();
     const req = ctx.request;
-    const attrs = ctx.trace.root.attributes;
-    attrs['iso.mti'] = req.mti;
-    attrs['iso.stan'] = stanOf(req);
-    attrs['iso.terminal_id'] = terminalOf(req);
-    attrs['iso.rrn'] = ctx.response === null ? rrnOf(req) : rrnOf(ctx.response);
-    attrs['iso.response_code'] = ctx.responseCode;
-    attrs['iso.issuer'] = ctx.route?.issuer ?? '';
+    const stan = stanOf(req);
+    const issuer = ctx.route?.issuer ?? '';
+    const attrs: Record<string, AttributeValue> = {
+      'iso.mti': req.mti,
+      'iso.stan': stan,
+      'iso.terminal_id': terminalOf(req),
+      'iso.rrn': ctx.response === null ? rrnOf(req) : rrnOf(ctx.response),
+      'iso.response_code': ctx.responseCode,
+      'iso.issuer': issuer,
+    };
     if (ctx.isDuplicate) attrs['isotrace.duplicate'] = true;
     if (ctx.error !== null) attrs['error.code'] = ctx.error.code;
+    ctx.trace.root.attributes = attrs;
     ctx.trace.root.end(ctx.responseCode === '96' ? 'error' : 'ok', ctx.completedAtUs);
     this.counters.transactions++;
     if (this.#audit !== null) await this.#record(ctx);
@@ -116,10 +120,10 @@ export class Switch {
         span_id: ctx.trace.root.spanId,
         conn: ctx.conn.connId,
         mti: req.mti,
-        stan: attrs['iso.stan'],
+        stan,
         rc: ctx.responseCode,
         duplicate: ctx.isDuplicate,
-        issuer: attrs['iso.issuer'],
+        issuer,
         duration_us: ctx.completedAtUs - ctx.receivedAtUs,
         ...(ctx.error === null ? {} : { err: ctx.error }),
       },

@@ -7,6 +7,8 @@ import { nowUs } from './clock.js';
 export type AttributeValue = string | number | boolean;
 export type SpanStatus = 'unset' | 'ok' | 'error';
 
+const NO_ATTRIBUTES: Readonly<Record<string, AttributeValue>> = Object.freeze({});
+
 export class SpanRecord {
   readonly name: string;
   readonly spanId: string;
@@ -15,8 +17,11 @@ export class SpanRecord {
   readonly startUs: number;
   endUs: number;
   status: SpanStatus;
-  /** Attributes: MTI, STAN, RRN, terminal id, response code, issuer, error codes. Never card data. */
-  readonly attributes: Record<string, AttributeValue>;
+  /**
+   * Attributes: MTI, STAN, RRN, terminal id, response code, issuer, error codes. Never card data.
+   * Shared and frozen while empty (most stage spans never get one); set them with setAttribute.
+   */
+  attributes: Readonly<Record<string, AttributeValue>>;
 
   constructor(name: string, spanId: string, parentSpanId: string | null, startUs: number) {
     this.name = name;
@@ -25,7 +30,13 @@ export class SpanRecord {
     this.startUs = startUs;
     this.endUs = 0;
     this.status = 'unset';
-    this.attributes = {};
+    this.attributes = NO_ATTRIBUTES;
+  }
+
+  /** Sets one attribute, giving the span its own attribute object on first use. */
+  setAttribute(key: string, value: AttributeValue): void {
+    if (this.attributes === NO_ATTRIBUTES) this.attributes = {};
+    (this.attributes as Record<string, AttributeValue>)[key] = value;
   }
 
   /** Ends the span now (or at `endUs`) with a status. */

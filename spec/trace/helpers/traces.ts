@@ -25,7 +25,7 @@ export const ROOT_ATTRIBUTES = Object.freeze({
  */
 export function messageTrace(ids: IdSource, startUs = T0_US): TraceRecord {
   const trace = new TraceRecord(ids, 'iso8583 0100', startUs);
-  Object.assign(trace.root.attributes, ROOT_ATTRIBUTES);
+  trace.root.attributes = { ...ROOT_ATTRIBUTES };
   STAGES.forEach((name, i) => {
     const at = startUs + 10 + 15 * i;
     trace.startSpan(name, trace.root, at).end('ok', at + 12);

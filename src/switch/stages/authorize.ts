@@ -25,13 +25,23 @@ function apply(ctx: TxnContext, d: IssuerDecision): void {
 
 async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<IsoMessage>): Promise<void> {
   const original = ctx.original!;
-  if (original.isReversed) {
-    ctx.decide(RC.APPROVED, 'already reversed');
-    return;
+  if (original.reversal !== null) {
+    const first = await original.reversal;
+    if (first.responseCode === RC.APPROVED) {
+      ctx.decide(RC.APPROVED, 'already reversed');
+      return;
+    }
   }
-  const d = await issuer.reverse({ message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId }, env.issuerTimeoutMs);
-  if (d.responseCode === RC.APPROVED) original.isReversed = true;
-  ctx.decide(d.responseCode, d.reason);
+  const pending = issuer.reverse({ message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId }, env.issuerTimeoutMs);
+  original.reversal = pending;
+  try {
+    const d = await pending;
+    if (d.responseCode !== RC.APPROVED) original.reversal = null;
+    ctx.decide(d.responseCode, d.reason);
+  } catch (err) {
+    original.reversal = null;
+    throw err;
+  }
 }
 
 export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> {
