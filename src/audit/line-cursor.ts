@@ -34,6 +34,7 @@ export class LineCursor {
    */
   async next(): Promise<string[] | null> {
     this.#handle ??= await open(this.path, 'r');
+    // Unsafe is fine: only the bytesRead bytes that read() just filled are ever looked at.
     this.#chunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
     const { bytesRead } = await this.#handle.read(this.#chunk, 0, CHUNK_BYTES, this.#offset);
     if (bytesRead === 0) {

@@ -186,7 +186,11 @@ export class AuditWriter {
     this.#flushing = null;
   }
 
-  /** Seals `bodies` onto the chain and writes them: one write + sync per file they land in. */
+  /**
+   * Seals `bodies` onto the chain and writes them: one write + sync per file they land in. A group
+   * split by a rotation settles as a whole: should its second part fail, it rejects though its
+   * first part is on disk (an RC 96 with a record, never an answer without one).
+   */
   async #commit(bodies: string[]): Promise<void> {
     let written = 0;
     try {
