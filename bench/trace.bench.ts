@@ -23,13 +23,10 @@ const DISCARD: SpanExporter = {
 /** A finished trace as the switch builds one: ids, six records, the root's attributes, every end(). */
 function buildTrace(ids: IdSource): TraceRecord {
   const trace = new TraceRecord(ids, 'iso8583 0100');
-  const attrs = trace.root.attributes;
-  attrs['iso.mti'] = '0100';
-  attrs['iso.stan'] = '000123';
-  attrs['iso.terminal_id'] = 'TERM0001';
-  attrs['iso.rrn'] = '000000123456';
-  attrs['iso.response_code'] = '00';
-  attrs['iso.issuer'] = 'stub';
+  trace.root.attributes = {
+    'iso.mti': '0100', 'iso.stan': '000123', 'iso.terminal_id': 'TERM0001', 'iso.rrn': '000000123456',
+    'iso.response_code': '00', 'iso.issuer': 'stub',
+  };
   for (let i = 0; i < STAGES.length; i++) trace.startSpan(STAGES[i]).end('ok');
   trace.root.end('ok');
   return trace;

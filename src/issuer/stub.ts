@@ -34,6 +34,9 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
   readonly #holds = new Map<string, Hold>();
   readonly #nowMs: () => number;
   #serial = 0;
+  /** The UTC day number and its YYMM, recomputed when the day changes rather than per request. */
+  #today = -1;
+  #thisMonth = '';
 
   constructor(cards: readonly Card[], nowMs: () => number = Date.now) {
     this.#nowMs = nowMs;
@@ -78,7 +81,12 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
     if (!isLuhnValid(req.pan) || account === undefined) return decline('14', 'unknown card');
     const card = account.card;
     const now = this.#nowMs();
-    if (card.expiry < yymm(now) || (req.expiry !== null && req.expiry !== card.expiry)) return decline('54', 'expired card');
+    const day = Math.floor(now / 86_400_000);
+    if (day !== this.#today) {
+      this.#today = day;
+      this.#thisMonth = yymm(now);
+    }
+    if (card.expiry < this.#thisMonth || (req.expiry !== null && req.expiry !== card.expiry)) return decline('54', 'expired card');
     if (card.status === 'blocked') return decline('62', 'blocked card');
     if (card.status === 'lost') return decline('41', 'lost card');
     if (card.status === 'stolen') return decline('43', 'stolen card');
@@ -86,7 +94,6 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
     if (!Number.isSafeInteger(amount) || amount <= 0 || (req.currency !== '' && req.currency !== card.currency)) {
       return decline('13', 'invalid amount');
     }
-    const day = Math.floor(now / 86_400_000);
     if (account.day !== day) {
       account.day = day;
       account.spentTodayMinor = 0;
