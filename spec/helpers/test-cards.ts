@@ -51,8 +51,8 @@ export function approvingCard(balance: number, overrides: Partial<Card> = {}): C
   return { ...base, balance, ...overrides };
 }
 
-/** Writes `cards` (and optionally routes) to a temporary folder; returns the file paths. */
-export function writeIssuerFiles(cards: readonly Partial<Card>[], routes?: unknown[]): { cards: string; routes: string } {
+/** Writes `cards` (and optionally routes) to a temporary folder; returns the folder and file paths. */
+export function writeIssuerFiles(cards: readonly Partial<Card>[], routes?: unknown[]): { dir: string; cards: string; routes: string } {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-cards-'));
   const cardsPath = join(dir, 'cards.json');
   writeFileSync(cardsPath, JSON.stringify({ cards: cards.map(({ dailyLimit, ...c }) => (dailyLimit === null ? c : { ...c, dailyLimit })) }));
@@ -61,5 +61,5 @@ export function writeIssuerFiles(cards: readonly Partial<Card>[], routes?: unkno
     routesPath = join(dir, 'routes.json');
     writeFileSync(routesPath, JSON.stringify({ routes }));
   }
-  return { cards: cardsPath, routes: routesPath };
+  return { dir, cards: cardsPath, routes: routesPath };
 }

@@ -3,7 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,9 @@ describe('isotrace serve as a child process', () => {
 });
 
 function tempJson(name: string, value: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'isotrace-cfg-')), name);
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-cfg-'));
+  resources.add(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, name);
   writeFileSync(path, JSON.stringify(value));
   return path;
 }

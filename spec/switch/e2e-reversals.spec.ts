@@ -3,6 +3,7 @@
 // second issuer call. Balances are read from the outside: a card of USD 100.00 approves or declines
 // a follow-up purchase depending on what is held.
 
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/codec/index.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
@@ -31,6 +32,7 @@ interface Lane {
 async function lane(delayMs = 0, flags: Record<string, unknown> = {}): Promise<Lane> {
   const card = approvingCard(100, { delayMs });
   const files = writeIssuerFiles([card, ...fileCards().filter((c) => c.pan === cardFor('91').pan)]);
+  resources.add(() => rmSync(files.dir, { recursive: true, force: true }));
   const sw = await serve(resources, { cards: files.cards, routes: files.routes, ...flags });
   const t = await sw.terminal();
   const ask = (mti: string, fields: Fields): Promise<IsoMessage> => t.request(message(sw.codec, mti, fields));
