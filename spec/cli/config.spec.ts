@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveConfig } from '../../src/cli/commands/serve.js';
-import { SERVE_OPTIONS } from '../../src/cli/serve-options.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../../src/cli/serve-options.js';
 import { ConfigError } from '../../src/shared/index.js';
 
 function configFile(json: unknown): string {
@@ -72,5 +72,14 @@ describe('docs/config.md', () => {
       expect(section).toContain(o.env);
     }
     expect(section.match(/^### /gm)?.length).toBe(SERVE_OPTIONS.length);
+  });
+
+  it('documents the audit options serve takes in the Audit section', () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Audit\n'), doc.indexOf('## Audit writer'));
+    for (const o of AUDIT_OPTIONS) {
+      expect(section).toMatch(new RegExp(`### ${o.name} \\(`));
+      expect(section).toContain(o.env);
+    }
   });
 });

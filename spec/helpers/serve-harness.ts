@@ -1,7 +1,11 @@
 // Starts the real `serve` wiring in-process (serveConfig + startSwitch, as `isotrace serve` does) on
-// 127.0.0.1:0 with every log line collected at trace level, and connects test terminals to it.
+// 127.0.0.1:0 with every log line collected at trace level and its audit log in a temporary
+// directory, and connects test terminals to it.
 // Everything opened is registered in a Resources list that the test file runs in afterEach.
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSwitch, serveConfig, type RunningSwitch } from '../../src/cli/commands/serve.js';
 import { builtinCodec, type Codec } from '../../src/codec/index.js';
 import { LogCollector } from './log-collector.js';
@@ -22,6 +26,8 @@ export class Resources {
 
 export interface Served {
   port: number;
+  /** The audit directory of this switch: a fresh temporary one unless the flags name one. */
+  auditDir: string;
   running: RunningSwitch;
   log: LogCollector;
   codec: Codec;
@@ -36,7 +42,8 @@ export interface Served {
  * over host 127.0.0.1, port 0 and log level trace (cards and routes: serve's defaults, the fixtures).
  */
 export async function serve(resources: Resources, flags: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const cfg = serveConfig({ host: '127.0.0.1', port: 0, logLevel: 'trace', ...flags }, env);
+  const auditDir = typeof flags.auditDir === 'string' ? flags.auditDir : mkdtempSync(join(tmpdir(), 'isotrace-audit-'));
+  const cfg = serveConfig({ host: '127.0.0.1', port: 0, logLevel: 'trace', auditDir, ...flags }, env);
   const log = new LogCollector(String(cfg.logLevel));
   const running = await startSwitch(cfg, env, log);
   let stopped: Promise<void> | null = null;
@@ -45,6 +52,7 @@ export async function serve(resources: Resources, flags: Record<string, unknown>
   const codec = builtinCodec(String(cfg.spec));
   return {
     port: running.server.address!.port,
+    auditDir,
     running,
     log,
     codec,

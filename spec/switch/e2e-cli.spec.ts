@@ -49,7 +49,8 @@ function logLines(child: ChildProcess): { lines: Array<Record<string, unknown>>;
 
 describe('isotrace serve as a child process', () => {
   it('logs server.listening, answers a 0100 with 0110, and exits 0 with serve.stopped on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', '0'], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const auditDir = mkdtempSync(join(tmpdir(), 'isotrace-audit-'));
+    const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', '0', '--audit-dir', auditDir], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
     resources.add(() => (child.exitCode === null ? child.kill('SIGKILL') : undefined));
     let stderr = '';

@@ -8,7 +8,7 @@ import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { runServe } from './commands/serve.js';
 import { kebab } from './config.js';
-import { SERVE_OPTIONS } from './serve-options.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
 import { HEADER_KINDS } from './header.js';
 import { EXIT, PROCESS_IO, type Io } from './io.js';
 
@@ -55,7 +55,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('serve')
     .description('run the switch (default 127.0.0.1:8583, iso87ascii, ascii4, in-process issuer stub)')
     .option('--config <file>', 'a JSON file of options (keys as below in camelCase); also ISOTRACE_CONFIG');
-  for (const o of SERVE_OPTIONS) {
+  for (const o of [...SERVE_OPTIONS, ...AUDIT_OPTIONS]) {
     const shown = o.default === null ? '' : ` (default: ${String(o.default).replace(/^.*\/fixtures\//, 'fixtures/')})`;
     serve.option(`--${kebab(o.name)} <value>`, `${o.doc}; also ${o.env}${shown}`);
   }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUDIT_MODES } from '../audit/index.js';
 import { FRAME_HEADERS, FRAMINGS } from '../transport/index.js';
 import type { OptionSpec } from './config.js';
 import { LOG_LEVELS } from './logger.js';
@@ -32,4 +33,10 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'otlpEndpoint', env: 'ISOTRACE_OTLP_ENDPOINT', kind: { type: 'string' }, default: null, doc: 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export' },
   { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600_000 }, default: 5000, doc: 'how long an issuer may take before the terminal gets RC 91' },
   { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats' },
+];
+
+/** The audit options serve takes (docs/config.md, section Audit). The HMAC key is ISOTRACE_AUDIT_KEY only. */
+export const AUDIT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'auditDir', env: 'ISOTRACE_AUDIT_DIR', kind: { type: 'string' }, default: './var/audit', doc: 'directory of the audit log' },
+  { name: 'auditMode', env: 'ISOTRACE_AUDIT_MODE', kind: { type: 'enum', values: AUDIT_MODES }, default: 'strict', doc: 'strict: answer once the record is on disk; async: do not wait' },
 ];

@@ -2,6 +2,7 @@
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
 import { readFileSync } from 'node:fs';
+import { AuditWriter, type AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
@@ -11,7 +12,7 @@ import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, 
 import { readConfigFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
-import { SERVE_OPTIONS } from '../serve-options.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
 
 function readJson(path: string, what: string): unknown {
@@ -25,7 +26,7 @@ function readJson(path: string, what: string): unknown {
 /** The resolved serve configuration: flags, then ISOTRACE_*, then --config file, then defaults. */
 export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolved {
   const file = typeof flags.config === 'string' ? flags.config : env.ISOTRACE_CONFIG;
-  const resolved = resolveOptions(SERVE_OPTIONS, flags, env, file === undefined ? null : readConfigFile(file), file);
+  const resolved = resolveOptions([...SERVE_OPTIONS, ...AUDIT_OPTIONS], flags, env, file === undefined ? null : readConfigFile(file), file);
   if (resolved.otlpEndpoint === null && env.OTEL_EXPORTER_OTLP_ENDPOINT) return { ...resolved, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT };
   return resolved;
 }
@@ -62,18 +63,21 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     logger,
   };
   const traces = traceSink(cfg, env, logger);
-  const sw = new Switch(switchEnv, traces);
+  const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
+  const audit = await AuditWriter.open({ dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger });
+  const sw = new Switch(switchEnv, traces, audit);
   const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
     sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
   const server = new FrameServer(handler, { host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
   await server.listen();
-  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null }, 'switch ready');
+  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
   return {
     server,
     switch: sw,
     async stop() {
       await server.drain();
+      await audit.close();
       await traces.shutdown();
       await stub.close();
     },
