@@ -1,10 +1,14 @@
 // Switch benchmark: authorizations per second through `isotrace serve` (its real wiring, tracing
-// on, info logs) beside the bare node:net framed echo server, both driven by the same load client
-// in a separate process: 50 terminal connections each waiting for its answer, 20 s after a warm-up.
+// on, info logs, the audit trail in async and in strict mode) beside the bare node:net framed echo
+// server, all driven by the same load client in a separate process: 50 terminal connections each
+// waiting for its answer, 20 s after a warm-up.
 
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_SWITCH_DURATION_MS ?? 20_000);
@@ -60,16 +64,28 @@ async function echo(): Promise<LoadResult> {
   }
 }
 
-async function serve(extra: string[]): Promise<LoadResult> {
+/** Runs serve with `extra` flags under the load; logs go to a file read afterwards for the audit stats. */
+async function serve(extra: string[]): Promise<LoadResult & { recordsPerFsync: number }> {
   const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-bench-'));
+  const logFd = openSync(join(dir, 'serve.log'), 'w');
   const bin = new URL('../../bin/isotrace.js', import.meta.url).pathname;
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', String(port), ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = [bin, 'serve', '--port', String(port), '--audit-dir', join(dir, 'audit'), ...extra];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', logFd, 'inherit'] });
   try {
     await accepting(port);
-    return await load(port);
-  } finally {
+    const result = await load(port);
     child.kill('SIGTERM');
     await once(child, 'exit');
+    const closed = readFileSync(join(dir, 'serve.log'), 'utf8').split('\n').find((l) => l.includes('"audit.closed"'));
+    return { ...result, recordsPerFsync: closed === undefined ? 0 : (JSON.parse(closed) as { recordsPerBatch: number }).recordsPerBatch };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    closeSync(logFd);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -80,8 +96,11 @@ export async function run(): Promise<void> {
   console.log(`switch: 0100s for an approvable card, ${CONNECTIONS} terminals each waiting for its answer, ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up`);
   const base = await echo();
   console.log(line('bare node:net framed echo', base));
-  const sw = await serve([]);
-  console.log(line('isotrace serve (tracing, info)', sw));
-  const approved = sw.approvals === sw.answers ? 'all approved' : `${sw.answers - sw.approvals} not approved`;
-  console.log(`  ratio to echo ${(sw.perSecond / base.perSecond * 100).toFixed(1)}% (target >= 60%), p99 ${(sw.p99us / 1000).toFixed(2)} ms (target < 5 ms), ${approved}`);
+  for (const mode of ['async', 'strict']) {
+    const sw = await serve(['--audit-mode', mode]);
+    console.log(line(`serve, audit ${mode}`, sw));
+    const approved = sw.approvals === sw.answers ? 'all approved' : `${sw.answers - sw.approvals} not approved`;
+    const target = mode === 'strict' ? '50%' : '60%';
+    console.log(`    ratio to echo ${(sw.perSecond / base.perSecond * 100).toFixed(1)}% (target >= ${target}), p99 ${(sw.p99us / 1000).toFixed(2)} ms (target < 5 ms), ${sw.recordsPerFsync.toFixed(1)} records per fsync, ${approved}`);
+  }
 }

@@ -8,10 +8,17 @@ import type { IdSource } from '../trace/index.js';
 import type { TxnContext } from './context.js';
 import { acquirerOf, merchantOf, panOf, rrnOf, stanOf, terminalOf } from './fields.js';
 
-/** ISO 8601 UTC with microseconds, e.g. 2026-11-23T20:30:00.123456Z. */
+let secondCached = -1;
+let secondText = '';
+
+/** ISO 8601 UTC with microseconds, e.g. 2026-11-23T20:30:00.123456Z; the date part made once a second. */
 export function isoMicros(us: number): string {
-  const ms = Math.floor(us / 1000);
-  return `${new Date(ms).toISOString().slice(0, 19)}.${String(us % 1_000_000).padStart(6, '0')}Z`;
+  const second = Math.floor(us / 1_000_000);
+  if (second !== secondCached) {
+    secondText = new Date(second * 1000).toISOString().slice(0, 19);
+    secondCached = second;
+  }
+  return `${secondText}.${String(us % 1_000_000).padStart(6, '0')}Z`;
 }
 
 function text(msg: IsoMessage, de: number): string | null {

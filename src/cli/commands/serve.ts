@@ -78,6 +78,7 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     async stop() {
       await server.drain();
       await audit.close();
+      logger.info({ evt: 'audit.closed', ...audit.stats, head: audit.head }, 'audit log closed');
       await traces.shutdown();
       await stub.close();
     },
