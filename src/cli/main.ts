@@ -1,26 +1,17 @@
 // The isotrace command line: parses argv with commander and dispatches to one file per command.
 // Exit codes: 0 ok, 1 a failed check or an invalid message, 2 bad usage.
 
-import { Command, CommanderError, Option } from 'commander';
-import { builtinSpecNames } from '../codec/index.js';
+import { Command, CommanderError } from 'commander';
 import { runAuditVerify } from './commands/audit.js';
 import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { runServe } from './commands/serve.js';
 import { kebab } from './config.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
-import { HEADER_KINDS } from './header.js';
+import { headerOption, specOption } from './options.js';
 import { EXIT, PROCESS_IO, type Io } from './io.js';
 
 const VERSION = '0.1.0';
-
-function specOption(): Option {
-  return new Option('--spec <name|path>', `message spec: ${builtinSpecNames().join(', ')}, or a JSON spec file`).default('iso87ascii');
-}
-
-function headerOption(): Option {
-  return new Option('--header <kind>', "header inside the frame before the MTI (default: the spec's usual one)").choices([...HEADER_KINDS]);
-}
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('isotrace')
@@ -71,6 +62,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--key-env <name>', 'the environment variable holding the HMAC key (default: ISOTRACE_AUDIT_KEY)')
     .addHelpText('after', '\nExample:\n  ISOTRACE_AUDIT_KEY=... isotrace audit verify --dir ./var/audit')
     .action(async (opts) => setExit(await runAuditVerify(opts, io, process.env)));
+
+  // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
 
   return program;
 }
