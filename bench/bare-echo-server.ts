@@ -2,6 +2,7 @@
 // little code as echoing whole frames takes. Run as a child process; reports its port over IPC.
 
 import { createServer } from 'node:net';
+import { serveCpuAccounting } from './child.js';
 
 const server = createServer({ noDelay: true }, (socket) => {
   let rest: Buffer | null = null;
@@ -25,14 +26,5 @@ server.listen({ host: '127.0.0.1', port: 0, backlog: 1024 }, () => {
   const a = server.address();
   process.send!({ port: typeof a === 'object' && a !== null ? a.port : 0 });
 });
-process.on('disconnect', () => process.exit(0));
-// CPU accounting for the benchmark: 'mark' starts it, 'report' answers with the CPU µs since.
-let cpuMark = process.cpuUsage();
-process.on('message', (m) => {
-  if (m === 'mark') cpuMark = process.cpuUsage();
-  else if (m === 'report') {
-    const d = process.cpuUsage(cpuMark);
-    process.send!({ cpuUs: d.user + d.system });
-  }
-});
+serveCpuAccounting();
 

@@ -2,9 +2,10 @@
 // approvable test card (its own terminal id, a new STAN each time) and waiting for each answer.
 // Counts answers and approvals after a warm-up; reports rate and p50/p99/p99.9 over IPC.
 
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createHistogram } from 'node:perf_hooks';
 import { builtinCodec, IsoMessage } from '../src/codec/index.js';
+import { connectAndMeasure } from './child.js';
 
 const [port, connections, durationMs, warmupMs] = process.argv.slice(2).map(Number);
 const codec = builtinCodec('iso87ascii');
@@ -26,7 +27,6 @@ let answers = 0;
 let approvals = 0;
 let isMeasuring = false;
 let isDone = false;
-const sockets: Socket[] = [];
 
 function start(socket: Socket, i: number): void {
   const { frame, stanAt } = template(i);
@@ -63,28 +63,18 @@ function start(socket: Socket, i: number): void {
   send();
 }
 
-let connected = 0;
-for (let i = 0; i < connections; i++) {
-  const s = createConnection({ host: '127.0.0.1', port, noDelay: true }, () => {
-    start(s, i);
-    if (++connected === connections) begin();
-  });
-  sockets.push(s);
-}
-
-function begin(): void {
-  setTimeout(() => {
+connectAndMeasure(port, connections, start, {
+  warmupMs,
+  durationMs,
+  onMeasuring() {
     isMeasuring = true;
-    const t0 = performance.now();
-    setTimeout(() => {
-      isMeasuring = false;
-      isDone = true;
-      const seconds = (performance.now() - t0) / 1000;
-      for (const s of sockets) s.destroy();
-      process.send!({
-        answers, approvals, seconds, perSecond: answers / seconds,
-        p50us: histogram.percentile(50) / 1000, p99us: histogram.percentile(99) / 1000, p999us: histogram.percentile(99.9) / 1000,
-      }, () => process.exit(0));
-    }, durationMs);
-  }, warmupMs);
-}
+  },
+  onDone(seconds) {
+    isMeasuring = false;
+    isDone = true;
+    return {
+      answers, approvals, seconds, perSecond: answers / seconds,
+      p50us: histogram.percentile(50) / 1000, p99us: histogram.percentile(99) / 1000, p999us: histogram.percentile(99.9) / 1000,
+    };
+  },
+});

@@ -2,18 +2,10 @@
 // answers each frame with its own bytes. Run as a child process; reports its port over IPC.
 
 import { FrameServer } from '../src/transport/index.js';
+import { serveCpuAccounting } from './child.js';
 
 const server = new FrameServer((frame) => frame, { host: '127.0.0.1', port: 0, framing: 'ascii4', maxConnectionsPerAddress: 10_000 });
 const { port } = await server.listen();
 process.send!({ port });
-process.on('disconnect', () => process.exit(0));
-// CPU accounting for the benchmark: 'mark' starts it, 'report' answers with the CPU µs since.
-let cpuMark = process.cpuUsage();
-process.on('message', (m) => {
-  if (m === 'mark') cpuMark = process.cpuUsage();
-  else if (m === 'report') {
-    const d = process.cpuUsage(cpuMark);
-    process.send!({ cpuUs: d.user + d.system });
-  }
-});
+serveCpuAccounting();
 

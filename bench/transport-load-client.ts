@@ -2,8 +2,9 @@
 // for its echo before the next. Counts round trips after a warm-up and reports them over IPC with
 // the p50/p99 latency. Bare node:net, the same for every server measured.
 
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createHistogram } from 'node:perf_hooks';
+import { connectAndMeasure } from './child.js';
 
 const [port, connections, durationMs, warmupMs, bodyBytes] = process.argv.slice(2).map(Number);
 
@@ -14,7 +15,6 @@ const histogram = createHistogram();
 let roundTrips = 0;
 let isMeasuring = false;
 let isDone = false;
-const sockets: Socket[] = [];
 
 function start(socket: Socket): void {
   let received = 0;
@@ -39,29 +39,16 @@ function start(socket: Socket): void {
   socket.write(frame);
 }
 
-let connected = 0;
-for (let i = 0; i < connections; i++) {
-  const s = createConnection({ host: '127.0.0.1', port, noDelay: true }, () => {
-    start(s);
-    if (++connected === connections) begin();
-  });
-  sockets.push(s);
-}
-
-function begin(): void {
-  setTimeout(() => {
+connectAndMeasure(port, connections, start, {
+  warmupMs,
+  durationMs,
+  onMeasuring() {
     isMeasuring = true;
     process.send!({ isMeasuring: true });
-    const t0 = performance.now();
-    setTimeout(() => {
-      isMeasuring = false;
-      isDone = true;
-      const seconds = (performance.now() - t0) / 1000;
-      for (const s of sockets) s.destroy();
-      process.send!({
-        roundTrips, seconds, perSecond: roundTrips / seconds,
-        p50us: histogram.percentile(50) / 1000, p99us: histogram.percentile(99) / 1000,
-      }, () => process.exit(0));
-    }, durationMs);
-  }, warmupMs);
-}
+  },
+  onDone(seconds) {
+    isMeasuring = false;
+    isDone = true;
+    return { roundTrips, seconds, perSecond: roundTrips / seconds, p50us: histogram.percentile(50) / 1000, p99us: histogram.percentile(99) / 1000 };
+  },
+});
