@@ -1,5 +1,13 @@
-// Public surface of src/sim: terminal simulation and fixture replay. Imports shared/, codec/ and
-// transport/ only; reads no files (the CLI passes parsed scenarios in).
+// Public surface of src/sim: terminal simulation, the load generator and fixture replay. Imports
+// shared/, codec/ and transport/ only; reads no files (the CLI passes parsed input in).
+
+export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS } from './load.js';
+export type { LoadOptions } from './load.js';
+export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule, parseDurationMs } from './load-mix.js';
+export type { LoadKind } from './load-mix.js';
+export { LoadStats } from './load-stats.js';
+export type { LoadSnapshot, LoadSummary } from './load-stats.js';
+export { TokenBucket } from './load-bucket.js';
 
 export { parseScenario, captureScenario, DEFAULT_STEP_TIMEOUT_MS } from './replay-scenario.js';
 export type { Scenario, ScenarioStep, StepExpect, StepSend } from './replay-scenario.js';
