@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { runAuditVerify } from './commands/audit.js';
 import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
+import { registerLoad } from './commands/load.js';
+import { registerReplay } from './commands/replay.js';
 import { runServe } from './commands/serve.js';
 import { kebab } from './config.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
@@ -64,6 +66,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await runAuditVerify(opts, io, process.env)));
 
   // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
+  registerLoad(program, io, setExit);
+  registerReplay(program, io, setExit);
 
   return program;
 }

@@ -64,13 +64,16 @@ export function terminalId(index: number): string {
   return `LD${String(index + 1).padStart(6, '0')}`;
 }
 
-/** The request of `kind` before its STAN; fields the spec lacks are left out. */
+/**
+ * The request of `kind`: one cent, so a card's balance lasts; no DE 14, which the issuer would
+ * have to match. Fields the spec lacks are left out.
+ */
 function requestOf(kind: LoadKind, codec: Codec, pan: string, terminal: string, stan: string): IsoMessage {
   const msg = new IsoMessage(KIND_MTI[kind]);
   const values: Array<[number, string]> = kind === 'echo'
     ? [[7, transmissionTime(new Date())], [11, stan], [70, '301']]
     : [[2, pan], [3, '000000'], [4, '000000000001'], [7, transmissionTime(new Date())], [11, stan], [12, '120000'], [13, '1123'],
-      [14, '3012'], [18, '5999'], [22, '012'], [25, '00'], [32, '123456'], [41, terminal], [42, 'ISOTRACELOAD001'], [49, '840']];
+      [18, '5999'], [22, '012'], [25, '00'], [32, '123456'], [41, terminal], [42, 'ISOTRACELOAD001'], [49, '840']];
   for (const [de, value] of values) if (codec.fields[de] !== undefined) msg.set(de, value);
   return msg;
 }
