@@ -1,0 +1,85 @@
+// `isotrace load` against the real switch (serve harness, port 0): answers and response codes,
+// ordered percentiles, the rate limiter, a closed port, and bad usage. Nothing here times our speed.
+
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LoadSummary } from '../../src/sim/index.js';
+import { runCli } from '../helpers/cli.js';
+import { Resources, serve } from '../helpers/serve-harness.js';
+
+const resources = new Resources();
+afterEach(() => resources.run());
+
+/** A port nothing listens on: bound on 127.0.0.1:0, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+describe('isotrace load', () => {
+  it('gets every request answered with RC 00 and ordered percentiles when the switch runs', async () => {
+    const sw = await serve(resources, { logLevel: 'warn' });
+    const run = await runCli(['load', '--port', String(sw.port), '--count', '200', '--connections', '4', '--mix', 'auth=80,echo=20', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const s = JSON.parse(run.stdout) as LoadSummary;
+    expect(s).toMatchObject({ sent: 200, answers: 200, responseCodes: { '00': 200 }, timeouts: 0, errors: 0, firstError: null });
+    const l = s.latencyMs;
+    expect(l.p50).toBeGreaterThan(0);
+    expect([l.p50 <= l.p90, l.p90 <= l.p99, l.p99 <= l.p999, l.p999 <= l.max]).toEqual([true, true, true, true]);
+    expect(s.throughput).toBeGreaterThan(0);
+  });
+
+  it('prints a summary table with throughput, percentiles and response codes when --json is absent', async () => {
+    const sw = await serve(resources, { logLevel: 'warn' });
+    const run = await runCli(['load', '--port', String(sw.port), '--count', '20', '--connections', '2', '--mix', 'auth=1,purchase=1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^load: 20 answers to 20 requests on 2 connections in \d+\.\d\d s\n/);
+    expect(run.stdout).toMatch(/throughput +[\d,]+ answers\/s/);
+    expect(run.stdout).toMatch(/latency \(ms\) +p50 [\d.]+ +p90 [\d.]+ +p99 [\d.]+ +p99\.9 [\d.]+ +max [\d.]+/);
+    expect(run.stdout).toMatch(/response codes 00 20\n/);
+  });
+
+  it('sends about rate × duration requests when --rate is set (a check of the limiter, not of speed)', async () => {
+    const sw = await serve(resources, { logLevel: 'warn' });
+    const run = await runCli(['load', '--port', String(sw.port), '--rate', '200', '--duration', '1s', '--connections', '4', '--json']);
+    expect(run.code).toBe(0);
+    const s = JSON.parse(run.stdout) as LoadSummary;
+    expect(s.sent).toBeGreaterThanOrEqual(120);
+    expect(s.sent).toBeLessThanOrEqual(280);
+    expect(s.answers).toBe(s.sent);
+  });
+
+  it('exits 1 with one line when every connection is refused', async () => {
+    const port = await closedPort();
+    const run = await runCli(['load', '--port', String(port), '--count', '10', '--connections', '3']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`isotrace: no request was answered: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+  });
+
+  it.each([
+    [['--mix', 'auth=90,refund=10'], 'isotrace: CONFIG_INVALID mix: unknown kind "refund" (expected auth, purchase, echo)'],
+    [['--mix', 'auth'], 'isotrace: CONFIG_INVALID mix: expected kind=weight[,kind=weight...] with kinds auth, purchase, echo (got "auth")'],
+    [['--duration', '10 parsecs'], 'isotrace: CONFIG_INVALID duration: expected a positive duration such as 500ms, 10s or 2m (got "10 parsecs")'],
+    [['--connections', '0'], 'isotrace: --connections expects an integer >= 1 (got "0")'],
+    [['--cards', '1234'], 'isotrace: --cards expects card numbers of 12..19 digits separated by commas (item 1 is not)'],
+  ])('exits 2 with one line when given %j', async (args, line) => {
+    const run = await runCli(['load', '--port', '1', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`${line}\n`);
+  });
+
+  it('exits 0 and shows the options when asked for --help', async () => {
+    const run = await runCli(['load', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--connections <n>[\s\S]*--rate <n>[\s\S]*--mix <weights>/);
+  });
+});
