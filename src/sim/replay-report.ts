@@ -37,7 +37,7 @@ function stepLines(step: StepResult): string[] {
 export function textReport(results: readonly ScenarioResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    lines.push(`${r.isPassed ? '✓' : '✗'} ${r.name} (${r.source})`);
+    lines.push(`${r.isPassed ? '✓' : '✗'} ${r.name}${r.source === r.name ? '' : ` (${r.source})`}`);
     for (const s of r.steps) lines.push(...stepLines(s));
   }
   const t = totals(results);

@@ -143,17 +143,18 @@ function parseStep(path: string, v: unknown, scenarioTimeoutMs: number, captured
 }
 
 /**
- * The scenario in `json` (parsed JSON from `source`).
+ * The scenario in `json` (parsed JSON from `source`); steps without a timeout of their own or of
+ * the scenario wait `defaultTimeoutMs`.
  * @throws ConfigError naming `source` and the JSON path of the first problem.
  */
-export function parseScenario(json: unknown, source: string): Scenario {
+export function parseScenario(json: unknown, source: string, defaultTimeoutMs = DEFAULT_STEP_TIMEOUT_MS): Scenario {
   const o = object(source, json);
   known(source, o, ['name', 'spec', 'framing', 'header', 'timeoutMs', 'steps']);
   const name = text(`${source}: name`, o.name);
   const spec = o.spec === undefined ? null : text(`${source}: spec`, o.spec);
   const framing = o.framing === undefined ? null : checkOneOf(`${source}: framing`, o.framing, FRAMINGS);
   const header = o.header === undefined ? null : checkOneOf(`${source}: header`, o.header, FRAME_HEADERS);
-  const timeoutMs = o.timeoutMs === undefined ? DEFAULT_STEP_TIMEOUT_MS : checkInteger(`${source}: timeoutMs`, o.timeoutMs, 1, MAX_TIMEOUT_MS);
+  const timeoutMs = o.timeoutMs === undefined ? defaultTimeoutMs : checkInteger(`${source}: timeoutMs`, o.timeoutMs, 1, MAX_TIMEOUT_MS);
   if (!Array.isArray(o.steps) || o.steps.length === 0) throw new ConfigError(`${source}: steps`, 'expected a non-empty list of steps');
   const captured = new Set<string>();
   const steps = o.steps.map((s: unknown, i: number) => parseStep(`${source}: steps[${i}]`, s, timeoutMs, captured));
