@@ -144,6 +144,7 @@ export class LoadRun implements LoadOwner {
     if (i >= 0) this.#waiting.splice(i, 1);
     if (this.#done === null) return;
     if (hadConnected) {
+      if (this.#o.count > 0 && this.#stats.sent >= this.#o.count) this.stop();
       if (this.#isStopping) return this.#maybeFinish();
       this.#o.clock.setTimeout(() => {
         if (this.#done !== null && !this.#isStopping) conn.connect();
