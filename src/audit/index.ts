@@ -15,3 +15,5 @@ export { verifyAudit } from './verify.js';
 export type { VerifyResult } from './verify.js';
 export { readAudit } from './reader.js';
 export type { AuditEntry, ReadAuditOptions } from './reader.js';
+export { findAuditRecord, lastAuditEntries, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
+export type { AuditQuery } from './query.js';

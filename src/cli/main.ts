@@ -2,7 +2,7 @@
 // Exit codes: 0 ok, 1 a failed check or an invalid message, 2 bad usage.
 
 import { Command, CommanderError } from 'commander';
-import { runAuditVerify } from './commands/audit.js';
+import { registerAudit } from './commands/audit.js';
 import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { registerLoad } from './commands/load.js';
@@ -56,14 +56,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addHelpText('after', '\nExample:\n  isotrace serve --port 8583 --spec iso87ascii --framing ascii4 --log-level info')
     .action(async (opts) => setExit(await runServe(opts, io)));
 
-  const audit = program.command('audit').description('work with the audit log');
-  audit
-    .command('verify')
-    .description('recompute the hash chain of the audit log; exit 1 naming the first broken line')
-    .option('--dir <dir>', 'the audit directory; also ISOTRACE_AUDIT_DIR (default: ./var/audit)')
-    .option('--key-env <name>', 'the environment variable holding the HMAC key (default: ISOTRACE_AUDIT_KEY)')
-    .addHelpText('after', '\nExample:\n  ISOTRACE_AUDIT_KEY=... isotrace audit verify --dir ./var/audit')
-    .action(async (opts) => setExit(await runAuditVerify(opts, io, process.env)));
+  registerAudit(program, io, setExit);
 
   // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
   registerLoad(program, io, setExit);

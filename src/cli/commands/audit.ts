@@ -1,11 +1,16 @@
-// `isotrace audit verify`: recomputes the audit log's hash chain. Reads the HMAC key from the
-// environment (ISOTRACE_AUDIT_KEY, or the variable --key-env names) and never prints it.
+// `isotrace audit`: registers its sub-commands (list, show, verify, tail) and runs verify, which
+// recomputes the audit log's hash chain. Reads the HMAC key from the environment
+// (ISOTRACE_AUDIT_KEY, or the variable --key-env names) and never prints it.
 
+import type { Command } from 'commander';
 import { AuditError, verifyAudit } from '../../audit/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { DEFAULT_LIST_LIMIT, runAuditList } from './audit-list.js';
+import { auditDirFrom } from './audit-options.js';
+import { runAuditShow } from './audit-show.js';
+import { DEFAULT_TAIL_LINES, runAuditTail } from './audit-tail.js';
 
-/** Where the log lives unless --dir or ISOTRACE_AUDIT_DIR says otherwise (relative to the working directory). */
-export const DEFAULT_AUDIT_DIR = './var/audit';
+export { auditDirFrom, DEFAULT_AUDIT_DIR } from './audit-options.js';
 export const AUDIT_KEY_ENV = 'ISOTRACE_AUDIT_KEY';
 
 export interface AuditVerifyOptions {
@@ -18,11 +23,6 @@ export interface AuditVerifyOptions {
 export function auditKeyFrom(env: NodeJS.ProcessEnv, name = AUDIT_KEY_ENV): Buffer | null {
   const value = env[name];
   return value === undefined || value === '' ? null : Buffer.from(value, 'utf8');
-}
-
-/** The audit directory: --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit. */
-export function auditDirFrom(opts: AuditVerifyOptions, env: NodeJS.ProcessEnv): string {
-  return opts.dir ?? (env.ISOTRACE_AUDIT_DIR || DEFAULT_AUDIT_DIR);
 }
 
 /**
@@ -44,4 +44,59 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
+}
+
+const DIR_HELP = 'the audit directory; also ISOTRACE_AUDIT_DIR (default: ./var/audit)';
+
+/** Registers `isotrace audit` and its sub-commands on `program`. */
+export function registerAudit(program: Command, io: Io, setExit: (code: number) => void): void {
+  const audit = program.command('audit').description('work with the audit log: list, show, verify, tail');
+  audit
+    .command('list')
+    .description('the newest audit records matching the filters, newest first, as a table (times in UTC)')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--since <time>', 'received at or after: ISO 8601 (UTC unless an offset is given) or a span back from now, e.g. 15m, 2h, 1d')
+    .option('--until <time>', 'received before: as --since')
+    .option('--terminal <id>', 'terminal id (DE 41)')
+    .option('--rc <code>', 'response code (DE 39)')
+    .option('--mti <mti>', 'request MTI, e.g. 0100')
+    .option('--stan <stan>', 'STAN (DE 11), six digits')
+    .option('--rrn <rrn>', 'RRN (DE 37), twelve characters')
+    .option('--limit <n>', `at most this many records (default: ${DEFAULT_LIST_LIMIT})`)
+    .option('--json', 'print the records as one JSON array')
+    .addHelpText('after', '\nExample:\n  isotrace audit list --since 15m --terminal TERM0001 --rc 05')
+    .action(async (opts) => setExit(await runAuditList(opts, io, process.env)));
+  audit
+    .command('show')
+    .description('one audit record by record id, trace id or RRN, with a waterfall of its stages')
+    .argument('<id>', 'record id, trace id or RRN (the newest record with that RRN)')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--json', 'print the record as JSON')
+    .addHelpText('after', '\nExample:\n  isotrace audit show 4bf92f3577b34da6a3ce929d0e0e4736')
+    .action(async (id: string, opts) => setExit(await runAuditShow(id, opts, io, process.env)));
+  audit
+    .command('verify')
+    .description('recompute the hash chain of the audit log; exit 1 naming the first broken line')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--key-env <name>', 'the environment variable holding the HMAC key (default: ISOTRACE_AUDIT_KEY)')
+    .addHelpText('after', '\nExample:\n  ISOTRACE_AUDIT_KEY=... isotrace audit verify --dir ./var/audit')
+    .action(async (opts) => setExit(await runAuditVerify(opts, io, process.env)));
+  audit
+    .command('tail')
+    .description('the last records, one line each; with -f every new record as it is written, until Ctrl-C')
+    .option('--dir <dir>', DIR_HELP)
+    .option('-f, --follow', 'keep printing new records until interrupted')
+    .option('-n, --lines <n>', `how many of the last records to print first (default: ${DEFAULT_TAIL_LINES})`)
+    .option('--json', 'one JSON record per line')
+    .addHelpText('after', '\nExample:\n  isotrace audit tail -f -n 0 --json')
+    .action(async (opts) => {
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        setExit(await runAuditTail(opts, io, process.env, { signal: abort.signal }));
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
 }

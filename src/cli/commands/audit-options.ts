@@ -1,0 +1,55 @@
+// Options shared by the `isotrace audit` sub-commands: the directory, times (`--since 15m`,
+// ISO 8601), counts, and how their failures become one line and an exit code.
+
+import { AuditError } from '../../audit/index.js';
+import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+
+/** Where the log lives unless --dir or ISOTRACE_AUDIT_DIR says otherwise (relative to the working directory). */
+export const DEFAULT_AUDIT_DIR = './var/audit';
+
+/** The audit directory: --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit. */
+export function auditDirFrom(opts: { dir?: string }, env: NodeJS.ProcessEnv): string {
+  return opts.dir ?? (env.ISOTRACE_AUDIT_DIR || DEFAULT_AUDIT_DIR);
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const RELATIVE = /^(\d+)(ms|s|m|h|d)$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A point in time from `text`: a span back from `nowMs` (`90s`, `15m`, `2h`, `1d`) or ISO 8601
+ * (`2026-11-23`, `2026-11-23T20:30`, `2026-11-23 20:30:00.5+01:00`); without an offset it is UTC,
+ * as `audit list` prints times. Returns ms since the epoch.
+ * @throws UsageError naming `flag` when it is neither.
+ */
+export function parseTimeMs(flag: string, text: string, nowMs: number): number {
+  const rel = RELATIVE.exec(text.trim());
+  if (rel !== null) return nowMs - Number(rel[1]) * UNIT_MS[rel[2]];
+  const m = ISO_DATE.exec(text.trim());
+  if (m !== null) {
+    const iso = text.trim().replace(' ', 'T');
+    const ms = Date.parse(m[4] === undefined && m[1] !== undefined ? `${iso}Z` : iso);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  throw new UsageError(`${flag} expects an ISO 8601 time (2026-11-23T20:30Z) or a span back from now (90s, 15m, 2h, 1d) (got "${text}")`);
+}
+
+/** An integer >= `min` from `text`. @throws UsageError naming `flag`. */
+export function parseCount(flag: string, text: string, min: number): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag} expects an integer >= ${min} (got "${text}")`);
+  return Number(text);
+}
+
+/**
+ * Runs `body`, turning a throw into one line on stderr and an exit code: 2 for bad usage or a
+ * missing directory, 1 for anything else (such as a line that is not a record).
+ */
+export async function runAuditCommand(io: Io, body: () => Promise<ExitCode>): Promise<ExitCode> {
+  try {
+    return await body();
+  } catch (err) {
+    io.err(errorLine(err));
+    const isUsage = err instanceof UsageError || (err instanceof AuditError && err.code === 'AUDIT_DIR_NOT_FOUND');
+    return isUsage ? EXIT.USAGE : EXIT.INVALID;
+  }
+}
