@@ -21,3 +21,8 @@ export { runScenario, randomStans, DEFAULT_TPDU } from './replay-runner.js';
 export type { RunOptions, ScenarioResult, ShownMessage, StepResult } from './replay-runner.js';
 export { textReport, jsonReport, junitReport, totals, diffLines } from './replay-report.js';
 export type { ReplayTotals } from './replay-report.js';
+
+export { TERMINAL_ACTIONS, ACTION_MTI, amountMinorUnits, buildTerminalRequest, currencyExponent, originalDataElements, originalOf } from './terminal-message.js';
+export type { OriginalTransaction, TerminalAction, TerminalParams } from './terminal-message.js';
+export { sendTerminalRequest } from './terminal.js';
+export type { TerminalResult, TerminalTarget } from './terminal.js';

@@ -1,0 +1,111 @@
+// The requests of the terminal simulator (`isotrace terminal`): 0100, 0200, 0400 (with DE 90) and
+// 0800, built from plain parameters and a clock reading. Pure: no I/O. Throws only ConfigError.
+
+import { IsoMessage, type Codec } from '../codec/index.js';
+import { ConfigError } from '../shared/index.js';
+import { NETWORK_CODES, transmissionTime } from '../transport/index.js';
+
+export const TERMINAL_ACTIONS = ['auth', 'purchase', 'reverse', 'echo', 'signon'] as const;
+export type TerminalAction = (typeof TERMINAL_ACTIONS)[number];
+
+/** Request MTI of each action (primer §5). */
+export const ACTION_MTI: Readonly<Record<TerminalAction, string>> = Object.freeze({
+  auth: '0100', purchase: '0200', reverse: '0400', echo: '0800', signon: '0800',
+});
+
+/** ISO 4217 minor-unit exponents that differ from 2, by numeric code (JPY, KRW, CLP, ISK, VND; BHD, KWD, JOD, OMR, TND). */
+const EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
+  '392': 0, '410': 0, '152': 0, '352': 0, '704': 0, '048': 3, '414': 3, '400': 3, '512': 3, '788': 3,
+});
+
+/** Digits after the decimal point of `currency` (ISO 4217 numeric, 3 digits); 2 unless listed. */
+export function currencyExponent(currency: string): number {
+  if (!/^\d{3}$/.test(currency)) throw new ConfigError('currency', `expected an ISO 4217 numeric code of 3 digits, e.g. 840 (got "${currency}")`);
+  return EXPONENTS[currency] ?? 2;
+}
+
+/**
+ * DE 4 (n 12) for a decimal amount: '12.50' in 840 -> '000000001250', '1000' in 392 -> '000000001000'.
+ * @throws ConfigError when the text is not a decimal, has more decimals than the currency, or exceeds 12 digits.
+ */
+export function amountMinorUnits(text: string, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (m === null) throw new ConfigError('amount', `expected a decimal amount such as 12.50 (got "${text}")`);
+  const fraction = m[2] ?? '';
+  if (fraction.length > exponent) throw new ConfigError('amount', `currency ${currency} has ${exponent} decimal(s) (got "${text}")`);
+  const minor = (m[1] + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
+  if (minor.length > 12) throw new ConfigError('amount', `more than 12 digits in minor units (got "${text}")`);
+  return minor.padStart(12, '0');
+}
+
+/** What a reversal needs of its original; kept by the CLI between runs. Never the PAN. */
+export interface OriginalTransaction {
+  mti: string;
+  stan: string;
+  /** DE 7 of the original, MMDDhhmmss UTC. */
+  transmission: string;
+  /** DE 4 of the original, 12 digits. */
+  amount: string;
+  acquirer: string;
+}
+
+/** DE 90 (n 42): original MTI, STAN, DE 7, acquirer zero-filled to 11, forwarder (11 zeros; primer §7). */
+export function originalDataElements(original: OriginalTransaction): string {
+  return original.mti + original.stan + original.transmission + original.acquirer.padStart(11, '0') + '0'.repeat(11);
+}
+
+export interface TerminalParams {
+  pan: string;
+  /** DE 14, YYMM. */
+  expiry: string;
+  /** DE 4, 12 digits (see amountMinorUnits). */
+  amount: string;
+  currency: string;
+  terminalId: string;
+  merchantId: string;
+  acquirerId: string;
+  /** DE 11, 6 digits. */
+  stan: string;
+  /** For `reverse`: the transaction reversed; null reverses `stan` with this run's time and amount. */
+  original: OriginalTransaction | null;
+}
+
+const two = (n: number): string => (n < 10 ? '0' : '') + n;
+
+/** Fields of `action` in DE order; values the spec cannot carry are dropped by the caller. */
+function fieldsOf(action: TerminalAction, p: TerminalParams, now: Date): Array<[number, string]> {
+  const de7 = transmissionTime(now);
+  const terminal: Array<[number, string]> = [[41, p.terminalId.padEnd(8, ' ')]];
+  if (action === 'echo' || action === 'signon') {
+    return [[7, de7], [11, p.stan], ...terminal, [70, action === 'echo' ? NETWORK_CODES.echo : NETWORK_CODES.signOn]];
+  }
+  const local: Array<[number, string]> = [[12, two(now.getHours()) + two(now.getMinutes()) + two(now.getSeconds())], [13, two(now.getMonth() + 1) + two(now.getDate())]];
+  if (action !== 'reverse') {
+    return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], ...local, [14, p.expiry], [22, '012'], [25, '00'], [32, p.acquirerId], ...terminal,
+      [42, p.merchantId.padEnd(15, ' ')], [49, p.currency]];
+  }
+  // A reversal repeats the original's DE 4, 7 and 11 so the switch can match it with or without DE 90;
+  // it carries no PAN, which is not kept between runs.
+  const o = p.original;
+  const ids: Array<[number, string]> = o === null ? [[4, p.amount], [7, de7], [11, p.stan]] : [[4, o.amount], [7, o.transmission], [11, o.stan]];
+  const de90: Array<[number, string]> = o === null ? [] : [[90, originalDataElements(o)]];
+  return [[3, '000000'], ...ids, ...local, [22, '012'], [25, '00'], [32, o?.acquirer ?? p.acquirerId], ...terminal, [42, p.merchantId.padEnd(15, ' ')],
+    [49, p.currency], ...de90];
+}
+
+/**
+ * The request of `action` at time `now` (DE 7 in UTC, DE 12/13 in local time). Fields the spec
+ * lacks are left out; values are checked when the codec packs the message.
+ */
+export function buildTerminalRequest(action: TerminalAction, params: TerminalParams, now: Date, codec: Codec): IsoMessage {
+  const msg = new IsoMessage(ACTION_MTI[action]);
+  for (const [de, value] of fieldsOf(action, params, now)) if (codec.fields[de] !== undefined) msg.set(de, value);
+  return msg;
+}
+
+/** The original of a later `reverse`, taken from the request sent. */
+export function originalOf(request: IsoMessage): OriginalTransaction {
+  const text = (de: number): string => String(request.get(de) ?? '');
+  return { mti: request.mti, stan: text(11), transmission: text(7), amount: text(4), acquirer: text(32) };
+}

@@ -1,0 +1,51 @@
+// The terminal simulator's exchange: one request over a fresh IsoClient link, its answer and the
+// round-trip time. Never throws for the network: a timeout or a broken link is the result's `error`.
+
+import type { Codec, IsoMessage } from '../codec/index.js';
+import { IsoClient, type FrameHeader, type Framing } from '../transport/index.js';
+
+/** TPDU sent with header `tpdu`: protocol 60, destination NII 012, source 0000. */
+const TERMINAL_TPDU = '6000120000';
+
+export interface TerminalTarget {
+  codec: Codec;
+  host: string;
+  port: number;
+  framing: Framing;
+  header: FrameHeader;
+  /** Longest wait for the connection and then for the answer, each, in ms. */
+  timeoutMs: number;
+}
+
+export interface TerminalResult {
+  request: IsoMessage;
+  /** The matched answer; null on error. */
+  response: IsoMessage | null;
+  /** From sending the request to its answer, ms (fractional); null without an answer. */
+  rttMs: number | null;
+  /** Why there is no answer: ConnectionError (LINK_CONNECT_FAILED, LINK_DOWN), TimeoutError REQUEST_TIMEOUT, EncodeError. */
+  error: Error | null;
+}
+
+/**
+ * Connects to `target` (one attempt), sends `request`, waits for the answer matched on MTI class,
+ * DE 41 and DE 11, and closes the link.
+ * @throws ConfigError when `target` is invalid (a bad port or timeout).
+ */
+export async function sendTerminalRequest(request: IsoMessage, target: TerminalTarget): Promise<TerminalResult> {
+  const client = new IsoClient({
+    codec: target.codec, host: target.host, port: target.port, name: 'terminal', framing: target.framing, header: target.header,
+    tpdu: target.header === 'tpdu' ? TERMINAL_TPDU : null, connectTimeoutMs: target.timeoutMs, requestTimeoutMs: target.timeoutMs,
+    reconnect: { maxAttempts: 1 },
+  });
+  try {
+    await client.connect();
+    const sentAt = performance.now();
+    const response = await client.request(request);
+    return { request, response, rttMs: performance.now() - sentAt, error: null };
+  } catch (err) {
+    return { request, response: null, rttMs: null, error: err instanceof Error ? err : new Error(String(err)) };
+  } finally {
+    await client.close();
+  }
+}
