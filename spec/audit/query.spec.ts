@@ -1,0 +1,117 @@
+// Audit queries: filters (time range, terminal, RC, MTI, STAN, RRN), newest first with a limit,
+// the last N in chain order, and lookup by record id, trace id or RRN, across rotated files.
+
+import { describe, expect, it } from 'vitest';
+import { findAuditRecord, lastAuditEntries, matchesQuery, queryAudit, type AuditQuery } from '../../src/audit/index.js';
+import { auditFiles, sampleRecord, writtenLog } from './helpers/audit-fixtures.js';
+
+const T0 = Date.UTC(2026, 10, 23, 20, 30);
+
+/** Record i: received i minutes after T0; every third on TERM0002 and declined (05); every fourth a 0200. */
+function record(i: number): Record<string, unknown> {
+  const r = sampleRecord(i);
+  const request = r.request as Record<string, unknown>;
+  r.received_at = new Date(T0 + i * 60_000).toISOString().replace('Z', '456Z');
+  if (i % 3 === 0) {
+    request.terminal_id = 'TERM0002';
+    r.outcome = { response_code: '05', approval_code: null, reason: 'declined', duplicate: false };
+  }
+  if (i % 4 === 0) request.mti = '0200';
+  return r;
+}
+
+const N = 12;
+const ids = (entries: Array<{ record: Record<string, unknown> }>): unknown[] => entries.map((e) => e.record.id);
+const idsOf = (...is: number[]): unknown[] => is.map((i) => sampleRecord(i).id);
+
+async function rotatedLog(): Promise<string> {
+  const dir = await writtenLog(Array.from({ length: N }, (_, i) => record(i)), null, 1700);
+  expect(auditFiles(dir).length).toBeGreaterThan(2);
+  return dir;
+}
+
+describe('matchesQuery', () => {
+  it.each<[string, AuditQuery, boolean]>([
+    ['no filters', {}, true],
+    ['since at the received time', { sinceMs: T0 + 3 * 60_000 }, true],
+    ['since after the received time', { sinceMs: T0 + 3 * 60_000 + 1 }, false],
+    ['until at the received time (exclusive)', { untilMs: T0 + 3 * 60_000 }, false],
+    ['until after the received time', { untilMs: T0 + 4 * 60_000 }, true],
+    ['terminal matches', { terminalId: 'TERM0002' }, true],
+    ['terminal differs', { terminalId: 'TERM0001' }, false],
+    ['rc matches', { responseCode: '05' }, true],
+    ['rc differs', { responseCode: '00' }, false],
+    ['mti differs', { mti: '0200' }, false],
+    ['stan and rrn match', { stan: '000003', rrn: '632700000301' }, true],
+    ['stan differs', { stan: '000004' }, false],
+  ])('decides %s when filtering one record', (_, query, expected) => {
+    expect(matchesQuery(record(3), query)).toBe(expected);
+  });
+
+  it('drops a record without a parsable received_at when a time filter is set', () => {
+    expect(matchesQuery({ ...record(1), received_at: null }, { sinceMs: 0 })).toBe(false);
+    expect(matchesQuery({ ...record(1), received_at: null }, {})).toBe(true);
+  });
+});
+
+describe('queryAudit', () => {
+  it('returns every record newest first across rotated files when nothing filters', async () => {
+    const dir = await rotatedLog();
+    expect(ids(await queryAudit(dir, {}, 100))).toEqual(idsOf(11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+  });
+
+  it('keeps the newest matches when the limit is smaller than the matches', async () => {
+    const dir = await rotatedLog();
+    expect(ids(await queryAudit(dir, {}, 3))).toEqual(idsOf(11, 10, 9));
+    expect(ids(await queryAudit(dir, { terminalId: 'TERM0002' }, 2))).toEqual(idsOf(9, 6));
+  });
+
+  it('combines filters: time range, terminal, RC and MTI', async () => {
+    const dir = await rotatedLog();
+    const range = { sinceMs: T0 + 2 * 60_000, untilMs: T0 + 9 * 60_000 };
+    expect(ids(await queryAudit(dir, range, 50))).toEqual(idsOf(8, 7, 6, 5, 4, 3, 2));
+    expect(ids(await queryAudit(dir, { ...range, responseCode: '05' }, 50))).toEqual(idsOf(6, 3));
+    expect(ids(await queryAudit(dir, { terminalId: 'TERM0002', mti: '0200' }, 50))).toEqual(idsOf(0));
+  });
+
+  it('finds one record by STAN or RRN, and none for an unknown one', async () => {
+    const dir = await rotatedLog();
+    expect(ids(await queryAudit(dir, { stan: '000007' }, 50))).toEqual(idsOf(7));
+    expect(ids(await queryAudit(dir, { rrn: '632700001001' }, 50))).toEqual(idsOf(10));
+    expect(await queryAudit(dir, { rrn: '999999999999' }, 50)).toEqual([]);
+  });
+});
+
+describe('lastAuditEntries', () => {
+  it('returns the last N in chain order and how many records it read', async () => {
+    const dir = await rotatedLog();
+    const { entries, seen } = await lastAuditEntries(dir, 4);
+    expect(ids(entries)).toEqual(idsOf(8, 9, 10, 11));
+    expect(seen).toBe(N);
+    expect((await lastAuditEntries(dir, 0)).entries).toEqual([]);
+    expect(ids((await lastAuditEntries(dir, 50)).entries)).toHaveLength(N);
+  });
+});
+
+describe('findAuditRecord', () => {
+  it('finds a record by record id, by trace id and by RRN in any rotated file, with its file and line', async () => {
+    const dir = await rotatedLog();
+    const byId = await findAuditRecord(dir, String(sampleRecord(1).id));
+    expect(byId?.record.id).toBe(sampleRecord(1).id);
+    expect(byId?.file).toMatch(/audit-\d{8}-\d{6}\.ndjson$/);
+    expect((await findAuditRecord(dir, String(sampleRecord(10).trace_id)))?.record.id).toBe(sampleRecord(10).id);
+    expect((await findAuditRecord(dir, '632700000501'))?.record.id).toBe(sampleRecord(5).id);
+  });
+
+  it('returns the newest record when an RRN repeats (a duplicate or a reversal)', async () => {
+    const first = record(1);
+    const repeat = { ...record(2), request: { ...(record(2).request as object), rrn: '632700000101' } };
+    const dir = await writtenLog([first, repeat, record(3)], null);
+    expect((await findAuditRecord(dir, '632700000101'))?.record.id).toBe(repeat.id);
+  });
+
+  it('returns null when nothing matches', async () => {
+    const dir = await rotatedLog();
+    expect(await findAuditRecord(dir, 'no-such-id')).toBeNull();
+  });
+});
