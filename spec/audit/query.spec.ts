@@ -105,7 +105,8 @@ describe('findAuditRecord', () => {
 
   it('returns the newest record when an RRN repeats (a duplicate or a reversal)', async () => {
     const first = record(1);
-    const repeat = { ...record(2), request: { ...(record(2).request as object), rrn: '632700000101' } };
+    const repeat = record(2);
+    (repeat.request as Record<string, unknown>).rrn = '632700000101';
     const dir = await writtenLog([first, repeat, record(3)], null);
     expect((await findAuditRecord(dir, '632700000101'))?.record.id).toBe(repeat.id);
   });
