@@ -7,6 +7,7 @@ import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { registerLoad } from './commands/load.js';
 import { registerReplay } from './commands/replay.js';
+import { registerTerminal } from './commands/terminal.js';
 import { runServe } from './commands/serve.js';
 import { kebab } from './config.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
@@ -61,6 +62,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
   registerLoad(program, io, setExit);
   registerReplay(program, io, setExit);
+  registerTerminal(program, io, setExit);
 
   return program;
 }

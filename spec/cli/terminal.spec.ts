@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readAudit } from '../../src/audit/index.js';
+import { runCli } from '../helpers/cli.js';
+import { Resources, serve, type Served } from '../helpers/serve-harness.js';
+import { cardFor } from '../helpers/test-cards.js';
+
+const resources = new Resources();
+afterEach(() => resources.run());
+
+let stateDir = '';
+beforeEach(() => {
+  stateDir = mkdtempSync(join(tmpdir(), 'isotrace-terminal-'));
+  resources.add(() => rmSync(stateDir, { recursive: true, force: true }));
+});
+
+/** `isotrace terminal <action>` against `served` with this test's state and audit directories. */
+function terminal(served: Served, action: string, ...more: string[]): ReturnType<typeof runCli> {
+  return runCli(['terminal', action, '--port', String(served.port), '--state-dir', stateDir, '--audit-dir', served.auditDir, ...more]);
+}
+
+async function json(served: Served, action: string, ...more: string[]): Promise<Record<string, any>> {
+  const run = await terminal(served, action, '--json', ...more);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as Record<string, any>;
+}
+
+/** A TCP server that accepts and never answers; closed after the test. */
+async function silentServer(): Promise<number> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((s) => sockets.push(s));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  resources.add(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return (server.address() as { port: number }).port;
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('isotrace terminal', () => {
+  it('prints masked dumps, RC 00, the round trip and the trace_id when an auth is approved', async () => {
+    const served = await serve(resources);
+    const run = await terminal(served, 'auth');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('MTI 0100');
+    expect(run.stdout).toContain('MTI 0110');
+    expect(run.stdout).toMatch(/^RC 00 approved$/m);
+    expect(run.stdout).toMatch(/^round trip \d+\.\d ms$/m);
+    expect(run.stdout).toMatch(/^trace_id [0-9a-f]{32}$/m);
+    expect(run.stdout).not.toContain(cardFor('00').pan);
+  });
+
+  it('answers 0210 and counts STANs per terminal when purchases follow each other', async () => {
+    const served = await serve(resources);
+    const first = await json(served, 'purchase');
+    const second = await json(served, 'purchase');
+    const other = await json(served, 'purchase', '--terminal', 'TERM0002');
+    expect([first.response.mti, first.rc, first.meaning]).toEqual(['0210', '00', 'approved']);
+    expect([first.request.fields['11'], second.request.fields['11'], other.request.fields['11']]).toEqual(['000001', '000002', '000001']);
+    expect(first.request.fields['4']).toBe('000000001250');
+  });
+
+  it('reverses the last transaction with DE 90 and gets RC 00 in a 0410 when no STAN is given', async () => {
+    const served = await serve(resources);
+    const auth = await json(served, 'auth', '--amount', '7.25');
+    const reversal = await json(served, 'reverse');
+    expect(reversal.request.mti).toBe('0400');
+    expect(reversal.request.fields['11']).toBe(auth.request.fields['11']);
+    expect(reversal.request.fields['4']).toBe('000000000725');
+    expect(reversal.request.fields['90']).toBe(`0100${auth.request.fields['11']}${auth.request.fields['7']}00000123456${'0'.repeat(11)}`);
+    expect([reversal.response.mti, reversal.rc]).toEqual(['0410', '00']);
+  });
+
+  it('exits 2 with one line when there is nothing to reverse', async () => {
+    const served = await serve(resources);
+    const run = await terminal(served, 'reverse');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual(['isotrace: nothing to reverse: terminal TERM0001 has no earlier transaction; give --stan']);
+  });
+
+  it.each([
+    ['echo', '301'],
+    ['signon', '001'],
+  ])('answers an 0810 with RC 00 when sending %s', async (action, code) => {
+    const served = await serve(resources);
+    const out = await json(served, action);
+    expect([out.response.mti, out.response.fields['70'], out.rc]).toEqual(['0810', code, '00']);
+  });
+
+  it('exits 0 and shows the decline when the card is declined', async () => {
+    const served = await serve(resources);
+    const card = cardFor('51');
+    const run = await terminal(served, 'auth', '--pan', card.pan, '--expiry', card.expiry!);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^RC 51 insufficient funds$/m);
+    expect(run.stdout).not.toContain(card.pan);
+  });
+
+  it("prints one JSON object whose trace_id is the audit record's when --json is given", async () => {
+    const served = await serve(resources);
+    const out = await json(served, 'auth');
+    const records = [];
+    for await (const { record } of readAudit(served.auditDir)) records.push(record as Record<string, any>);
+    const record = records.find((r) => r.request.stan === out.request.fields['11'] && r.request.mti === '0100');
+    expect(out.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(out.trace_id).toBe(record?.trace_id);
+    expect(typeof out.rtt_ms).toBe('number');
+    expect(out.request.fields['2']).not.toBe(cardFor('00').pan);
+  });
+
+  it('leaves the trace_id out silently when the audit directory is missing', async () => {
+    const served = await serve(resources);
+    const out = await json(served, 'echo', '--audit-dir', join(stateDir, 'no-such-dir'));
+    expect([out.rc, out.trace_id]).toEqual(['00', null]);
+  });
+
+  it('exits 1 with one line when nothing listens on the port', async () => {
+    const port = await closedPort();
+    const run = await runCli(['terminal', 'auth', '--port', String(port), '--state-dir', stateDir, '--timeout', '2000']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('LINK_CONNECT_FAILED');
+  });
+
+  it('exits 1 with one line when the answer does not come within --timeout', async () => {
+    const port = await silentServer();
+    const run = await runCli(['terminal', 'echo', '--port', String(port), '--state-dir', stateDir, '--timeout', '200']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('REQUEST_TIMEOUT');
+  });
+
+  it.each([
+    [['--amount', 'abc'], 'isotrace: CONFIG_INVALID amount: expected a decimal amount such as 12.50 (got "abc")'],
+    [['--stan', '12'], 'isotrace: --stan expects 6 digits (got "12")'],
+    [['--port', 'x'], 'isotrace: --port expects a port number 1..65535 (got "x")'],
+  ])('exits 2 with one line when given %j', async (flags, line) => {
+    const run = await runCli(['terminal', 'auth', '--state-dir', stateDir, ...flags]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([line]);
+  });
+
+  it('exits 0 with usage when asked for --help', async () => {
+    const run = await runCli(['terminal', 'auth', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--amount <decimal>');
+  });
+});

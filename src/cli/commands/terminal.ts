@@ -1,0 +1,239 @@
+// `isotrace terminal auth|purchase|reverse|echo|signon`: sends one transaction as a terminal would
+// (src/sim) and prints both messages masked, the response code, the round trip and the audit
+// record's trace_id. Owns the per-terminal state file (next STAN, last transaction, never the PAN).
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Option, type Command } from 'commander';
+import { readAudit } from '../../audit/index.js';
+import { describe as describeMessage, toJson, type Codec } from '../../codec/index.js';
+import {
+  TERMINAL_ACTIONS, amountMinorUnits, buildTerminalRequest, originalOf, parseDurationMs, sendTerminalRequest,
+  type OriginalTransaction, type TerminalAction, type TerminalResult,
+} from '../../sim/index.js';
+import { RC_MEANINGS } from '../../switch/index.js';
+import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
+import { headerKind } from '../header.js';
+import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { headerOption, specOption } from '../options.js';
+import { loadCodec } from '../spec-loader.js';
+
+export interface TerminalFlags {
+  host: string;
+  port: string;
+  spec: string;
+  framing: string;
+  header?: string;
+  pan: string;
+  expiry: string;
+  amount: string;
+  currency: string;
+  terminal: string;
+  merchant: string;
+  acquirer: string;
+  stan?: string;
+  timeout: string;
+  stateDir: string;
+  auditDir?: string;
+  json?: boolean;
+}
+
+/** What is kept per terminal id between runs. */
+interface TerminalState {
+  nextStan: number;
+  last: OriginalTransaction | null;
+}
+
+// The approving test card of fixtures/issuer/README.md, in pieces: card-number literals stay out of src/.
+const DEFAULT_PAN = `4${'1'.repeat(15)}`;
+const DEFAULT_AUDIT_DIR = './var/audit';
+const AUDIT_WAIT_MS = 1000;
+const AUDIT_POLL_MS = 50;
+
+function checked(flag: string, text: string, re: RegExp, what: string): string {
+  if (!re.test(text)) throw new UsageError(`${flag} expects ${what} (got "${text}")`);
+  return text;
+}
+
+/** --timeout: a plain number is ms, else a duration such as 2s. */
+function timeoutMsOf(text: string): number {
+  return /^\s*\d+\s*$/.test(text) && Number(text) > 0 ? Number(text) : parseDurationMs('timeout', text);
+}
+
+function statePath(dir: string, terminalId: string): string {
+  return join(dir, `${terminalId}.json`);
+}
+
+/** The state of `terminalId`; a fresh one when the file is missing or unreadable. */
+function readState(dir: string, terminalId: string): TerminalState {
+  try {
+    const s = JSON.parse(readFileSync(statePath(dir, terminalId), 'utf8')) as Partial<TerminalState>;
+    const nextStan = Number.isInteger(s.nextStan) && s.nextStan! >= 1 && s.nextStan! <= 999_999 ? s.nextStan! : 1;
+    return { nextStan, last: typeof s.last === 'object' && s.last !== null ? s.last : null };
+  } catch {
+    return { nextStan: 1, last: null };
+  }
+}
+
+/** Writes through a temporary file, so a crash never leaves half a state. */
+function writeState(dir: string, terminalId: string, state: TerminalState): void {
+  mkdirSync(dir, { recursive: true });
+  const path = statePath(dir, terminalId);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(state)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Takes the next STAN of the counter (000001..999999, then 000001 again). */
+function takeStan(state: TerminalState): string {
+  const stan = String(state.nextStan).padStart(6, '0');
+  state.nextStan = state.nextStan >= 999_999 ? 1 : state.nextStan + 1;
+  return stan;
+}
+
+/**
+ * The trace_id of the newest audit record of this request (terminal id, STAN, MTI), waiting up to
+ * AUDIT_WAIT_MS for the switch to write it; null when the directory is missing or nothing matches.
+ */
+async function findTraceId(dir: string, terminalId: string, stan: string, mti: string): Promise<string | null> {
+  const deadline = Date.now() + AUDIT_WAIT_MS;
+  for (;;) {
+    let found: string | null = null;
+    try {
+      for await (const { record } of readAudit(dir)) {
+        const req = record.request as Record<string, unknown> | null;
+        const isMatch = String(req?.terminal_id ?? '').trim() === terminalId && req?.stan === stan && req?.mti === mti;
+        if (isMatch && typeof record.trace_id === 'string') found = record.trace_id;
+      }
+    } catch {
+      return null; // no audit directory here (or not readable): the lookup is a courtesy
+    }
+    if (found !== null || Date.now() >= deadline) return found;
+    await sleep(AUDIT_POLL_MS);
+  }
+}
+
+interface Prepared {
+  codec: Codec;
+  action: TerminalAction;
+  terminalId: string;
+  state: TerminalState;
+  request: ReturnType<typeof buildTerminalRequest>;
+  target: Parameters<typeof sendTerminalRequest>[1];
+}
+
+/** Flags checked and the request built. @throws UsageError, ConfigError, SpecError. */
+function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
+  const codec = loadCodec(flags.spec);
+  if (!(FRAMINGS as readonly string[]).includes(flags.framing)) throw new UsageError(`--framing must be one of ${FRAMINGS.join(', ')} (got "${flags.framing}")`);
+  const port = Number(checked('--port', flags.port, /^\d{1,5}$/, 'a port number 1..65535'));
+  if (port < 1 || port > 65535) throw new UsageError(`--port expects a port number 1..65535 (got "${flags.port}")`);
+  const terminalId = checked('--terminal', flags.terminal, /^[A-Za-z0-9]{1,8}$/, '1..8 letters or digits');
+  const currency = checked('--currency', flags.currency, /^\d{3}$/, 'an ISO 4217 numeric code such as 840');
+  const stanFlag = flags.stan === undefined ? undefined : checked('--stan', flags.stan, /^\d{6}$/, '6 digits');
+  const state = readState(flags.stateDir, terminalId);
+  let original: OriginalTransaction | null = null;
+  let stan: string;
+  if (action === 'reverse') {
+    const last = state.last;
+    if (stanFlag === undefined && last === null) throw new UsageError(`nothing to reverse: terminal ${terminalId} has no earlier transaction; give --stan`);
+    stan = stanFlag ?? last!.stan;
+    original = last !== null && last.stan === stan ? last : null;
+  } else {
+    stan = stanFlag ?? takeStan(state);
+  }
+  const request = buildTerminalRequest(action, {
+    pan: checked('--pan', flags.pan, /^\d{12,19}$/, '12..19 digits'),
+    expiry: checked('--expiry', flags.expiry, /^\d\d(0[1-9]|1[0-2])$/, 'YYMM'),
+    amount: amountMinorUnits(flags.amount, currency),
+    currency,
+    terminalId,
+    merchantId: checked('--merchant', flags.merchant, /^[A-Za-z0-9 ]{1,15}$/, '1..15 letters or digits'),
+    acquirerId: checked('--acquirer', flags.acquirer, /^\d{1,11}$/, '1..11 digits'),
+    stan,
+    original,
+  }, new Date(), codec);
+  const target = {
+    codec, host: flags.host, port, framing: flags.framing as Framing,
+    header: headerKind(flags.header, codec.spec) as FrameHeader, timeoutMs: timeoutMsOf(flags.timeout),
+  };
+  return { codec, action, terminalId, state, request, target };
+}
+
+/** The text report: both dumps, RC and meaning, round trip, trace_id. */
+function textReport(codec: Codec, result: TerminalResult, rc: string, traceId: string | null): string {
+  const lines = ['request', describeMessage(codec, result.request), '', 'response', describeMessage(codec, result.response!), ''];
+  lines.push(`RC ${rc} ${RC_MEANINGS[rc] ?? 'unknown response code'}`, `round trip ${result.rttMs!.toFixed(1)} ms`);
+  lines.push(`trace_id ${traceId ?? '(no audit record found)'}`);
+  return lines.join('\n');
+}
+
+/** Sends one transaction: 0 on any answer, 1 on timeout or a broken link, 2 on bad usage. */
+export async function runTerminal(action: TerminalAction, flags: TerminalFlags, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
+  let p: Prepared;
+  try {
+    p = prepare(action, flags);
+    if (action !== 'reverse') {
+      // Saved before sending: a request that times out used its STAN and may itself need reversing.
+      if (action === 'auth' || action === 'purchase') p.state.last = originalOf(p.request);
+      writeState(flags.stateDir, p.terminalId, p.state);
+    }
+  } catch (err) {
+    io.err(errorLine(err));
+    return EXIT.USAGE;
+  }
+  const result = await sendTerminalRequest(p.request, p.target);
+  if (result.response === null) {
+    io.err(`${errorLine(result.error)} (${flags.host}:${p.target.port})`);
+    return EXIT.INVALID;
+  }
+  const rc = String(result.response.get(39) ?? '');
+  const auditDir = flags.auditDir ?? (env.ISOTRACE_AUDIT_DIR || DEFAULT_AUDIT_DIR);
+  const traceId = await findTraceId(auditDir, p.terminalId, String(result.request.get(11)), result.request.mti);
+  if (flags.json === true) {
+    io.out(JSON.stringify({
+      action, request: toJson(p.codec, result.request), response: toJson(p.codec, result.response), rc,
+      meaning: RC_MEANINGS[rc] ?? null, rtt_ms: Math.round(result.rttMs! * 1000) / 1000, trace_id: traceId,
+    }));
+  } else {
+    io.out(textReport(p.codec, result, rc, traceId));
+  }
+  return EXIT.OK;
+}
+
+const HELP: Readonly<Record<TerminalAction, string>> = Object.freeze({
+  auth: 'send an authorization (0100)',
+  purchase: 'send a purchase (0200)',
+  reverse: 'reverse (0400) the last transaction of this terminal, or the one of --stan',
+  echo: 'send an echo test (0800, DE 70 301)',
+  signon: 'send a sign-on (0800, DE 70 001)',
+});
+
+/** Registers `isotrace terminal` and its sub-commands on `program`. */
+export function registerTerminal(program: Command, io: Io, setExit: (code: number) => void): void {
+  const terminal = program.command('terminal').description('send one transaction as a terminal and show the answer');
+  for (const action of TERMINAL_ACTIONS) {
+    terminal
+      .command(action)
+      .description(HELP[action])
+      .option('--host <host>', 'switch host', '127.0.0.1')
+      .option('--port <port>', 'switch port', '8583')
+      .addOption(specOption())
+      .addOption(new Option('--framing <name>', 'TCP length header').choices([...FRAMINGS]).default('ascii4'))
+      .addOption(headerOption())
+      .option('--pan <digits>', 'card number (default: the approving test card of fixtures/issuer)', DEFAULT_PAN)
+      .option('--expiry <YYMM>', 'card expiry, DE 14', '2812')
+      .option('--amount <decimal>', 'amount in the currency, e.g. 12.50', '12.50')
+      .option('--currency <code>', 'ISO 4217 numeric currency, DE 49', '840')
+      .option('--terminal <id>', 'terminal id, DE 41 (1..8 letters or digits)', 'TERM0001')
+      .option('--merchant <id>', 'merchant id, DE 42', 'MERCHANT0000001')
+      .option('--acquirer <id>', 'acquirer institution id, DE 32', '123456')
+      .option('--stan <digits>', action === 'reverse' ? "the original's STAN (default: the last transaction's)" : 'DE 11 (default: the next of the terminal\'s counter)')
+      .option('--timeout <ms>', 'longest wait to connect and then for the answer, ms or e.g. 2s', '5000')
+      .option('--state-dir <dir>', 'where the STAN counter and last transaction of each terminal are kept', './var/terminal')
+      .option('--audit-dir <dir>', "the switch's audit directory, for the trace_id; also ISOTRACE_AUDIT_DIR (default: ./var/audit)")
+      .option('--json', 'print one JSON object')
+      .addHelpText('after', `\nExample:\n  isotrace terminal ${action} --port 8583${action === 'auth' ? ' --amount 12.50' : ''}`)
+      .action(async (opts: TerminalFlags) => setExit(await runTerminal(action, opts, io)));
+  }
+}
