@@ -95,6 +95,7 @@ describe('isotrace replay', () => {
     const run = await replay(path);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('✓ line 1  (0810 RC 00)');
+    expect(run.stdout).toMatch(/^ {6}0810 7=\d{10} 11=\d{6} 39=00 70=301$/m);
     expect(run.stdout).toContain('2 passed, 0 failed');
   });
 

@@ -142,13 +142,20 @@ describe('captureScenario', () => {
 describe('reports', () => {
   const failed: ScenarioResult = {
     name: 'a & b', source: 'a.json', isPassed: false, durationMs: 12, steps: [
-      { name: 'ok', isPassed: true, durationMs: 5, diffs: [], answer: { mti: '0810', fields: { 39: '00' } } },
-      { name: '<bad>', isPassed: false, durationMs: 7, diffs: [{ field: '39', expected: '00', actual: '05' }], answer: { mti: '0110', fields: { 39: '05' } } },
+      { name: 'ok', isPassed: true, durationMs: 5, diffs: [], answer: { mti: '0810', fields: { 39: '00' } }, isChecked: true },
+      { name: '<bad>', isPassed: false, durationMs: 7, diffs: [{ field: '39', expected: '00', actual: '05' }], answer: { mti: '0110', fields: { 39: '05' } }, isChecked: true },
     ],
   };
 
   it('prints ✓/✗ per step, the diff and the summary line', () => {
     expect(textReport([failed])).toBe('✗ a & b (a.json)\n  ✓ ok  (0810 RC 00)\n  ✗ <bad>  (0110 RC 05)\n      DE 39: expected 00, got 05\n1 passed, 1 failed');
+  });
+
+  it('prints the whole masked answer of a step that checks nothing (a capture line)', () => {
+    const line: ScenarioResult = { name: 'c.hex', source: 'c.hex', isPassed: true, durationMs: 1, steps: [
+      { name: 'line 1', isPassed: true, durationMs: 1, diffs: [], answer: { mti: '0810', fields: { 11: '000001', 39: '00' } }, isChecked: false },
+    ] };
+    expect(textReport([line])).toBe('✓ c.hex\n  ✓ line 1  (0810 RC 00)\n      0810 11=000001 39=00\n1 passed, 0 failed');
   });
 
   it('escapes names and counts failures in JUnit XML', () => {

@@ -27,10 +27,16 @@ function answerLine(answer: ShownMessage): string {
   return rc === undefined ? answer.mti : `${answer.mti} RC ${rc}`;
 }
 
+/** A whole answer on one line: `0810 7=0101000000 11=900101 39=00 70=301` (values masked already). */
+function wholeAnswer(answer: ShownMessage): string {
+  return [answer.mti, ...Object.entries(answer.fields).map(([de, v]) => `${de}=${v}`)].join(' ');
+}
+
 function stepLines(step: StepResult): string[] {
   const answer = step.answer === null ? '' : `  (${answerLine(step.answer)})`;
-  const head = `  ${step.isPassed ? '✓' : '✗'} ${step.name}${answer}`;
-  return [head, ...diffLines(step.diffs).map((l) => `      ${l}`)];
+  const lines = [`  ${step.isPassed ? '✓' : '✗'} ${step.name}${answer}`, ...diffLines(step.diffs).map((l) => `      ${l}`)];
+  if (!step.isChecked && step.answer !== null) lines.push(`      ${wholeAnswer(step.answer)}`);
+  return lines;
 }
 
 /** The text report: each scenario, its steps with ✓/✗ and masked diffs, then `N passed, M failed`. */

@@ -7,7 +7,7 @@ import { NO_TPDU, StanCounter, TPDU_BYTES, tpduNumber, type FrameHeader } from '
 import { captureValues, checkAnswer, type FieldDiff } from './replay-expect.js';
 import { ReplayLink, type ReplayTarget } from './replay-link.js';
 import type { Scenario, ScenarioStep } from './replay-scenario.js';
-import { fillFields, fillTemplate, type TemplateContext } from './replay-template.js';
+import { fillFields, type TemplateContext } from './replay-template.js';
 
 /** The TPDU sent in front of field-built messages when the header is `tpdu` (NII 012). */
 export const DEFAULT_TPDU = 0x6000120000;
@@ -25,6 +25,8 @@ export interface StepResult {
   diffs: FieldDiff[];
   /** The answer, masked; null when none arrived. */
   answer: ShownMessage | null;
+  /** False for a step that expects nothing in particular (a capture line): its answer is shown whole. */
+  isChecked: boolean;
 }
 
 export interface ScenarioResult {
@@ -51,7 +53,7 @@ export function randomStans(): StanCounter {
 function buildRequest(codec: Codec, step: ScenarioStep, ctx: TemplateContext, header: FrameHeader): { bytes: Buffer; request: IsoMessage | null; tpdu: number } {
   const hasTpdu = header === 'tpdu';
   if ('hex' in step.send) {
-    const raw = Buffer.from(fillTemplate(step.send.hex, ctx), 'hex');
+    const raw = Buffer.from(step.send.hex, 'hex');
     const at = hasTpdu ? TPDU_BYTES : 0;
     if (raw.length < at) throw new ConfigError('send.hex', `shorter than the ${TPDU_BYTES}-byte TPDU`);
     const bytes = raw.subarray(at);
@@ -62,8 +64,12 @@ function buildRequest(codec: Codec, step: ScenarioStep, ctx: TemplateContext, he
   return { bytes: codec.pack(request), request, tpdu: hasTpdu ? DEFAULT_TPDU : NO_TPDU };
 }
 
-function failed(name: string, startedMs: number, diff: FieldDiff): StepResult {
-  return { name, isPassed: false, durationMs: Date.now() - startedMs, diffs: [diff], answer: null };
+function isChecked(step: ScenarioStep): boolean {
+  return step.expect.noAnswer || step.expect.mti !== undefined || Object.keys(step.expect.fields).length > 0;
+}
+
+function failed(step: ScenarioStep, startedMs: number, diff: FieldDiff): StepResult {
+  return { name: step.name, isPassed: false, durationMs: Date.now() - startedMs, diffs: [diff], answer: null, isChecked: isChecked(step) };
 }
 
 async function runStep(link: ReplayLink, codec: Codec, step: ScenarioStep, ctx: TemplateContext, header: FrameHeader, captures: Map<string, string>): Promise<StepResult> {
@@ -73,7 +79,7 @@ async function runStep(link: ReplayLink, codec: Codec, step: ScenarioStep, ctx: 
     built = buildRequest(codec, step, ctx, header);
   } catch (err) {
     const what = err instanceof SwitchError ? `${err.code} ${err.message}` : String(err);
-    return failed(step.name, startedMs, { field: 'request', expected: 'a message that can be sent', actual: what });
+    return failed(step, startedMs, { field: 'request', expected: 'a message that can be sent', actual: what });
   }
   link.discardPending();
   link.send(built.bytes, built.tpdu);
@@ -81,13 +87,13 @@ async function runStep(link: ReplayLink, codec: Codec, step: ScenarioStep, ctx: 
   let answer: IsoMessage | null = null;
   if (frame !== null) {
     const { message, error } = codec.unpackPartial(frame);
-    if (error !== null) return failed(step.name, startedMs, { field: 'answer', expected: 'a decodable answer', actual: `${error.code} ${error.message}` });
+    if (error !== null) return failed(step, startedMs, { field: 'answer', expected: 'a decodable answer', actual: `${error.code} ${error.message}` });
     answer = message;
   }
   const diffs = checkAnswer(codec, step.expect, built.request, answer, ctx);
   if (answer !== null) captureValues(step.capture, answer, captures);
   const shown = answer === null ? null : { mti: answer.mti, fields: safeFieldMap(codec, answer) };
-  return { name: step.name, isPassed: diffs.length === 0, durationMs: Date.now() - startedMs, diffs, answer: shown };
+  return { name: step.name, isPassed: diffs.length === 0, durationMs: Date.now() - startedMs, diffs, answer: shown, isChecked: isChecked(step) };
 }
 
 /**
@@ -108,7 +114,7 @@ export async function runScenario(scenario: Scenario, codec: Codec, target: Repl
   const captures = new Map<string, string>();
   for (const step of scenario.steps) {
     if (link === null || link.isClosed) {
-      steps.push(failed(step.name, Date.now(), { field: 'connection', expected: 'open', actual: linkError || 'closed by the peer' }));
+      steps.push(failed(step, Date.now(), { field: 'connection', expected: 'open', actual: linkError || 'closed by the peer' }));
       continue;
     }
     const ctx: TemplateContext = { captures, stan: options.stans.next(), now: now() };
