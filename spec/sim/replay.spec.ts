@@ -98,7 +98,7 @@ describe('parseScenario', () => {
   it.each([
     [[], 'a.json: expected an object'],
     [scenario({ steps: [] }), 'a.json: steps: expected a non-empty list of steps'],
-    [scenario({ extra: 1 }), 'a.json.extra: unknown key; known keys: name, spec, framing, header, timeoutMs, steps'],
+    [scenario({ extra: 1 }), 'a.json: extra: unknown key; known keys: name, spec, framing, header, timeoutMs, steps'],
     [scenario({ framing: 'ascii5' }), 'a.json: framing: expected one of ascii4'],
     [scenario({}, { send: { mti: '01', fields: {} } }), 'a.json: steps[0].send.mti: expected 4 digits'],
     [scenario({}, { send: { mti: '0800', fields: { 1: 'x' } } }), 'a.json: steps[0].send.fields.1: expected a field number from 2 to 192'],

@@ -59,8 +59,9 @@ function text(path: string, v: unknown): string {
   return v;
 }
 
-function known(path: string, o: Json, keys: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ConfigError(`${path}.${k}`, `unknown key; known keys: ${keys.join(', ')}`);
+/** Rejects keys outside `keys`; `sep` joins the path and the key ('.' inside, ': ' after a file name). */
+function known(path: string, o: Json, keys: readonly string[], sep = '.'): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ConfigError(`${path}${sep}${k}`, `unknown key; known keys: ${keys.join(', ')}`);
 }
 
 function stringMap(path: string, v: unknown, keyOk: (k: string) => boolean, keyKind: string): Record<string, string> {
@@ -149,7 +150,7 @@ function parseStep(path: string, v: unknown, scenarioTimeoutMs: number, captured
  */
 export function parseScenario(json: unknown, source: string, defaultTimeoutMs = DEFAULT_STEP_TIMEOUT_MS): Scenario {
   const o = object(source, json);
-  known(source, o, ['name', 'spec', 'framing', 'header', 'timeoutMs', 'steps']);
+  known(source, o, ['name', 'spec', 'framing', 'header', 'timeoutMs', 'steps'], ': ');
   const name = text(`${source}: name`, o.name);
   const spec = o.spec === undefined ? null : text(`${source}: spec`, o.spec);
   const framing = o.framing === undefined ? null : checkOneOf(`${source}: framing`, o.framing, FRAMINGS);
