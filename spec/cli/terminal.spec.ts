@@ -87,6 +87,14 @@ describe('isotrace terminal', () => {
     expect([reversal.response.mti, reversal.rc]).toEqual(['0410', '00']);
   });
 
+  it('answers RC 25 in a 0410 without DE 90 and exits 0 when --stan names no original', async () => {
+    const served = await serve(resources);
+    await json(served, 'auth');
+    const reversal = await json(served, 'reverse', '--stan', '999999');
+    expect([reversal.request.fields['11'], reversal.request.fields['90']]).toEqual(['999999', undefined]);
+    expect([reversal.response.mti, reversal.rc, reversal.meaning]).toEqual(['0410', '25', 'unable to locate original']);
+  });
+
   it('exits 2 with one line when there is nothing to reverse', async () => {
     const served = await serve(resources);
     const run = await terminal(served, 'reverse');
@@ -136,7 +144,17 @@ describe('isotrace terminal', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('LINK_CONNECT_FAILED');
+    expect(run.stderr).toMatch(/^isotrace: LINK_CONNECT_FAILED .*\(127\.0\.0\.1:\d+: ECONNREFUSED\)$/m);
+  });
+
+  it('keeps the unanswered auth as the last transaction, for reverse, when the link breaks', async () => {
+    const port = await closedPort();
+    expect((await runCli(['terminal', 'auth', '--port', String(port), '--state-dir', stateDir])).code).toBe(1);
+    const served = await serve(resources);
+    const reversal = await json(served, 'reverse');
+    expect(reversal.request.fields['11']).toBe('000001');
+    expect(reversal.request.fields['90']).toMatch(/^0100000001\d{10}00000123456/);
+    expect([reversal.response.mti, reversal.rc]).toEqual(['0410', '25']);
   });
 
   it('exits 1 with one line when the answer does not come within --timeout', async () => {
@@ -151,6 +169,8 @@ describe('isotrace terminal', () => {
     [['--amount', 'abc'], 'isotrace: CONFIG_INVALID amount: expected a decimal amount such as 12.50 (got "abc")'],
     [['--stan', '12'], 'isotrace: --stan expects 6 digits (got "12")'],
     [['--port', 'x'], 'isotrace: --port expects a port number 1..65535 (got "x")'],
+    [['--timeout', '48h'], 'isotrace: --timeout expects at most 86400000 ms (got "48h")'],
+    [['--terminal', '../etc'], 'isotrace: --terminal expects 1..8 letters or digits (got "../etc")'],
   ])('exits 2 with one line when given %j', async (flags, line) => {
     const run = await runCli(['terminal', 'auth', '--state-dir', stateDir, ...flags]);
     expect(run.code).toBe(2);

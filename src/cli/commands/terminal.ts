@@ -50,15 +50,24 @@ const DEFAULT_PAN = `4${'1'.repeat(15)}`;
 const DEFAULT_AUDIT_DIR = './var/audit';
 const AUDIT_WAIT_MS = 1000;
 const AUDIT_POLL_MS = 50;
+const MAX_TIMEOUT_MS = 86_400_000;
 
 function checked(flag: string, text: string, re: RegExp, what: string): string {
   if (!re.test(text)) throw new UsageError(`${flag} expects ${what} (got "${text}")`);
   return text;
 }
 
-/** --timeout: a plain number is ms, else a duration such as 2s. */
+/** --timeout: a plain number is ms, else a duration such as 2s; at most a day (the link's limit). */
 function timeoutMsOf(text: string): number {
-  return /^\s*\d+\s*$/.test(text) && Number(text) > 0 ? Number(text) : parseDurationMs('timeout', text);
+  const ms = /^\s*\d+\s*$/.test(text) && Number(text) > 0 ? Number(text) : parseDurationMs('timeout', text);
+  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`--timeout expects at most ${MAX_TIMEOUT_MS} ms (got "${text}")`);
+  return ms;
+}
+
+/** Why the exchange failed, in one line: the error, the peer and the socket's reason (ECONNREFUSED). */
+function failureLine(err: Error | null, host: string, port: number): string {
+  const why = (err?.cause as NodeJS.ErrnoException | undefined)?.code;
+  return `${errorLine(err)} (${host}:${port}${typeof why === 'string' ? `: ${why}` : ''})`;
 }
 
 function statePath(dir: string, terminalId: string): string {
@@ -184,7 +193,7 @@ export async function runTerminal(action: TerminalAction, flags: TerminalFlags, 
   }
   const result = await sendTerminalRequest(p.request, p.target);
   if (result.response === null) {
-    io.err(`${errorLine(result.error)} (${flags.host}:${p.target.port})`);
+    io.err(failureLine(result.error, flags.host, p.target.port));
     return EXIT.INVALID;
   }
   const rc = String(result.response.get(39) ?? '');
