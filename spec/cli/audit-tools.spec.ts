@@ -2,12 +2,15 @@
 // AuditWriter in a temporary directory: table columns, masked PANs only, filters, the stage
 // waterfall, lookups by record id, trace id and RRN, exit codes, and tail -f following new records.
 
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditWriter } from '../../src/audit/index.js';
+import { parseTimeMs } from '../../src/cli/commands/audit-options.js';
 import { runAuditTail } from '../../src/cli/commands/audit-tail.js';
 import { waterfall } from '../../src/cli/commands/audit-show.js';
 import type { Io } from '../../src/cli/io.js';
-import { sampleRecord, tempDir, UNSYNCED_FS, writtenLog } from '../audit/helpers/audit-fixtures.js';
+import { auditFiles, sampleRecord, tempDir, UNSYNCED_FS, writtenLog } from '../audit/helpers/audit-fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { Resources, serve } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
@@ -102,9 +105,44 @@ describe('isotrace audit list', () => {
     expect(run.stderr.split('\n')).toHaveLength(2);
   });
 
+  it('reads the directory ISOTRACE_AUDIT_DIR names when there is no --dir', async () => {
+    vi.stubEnv('ISOTRACE_AUDIT_DIR', await logOf(2));
+    try {
+      const run = await runCli(['audit', 'list', '--json']);
+      expect((JSON.parse(run.stdout) as unknown[]).length).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('exits 1 with one line when a complete line is not a record', async () => {
+    const dir = await logOf(2);
+    const file = join(dir, auditFiles(dir).at(-1)!);
+    appendFileSync(file, 'not json\n');
+    const run = await runCli(['audit', 'list', '--dir', dir]);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^isotrace: AUDIT_BAD_RECORD .*\.ndjson line \d+: .*\n$/);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+  });
+
   it('exits 2 when the directory does not exist', async () => {
-    const dir = `${tempDir()}/missing`;
+    const dir = join(tempDir(), 'missing');
     expect(await runCli(['audit', 'list', '--dir', dir])).toEqual({ code: 2, stdout: '', stderr: `isotrace: AUDIT_DIR_NOT_FOUND ${dir}: no such directory\n` });
+  });
+});
+
+describe('parseTimeMs', () => {
+  const NOW = Date.UTC(2026, 10, 23, 21, 0);
+  it.each<[string, number]>([
+    ['15m', NOW - 15 * 60_000],
+    ['2h', NOW - 7_200_000],
+    ['1d', NOW - 86_400_000],
+    ['2026-11-23', Date.UTC(2026, 10, 23)],
+    ['2026-11-23T20:30', Date.UTC(2026, 10, 23, 20, 30)],
+    ['2026-11-23 20:30:00.5', Date.UTC(2026, 10, 23, 20, 30, 0, 500)],
+    ['2026-11-23T20:30+01:00', Date.UTC(2026, 10, 23, 19, 30)],
+  ])('reads %s as UTC unless it has an offset, or as a span back from now', (text, ms) => {
+    expect(parseTimeMs('--since', text, NOW)).toBe(ms);
   });
 });
 
