@@ -95,6 +95,15 @@ describe('isotrace terminal', () => {
     expect([reversal.response.mti, reversal.rc, reversal.meaning]).toEqual(['0410', '25', 'unable to locate original']);
   });
 
+  it.each([
+    ['iso87pos', 'binary2'],
+    ['iso87binary', 'binary2'],
+  ])('is approved over spec %s and framing %s when the switch speaks them', async (spec, framing) => {
+    const served = await serve(resources, { spec, framing });
+    const out = await json(served, 'purchase', '--spec', spec, '--framing', framing);
+    expect([out.response.mti, out.rc]).toEqual(['0210', '00']);
+  });
+
   it('exits 2 with one line when there is nothing to reverse', async () => {
     const served = await serve(resources);
     const run = await terminal(served, 'reverse');
