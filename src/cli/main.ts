@@ -69,6 +69,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
 /** Runs the CLI with `argv` (without node and script); resolves to the process exit code. */
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
+  // `isotrace replay --help | head`: a reader that goes away early is not an error of ours.
+  if (io === PROCESS_IO) process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   let code: number = EXIT.OK;
   const program = buildProgram(io, (c) => {
     code = c;
