@@ -43,9 +43,9 @@ describe('Connection timeouts (manual clock)', () => {
     // A slow drip: a byte every 4 s keeps the idle timeout away but not the frame timeout.
     for (const byte of ['o', 'w']) {
       clock.advance(4_000);
-      const before = ctx!.lastByteAt;
+      const before = ctx!.bytesIn;
       peer.write(ascii(byte));
-      await until(() => ctx!.lastByteAt !== before, 'the drip byte to arrive');
+      await until(() => ctx!.bytesIn !== before, 'the drip byte to arrive');
     }
     expect(server.connectionCount).toBe(1);
     const closed = once(server, 'close');

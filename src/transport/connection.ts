@@ -30,6 +30,8 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   /** Frames received (not keep-alives) and frames written. */
   framesIn = 0;
   framesOut = 0;
+  /** Bytes received from the peer. */
+  bytesIn = 0;
   readonly #socket: Socket;
   readonly #owner: ConnectionOwner;
   readonly #settings: ConnectionSettings;
@@ -38,8 +40,13 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   readonly #tpduSize: number;
   #tpduBuf: Buffer | null = null;
   #tpduAt = 0;
+  // Times are stamped by the sweep, not per chunk: a timeout fires up to one sweep interval late,
+  // never early, and the hot path reads no clock.
   #lastByteAt: number;
+  #bytesAtSweep = 0;
   #frameStartedAt = -1;
+  #frameMark = -1;
+  #isWritable = true;
   #inFlight = 0;
   #isReadPaused = false;
   #isWriteBlocked = false;
@@ -74,7 +81,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     return this.#tpduBuf === null ? null : this.#tpduBuf.subarray(this.#tpduAt - this.#tpduSize, this.#tpduAt);
   }
 
-  /** Monotonic ms of the last byte from the peer. */
+  /** Monotonic ms of the last byte from the peer, as of the last sweep. */
   get lastByteAt(): number {
     return this.#lastByteAt;
   }
@@ -100,21 +107,16 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
 
   // HOT: one chunk from the socket.
   readonly #onData = (chunk: Buffer): void => {
-    const now = this.#clock.now();
-    this.#lastByteAt = now;
+    this.bytesIn += chunk.length;
     if (this.#isDraining) return; // draining: in-flight work finishes, new frames are not taken
-    const decoder = this.#decoder;
-    const before = decoder.consumedBytes;
     let isComplete: boolean;
     try {
-      isComplete = decoder.push(chunk, this);
+      isComplete = this.#decoder.push(chunk, this);
     } catch (err) {
       this.#framingFailed(err as Error);
       return;
     }
     if (!isComplete) this.#pauseReading();
-    if (!decoder.isMidFrame) this.#frameStartedAt = -1;
-    else if (this.#frameStartedAt < 0 || decoder.consumedBytes !== before) this.#frameStartedAt = now;
   };
 
   /** HOT (FrameSink): hands a frame to the owner; false stops decoding until reading resumes. */
@@ -132,7 +134,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   /** FrameSink: a keep-alive is echoed, never passed on. */
   onKeepAlive(): void {
     this.log.trace({ evt: 'frame.keepalive' }, 'keep-alive echoed');
-    if (!this.#socket.writableEnded) this.#write(this.encoder.keepAlive());
+    if (this.#isWritable) this.#write(this.encoder.keepAlive());
   }
 
   /**
@@ -141,13 +143,13 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
    * @throws FramingError when the message is longer than the framing can express.
    */
   sendMessage(message: Uint8Array, tpdu: number): boolean {
-    if (this.#socket.destroyed || this.#socket.writableEnded) return false;
+    if (!this.#isWritable) return false;
     return this.#write(this.encoder.encode(message, tpdu));
   }
 
   /** HOT: writes a frame already framed (see FrameEncoder.frameInPlace). Never touch `frame` afterwards. */
   sendFrame(frame: Buffer): boolean {
-    if (this.#socket.destroyed || this.#socket.writableEnded) return false;
+    if (!this.#isWritable) return false;
     return this.#write(frame);
   }
 
@@ -168,7 +170,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   /** The later answer was written (or dropped): may resume reading or finish a drain. */
   endWork(): void {
     this.#inFlight--;
-    if (this.#inFlight === 0 && (this.#isDraining || this.#isPeerEnded)) this.#socket.end();
+    if (this.#inFlight === 0 && (this.#isDraining || this.#isPeerEnded)) this.#end();
     else if (this.#isReadPaused) this.#maybeResume();
   }
 
@@ -181,7 +183,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
       this.#isReadPaused = false;
       this.#socket.resume(); // keep reading (and discarding) so the peer's close is seen
     }
-    if (this.#inFlight === 0) this.#socket.end();
+    if (this.#inFlight === 0) this.#end();
   }
 
   /** Closes now, discarding unsent bytes; `reason` and `error` are logged and passed to the owner. */
@@ -191,12 +193,28 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
       this.#closeReason = reason;
       this.#closeError = error;
     }
+    this.#isWritable = false;
     this.#socket.destroy();
+  }
+
+  #end(): void {
+    this.#isWritable = false;
+    this.#socket.end();
   }
 
   /** Sweepable: the idle and frame timeouts. */
   sweep(now: number): void {
     const s = this.#settings;
+    const d = this.#decoder;
+    if (this.bytesIn !== this.#bytesAtSweep) {
+      this.#bytesAtSweep = this.bytesIn;
+      this.#lastByteAt = now;
+    }
+    if (!d.isMidFrame) this.#frameStartedAt = -1;
+    else if (this.#frameStartedAt < 0 || d.consumedBytes !== this.#frameMark) {
+      this.#frameStartedAt = now; // a new frame has started since the last sweep
+      this.#frameMark = d.consumedBytes;
+    }
     if (s.frameTimeoutMs > 0 && this.#frameStartedAt >= 0 && now - this.#frameStartedAt >= s.frameTimeoutMs) {
       this.close('frame-timeout', new TimeoutError('CONN_FRAME_TIMEOUT', `a frame started ${Math.round(now - this.#frameStartedAt)} ms ago is not complete`, s.frameTimeoutMs));
     } else if (s.idleTimeoutMs > 0 && this.#inFlight === 0 && now - this.#lastByteAt >= s.idleTimeoutMs) {
@@ -247,12 +265,16 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   // The peer finished sending. The socket is half-open: answers still in flight go out, then we end.
   readonly #onEnd = (): void => {
     this.#isPeerEnded = true;
-    if (this.#inFlight === 0) this.#socket.end();
+    if (this.#inFlight === 0) this.#end();
   };
 
-  readonly #onError = (err: Error): void => void (this.#socketError = err as NodeJS.ErrnoException);
+  readonly #onError = (err: Error): void => {
+    this.#isWritable = false;
+    this.#socketError = err as NodeJS.ErrnoException;
+  };
 
   readonly #onClose = (): void => {
+    this.#isWritable = false;
     let reason = this.#closeReason;
     let error = this.#closeError;
     const sockErr = this.#socketError;
