@@ -5,11 +5,13 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { builtinCodec } from '../src/codec/index.js';
+import { approvingCards } from '../src/cli/test-cards.js';
 import { runLoad } from '../src/sim/index.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
-const CARD = ['4242', '4242', '4242', '4242'].join(''); // the load-test card of fixtures/issuer
+// The load-test card of fixtures/issuer: the approving card with the largest balance.
+const CARD = approvingCards().sort((a, b) => b.balance - a.balance)[0].pan;
 
 export async function run(): Promise<void> {
   const server = fork(new URL('./bare-echo-server.js', import.meta.url), { stdio: 'inherit' });

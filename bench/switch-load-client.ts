@@ -5,11 +5,13 @@
 import type { Socket } from 'node:net';
 import { createHistogram } from 'node:perf_hooks';
 import { builtinCodec, IsoMessage } from '../src/codec/index.js';
+import { approvingCards } from '../src/cli/test-cards.js';
 import { connectAndMeasure } from './child.js';
 
 const [port, connections, durationMs, warmupMs] = process.argv.slice(2).map(Number);
 const codec = builtinCodec('iso87ascii');
-const CARD = process.env.BENCH_PAN ?? ['4242', '4242', '4242', '4242'].join(''); // the load-test card of fixtures/issuer
+// The load-test card of fixtures/issuer: the approving card with the largest balance.
+const CARD = process.env.BENCH_PAN ?? approvingCards().sort((a, b) => b.balance - a.balance)[0].pan;
 
 /** The framed 0100 of terminal `i` with STAN 999999, and where those six digits sit. */
 function template(i: number): { frame: Buffer; stanAt: number } {

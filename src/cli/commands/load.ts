@@ -8,10 +8,8 @@ import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
+import { approvingCards } from '../test-cards.js';
 
-// The approving test cards of fixtures/issuer/README.md (the load-test card first), spelled in
-// pieces because card-number literals stay out of src/ (lint no-card-numbers).
-const DEFAULT_CARDS = ['4242'.repeat(4), `4${'1'.repeat(15)}`];
 const PROGRESS_MS = 500;
 
 export interface LoadFlags {
@@ -42,7 +40,8 @@ function integer(flag: string, text: string, min: number): number {
 }
 
 function cardsOf(text: string | undefined): string[] {
-  if (text === undefined) return DEFAULT_CARDS;
+  // Default: the embedded stub's approving cards, the largest balance (the load-test card) first.
+  if (text === undefined) return approvingCards().sort((a, b) => b.balance - a.balance).map((c) => c.pan);
   const cards = text.split(',').map((c) => c.trim()).filter((c) => c !== '');
   const bad = cards.findIndex((c) => !/^\d{12,19}$/.test(c));
   if (cards.length === 0 || bad >= 0) throw new UsageError(`--cards expects card numbers of 12..19 digits separated by commas${bad >= 0 ? ` (item ${bad + 1} is not)` : ''}`);

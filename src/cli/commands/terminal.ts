@@ -18,6 +18,7 @@ import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
+import { approvingCards } from '../test-cards.js';
 
 export interface TerminalFlags {
   host: string;
@@ -25,7 +26,7 @@ export interface TerminalFlags {
   spec: string;
   framing: string;
   header?: string;
-  pan: string;
+  pan?: string;
   expiry: string;
   amount: string;
   currency: string;
@@ -46,7 +47,6 @@ interface TerminalState {
 }
 
 // The approving test card of fixtures/issuer/README.md, in pieces: card-number literals stay out of src/.
-const DEFAULT_PAN = `4${'1'.repeat(15)}`;
 const DEFAULT_AUDIT_DIR = './var/audit';
 const AUDIT_WAIT_MS = 1000;
 const AUDIT_POLL_MS = 50;
@@ -152,7 +152,7 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
     stan = stanFlag ?? takeStan(state);
   }
   const request = buildTerminalRequest(action, {
-    pan: checked('--pan', flags.pan, /^\d{12,19}$/, '12..19 digits'),
+    pan: checked('--pan', flags.pan ?? approvingCards()[0].pan, /^\d{12,19}$/, '12..19 digits'),
     expiry: checked('--expiry', flags.expiry, /^\d\d(0[1-9]|1[0-2])$/, 'YYMM'),
     amount: amountMinorUnits(flags.amount, currency),
     currency,
@@ -230,7 +230,7 @@ export function registerTerminal(program: Command, io: Io, setExit: (code: numbe
       .addOption(specOption())
       .addOption(new Option('--framing <name>', 'TCP length header').choices([...FRAMINGS]).default('ascii4'))
       .addOption(headerOption())
-      .option('--pan <digits>', 'card number (default: the approving test card of fixtures/issuer)', DEFAULT_PAN)
+      .option('--pan <digits>', 'card number (default: the first approving test card of fixtures/issuer/cards.json)')
       .option('--expiry <YYMM>', 'card expiry, DE 14', '2812')
       .option('--amount <decimal>', 'amount in the currency, e.g. 12.50', '12.50')
       .option('--currency <code>', 'ISO 4217 numeric currency, DE 49', '840')
