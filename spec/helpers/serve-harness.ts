@@ -1,9 +1,9 @@
 // Starts the real `serve` wiring in-process (serveConfig + startSwitch, as `isotrace serve` does) on
 // 127.0.0.1:0 with every log line collected at trace level and its audit log in a temporary
-// directory, and connects test terminals to it.
+// directory (removed with the switch's resources), and connects test terminals to it.
 // Everything opened is registered in a Resources list that the test file runs in afterEach.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSwitch, serveConfig, type RunningSwitch } from '../../src/cli/commands/serve.js';
@@ -26,7 +26,7 @@ export class Resources {
 
 export interface Served {
   port: number;
-  /** The audit directory of this switch: a fresh temporary one unless the flags name one. */
+  /** The audit directory of this switch: a fresh temporary one (removed with `resources`) unless the flags name one. */
   auditDir: string;
   running: RunningSwitch;
   log: LogCollector;
@@ -37,12 +37,19 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+/** A new temporary directory, removed when `resources` run (after anything added later, such as the switch's stop). */
+function tempAuditDir(resources: Resources): string {
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-audit-'));
+  resources.add(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /**
  * The switch as `isotrace serve` builds it, with `flags` as commander would pass them (camelCase)
  * over host 127.0.0.1, port 0 and log level trace (cards and routes: serve's defaults, the fixtures).
  */
 export async function serve(resources: Resources, flags: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const auditDir = typeof flags.auditDir === 'string' ? flags.auditDir : mkdtempSync(join(tmpdir(), 'isotrace-audit-'));
+  const auditDir = typeof flags.auditDir === 'string' ? flags.auditDir : tempAuditDir(resources);
   const cfg = serveConfig({ host: '127.0.0.1', port: 0, logLevel: 'trace', auditDir, ...flags }, env);
   const log = new LogCollector(String(cfg.logLevel));
   const running = await startSwitch(cfg, env, log);

@@ -1,9 +1,13 @@
 // Standing leak test (style §5): every golden fixture of iso87ascii and iso87pos, and every test
 // card (authorization, purchase with track 2 and PIN block, reversal, a malformed copy), through the
 // real serve wiring at log level trace with OTLP export on. No PAN, track 2 or PIN block may appear
-// in clear in the log text or in the exported span bytes; masked PANs (first 6, last 4) are fine.
+// in clear in the log text, in the exported span bytes or in any file of the audit directories
+// (nor DE 55 there); masked PANs (first 6, last 4) are fine.
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASKED_PAN, auditRecords, maskedPan, type AuditRecord } from '../helpers/audit-trail.js';
 import { caseBytes, listCases } from '../helpers/fixtures.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
@@ -16,6 +20,8 @@ const DISCRETIONARY = '2011000123';
 
 /** Clear values that must never leave the switch: PANs, track 2 values and PIN blocks (hex). */
 const secrets = { pans: new Set<string>(), tracks: new Set<string>(), pinBlocks: new Set<string>() };
+/** DE 55 (ICC data) values, as hex: never in the audit trail. */
+const iccData = new Set<string>();
 
 function collectFixtureSecrets(spec: string): void {
   for (const c of listCases(spec)) {
@@ -24,10 +30,13 @@ function collectFixtureSecrets(spec: string): void {
     if (f['35'] !== undefined) secrets.tracks.add(f['35']);
     if (f['35'] !== undefined) secrets.pans.add(f['35'].split('=')[0]);
     if (f['52'] !== undefined) secrets.pinBlocks.add(f['52']);
+    if (f['55'] !== undefined) iccData.add(f['55']);
   }
 }
 
 const logs: string[] = [];
+/** The audit directory of every switch driven. */
+const auditDirs: string[] = [];
 let collector: OtlpCollector;
 
 async function drive(sw: Served, t: Terminal, bytes: Buffer): Promise<void> {
@@ -44,6 +53,7 @@ async function driveFixtures(spec: string, flags: Record<string, unknown>, optio
   for (const c of listCases(spec)) await drive(sw, t, caseBytes(c).message);
   await sw.stop();
   logs.push(sw.log.text());
+  auditDirs.push(sw.auditDir);
 }
 
 async function driveCards(): Promise<void> {
@@ -64,6 +74,7 @@ async function driveCards(): Promise<void> {
   }));
   await sw.stop();
   logs.push(sw.log.text());
+  auditDirs.push(sw.auditDir);
 }
 
 beforeAll(async () => {
@@ -128,5 +139,38 @@ describe('card data in logs and spans', () => {
     const rawPinBlocks = [...secrets.pinBlocks].filter((p) => raw.includes(Buffer.from(p, 'hex')));
     expect(rawPinBlocks).toEqual([]);
   });
+});
 
+async function allRecords(): Promise<AuditRecord[]> {
+  return (await Promise.all(auditDirs.map((dir) => auditRecords(dir)))).flat();
+}
+
+/** Every file of the audit directories (records and any side file), as text. */
+function auditFilesText(): string {
+  return auditDirs.flatMap((dir) => readdirSync(dir).map((name) => readFileSync(join(dir, name), 'latin1'))).join('\n');
+}
+
+describe('card data in the audit trail', () => {
+  it('recorded every transaction of every switch driven, one record per txn.done line', async () => {
+    const records = await allRecords();
+    const done = logs.join('\n').split('\n').filter((l) => l.includes('"evt":"txn.done"')).length;
+    expect(auditDirs).toHaveLength(3);
+    expect(records).toHaveLength(done);
+    expect(iccData.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never writes a test PAN, track 2, PIN block or DE 55 in clear to any audit file', () => {
+    const text = auditFilesText();
+    expect(text.length).toBeGreaterThan(0);
+    expect(leaksIn(text)).toEqual([]);
+    expect(forms(iccData).filter((icc) => text.includes(icc))).toEqual([]);
+  });
+
+  it('masks the PAN of every record to its first 6 and last 4 digits', async () => {
+    const records = await allRecords();
+    const pans = records.map((r) => r.request.pan).filter((p) => p !== null);
+    expect(pans.length).toBeGreaterThan(testCards().length * 4);
+    expect(pans.filter((p) => !MASKED_PAN.test(p))).toEqual([]);
+    expect(testCards().map((c) => maskedPan(c.pan)).filter((p) => !pans.includes(p))).toEqual([]); // every card was recorded, masked
+  });
 });

@@ -1,0 +1,168 @@
+// The audit trail across a crash (issue #5): the built CLI's `serve` under load from five terminals
+// is killed with SIGKILL while requests are in flight, then restarted on the same audit directory.
+// Strict mode promises that every answer a terminal received has its record on disk: after the
+// restart the chain verifies and each received answer has exactly one record. A torn last line
+// left in the newest file is set aside (warning, side file) and the chain goes on.
+
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listAuditFiles, verifyAudit } from '../../src/audit/index.js';
+import { builtinCodec } from '../../src/codec/index.js';
+import { auditRecords, type AuditRecord } from '../helpers/audit-trail.js';
+import { cleanEnv, spawnServe, type ServeChild } from '../helpers/child-serve.js';
+import { Resources } from '../helpers/serve-harness.js';
+import { cardFor } from '../helpers/test-cards.js';
+import { Terminal, message, purchaseFields } from '../helpers/terminal.js';
+
+const resources = new Resources();
+afterEach(() => resources.run());
+
+const KEY = 'audit-crash-hmac-key';
+const ENV = cleanEnv({ ISOTRACE_AUDIT_KEY: KEY });
+const codec = builtinCodec('iso87ascii');
+const card = cardFor('00', 'load');
+const TERMINALS = 5;
+/** Requests each terminal keeps in flight. */
+const WINDOW = 4;
+const LOAD_MS = 1_000;
+
+interface Received {
+  tid: string;
+  stan: string;
+  rc: string;
+  rrn: string;
+}
+
+function auditDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-audit-crash-'));
+  resources.add(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function connect(port: number): Promise<Terminal> {
+  const t = await Terminal.connect(port, codec);
+  resources.add(() => t.close());
+  return t;
+}
+
+function purchase(tid: string, amount = 100): ReturnType<typeof message> {
+  return message(codec, '0100', purchaseFields(card.pan, card.expiry, amount, { 41: tid }));
+}
+
+/**
+ * A terminal that keeps WINDOW 0100s in flight, sending the next as each answer comes, until the
+ * switch goes away; every answer is kept. `started` settles on the first answer.
+ */
+function loadTerminal(port: number, tid: string, received: Received[]): { started: Promise<void>; sent: Promise<number> } {
+  let onStarted!: () => void;
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
+  const sent = (async () => {
+    const t = await connect(port);
+    let count = 0;
+    const sendOne = (): void => {
+      t.send(purchase(tid));
+      count++;
+    };
+    for (let i = 0; i < WINDOW; i++) sendOne();
+    try {
+      for (;;) {
+        const res = await t.receive();
+        received.push({ tid, stan: String(res.get(11)), rc: String(res.get(39)), rrn: String(res.get(37)) });
+        onStarted();
+        sendOne();
+      }
+    } catch {
+      return count; // the connection ended: the switch was killed
+    }
+  })();
+  return { started, sent };
+}
+
+/** One approval through `sw`, then SIGTERM: resolves with the answer once it exited 0. */
+async function lastTransactionAndStop(sw: ServeChild, tid: string): Promise<Received> {
+  const t = await connect(sw.port);
+  const res = await t.request(purchase(tid, 200));
+  expect([res.mti, res.get(39)]).toEqual(['0110', '00']);
+  t.close();
+  sw.child.kill('SIGTERM');
+  const [code] = await sw.exited;
+  expect([code, sw.stderr()]).toEqual([0, '']);
+  return { tid, stan: String(res.get(11)), rc: '00', rrn: String(res.get(37)) };
+}
+
+/** Exactly one record per answer, with the answer's response code and RRN. */
+function expectOneRecordEach(records: AuditRecord[], answers: Received[]): void {
+  const byKey = new Map<string, AuditRecord[]>();
+  for (const r of records) {
+    const key = `${r.request.terminal_id} ${r.request.stan}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+  }
+  const missing = answers.filter((a) => {
+    const found = byKey.get(`${a.tid} ${a.stan}`) ?? [];
+    return found.length !== 1 || found[0].outcome.response_code !== a.rc || found[0].request.rrn !== a.rrn;
+  });
+  expect(missing, `${missing.length} of ${answers.length} answers without exactly one matching record`).toEqual([]);
+}
+
+describe('serve killed with SIGKILL under load', () => {
+  it('keeps a record of every answer a terminal received, and the chain verifies after a restart', async () => {
+    const dir = auditDir();
+    const first = await spawnServe(resources, ['--audit-dir', dir], ENV);
+    const received: Received[] = [];
+    const loads = Array.from({ length: TERMINALS }, (_, i) => loadTerminal(first.port, `CRASH00${i}`, received));
+    await Promise.all(loads.map((l) => l.started));
+    await sleep(LOAD_MS); // the crash window: load runs, answers arrive, requests are in flight
+    first.child.kill('SIGKILL');
+    expect((await first.exited)[1]).toBe('SIGKILL');
+    const sent = (await Promise.all(loads.map((l) => l.sent))).reduce((a, b) => a + b, 0);
+    const answeredBeforeKill = [...received];
+    expect(answeredBeforeKill.length).toBeGreaterThan(TERMINALS);
+    expect(sent).toBe(answeredBeforeKill.length + TERMINALS * WINDOW); // each terminal had WINDOW requests in flight at the kill
+
+    const second = await spawnServe(resources, ['--audit-dir', dir], ENV);
+    const last = await lastTransactionAndStop(second, 'CRASH999');
+
+    const verified = await verifyAudit(dir, Buffer.from(KEY, 'utf8'));
+    expect(verified).toMatchObject({ ok: true });
+    const records = await auditRecords(dir);
+    expect(verified).toMatchObject({ records: records.length, head: records.at(-1)?.hash });
+    expectOneRecordEach(records, [...answeredBeforeKill, last]);
+    expect(records.at(-1)?.request.terminal_id).toBe('CRASH999');
+    expect(records.length).toBeLessThanOrEqual(sent + 1); // no record without a request
+    expect(records.every((r) => r.outcome.response_code === '00')).toBe(true);
+  });
+});
+
+describe('serve restarted on a log with a torn last line', () => {
+  it('sets the torn line aside with a warning and a side file, and the chain goes on and verifies', async () => {
+    const dir = auditDir();
+    const first = await spawnServe(resources, ['--audit-dir', dir], ENV);
+    const t = await connect(first.port);
+    const before = await t.request(purchase('TORN0001'));
+    expect(before.get(39)).toBe('00');
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const [newest] = (await listAuditFiles(dir)).slice(-1);
+    const path = join(dir, newest.name);
+    const torn = '{"id":"0190a4f2-0000-7000-8000-00000000beef","trace_id":"4bf92f3577b34da6a3ce929d0e0e47';
+    const size = readFileSync(path).length;
+    appendFileSync(path, torn);
+
+    const second = await spawnServe(resources, ['--audit-dir', dir], ENV);
+    const warning = await second.next('audit.torn_line_set_aside');
+    expect(warning).toMatchObject({ level: 40, file: path, tornBytes: torn.length, keptBytes: size });
+    const sideFile = String(warning.sideFile);
+    expect(sideFile.startsWith(`${path}.torn-`)).toBe(true);
+    expect(existsSync(sideFile) && readFileSync(sideFile, 'utf8')).toBe(torn);
+    const last = await lastTransactionAndStop(second, 'TORN0002');
+
+    expect(readFileSync(path, 'utf8')).not.toContain(torn);
+    expect(await verifyAudit(dir, Buffer.from(KEY, 'utf8'))).toMatchObject({ ok: true, records: 2 });
+    const records = await auditRecords(dir);
+    expectOneRecordEach(records, [{ tid: 'TORN0001', stan: String(before.get(11)), rc: '00', rrn: String(before.get(37)) }, last]);
+  });
+});
