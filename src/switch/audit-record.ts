@@ -26,6 +26,25 @@ function text(msg: IsoMessage, de: number): string | null {
   return typeof v === 'string' ? v : null;
 }
 
+let idMs = -1;
+let idSeq = 0;
+
+/**
+ * A UUID v7 for a record received at `ms`: time-ordered, and ordered within one millisecond too,
+ * by a sequence that starts at a random point each millisecond (the library's own ordering is
+ * bypassed when randomness is supplied, as it is here from the pooled source).
+ */
+function recordId(ms: number, ids: IdSource): string {
+  const random = ids.randomBytes(16);
+  if (ms > idMs) {
+    idMs = ms;
+    idSeq = ((random[0] << 16) | (random[1] << 8) | random[2]) & 0x3fffffff; // leaves room to count up
+  } else {
+    idSeq = (idSeq + 1) & 0x7fffffff;
+  }
+  return uuidv7({ random, msecs: idMs, seq: idSeq });
+}
+
 /**
  * The record for `ctx`, keys in the order they are written. `ids` supplies the randomness of the
  * time-ordered record id (UUID v7) without a call into the secure generator per record.
@@ -35,7 +54,7 @@ export function buildAuditRecord(ctx: TxnContext, ids: IdSource): Record<string,
   const res = ctx.response;
   const pan = ctx.pan ?? panOf(req);
   return {
-    id: uuidv7({ random: ids.randomBytes(16), msecs: Math.floor(ctx.receivedAtUs / 1000) }),
+    id: recordId(Math.floor(ctx.receivedAtUs / 1000), ids),
     trace_id: ctx.trace.traceId,
     received_at: isoMicros(ctx.receivedAtUs),
     completed_at: isoMicros(ctx.completedAtUs),

@@ -86,7 +86,10 @@ export class Switch {
       ctx.decide(RC.SYSTEM_ERROR, 'audit record not written');
       ctx.responseBytes = null;
       respond(ctx, this.#env);
-      ctx.trace.root.setAttribute('iso.response_code', ctx.responseCode);
+      const root = ctx.trace.root;
+      root.setAttribute('iso.response_code', ctx.responseCode);
+      root.setAttribute('error.code', code);
+      root.end('error', root.endUs);
     }
   }
 

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { IsoMessage } from '../../src/codec/index.js';
+import { TxnContext, buildAuditRecord, isoMicros } from '../../src/switch/index.js';
+import { IdSource, TraceRecord } from '../../src/trace/index.js';
+
+function record(receivedAtUs: number, ids: IdSource): Record<string, unknown> {
+  const request = new IsoMessage('0800').set(11, '000001').set(70, '301');
+  const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0800', receivedAtUs), { connId: 'c1', remote: '127.0.0.1:1' }, receivedAtUs, request, null);
+  ctx.completedAtUs = receivedAtUs + 10;
+  return buildAuditRecord(ctx, ids);
+}
+
+describe('buildAuditRecord', () => {
+  it('gives record ids that increase in write order, also within one millisecond and when receipt times go back', () => {
+    const ids = new IdSource();
+    const base = Date.UTC(2026, 10, 23, 20, 0, 0) * 1000;
+    const times = [base, base, base + 400, base + 999, base - 5000, base + 1000, base + 1000];
+    const got = times.map((t) => String(record(t, ids).id));
+    for (let i = 1; i < got.length; i++) expect(got[i] > got[i - 1]).toBe(true);
+    expect(got.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+  });
+
+  it('writes times with microseconds in UTC', () => {
+    expect(isoMicros(Date.UTC(2026, 10, 23, 20, 30, 0) * 1000 + 123_456)).toBe('2026-11-23T20:30:00.123456Z');
+    expect(isoMicros(Date.UTC(2026, 10, 23, 20, 30, 1) * 1000 + 7)).toBe('2026-11-23T20:30:01.000007Z');
+  });
+});
