@@ -2,20 +2,16 @@
 // `terminal` and `load`, so that no card number is written into the sources.
 
 import { readFileSync } from 'node:fs';
+import { yymmUtc } from '../codec/index.js';
 import { loadCards, type Card } from '../issuer/index.js';
 import { SERVE_OPTIONS } from './serve-options.js';
 
 const DEFAULT_CARDS_FILE = String(SERVE_OPTIONS.find((o) => o.name === 'cards')!.default);
 
-/** YYMM of today, UTC. */
-function thisMonth(): string {
-  const d = new Date();
-  return `${String(d.getUTCFullYear() % 100).padStart(2, '0')}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 /** Cards of `file` that approve small USD amounts: active, unexpired, no delay, no daily limit, USD 1,000 or more. */
 export function approvingCards(file = DEFAULT_CARDS_FILE): Card[] {
   const cards = loadCards(JSON.parse(readFileSync(file, 'utf8')), file);
-  const month = thisMonth();
+  const month = yymmUtc(Date.now());
   return cards.filter((c) => c.status === 'active' && c.expiry >= month && c.delayMs === 0 && c.dailyLimit === null && c.currency === '840' && c.balance >= 1000);
 }

@@ -17,3 +17,5 @@ export { toJson, fromJson } from './json.js';
 export type { MessageJson, TlvJson } from './json.js';
 export { describeMti, isResponseMti, responseMti } from './mti.js';
 export { isLuhnValid } from './luhn.js';
+export { currencyExponent } from './currency.js';
+export { yymmUtc } from './expiry.js';

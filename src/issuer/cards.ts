@@ -1,6 +1,8 @@
 // The stub issuer's cards, loaded from data (fixtures/issuer/cards.json) and validated at start-up:
 // a bad card fails with a ConfigError naming the card and the field.
 
+// One ISO 4217 table for the whole project lives in the codec; the issuer re-exports it as before.
+export { currencyExponent } from '../codec/index.js';
 import { ConfigError, checkKnownKeys, checkNumber, checkOneOf, checkInteger } from '../shared/index.js';
 
 export const CARD_STATUSES = ['active', 'blocked', 'lost', 'stolen'] as const;
@@ -23,13 +25,6 @@ export interface Card {
 }
 
 const CARD_KEYS = { pan: 0, expiry: 0, status: 0, balance: 0, currency: 0, dailyLimit: 0, delayMs: 0, note: 0 };
-
-/** Minor-unit exponent of a few ISO 4217 currencies; 2 for any other. */
-const EXPONENTS: Readonly<Record<string, number>> = { '392': 0, '410': 0, '048': 3, '414': 3, '512': 3 };
-
-export function currencyExponent(currency: string): number {
-  return EXPONENTS[currency] ?? 2;
-}
 
 function checkCard(raw: unknown, where: string): Card {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(where, 'expected a card object');

@@ -1,7 +1,7 @@
 // The in-process issuer stub: cards and balances in memory, decisions by design §5 (first match
 // wins), holds placed by approvals and released by reversals. Asynchronous, and can time out.
 
-import { isLuhnValid, type IsoMessage } from '../codec/index.js';
+import { isLuhnValid, yymmUtc, type IsoMessage } from '../codec/index.js';
 import { IssuerError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type ReversalRequest } from '../shared/index.js';
 import { currencyExponent, type Card } from './cards.js';
 
@@ -22,11 +22,6 @@ interface Hold {
 
 const decline = (responseCode: string, reason: string): IssuerDecision => ({ responseCode, reason, approvalCode: null, holdId: null });
 
-/** YYMM of `ms` in UTC. */
-function yymm(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getUTCFullYear() % 100).padStart(2, '0')}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 export class StubIssuer implements IssuerBackend<IsoMessage> {
   readonly name = 'stub';
@@ -84,7 +79,7 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
     const day = Math.floor(now / 86_400_000);
     if (day !== this.#today) {
       this.#today = day;
-      this.#thisMonth = yymm(now);
+      this.#thisMonth = yymmUtc(now);
     }
     if (card.expiry < this.#thisMonth || (req.expiry !== null && req.expiry !== card.expiry)) return decline('54', 'expired card');
     if (card.status === 'blocked') return decline('62', 'blocked card');

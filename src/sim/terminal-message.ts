@@ -1,7 +1,7 @@
 // The requests of the terminal simulator (`isotrace terminal`): 0100, 0200, 0400 (with DE 90) and
 // 0800, built from plain parameters and a clock reading. Pure: no I/O. Throws only ConfigError.
 
-import { IsoMessage, type Codec } from '../codec/index.js';
+import { IsoMessage, currencyExponent as exponentOf, type Codec } from '../codec/index.js';
 import { ConfigError } from '../shared/index.js';
 import { NETWORK_CODES, transmissionTime } from '../transport/index.js';
 
@@ -13,15 +13,10 @@ export const ACTION_MTI: Readonly<Record<TerminalAction, string>> = Object.freez
   auth: '0100', purchase: '0200', reverse: '0400', echo: '0800', signon: '0800',
 });
 
-/** ISO 4217 minor-unit exponents that differ from 2, by numeric code (JPY, KRW, CLP, ISK, VND; BHD, KWD, JOD, OMR, TND). */
-const EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
-  '392': 0, '410': 0, '152': 0, '352': 0, '704': 0, '048': 3, '414': 3, '400': 3, '512': 3, '788': 3,
-});
-
 /** Digits after the decimal point of `currency` (ISO 4217 numeric, 3 digits); 2 unless listed. */
 export function currencyExponent(currency: string): number {
   if (!/^\d{3}$/.test(currency)) throw new ConfigError('currency', `expected an ISO 4217 numeric code of 3 digits, e.g. 840 (got "${currency}")`);
-  return EXPONENTS[currency] ?? 2;
+  return exponentOf(currency);
 }
 
 /**
