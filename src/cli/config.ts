@@ -40,14 +40,21 @@ function parse(spec: OptionSpec, raw: unknown, from: string): string | number {
   return n;
 }
 
+/**
+ * The parsed contents of the JSON file at `path`; a file that cannot be read or parsed is a
+ * ConfigError naming `what` (config, routes, cards), the path and the reason.
+ */
+export function readJsonFile(path: string, what: string, expected = 'a JSON file'): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${what} ${path}`, `cannot read ${expected} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 /** Reads a JSON config file; throws ConfigError naming it. */
 export function readConfigFile(path: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`config ${path}`, `cannot read a JSON object (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const json = readJsonFile(path, 'config', 'a JSON object');
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError(`config ${path}`, 'expected a JSON object');
   return json as Record<string, unknown>;
 }

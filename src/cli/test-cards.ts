@@ -1,7 +1,7 @@
 // The embedded issuer stub's approving test cards, read from its cards file: the default cards of
 // `terminal` and `load`, so that no card number is written into the sources.
 
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from './config.js';
 import { yymmUtc } from '../codec/index.js';
 import { loadCards, type Card } from '../issuer/index.js';
 import { SERVE_OPTIONS } from './serve-options.js';
@@ -11,7 +11,7 @@ const DEFAULT_CARDS_FILE = String(SERVE_OPTIONS.find((o) => o.name === 'cards')!
 
 /** Cards of `file` that approve small USD amounts: active, unexpired, no delay, no daily limit, USD 1,000 or more. */
 export function approvingCards(file = DEFAULT_CARDS_FILE): Card[] {
-  const cards = loadCards(JSON.parse(readFileSync(file, 'utf8')), file);
+  const cards = loadCards(readJsonFile(file, 'cards'), file);
   const month = yymmUtc(Date.now());
   return cards.filter((c) => c.status === 'active' && c.expiry >= month && c.delayMs === 0 && c.dailyLimit === null && c.currency === '840' && c.balance >= 1000);
 }

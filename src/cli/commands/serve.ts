@@ -1,7 +1,6 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
-import { readFileSync } from 'node:fs';
 import { AuditWriter, type AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
@@ -9,19 +8,11 @@ import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index
 import { BinTable, DuplicateCache, OriginalsTable, Switch, type SwitchEnv } from '../../switch/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
-import { readConfigFile, resolveOptions, type Resolved } from '../config.js';
+import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
-
-function readJson(path: string, what: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`${what} ${path}`, `cannot read a JSON file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
 
 /** The resolved serve configuration: flags, then ISOTRACE_*, then --config file, then defaults. */
 export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolved {
@@ -47,8 +38,8 @@ export interface RunningSwitch {
 /** Builds and starts everything `serve` runs, logging to `logger`. */
 export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningSwitch> {
   const codec = loadCodec(String(cfg.spec));
-  const routes = new BinTable((readJson(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
-  const stub = new StubIssuer(loadCards(readJson(String(cfg.cards), 'cards'), String(cfg.cards)));
+  const routes = new BinTable((readJsonFile(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
+  const stub = new StubIssuer(loadCards(readJsonFile(String(cfg.cards), 'cards'), String(cfg.cards)));
   const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
   for (const name of routes.issuers) {
     if (!issuers.has(name)) throw new ConfigError(`routes ${String(cfg.routes)}`, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
