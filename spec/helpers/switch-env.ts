@@ -26,8 +26,11 @@ export class TraceCapture implements TraceSink {
 export class AuditCapture implements AuditAppender {
   readonly records: Array<Record<string, unknown>> = [];
   failWith: Error | null = null;
-  async append(record: Record<string, unknown>): Promise<void> {
+  async append(recordJson: string): Promise<void> {
     if (this.failWith !== null) throw this.failWith;
+    const record = JSON.parse(recordJson) as Record<string, unknown>;
+    // The chain hashes this text as the canonical form: it must be what JSON.stringify writes.
+    if (JSON.stringify(record) !== recordJson) throw new Error(`audit record text is not canonical JSON: ${recordJson}`);
     this.records.push(record);
   }
 }

@@ -104,23 +104,29 @@ export class AuditWriter {
   }
 
   /**
-   * HOT: queues `record` for the next batch, serialized once here. Its keys are written in their
-   * order, then `prev` and `hash`. Strict mode: resolves once the record is on disk. Async mode:
-   * resolves at once; a failed batch is logged and counted.
+   * HOT: queues `record` for the next batch. An object is serialized here, its keys in their
+   * order; a string must be the JSON text of one object (the switch builds its records as text),
+   * taken as is. `prev` and `hash` follow the record's own keys. Strict mode: resolves once the
+   * record is on disk. Async mode: resolves at once; a failed batch is logged and counted.
    * @throws (rejects) AuditError AUDIT_WRITE_FAILED when its batch could not be written or synced
    *   (strict mode), AUDIT_BAD_RECORD for a record that is not a JSON object or holds `prev` or
-   *   `hash`, AUDIT_CLOSED after close().
+   *   `hash` (checked for objects only), AUDIT_CLOSED after close().
    */
-  append(record: Record<string, unknown>): Promise<void> {
+  append(record: Record<string, unknown> | string): Promise<void> {
     if (this.#isClosed) return Promise.reject(new AuditError('AUDIT_CLOSED', 'the audit writer is closed'));
-    if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash')) {
-      return badRecord('must be an object without the keys prev and hash');
-    }
     let body: string;
-    try {
-      body = JSON.stringify(record);
-    } catch (err) {
-      return badRecord('cannot be serialized as JSON', err);
+    if (typeof record === 'string') {
+      body = record;
+      if (body.charCodeAt(body.length - 1) !== 0x7d) return badRecord('text must be one JSON object');
+    } else {
+      if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash')) {
+        return badRecord('must be an object without the keys prev and hash');
+      }
+      try {
+        body = JSON.stringify(record);
+      } catch (err) {
+        return badRecord('cannot be serialized as JSON', err);
+      }
     }
     if (body.charCodeAt(0) !== 0x7b) return badRecord('does not serialize to a JSON object');
     this.#queue.push(body);

@@ -1,6 +1,8 @@
 // Duplicate detection: a request repeating (MTI less its repeat digit, DE 32, 41, 11, 7) in the window
 // gets the first answer again, byte for byte. Entries hold a copy of the answer, never a view.
 
+import { KeyFifo } from './key-fifo.js';
+
 /** The first answer to a request: its bytes and what it said. */
 export interface CachedAnswer {
   bytes: Buffer;
@@ -15,6 +17,8 @@ export interface DuplicateHit {
 
 interface Entry {
   expiresAtMs: number;
+  /** Where the entry's latest place in the expiry queue falls due (later than expiresAtMs once requeued). */
+  queuedUntilMs: number;
   /**
    * The first answer's bytes as a latin1 string (null while the first request is in flight):
    * on the heap, unlike one small Buffer per answer, which costs the garbage collector far more
@@ -44,6 +48,8 @@ export class DuplicateCache {
   readonly #options: DuplicateCacheOptions;
   /** Insertion order is expiry order (one window for all), so the oldest entry is always first. */
   readonly #entries = new Map<string, Entry>();
+  /** The keys of #entries, oldest first. */
+  readonly #order = new KeyFifo();
   readonly #nowMs: () => number;
 
   constructor(options: Partial<DuplicateCacheOptions> = {}, nowMs: () => number = Date.now) {
@@ -64,10 +70,13 @@ export class DuplicateCache {
     const now = this.#nowMs();
     this.#expire(now);
     const found = this.#entries.get(key);
-    if (found === undefined) {
+    // An answer past its window may still be here when an entry in flight held up the queue.
+    if (found === undefined || (found.bytes !== null && found.expiresAtMs <= now)) {
       // HOT: a first request costs one small object, no promise.
-      this.#entries.set(key, { expiresAtMs: now + this.#options.windowMs, bytes: null, responseCode: '', approvalCode: null, waiters: null });
-      if (this.#entries.size > this.#options.maxEntries) this.#dropOldest();
+      const expiresAtMs = now + this.#options.windowMs;
+      this.#entries.set(key, { expiresAtMs, queuedUntilMs: expiresAtMs, bytes: null, responseCode: '', approvalCode: null, waiters: null });
+      this.#order.push(key, expiresAtMs);
+      if (this.#entries.size > this.#options.maxEntries) this.#evictForRoom(now);
       return null;
     }
     if (found.bytes !== null) return { answer: Promise.resolve(answerOf(found)) };
@@ -91,18 +100,30 @@ export class DuplicateCache {
   }
 
   #expire(now: number): void {
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAtMs > now) return;
-      if (entry.bytes === null) continue; // still in flight: keep until settled, look past it
-      this.#entries.delete(key);
-    }
+    // Bounded by one pass: with a window of 0, an entry in flight is queued again already due.
+    for (let n = this.#order.length; n > 0 && this.#order.isOldestExpired(now); n--) this.#popOldest(now);
   }
 
-  #dropOldest(): void {
-    for (const [key, entry] of this.#entries) {
-      if (entry.bytes === null) continue;
+  #evictForRoom(now: number): void {
+    for (let n = this.#order.length; n > 0 && this.#entries.size > this.#options.maxEntries; n--) this.#popOldest(now);
+  }
+
+  /**
+   * Takes the oldest key off the queue and deletes its entry, unless the key was queued again
+   * since (a stale position) or its request is still in flight: such an entry is queued again,
+   * a window later, and its repeats still find it meanwhile.
+   */
+  #popOldest(now: number): void {
+    const at = this.#order.oldestExpiresAtMs();
+    const key = this.#order.peek()!;
+    this.#order.shift();
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.queuedUntilMs !== at) return;
+    if (entry.bytes !== null) {
       this.#entries.delete(key);
       return;
     }
+    entry.queuedUntilMs = now + this.#options.windowMs;
+    this.#order.push(key, entry.queuedUntilMs);
   }
 }

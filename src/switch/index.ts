@@ -2,7 +2,7 @@
 
 export { Switch } from './switch.js';
 export type { AuditAppender, SwitchCounters } from './switch.js';
-export { buildAuditRecord, isoMicros } from './audit-record.js';
+export { auditRecordJson, isoMicros } from './audit-record.js';
 export { TxnContext } from './context.js';
 export type { ConnectionInfo, StageTiming, TxnKind, ErrorInfo } from './context.js';
 export type { SwitchEnv } from './env.js';

@@ -3,6 +3,7 @@
 // and DE 7, so one map entry per approval serves both. Bounded in age and count.
 
 import type { IssuerDecision } from '../shared/index.js';
+import { KeyFifo } from './key-fifo.js';
 
 export interface Original {
   issuer: string;
@@ -47,6 +48,8 @@ export class OriginalsTable {
   readonly #options: OriginalsOptions;
   /** By `${STAN}|${DE 7}`; insertion order is expiry order. */
   readonly #byStan = new Map<string, Original>();
+  /** One key per approval remembered, oldest first (a key repeats when STAN and DE 7 do). */
+  readonly #order = new KeyFifo();
   readonly #nowMs: () => number;
 
   constructor(options: Partial<OriginalsOptions> = {}, nowMs: () => number = Date.now) {
@@ -59,12 +62,14 @@ export class OriginalsTable {
     const now = this.#nowMs();
     this.#expire(now);
     const key = `${ids.stan}|${ids.transmission}`;
+    const expiresAtMs = now + this.#options.keepMs;
     const original: Original = {
       issuer, holdId, reversal: null, mti: ids.mti, acquirer: ids.acquirer.padStart(11, '0'), terminal: ids.terminal,
-      expiresAtMs: now + this.#options.keepMs, next: this.#byStan.get(key) ?? null,
+      expiresAtMs, next: this.#byStan.get(key) ?? null,
     };
     this.#byStan.set(key, original);
-    if (this.#byStan.size > this.#options.maxEntries) this.#byStan.delete(this.#byStan.keys().next().value as string);
+    this.#order.push(key, expiresAtMs);
+    if (this.#order.length > this.#options.maxEntries) this.#dropOldest();
   }
 
   /** The approval a reversal names, if it is still kept. */
@@ -81,9 +86,20 @@ export class OriginalsTable {
   }
 
   #expire(now: number): void {
-    for (const [key, o] of this.#byStan) {
-      if (o.expiresAtMs > now) return;
+    while (this.#order.isOldestExpired(now)) this.#dropOldest();
+  }
+
+  /** Forgets the oldest approval remembered: the last of its key's list (newer ones are put in front). */
+  #dropOldest(): void {
+    const key = this.#order.peek()!;
+    this.#order.shift();
+    const first = this.#byStan.get(key)!;
+    if (first.next === null) {
       this.#byStan.delete(key);
+      return;
     }
+    let o = first;
+    while (o.next!.next !== null) o = o.next!;
+    o.next = null;
   }
 }

@@ -8,16 +8,17 @@ import { TxnContext, type ConnectionInfo } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { rrnOf, stanOf, terminalOf } from './fields.js';
 import { runPipeline } from './pipeline.js';
-import { buildAuditRecord } from './audit-record.js';
+import { auditRecordJson } from './audit-record.js';
 import { RC } from './result-codes.js';
 import { respond } from './stages/respond.js';
 
 /**
- * Where finished transactions go: the audit trail (src/audit's AuditWriter). In strict mode the
- * promise settles once the record is on disk, and the answer waits for it.
+ * Where finished transactions go: the audit trail (src/audit's AuditWriter or AuditThread), given
+ * each record as the JSON text of one object. In strict mode the promise settles once the record
+ * is on disk, and the answer waits for it.
  */
 export interface AuditAppender {
-  append(record: Record<string, unknown>): Promise<void>;
+  append(recordJson: string): Promise<void>;
 }
 
 export interface SwitchCounters {
@@ -78,7 +79,7 @@ export class Switch {
    */
   async #record(ctx: TxnContext): Promise<void> {
     try {
-      await this.#audit!.append(buildAuditRecord(ctx, this.#ids));
+      await this.#audit!.append(auditRecordJson(ctx, this.#ids));
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
       this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');

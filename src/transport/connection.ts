@@ -9,6 +9,7 @@ import { FrameDecoder, type FrameSink } from './framing/decoder.js';
 import { FrameEncoder } from './framing/encoder.js';
 import { TPDU_BYTES } from './framing/tpdu.js';
 import type { Sweepable } from './sweeper.js';
+import { writeThisTurn } from './write-coalescer.js';
 import type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection-types.js';
 
 export { CLOSE_REASONS } from './connection-types.js';
@@ -155,7 +156,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
 
   #write(frame: Buffer): boolean {
     this.framesOut++;
-    if (!this.#socket.write(frame)) {
+    if (!writeThisTurn(this.#socket, frame)) {
       this.#isWriteBlocked = true; // until 'drain': the write buffer is over its high-water mark
       if (this.#settings.isPauseOnBackpressure) this.#pauseReading();
     }
