@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { builtinCodec, type IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer } from '../../src/issuer/index.js';
 import type { IssuerBackend } from '../../src/shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, type AuditAppender, type SwitchEnv } from '../../src/switch/index.js';
+import { BinTable, DuplicateCache, InlineJournal, OriginalsTable, Switch, type AuditAppender, type SwitchEnv } from '../../src/switch/index.js';
 import type { TraceRecord, TraceSink } from '../../src/trace/index.js';
 import { LogCollector } from './log-collector.js';
 import { ROUTES_PATH, fileCards } from './test-cards.js';
@@ -62,7 +62,7 @@ export function testSwitch(overrides: Partial<SwitchEnv> = {}, issuers: Record<s
   };
   const traces = new TraceCapture();
   const audit = new AuditCapture();
-  const sw = new Switch(env, traces, audit);
+  const sw = new Switch(env, traces, new InlineJournal(audit, log));
   return {
     sw, env, stub, log, traces, audit,
     async answer(msg) {

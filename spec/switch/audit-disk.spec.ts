@@ -5,7 +5,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditWriter, verifyAudit } from '../../src/audit/index.js';
-import { Switch } from '../../src/switch/index.js';
+import { InlineJournal, Switch } from '../../src/switch/index.js';
 import { FrameServer } from '../../src/transport/index.js';
 import { SteeredFs, tempDir } from '../audit/helpers/audit-fixtures.js';
 import { auditRecords, expectRecord, fixtureRoute } from '../helpers/audit-trail.js';
@@ -27,7 +27,7 @@ async function switchOnDisk(fs: SteeredFs) {
   const writer = await AuditWriter.open({ dir, mode: 'strict', key: null, fs, logger: log });
   resources.add(() => writer.close().catch(() => {}));
   const traces = new TraceCapture();
-  const sw = new Switch(env, traces, writer);
+  const sw = new Switch(env, traces, new InlineJournal(writer, log));
   const server = new FrameServer((frame, conn) => sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` }), { host: '127.0.0.1', port: 0, logger: log });
   await server.listen();
   resources.add(() => server.close());

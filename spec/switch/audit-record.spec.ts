@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { IsoMessage } from '../../src/codec/index.js';
-import { TxnContext, auditRecordJson, isoMicros } from '../../src/switch/index.js';
+import { TxnContext, auditRecordJson, isoMicros, summarize } from '../../src/switch/index.js';
 import { IdSource, TraceRecord } from '../../src/trace/index.js';
 
 function record(receivedAtUs: number, ids: IdSource): Record<string, unknown> {
   const request = new IsoMessage('0800').set(11, '000001').set(70, '301');
   const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0800', receivedAtUs), { connId: 'c1', remote: '127.0.0.1:1' }, receivedAtUs, request, null);
   ctx.completedAtUs = receivedAtUs + 10;
-  return JSON.parse(auditRecordJson(ctx, ids)) as Record<string, unknown>;
+  return JSON.parse(auditRecordJson(summarize(ctx), ids)) as Record<string, unknown>;
 }
 
 describe('auditRecordJson', () => {

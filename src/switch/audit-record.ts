@@ -3,10 +3,8 @@
 // and how it ended (outcome, response, error). Track data, PIN blocks, CVV and DE 55 never appear.
 
 import { v7 as uuidv7 } from 'uuid';
-import { maskPan, type IsoMessage } from '../codec/index.js';
 import type { IdSource } from '../trace/index.js';
-import type { TxnContext } from './context.js';
-import { acquirerOf, merchantOf, panOf, rrnOf, stanOf, terminalOf } from './fields.js';
+import { S, type TxnSummary } from './txn-summary.js';
 
 let secondCached = -1;
 let secondText = '';
@@ -19,11 +17,6 @@ export function isoMicros(us: number): string {
     secondCached = second;
   }
   return `${secondText}.${String(us % 1_000_000).padStart(6, '0')}Z`;
-}
-
-function text(msg: IsoMessage, de: number): string | null {
-  const v = msg.get(de);
-  return typeof v === 'string' ? v : null;
 }
 
 let idMs = -1;
@@ -53,47 +46,45 @@ function str(v: string): string {
   return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
 
-const strOrNull = (v: string | null): string => (v === null ? 'null' : str(v));
-const nonEmpty = (v: string): string => (v === '' ? 'null' : str(v));
-
-function fieldList(numbers: number[]): string {
-  return `[${numbers.join(',')}]`;
+/** A string or null (as JSON); `''` is written as null too when `isEmptyNull`. */
+function opt(v: unknown, isEmptyNull = false): string {
+  return v === null || (isEmptyNull && v === '') ? 'null' : str(v as string);
 }
 
-function stageList(ctx: TxnContext): string {
+function stageList(flat: Array<string | number>): string {
   let out = '';
-  for (const s of ctx.stages) {
-    out += `${out === '' ? '' : ','}{"name":${str(s.name)},"start_us":${s.startUs},"duration_us":${s.durationUs},"status":"${s.status}"}`;
+  for (let i = 0; i < flat.length; i += 4) {
+    out += `${i === 0 ? '' : ','}{"name":${str(flat[i] as string)},"start_us":${flat[i + 1]},"duration_us":${flat[i + 2]},"status":"${flat[i + 3]}"}`;
   }
   return `[${out}]`;
 }
 
-function errorJson(e: TxnContext['error']): string {
-  if (e === null) return 'null';
-  const field = e.field === null ? 'null' : typeof e.field === 'number' ? String(e.field) : str(e.field);
-  return `{"code":${str(e.code)},"field":${field},"offset":${e.offset === null ? 'null' : e.offset}}`;
+function errorJson(s: TxnSummary): string {
+  if (s[S.ERROR_CODE] === null) return 'null';
+  const field = s[S.ERROR_FIELD];
+  const offset = s[S.ERROR_OFFSET];
+  return `{"code":${str(s[S.ERROR_CODE] as string)},"field":${typeof field === 'string' ? str(field) : String(field)},"offset":${String(offset)}}`;
 }
 
 /**
- * HOT: the record for `ctx` as JSON text, keys in the order they are written: exactly the text
- * JSON.stringify gives for the same record (the hash chain's canonical form depends on it), built
- * without an intermediate object. `ids` supplies the randomness of the time-ordered record id
- * (UUID v7) without a call into the secure generator per record.
+ * The record of a finished transaction as JSON text, keys in the order they are written: exactly
+ * the text JSON.stringify gives for the same record (the hash chain's canonical form depends on
+ * it), built without an intermediate object. `ids` supplies the randomness of the time-ordered
+ * record id (UUID v7) without a call into the secure generator per record; records must be made in
+ * the order they are written.
  */
-export function auditRecordJson(ctx: TxnContext, ids: IdSource): string {
-  const req = ctx.request;
-  const res = ctx.response;
-  const pan = ctx.pan ?? panOf(req);
-  const route = ctx.route;
-  const rrn = rrnOf(req) || (res === null ? '' : rrnOf(res));
-  return `{"id":"${recordId(Math.floor(ctx.receivedAtUs / 1000), ids)}","trace_id":"${ctx.trace.traceId}",`
-    + `"received_at":"${isoMicros(ctx.receivedAtUs)}","completed_at":"${isoMicros(ctx.completedAtUs)}","duration_us":${ctx.completedAtUs - ctx.receivedAtUs},`
-    + `"source":{"conn_id":${str(ctx.conn.connId)},"remote":${str(ctx.conn.remote)}},`
-    + `"request":{"mti":${str(req.mti)},"stan":${nonEmpty(stanOf(req))},"rrn":${nonEmpty(rrn)},"terminal_id":${nonEmpty(terminalOf(req))},`
-    + `"merchant_id":${nonEmpty(merchantOf(req))},"acquirer_id":${nonEmpty(acquirerOf(req))},"processing_code":${strOrNull(text(req, 3))},`
-    + `"amount":${strOrNull(text(req, 4))},"currency":${strOrNull(text(req, 49))},"pan":${pan === null ? 'null' : str(maskPan(pan))},"fields":${fieldList(req.fields())}},`
-    + `"route":${route === null ? 'null' : `{"issuer":${str(route.issuer)},"bin":${nonEmpty(route.bin)}}`},`
-    + `"outcome":{"response_code":${str(ctx.responseCode)},"approval_code":${strOrNull(ctx.approvalCode)},"reason":${str(ctx.reason)},"duplicate":${ctx.isDuplicate}},`
-    + `"response":${res === null ? 'null' : `{"mti":${str(res.mti)},"fields":${fieldList(res.fields())}}`},`
-    + `"stages":${stageList(ctx)},"error":${errorJson(ctx.error)}}`;
+export function auditRecordJson(s: TxnSummary, ids: IdSource): string {
+  const receivedUs = s[S.RECEIVED_US] as number;
+  const completedUs = s[S.COMPLETED_US] as number;
+  const route = s[S.HAS_ROUTE] === true ? `{"issuer":${str(s[S.ISSUER] as string)},"bin":${opt(s[S.BIN], true)}}` : 'null';
+  const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)},"fields":[${(s[S.RESPONSE_FIELDS] as number[]).join(',')}]}`;
+  return `{"id":"${recordId(Math.floor(receivedUs / 1000), ids)}","trace_id":${str(s[S.TRACE_ID] as string)},`
+    + `"received_at":"${isoMicros(receivedUs)}","completed_at":"${isoMicros(completedUs)}","duration_us":${completedUs - receivedUs},`
+    + `"source":{"conn_id":${str(s[S.CONN_ID] as string)},"remote":${str(s[S.REMOTE] as string)}},`
+    + `"request":{"mti":${str(s[S.MTI] as string)},"stan":${opt(s[S.STAN], true)},"rrn":${opt(s[S.RRN], true)},"terminal_id":${opt(s[S.TERMINAL], true)},`
+    + `"merchant_id":${opt(s[S.MERCHANT], true)},"acquirer_id":${opt(s[S.ACQUIRER], true)},"processing_code":${opt(s[S.PROCESSING_CODE])},`
+    + `"amount":${opt(s[S.AMOUNT])},"currency":${opt(s[S.CURRENCY])},"pan":${opt(s[S.MASKED_PAN])},"fields":[${(s[S.REQUEST_FIELDS] as number[]).join(',')}]},`
+    + `"route":${route},`
+    + `"outcome":{"response_code":${str(s[S.RESPONSE_CODE] as string)},"approval_code":${opt(s[S.APPROVAL_CODE])},"reason":${str(s[S.REASON] as string)},"duplicate":${s[S.DUPLICATE] === true}},`
+    + `"response":${response},"stages":${stageList(s[S.STAGES] as Array<string | number>)},"error":${errorJson(s)}}`;
 }

@@ -1,7 +1,11 @@
 // Public surface of src/switch: the Switch, its environment, routing, result codes. No sockets.
 
 export { Switch } from './switch.js';
-export type { AuditAppender, SwitchCounters } from './switch.js';
+export type { SwitchCounters } from './switch.js';
+export { InlineJournal } from './journal.js';
+export type { AuditAppender, TxnJournal } from './journal.js';
+export { S, summarize, txnLogLine } from './txn-summary.js';
+export type { TxnSummary } from './txn-summary.js';
 export { auditRecordJson, isoMicros } from './audit-record.js';
 export { TxnContext } from './context.js';
 export type { ConnectionInfo, StageTiming, TxnKind, ErrorInfo } from './context.js';

@@ -8,18 +8,10 @@ import { TxnContext, type ConnectionInfo } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { rrnOf, stanOf, terminalOf } from './fields.js';
 import { runPipeline } from './pipeline.js';
-import { auditRecordJson } from './audit-record.js';
+import { InlineJournal, type TxnJournal } from './journal.js';
+import { summarize } from './txn-summary.js';
 import { RC } from './result-codes.js';
 import { respond } from './stages/respond.js';
-
-/**
- * Where finished transactions go: the audit trail (src/audit's AuditWriter or AuditThread), given
- * each record as the JSON text of one object. In strict mode the promise settles once the record
- * is on disk, and the answer waits for it.
- */
-export interface AuditAppender {
-  append(recordJson: string): Promise<void>;
-}
 
 export interface SwitchCounters {
   transactions: number;
@@ -35,15 +27,16 @@ function hasBytes(msg: IsoMessage): boolean {
 export class Switch {
   readonly #env: SwitchEnv;
   readonly #traces: TraceSink;
-  readonly #audit: AuditAppender | null;
+  readonly #journal: TxnJournal;
   readonly #ids = new IdSource();
   readonly #log: Logger;
   readonly counters: SwitchCounters = { transactions: 0, unreadable: 0, unsolicitedResponses: 0 };
 
-  constructor(env: SwitchEnv, traces: TraceSink, audit: AuditAppender | null = null) {
+  /** `journal`: where finished transactions go; by default, no audit trail and the txn.done line on env.logger. */
+  constructor(env: SwitchEnv, traces: TraceSink, journal: TxnJournal = new InlineJournal(null, env.logger)) {
     this.#env = env;
     this.#traces = traces;
-    this.#audit = audit;
+    this.#journal = journal;
     this.#log = env.logger;
   }
 
@@ -74,12 +67,13 @@ export class Switch {
   }
 
   /**
-   * Appends the audit record. When that fails (a full or read-only disk), no terminal may hold an
-   * answer the audit log lacks: the answer becomes RC 96, and the failure is logged loudly.
+   * Hands the finished transaction to the journal. When its record cannot be written (a full or
+   * read-only disk), no terminal may hold an answer the audit log lacks: the answer becomes RC 96,
+   * and the failure is logged loudly.
    */
   async #record(ctx: TxnContext): Promise<void> {
     try {
-      await this.#audit!.append(auditRecordJson(ctx, this.#ids));
+      await this.#journal.record(summarize(ctx));
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
       this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');
@@ -97,41 +91,23 @@ export class Switch {
   async #finish(ctx: TxnContext): Promise<void> {
     ctx.completedAtUs = nowUs();
     const req = ctx.request;
-    const stan = stanOf(req);
-    const issuer = ctx.route?.issuer ?? '';
     const attrs: Record<string, AttributeValue> = {
       'iso.mti': req.mti,
-      'iso.stan': stan,
+      'iso.stan': stanOf(req),
       'iso.terminal_id': terminalOf(req),
       'iso.rrn': ctx.response === null ? rrnOf(req) : rrnOf(ctx.response),
       'iso.response_code': ctx.responseCode,
-      'iso.issuer': issuer,
+      'iso.issuer': ctx.route?.issuer ?? '',
     };
     if (ctx.isDuplicate) attrs['isotrace.duplicate'] = true;
     if (ctx.error !== null) attrs['error.code'] = ctx.error.code;
     ctx.trace.root.attributes = attrs;
     ctx.trace.root.end(ctx.responseCode === '96' ? 'error' : 'ok', ctx.completedAtUs);
     this.counters.transactions++;
-    if (this.#audit !== null) await this.#record(ctx);
+    await this.#record(ctx);
     if (ctx.dedupeKey !== null && ctx.responseBytes !== null) {
       this.#env.duplicates.settle(ctx.dedupeKey, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
     }
     this.#traces.export(ctx.trace);
-    this.#log.info(
-      {
-        evt: 'txn.done',
-        trace_id: ctx.trace.traceId,
-        span_id: ctx.trace.root.spanId,
-        conn: ctx.conn.connId,
-        mti: req.mti,
-        stan,
-        rc: ctx.responseCode,
-        duplicate: ctx.isDuplicate,
-        issuer,
-        duration_us: ctx.completedAtUs - ctx.receivedAtUs,
-        ...(ctx.error === null ? {} : { err: ctx.error }),
-      },
-      ctx.reason,
-    );
   }
 }

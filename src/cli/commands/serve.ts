@@ -1,11 +1,12 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
-import { AuditWriter, type AuditMode } from '../../audit/index.js';
+import type { AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, type SwitchEnv } from '../../switch/index.js';
+import { JournalThread } from '../journal-thread.js';
 import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
 import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
@@ -13,6 +14,9 @@ import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
+
+/** Where serve logs: standard output. */
+const LOG_FD = 1;
 
 /** The resolved serve configuration: flags, then ISOTRACE_*, then --config file, then defaults. */
 export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolved {
@@ -35,8 +39,12 @@ export interface RunningSwitch {
   stop(): Promise<void>;
 }
 
-/** Builds and starts everything `serve` runs, logging to `logger`. */
-export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningSwitch> {
+/**
+ * Builds and starts everything `serve` runs, logging to `logger`. `logFd`: the fd `logger` writes
+ * to, when it is the process's pino logger: the journal thread then writes txn.done lines there
+ * itself; null sends them back through `logger`.
+ */
+export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
   const codec = loadCodec(String(cfg.spec));
   const routes = new BinTable((readJsonFile(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
   const stub = new StubIssuer(loadCards(readJsonFile(String(cfg.cards), 'cards'), String(cfg.cards)));
@@ -55,7 +63,8 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   };
   const traces = traceSink(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  const audit = await AuditWriter.open({ dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger });
+  // Audit records and txn.done lines are made and written on their own thread, off the event loop.
+  const audit = await JournalThread.open({ dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) });
   const sw = new Switch(switchEnv, traces, audit);
   const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
     sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
@@ -85,10 +94,10 @@ export async function runServe(flags: Record<string, unknown>, io: Io, env: Node
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush } = createLogger(String(cfg.logLevel));
+  const { logger, flush } = createLogger(String(cfg.logLevel), LOG_FD);
   let running: RunningSwitch;
   try {
-    running = await startSwitch(cfg, env, logger);
+    running = await startSwitch(cfg, env, logger, LOG_FD);
   } catch (err) {
     flush();
     io.err(errorLine(err));

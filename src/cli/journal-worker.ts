@@ -1,0 +1,78 @@
+// The worker side of JournalThread: makes each transaction's audit record text and txn.done line
+// from its summary (the switch's own functions, as InlineJournal does), appends the records with an
+// AuditWriter (always strict here, so every batch's fate is known) and logs the lines once it is.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { AuditError, AuditWriter, NODE_AUDIT_FS_SYNC } from '../audit/index.js';
+import type { Logger } from '../shared/index.js';
+import { auditRecordJson, txnLogLine, type TxnSummary } from '../switch/index.js';
+import { IdSource } from '../trace/index.js';
+import type { Failure, JournalInit, LogLevelName, ToMain, ToWorker } from './journal-protocol.js';
+import { createLogger } from './logger.js';
+
+const port = parentPort!;
+const init = workerData as JournalInit;
+const send = (m: ToMain): void => port.postMessage(m);
+
+const forward = (level: LogLevelName) => (obj: object, msg?: string): void => send({ t: 'log', level, obj, msg: msg ?? '' });
+/** The main thread's logger, reached by message: for the writer's rare lines, and txn lines when no fd is given. */
+const toMain: Logger = {
+  trace: forward('trace'), debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error'),
+  child: () => toMain,
+  isLevelEnabled: () => true,
+};
+const own = init.log === null ? null : createLogger(init.log.level, init.log.fd);
+const txnLog: Logger = own?.logger ?? toMain;
+
+function failure(err: unknown): Failure {
+  return err instanceof AuditError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
+}
+
+function logLines(summaries: TxnSummary[], failed: Failure | null): void {
+  if (!txnLog.isLevelEnabled('info')) return;
+  for (const s of summaries) {
+    const { obj, msg } = txnLogLine(s, failed);
+    txnLog.info(obj, msg);
+  }
+}
+
+async function main(): Promise<void> {
+  const ids = new IdSource();
+  let writer: AuditWriter;
+  try {
+    const key = init.key === null ? null : Buffer.from(init.key);
+    writer = await AuditWriter.open({ dir: init.dir, mode: 'strict', key, maxFileBytes: init.maxFileBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC });
+  } catch (err) {
+    send({ t: 'open-failed', ...failure(err) });
+    return;
+  }
+  send({ t: 'opened' });
+  port.on('message', (m: ToWorker) => {
+    if (m.t === 'batch') {
+      let last: Promise<void> = Promise.resolve();
+      for (const s of m.summaries) last = writer.append(auditRecordJson(s, ids));
+      last.then(
+        () => {
+          send({ t: 'done', n: m.n }); // first: the answers wait for it, the log lines do not
+          logLines(m.summaries, null);
+        },
+        (err: unknown) => {
+          const f = failure(err);
+          // In async mode the terminals had their answers already: the lines say what they were told.
+          send({ t: 'failed', n: m.n, ...f });
+          logLines(m.summaries, init.isStrict ? f : null);
+        },
+      );
+      return;
+    }
+    // The worker's lines are flushed before it answers: they come before anything logged after close.
+    const closed = (error: Failure | null): void => {
+      own?.flush();
+      send({ t: 'closed', stats: writer.stats, head: writer.head, error });
+      port.close();
+    };
+    writer.close().then(() => closed(null), (err: unknown) => closed(failure(err)));
+  });
+}
+
+void main();
