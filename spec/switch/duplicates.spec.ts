@@ -113,4 +113,89 @@ describe('DuplicateCache', () => {
     expect(cache.claim('b')).not.toBeNull();
     expect(cache.claim('a')).toBeNull();
   });
+
+  it('requeues an entry in flight at the head and still forgets the settled entries behind it on time', async () => {
+    const clock = manualClock();
+    const cache = new DuplicateCache({ windowMs: 1000 }, clock.now);
+    cache.claim('slow');
+    clock.advance(100);
+    cache.claim('a');
+    cache.settle('a', answer('a'));
+    clock.advance(100);
+    cache.claim('b');
+    cache.settle('b', answer('b'));
+    clock.advance(850); // 1050: 'slow' is due and requeued; 'a' (due 1100) and 'b' (due 1200) are not
+    expect(cache.claim('a')).not.toBeNull();
+    expect(cache.size).toBe(3);
+    clock.advance(50); // 1100
+    expect(cache.claim('b')).not.toBeNull();
+    expect(cache.claim('a')).toBeNull();
+    clock.advance(100); // 1200
+    expect(cache.claim('b')).toBeNull();
+    const repeat = cache.claim('slow');
+    expect(repeat).not.toBeNull();
+    cache.settle('slow', answer('slow'));
+    expect((await repeat!.answer).bytes.toString()).toBe('slow');
+  });
+
+  it('authorizes afresh when an answer past its window is still kept because it was in flight when due', async () => {
+    const clock = manualClock();
+    const cache = new DuplicateCache({ windowMs: 1000 }, clock.now);
+    cache.claim('k');
+    clock.advance(1000);
+    cache.claim('other'); // 'k' is due but in flight: queued again, until 2000
+    cache.settle('k', answer('old', '05'));
+    clock.advance(1);
+    expect(cache.claim('k')).toBeNull(); // past its window (1000), though its queue place is later
+    cache.settle('k', answer('new'));
+    const got = await cache.claim('k')!.answer;
+    expect([got.bytes.toString(), got.responseCode]).toEqual(['new', '00']);
+  });
+
+  it('keeps a key claimed again after its window from being dropped by its stale place in the queue', async () => {
+    const clock = manualClock();
+    const cache = new DuplicateCache({ windowMs: 1000 }, clock.now);
+    cache.claim('k');
+    clock.advance(1000);
+    cache.claim('other'); // 'k' requeued to 2000 while in flight
+    cache.settle('k', answer('old'));
+    clock.advance(1); // 1001
+    expect(cache.claim('k')).toBeNull(); // a new entry, due 2001; its old place (2000) is stale
+    cache.settle('k', answer('new'));
+    clock.advance(999); // 2000: the stale place falls due
+    const hit = cache.claim('k');
+    expect(hit).not.toBeNull();
+    expect((await hit!.answer).bytes.toString()).toBe('new');
+    clock.advance(1); // 2001: now the new entry's window has passed
+    expect(cache.claim('k')).toBeNull();
+  });
+
+  it('returns from claim with a window of 0 while an entry is in flight, and repeats still wait for it', async () => {
+    const cache = new DuplicateCache({ windowMs: 0 }, () => 42);
+    expect(cache.claim('slow')).toBeNull();
+    expect(cache.claim('other')).toBeNull();
+    const repeat = cache.claim('slow');
+    expect(repeat).not.toBeNull();
+    cache.settle('slow', answer('slow'));
+    expect((await repeat!.answer).bytes.toString()).toBe('slow');
+    cache.settle('other', answer('other'));
+    expect(cache.claim('other')).toBeNull(); // a window of 0: a settled answer is never reused
+  });
+
+  it('drops the oldest settled entries beyond maxEntries behind an entry in flight that was requeued', () => {
+    const clock = manualClock();
+    const cache = new DuplicateCache({ windowMs: 1000, maxEntries: 3 }, clock.now);
+    cache.claim('slow');
+    for (const k of ['a', 'b']) {
+      cache.claim(k);
+      cache.settle(k, answer(k));
+    }
+    cache.claim('c');
+    cache.settle('c', answer('c'));
+    expect(cache.size).toBe(3);
+    expect(cache.claim('b')).not.toBeNull();
+    expect(cache.claim('c')).not.toBeNull();
+    expect(cache.claim('slow')).not.toBeNull();
+    expect(cache.claim('a')).toBeNull();
+  });
 });

@@ -80,4 +80,61 @@ describe('OriginalsTable', () => {
     ids.forEach((o, i) => table.remember(o, 'stub', `H${i + 1}`));
     expect(ids.map((o) => table.find(byTerminal(o))?.holdId)).toEqual([undefined, 'H2', 'H3']);
   });
+
+  it('forgets exactly the oldest approval when one more than maxEntries is remembered', () => {
+    const table = new OriginalsTable({ maxEntries: 4 });
+    const ids = [1, 2, 3, 4, 5].map((n) => ({ ...ORIGINAL, stan: String(n).padStart(6, '0') }));
+    ids.slice(0, 4).forEach((o, i) => table.remember(o, 'stub', `H${i + 1}`));
+    expect(ids.map((o) => table.find(byTerminal(o))?.holdId)).toEqual(['H1', 'H2', 'H3', 'H4', undefined]);
+    table.remember(ids[4], 'stub', 'H5');
+    expect(ids.map((o) => table.find(byTerminal(o))?.holdId)).toEqual([undefined, 'H2', 'H3', 'H4', 'H5']);
+  });
+
+  it('forgets the older of two approvals with the same STAN and DE 7 beyond maxEntries, and still finds the newer', () => {
+    const table = new OriginalsTable({ maxEntries: 2 });
+    const other = { ...ORIGINAL, terminal: 'TERM0002', acquirer: '654321' };
+    const third = { ...ORIGINAL, stan: '000003' };
+    table.remember(ORIGINAL, 'stub', 'H1');
+    table.remember(other, 'stub', 'H2'); // same key as ORIGINAL, put in front of it
+    table.remember(third, 'stub', 'H3');
+    expect(table.find(byTerminal(ORIGINAL))).toBeUndefined();
+    expect(table.find({ de90: DE90 })).toBeUndefined();
+    expect(table.find(byTerminal(other))?.holdId).toBe('H2');
+    expect(table.find({ de90: `${DE90.slice(0, 20)}00000654321` })?.holdId).toBe('H2');
+    expect(table.find(byTerminal(third))?.holdId).toBe('H3');
+  });
+
+  it('forgets the newer of two same-key approvals only when its own turn comes beyond maxEntries', () => {
+    const table = new OriginalsTable({ maxEntries: 2 });
+    const other = { ...ORIGINAL, terminal: 'TERM0002' };
+    const later = [3, 4].map((n) => ({ ...ORIGINAL, stan: String(n).padStart(6, '0') }));
+    table.remember(ORIGINAL, 'stub', 'H1');
+    table.remember(other, 'stub', 'H2');
+    table.remember(later[0], 'stub', 'H3');
+    expect(table.find(byTerminal(other))?.holdId).toBe('H2');
+    table.remember(later[1], 'stub', 'H4');
+    expect([ORIGINAL, other, ...later].map((o) => table.find(byTerminal(o))?.holdId)).toEqual([undefined, undefined, 'H3', 'H4']);
+    table.remember(ORIGINAL, 'stub', 'H5'); // the key emptied earlier is used again
+    expect(table.find(byTerminal(ORIGINAL))?.holdId).toBe('H5');
+    expect(table.find(byTerminal(later[0]))).toBeUndefined();
+  });
+
+  it('forgets the older of two same-key approvals by keepMs and keeps the newer until its own time', () => {
+    const clock = manualClock();
+    const table = new OriginalsTable({ keepMs: 1000 }, clock.now);
+    const other = { ...ORIGINAL, terminal: 'TERM0002' };
+    table.remember(ORIGINAL, 'stub', 'H1');
+    clock.advance(500);
+    table.remember(other, 'stub', 'H2');
+    clock.advance(600); // 1100: the first is past keepMs, the second is not
+    table.remember({ ...ORIGINAL, stan: '000009' }, 'stub', 'H3'); // drops what has expired
+    expect(table.find(byTerminal(ORIGINAL))).toBeUndefined();
+    const newer = table.find(byTerminal(other));
+    expect(newer?.holdId).toBe('H2');
+    expect(newer?.next).toBeNull(); // the older one is gone from the list, not only skipped
+    clock.advance(399); // 1499
+    expect(table.find(byTerminal(other))?.holdId).toBe('H2');
+    clock.advance(1); // 1500
+    expect(table.find(byTerminal(other))).toBeUndefined();
+  });
 });
