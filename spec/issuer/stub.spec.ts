@@ -119,6 +119,33 @@ describe('StubIssuer daily limit per UTC day', () => {
   });
 });
 
+describe('StubIssuer hold bound', () => {
+  it('keeps only the newest maxHolds holds reversible; an older one stays spent and answers 25', async () => {
+    const stub = new StubIssuer([card({ balance: 100 })], () => NOON, 3);
+    const holds: string[] = [];
+    for (let i = 0; i < 5; i++) holds.push((await stub.authorize(request(100), 1000)).holdId!);
+    expect(stub.availableMinor(PAN)).toBe(10_000 - 500);
+    const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
+    expect((await reverse(holds[0])).responseCode).toBe('25');
+    expect((await reverse(holds[1])).responseCode).toBe('25');
+    expect(stub.availableMinor(PAN)).toBe(10_000 - 500);
+    for (const h of holds.slice(2)) expect((await reverse(h)).responseCode).toBe('00');
+    expect(stub.availableMinor(PAN)).toBe(10_000 - 200);
+  });
+
+  it('counts released holds out of the bound: after reversals, newer holds all stay reversible', async () => {
+    const stub = new StubIssuer([card({ balance: 100 })], () => NOON, 2);
+    const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
+    const first = (await stub.authorize(request(100), 1000)).holdId!;
+    expect((await reverse(first)).responseCode).toBe('00');
+    const a = (await stub.authorize(request(100), 1000)).holdId!;
+    const b = (await stub.authorize(request(100), 1000)).holdId!;
+    expect((await reverse(a)).responseCode).toBe('00');
+    expect((await reverse(b)).responseCode).toBe('00');
+    expect(stub.availableMinor(PAN)).toBe(10_000);
+  });
+});
+
 describe('StubIssuer delays', () => {
   it('answers after the card delay when it is within the timeout', async () => {
     vi.useFakeTimers({ now: NOON });

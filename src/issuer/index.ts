@@ -1,5 +1,5 @@
 // Public surface of src/issuer: the stub issuer and its card data.
 
-export { StubIssuer } from './stub.js';
+export { DEFAULT_MAX_HOLDS, StubIssuer } from './stub.js';
 export { loadCards, currencyExponent, CARD_STATUSES } from './cards.js';
 export type { Card, CardStatus } from './cards.js';

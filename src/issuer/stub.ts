@@ -23,18 +23,28 @@ interface Hold {
 const decline = (responseCode: string, reason: string): IssuerDecision => ({ responseCode, reason, approvalCode: null, holdId: null });
 
 
+/**
+ * Holds kept reversible: the switch's originals table forgets approvals beyond its last million
+ * too, so an older hold could never be named by a reversal again. It stays spent.
+ */
+export const DEFAULT_MAX_HOLDS = 1_000_000;
+
 export class StubIssuer implements IssuerBackend<IsoMessage> {
   readonly name = 'stub';
   readonly #accounts = new Map<string, Account>();
   readonly #holds = new Map<string, Hold>();
   readonly #nowMs: () => number;
   #serial = 0;
+  /** The serial of the oldest hold that may still be kept (hold ids count up from H1). */
+  #oldestHold = 1;
+  readonly #maxHolds: number;
   /** The UTC day number and its YYMM, recomputed when the day changes rather than per request. */
   #today = -1;
   #thisMonth = '';
 
-  constructor(cards: readonly Card[], nowMs: () => number = Date.now) {
+  constructor(cards: readonly Card[], nowMs: () => number = Date.now, maxHolds: number = DEFAULT_MAX_HOLDS) {
     this.#nowMs = nowMs;
+    this.#maxHolds = maxHolds;
     for (const card of cards) {
       const scale = 10 ** currencyExponent(card.currency);
       this.#accounts.set(card.pan, {
@@ -100,6 +110,8 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
     const serial = ++this.#serial;
     const holdId = `H${serial}`;
     this.#holds.set(holdId, { pan: card.pan, amountMinor: amount, day });
+    // Oldest first, by serial: released ones are already gone, so this is O(1) per approval.
+    while (this.#holds.size > this.#maxHolds) this.#holds.delete(`H${this.#oldestHold++}`);
     return { responseCode: '00', reason: 'approved', approvalCode: (serial % 36 ** 6).toString(36).toUpperCase().padStart(6, '0'), holdId };
   }
 
