@@ -1,6 +1,7 @@
 // AuditFs: the few file calls the writer's append path makes, on explicit fds, so tests can count
 // syncs, hold one back or make the disk fail. NODE_AUDIT_FS is the real one (libuv thread pool,
-// never blocking the event loop).
+// never blocking the event loop); NODE_AUDIT_FS_SYNC the same calls made synchronously, for the
+// journal thread.
 
 import { close, closeSync, fdatasync, fdatasyncSync, fsync, fsyncSync, ftruncate, ftruncateSync, open, openSync, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -45,8 +46,8 @@ export const NODE_AUDIT_FS: AuditFs = Object.freeze({
   },
 });
 
-/** Runs `fn` now; its result or throw as a settled promise. */
-async function now<T>(fn: () => T): Promise<T> {
+/** Runs `fn` at once; its result or throw as a settled promise. */
+async function settled<T>(fn: () => T): Promise<T> {
   return fn();
 }
 
@@ -56,14 +57,14 @@ async function now<T>(fn: () => T): Promise<T> {
  * works; appends that arrive meanwhile form the next batch.
  */
 export const NODE_AUDIT_FS_SYNC: AuditFs = Object.freeze({
-  openAppend: (path: string) => now(() => openSync(path, 'a', 0o640)),
-  write: (fd: number, data: Buffer) => now(() => {
+  openAppend: (path: string) => settled(() => openSync(path, 'a', 0o640)),
+  write: (fd: number, data: Buffer) => settled(() => {
     for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at, null);
   }),
-  datasync: (fd: number) => now(() => fdatasyncSync(fd)),
-  truncate: (fd: number, bytes: number) => now(() => ftruncateSync(fd, bytes)),
-  close: (fd: number) => now(() => closeSync(fd)),
-  syncDir: (dir: string) => now(() => {
+  datasync: (fd: number) => settled(() => fdatasyncSync(fd)),
+  truncate: (fd: number, bytes: number) => settled(() => ftruncateSync(fd, bytes)),
+  close: (fd: number) => settled(() => closeSync(fd)),
+  syncDir: (dir: string) => settled(() => {
     const fd = openSync(dir, 'r');
     try {
       fsyncSync(fd);

@@ -46,7 +46,6 @@ export const DEFAULT_DUPLICATE_CACHE: Readonly<DuplicateCacheOptions> = Object.f
 
 export class DuplicateCache {
   readonly #options: DuplicateCacheOptions;
-  /** Insertion order is expiry order (one window for all), so the oldest entry is always first. */
   readonly #entries = new Map<string, Entry>();
   /** The keys of #entries, oldest first. */
   readonly #order = new KeyFifo();

@@ -46,7 +46,7 @@ export const DEFAULT_ORIGINALS: Readonly<OriginalsOptions> = Object.freeze({ kee
 
 export class OriginalsTable {
   readonly #options: OriginalsOptions;
-  /** By `${STAN}|${DE 7}`; insertion order is expiry order. */
+  /** By `${STAN}|${DE 7}`, newest approval first in each list; #order says which is oldest. */
   readonly #byStan = new Map<string, Original>();
   /** One key per approval remembered, oldest first (a key repeats when STAN and DE 7 do). */
   readonly #order = new KeyFifo();
