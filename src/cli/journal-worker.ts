@@ -9,6 +9,7 @@ import { auditRecordJson, txnLogLine, type TxnSummary } from '../switch/index.js
 import { IdSource } from '../trace/index.js';
 import type { Failure, JournalInit, LogLevelName, ToMain, ToWorker } from './journal-protocol.js';
 import { createLogger } from './logger.js';
+import { txnLines } from './txn-lines.js';
 
 const port = parentPort!;
 const init = workerData as JournalInit;
@@ -30,10 +31,25 @@ function failure(err: unknown): Failure {
 
 function logLines(summaries: TxnSummary[], failed: Failure | null): void {
   if (!txnLog.isLevelEnabled('info')) return;
+  if (own !== null) {
+    own.write(txnLines(summaries, failed, own.bindings, Date.now()));
+    return;
+  }
   for (const s of summaries) {
     const { obj, msg } = txnLogLine(s, failed);
     txnLog.info(obj, msg);
   }
+}
+
+/**
+ * Answers a batch and logs its lines. Lines written here go after the answer (the answers wait for
+ * it, the lines do not); lines sent to the main thread go before it, so that they are logged by the
+ * time a terminal holds its answer.
+ */
+function settled(answer: ToMain, summaries: TxnSummary[], failed: Failure | null): void {
+  if (own === null) logLines(summaries, failed);
+  send(answer);
+  if (own !== null) logLines(summaries, failed);
 }
 
 async function main(): Promise<void> {
@@ -52,15 +68,11 @@ async function main(): Promise<void> {
       let last: Promise<void> = Promise.resolve();
       for (const s of m.summaries) last = writer.append(auditRecordJson(s, ids));
       last.then(
-        () => {
-          send({ t: 'done', n: m.n }); // first: the answers wait for it, the log lines do not
-          logLines(m.summaries, null);
-        },
+        () => settled({ t: 'done', n: m.n }, m.summaries, null),
         (err: unknown) => {
           const f = failure(err);
           // In async mode the terminals had their answers already: the lines say what they were told.
-          send({ t: 'failed', n: m.n, ...f });
-          logLines(m.summaries, init.isStrict ? f : null);
+          settled({ t: 'failed', n: m.n, ...f }, m.summaries, init.isStrict ? f : null);
         },
       );
       return;

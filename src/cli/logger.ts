@@ -12,6 +12,10 @@ export interface ProcessLogger {
   logger: Logger;
   /** Writes out what is still buffered; call before the process exits. */
   flush(): void;
+  /** The logger's bindings as pino writes them into each line (`,"service":"isotrace"`). */
+  bindings: string;
+  /** Appends ready-made lines to the logger's destination, in order with its own. */
+  write(lines: string): void;
 }
 
 /** pino on stdout, or on `dest` (a file descriptor) for tests. */
@@ -36,5 +40,6 @@ export function createLogger(level: string, dest = 1): ProcessLogger {
   };
   // Batches fill in microseconds under load; when quiet, a line still shows within FLUSH_MS.
   setInterval(() => stream.flush(), FLUSH_MS).unref();
-  return { logger: log as unknown as Logger, flush };
+  const bindings = (log as unknown as Record<symbol, string>)[pino.symbols.chindingsSym];
+  return { logger: log as unknown as Logger, flush, bindings, write: (lines) => void stream.write(lines) };
 }

@@ -4,6 +4,7 @@
 
 import { v7 as uuidv7 } from 'uuid';
 import type { IdSource } from '../trace/index.js';
+import { fieldMaskList } from './field-mask.js';
 import { S, type TxnSummary } from './txn-summary.js';
 
 let secondCached = -1;
@@ -42,19 +43,21 @@ function recordId(ms: number, ids: IdSource): string {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal, exactly as JSON.stringify writes it; most values need no escaping. */
-function str(v: string): string {
+export function jsonString(v: string): string {
   return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
 
 /** A string or null (as JSON); `''` is written as null too when `isEmptyNull`. */
+const str = jsonString;
+
 function opt(v: unknown, isEmptyNull = false): string {
   return v === null || (isEmptyNull && v === '') ? 'null' : str(v as string);
 }
 
-function stageList(flat: Array<string | number>): string {
+function stageList(s: TxnSummary): string {
   let out = '';
-  for (let i = 0; i < flat.length; i += 4) {
-    out += `${i === 0 ? '' : ','}{"name":${str(flat[i] as string)},"start_us":${flat[i + 1]},"duration_us":${flat[i + 2]},"status":"${flat[i + 3]}"}`;
+  for (let i = S.STAGES; i < s.length; i += 4) {
+    out += `${i === S.STAGES ? '' : ','}{"name":${str(s[i] as string)},"start_us":${s[i + 1] as number},"duration_us":${s[i + 2] as number},"status":"${s[i + 3] as string}"}`;
   }
   return `[${out}]`;
 }
@@ -77,14 +80,14 @@ export function auditRecordJson(s: TxnSummary, ids: IdSource): string {
   const receivedUs = s[S.RECEIVED_US] as number;
   const completedUs = s[S.COMPLETED_US] as number;
   const route = s[S.HAS_ROUTE] === true ? `{"issuer":${str(s[S.ISSUER] as string)},"bin":${opt(s[S.BIN], true)}}` : 'null';
-  const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)},"fields":[${(s[S.RESPONSE_FIELDS] as number[]).join(',')}]}`;
+  const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)},"fields":[${fieldMaskList(s, S.RESPONSE_FIELDS)}]}`;
   return `{"id":"${recordId(Math.floor(receivedUs / 1000), ids)}","trace_id":${str(s[S.TRACE_ID] as string)},`
     + `"received_at":"${isoMicros(receivedUs)}","completed_at":"${isoMicros(completedUs)}","duration_us":${completedUs - receivedUs},`
     + `"source":{"conn_id":${str(s[S.CONN_ID] as string)},"remote":${str(s[S.REMOTE] as string)}},`
     + `"request":{"mti":${str(s[S.MTI] as string)},"stan":${opt(s[S.STAN], true)},"rrn":${opt(s[S.RRN], true)},"terminal_id":${opt(s[S.TERMINAL], true)},`
     + `"merchant_id":${opt(s[S.MERCHANT], true)},"acquirer_id":${opt(s[S.ACQUIRER], true)},"processing_code":${opt(s[S.PROCESSING_CODE])},`
-    + `"amount":${opt(s[S.AMOUNT])},"currency":${opt(s[S.CURRENCY])},"pan":${opt(s[S.MASKED_PAN])},"fields":[${(s[S.REQUEST_FIELDS] as number[]).join(',')}]},`
+    + `"amount":${opt(s[S.AMOUNT])},"currency":${opt(s[S.CURRENCY])},"pan":${opt(s[S.MASKED_PAN])},"fields":[${fieldMaskList(s, S.REQUEST_FIELDS)}]},`
     + `"route":${route},`
     + `"outcome":{"response_code":${str(s[S.RESPONSE_CODE] as string)},"approval_code":${opt(s[S.APPROVAL_CODE])},"reason":${str(s[S.REASON] as string)},"duplicate":${s[S.DUPLICATE] === true}},`
-    + `"response":${response},"stages":${stageList(s[S.STAGES] as Array<string | number>)},"error":${errorJson(s)}}`;
+    + `"response":${response},"stages":${stageList(s)},"error":${errorJson(s)}}`;
 }
