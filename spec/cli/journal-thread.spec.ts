@@ -30,7 +30,7 @@ function approval(i: number): TxnSummary {
   ctx.approvalCode = 'A1B2C3';
   ctx.reason = 'approved';
   ctx.response = new IsoMessage('0110').set(11, stan).set(38, 'A1B2C3').set(39, '00');
-  ctx.stages.push({ name: 'validate', startUs: 3, durationUs: 12, status: 'ok' });
+  ctx.trace.startSpan('validate', ctx.trace.root, receivedAtUs + 3).end('ok', receivedAtUs + 15);
   ctx.completedAtUs = receivedAtUs + 1500 + i;
   return summarize(ctx);
 }

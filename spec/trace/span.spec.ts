@@ -50,6 +50,20 @@ describe('TraceRecord', () => {
     expect(new Set(trace.spans.map((s) => s.spanId)).size).toBe(6);
   });
 
+  it('draws a span id only when it is first read, and keeps it', () => {
+    const ids = new FixedIds([TRACE_ID]);
+    const trace = new TraceRecord(ids, 'msg', 1_000);
+    const child = trace.startSpan('validate');
+    const drawnBefore = ids.drawn;
+    const first = child.spanId;
+    expect(ids.drawn).toBe(drawnBefore + 1);
+    expect(child.spanId).toBe(first);
+    expect(child.parentSpanId).toBe(trace.root.spanId);
+    expect(ids.drawn).toBe(drawnBefore + 2);
+    expect(trace.root.spanId).toBe(child.parentSpanId);
+    expect(ids.drawn).toBe(drawnBefore + 2);
+  });
+
   it('starts a span now when no start time is given', () => {
     const trace = new TraceRecord(new IdSource(), 'msg');
     const before = nowUs();
@@ -61,14 +75,14 @@ describe('TraceRecord', () => {
 
 describe('SpanRecord', () => {
   it('is open with status unset and no attributes when started', () => {
-    const span = new SpanRecord('route', '0123456789abcdef', null, 5);
+    const span = new SpanRecord('route', new IdSource(), null, 5);
     expect(span.endUs).toBe(0);
     expect(span.status).toBe('unset');
     expect(span.attributes).toEqual({});
   });
 
   it('ends now with status ok when end() is called without arguments', () => {
-    const span = new SpanRecord('route', '0123456789abcdef', null, nowUs());
+    const span = new SpanRecord('route', new IdSource(), null, nowUs());
     const before = nowUs();
     span.end();
     expect(span.status).toBe('ok');
@@ -77,15 +91,15 @@ describe('SpanRecord', () => {
   });
 
   it('takes the given status and end time when end() is called with them', () => {
-    const span = new SpanRecord('authorize', '0123456789abcdef', 'fedcba9876543210', 100);
+    const span = new SpanRecord('authorize', new IdSource(), null, 100);
     span.setAttribute('error.code', 'ISSUER_TIMEOUT');
     span.end('error', 250);
     expect(span).toMatchObject({ status: 'error', endUs: 250, startUs: 100, attributes: { 'error.code': 'ISSUER_TIMEOUT' } });
   });
 
   it('gives the attribute object its own identity per span when two spans are made', () => {
-    const a = new SpanRecord('a', '0000000000000001', null, 1);
-    const b = new SpanRecord('b', '0000000000000002', null, 1);
+    const a = new SpanRecord('a', new IdSource(), null, 1);
+    const b = new SpanRecord('b', new IdSource(), null, 1);
     a.setAttribute('iso.mti', '0100');
     expect(b.attributes).toEqual({});
   });

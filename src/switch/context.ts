@@ -14,14 +14,6 @@ export interface ConnectionInfo {
   remote: string;
 }
 
-export interface StageTiming {
-  name: string;
-  /** Microseconds from the transaction's receipt to the stage's start. */
-  startUs: number;
-  durationUs: number;
-  status: 'ok' | 'error';
-}
-
 export interface ErrorInfo {
   code: string;
   field: number | string | null;
@@ -55,7 +47,6 @@ export class TxnContext {
   /** The packed answer (no frame header), or null when nothing is sent back. */
   responseBytes: Buffer | null;
   completedAtUs: number;
-  readonly stages: StageTiming[];
 
   constructor(trace: TraceRecord, conn: ConnectionInfo, receivedAtUs: number, request: IsoMessage, decodeError: DecodeError | null) {
     this.trace = trace;
@@ -78,7 +69,6 @@ export class TxnContext {
     this.response = null;
     this.responseBytes = null;
     this.completedAtUs = 0;
-    this.stages = [];
   }
 
   /** Fixes the outcome: the remaining stages but respond are skipped. */

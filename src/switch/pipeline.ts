@@ -1,8 +1,8 @@
 // The stage pipeline (as jPOS's TransactionManager): runs validate, dedupe, route, authorize in
-// order until one decides, then always respond. Times each stage, records it as a span, and turns
+// order until one decides, then always respond. Times each stage as a span of its own, and turns
 // any throw into RC 96 (or 91 for an issuer timeout) with the error kept for the audit record.
 
-import { nowUs } from '../trace/index.js';
+import { nowUs, type SpanRecord } from '../trace/index.js';
 import type { TxnContext } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { responseCodeFor } from './result-codes.js';
@@ -37,39 +37,45 @@ function contain(ctx: TxnContext, env: SwitchEnv, name: string, err: unknown): s
   return code;
 }
 
-/** HOT: runs one stage with timing, a span and error containment; no await when the stage is synchronous. */
-function runStage(ctx: TxnContext, env: SwitchEnv, name: string, stage: Stage): void | Promise<void> {
-  const span = ctx.trace.startSpan(name);
-  const finish = (status: 'ok' | 'error'): void => {
-    const end = nowUs();
-    span.end(status, end);
-    ctx.stages.push({ name, startUs: span.startUs - ctx.receivedAtUs, durationUs: end - span.startUs, status });
-  };
-  const fail = (err: unknown): void => {
-    span.setAttribute('error.code', contain(ctx, env, name, err));
-    finish('error');
-  };
+/** A stage threw: its span says so, and the transaction gets the code's answer. */
+function failStage(ctx: TxnContext, env: SwitchEnv, span: SpanRecord, err: unknown): void {
+  span.setAttribute('error.code', contain(ctx, env, span.name, err));
+  span.end('error', nowUs());
+}
+
+/**
+ * HOT: runs one stage from `startUs` in its own span (the span is the stage's timing too) with
+ * error containment; no await and no closure when the stage is synchronous.
+ */
+function runStage(ctx: TxnContext, env: SwitchEnv, name: string, stage: Stage, startUs: number): void | Promise<void> {
+  const span = ctx.trace.startSpan(name, ctx.trace.root, startUs);
   let pending: void | Promise<void>;
   try {
     pending = stage(ctx, env);
   } catch (err) {
-    fail(err);
+    failStage(ctx, env, span, err);
     return;
   }
   if (pending === undefined) {
-    finish('ok');
+    span.end('ok', nowUs());
     return;
   }
-  return pending.then(() => finish('ok'), fail);
+  return pending.then(() => span.end('ok', nowUs()), (err: unknown) => failStage(ctx, env, span, err));
+}
+
+/** When the stage that ran last ended: the next one starts there, so stage timings tile the pipeline. */
+function lastEndUs(ctx: TxnContext): number {
+  const spans = ctx.trace.spans;
+  return spans[spans.length - 1].endUs;
 }
 
 /** Runs the stages over `ctx`; afterwards ctx.responseBytes holds the answer (unless even that failed). */
 export async function runPipeline(ctx: TxnContext, env: SwitchEnv): Promise<void> {
-  for (const [name, stage] of STAGES) {
-    if (ctx.isDecided) break;
-    const pending = runStage(ctx, env, name, stage);
+  let at = nowUs();
+  for (let i = 0; i < STAGES.length && !ctx.isDecided; i++) {
+    const pending = runStage(ctx, env, STAGES[i][0], STAGES[i][1], at);
     if (pending !== undefined) await pending;
+    at = lastEndUs(ctx);
   }
-  runStage(ctx, env, 'respond', respond); // respond is synchronous
-
+  runStage(ctx, env, 'respond', respond, at); // respond is synchronous
 }

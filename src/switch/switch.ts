@@ -62,33 +62,39 @@ export class Switch {
     const trace = new TraceRecord(this.#ids, `iso8583 ${message.mti}`, receivedAtUs);
     const ctx = new TxnContext(trace, conn, receivedAtUs, request, error);
     await runPipeline(ctx, this.#env);
-    await this.#finish(ctx);
+    this.#end(ctx);
+    try {
+      await this.#journal.record(summarize(ctx));
+    } catch (err) {
+      this.#unrecorded(ctx, err);
+    }
+    if (ctx.dedupeKey !== null && ctx.responseBytes !== null) {
+      this.#env.duplicates.settle(ctx.dedupeKey, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
+    }
+    this.#traces.export(ctx.trace);
     return ctx.responseBytes;
   }
 
   /**
-   * Hands the finished transaction to the journal. When its record cannot be written (a full or
-   * read-only disk), no terminal may hold an answer the audit log lacks: the answer becomes RC 96,
-   * and the failure is logged loudly.
+   * The finished transaction's record could not be written (a full or read-only disk): no terminal
+   * may hold an answer the audit log lacks, so the answer becomes RC 96, and the failure is logged
+   * loudly.
    */
-  async #record(ctx: TxnContext): Promise<void> {
-    try {
-      await this.#journal.record(summarize(ctx));
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
-      this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');
-      ctx.error = { code, field: null, offset: null };
-      ctx.decide(RC.SYSTEM_ERROR, 'audit record not written');
-      ctx.responseBytes = null;
-      respond(ctx, this.#env);
-      const root = ctx.trace.root;
-      root.setAttribute('iso.response_code', ctx.responseCode);
-      root.setAttribute('error.code', code);
-      root.end('error', root.endUs);
-    }
+  #unrecorded(ctx: TxnContext, err: unknown): void {
+    const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
+    this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');
+    ctx.error = { code, field: null, offset: null };
+    ctx.decide(RC.SYSTEM_ERROR, 'audit record not written');
+    ctx.responseBytes = null;
+    respond(ctx, this.#env);
+    const root = ctx.trace.root;
+    root.setAttribute('iso.response_code', ctx.responseCode);
+    root.setAttribute('error.code', code);
+    root.end('error', root.endUs);
   }
 
-  async #finish(ctx: TxnContext): Promise<void> {
+  /** Ends the transaction's trace: completion time and the root span's attributes. */
+  #end(ctx: TxnContext): void {
     ctx.completedAtUs = nowUs();
     const req = ctx.request;
     const attrs: Record<string, AttributeValue> = {
@@ -104,10 +110,5 @@ export class Switch {
     ctx.trace.root.attributes = attrs;
     ctx.trace.root.end(ctx.responseCode === '96' ? 'error' : 'ok', ctx.completedAtUs);
     this.counters.transactions++;
-    await this.#record(ctx);
-    if (ctx.dedupeKey !== null && ctx.responseBytes !== null) {
-      this.#env.duplicates.settle(ctx.dedupeKey, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
-    }
-    this.#traces.export(ctx.trace);
   }
 }

@@ -1,10 +1,11 @@
 // TxnSummary: what a finished transaction leaves for its journal (the audit record and the
-// txn.done log line), as one flat array of strings, numbers, booleans and nulls. Cheap to build on
+// txn.done log line), as one flat array of strings, numbers, booleans and nulls (no nested arrays). Cheap to build on
 // the hot path and cheap to post to the journal's thread, where the record text and the log line
 // are made. Card data: the PAN is masked here, and nothing else sensitive is taken.
 
 import { maskPan, type IsoMessage } from '../codec/index.js';
 import type { TxnContext } from './context.js';
+import { FIELD_MASK_LENGTH, pushFieldMask } from './field-mask.js';
 import { acquirerOf, merchantOf, panOf, rrnOf, stanOf, terminalOf } from './fields.js';
 
 export type TxnSummary = unknown[];
@@ -13,10 +14,16 @@ export type TxnSummary = unknown[];
 export const S = Object.freeze({
   TRACE_ID: 0, SPAN_ID: 1, RECEIVED_US: 2, COMPLETED_US: 3, CONN_ID: 4, REMOTE: 5,
   MTI: 6, STAN: 7, RRN: 8, TERMINAL: 9, MERCHANT: 10, ACQUIRER: 11, PROCESSING_CODE: 12, AMOUNT: 13, CURRENCY: 14,
-  MASKED_PAN: 15, REQUEST_FIELDS: 16, ISSUER: 17, BIN: 18, RESPONSE_CODE: 19, APPROVAL_CODE: 20, REASON: 21,
-  DUPLICATE: 22, RESPONSE_MTI: 23, RESPONSE_FIELDS: 24, STAGES: 25, ERROR_CODE: 26, ERROR_FIELD: 27, ERROR_OFFSET: 28,
+  MASKED_PAN: 15, ISSUER: 16, BIN: 17, RESPONSE_CODE: 18, APPROVAL_CODE: 19, REASON: 20,
+  DUPLICATE: 21, RESPONSE_MTI: 22, ERROR_CODE: 23, ERROR_FIELD: 24, ERROR_OFFSET: 25,
   /** Set to true when there is a route (ISSUER and BIN are then meaningful). */
-  HAS_ROUTE: 29,
+  HAS_ROUTE: 26,
+  /** The request's fields: a field mask (field-mask.ts) of FIELD_MASK_LENGTH numbers. */
+  REQUEST_FIELDS: 27,
+  /** The response's fields, likewise (no fields when there is no response). */
+  RESPONSE_FIELDS: 27 + FIELD_MASK_LENGTH,
+  /** From here to the end, four entries per stage run: name, start (µs from receipt), duration (µs), status. */
+  STAGES: 27 + 2 * FIELD_MASK_LENGTH,
 });
 
 function text(msg: IsoMessage, de: number): string | null {
@@ -29,17 +36,23 @@ export function summarize(ctx: TxnContext): TxnSummary {
   const req = ctx.request;
   const res = ctx.response;
   const pan = ctx.pan ?? panOf(req);
-  const stages: Array<string | number> = [];
-  for (const s of ctx.stages) stages.push(s.name, s.startUs, s.durationUs, s.status);
   const e = ctx.error;
-  return [
+  const out: TxnSummary = [
     ctx.trace.traceId, ctx.trace.root.spanId, ctx.receivedAtUs, ctx.completedAtUs, ctx.conn.connId, ctx.conn.remote,
     req.mti, stanOf(req), rrnOf(req) || (res === null ? '' : rrnOf(res)), terminalOf(req), merchantOf(req), acquirerOf(req),
-    text(req, 3), text(req, 4), text(req, 49), pan === null ? null : maskPan(pan), req.fields(),
+    text(req, 3), text(req, 4), text(req, 49), pan === null ? null : maskPan(pan),
     ctx.route?.issuer ?? '', ctx.route?.bin ?? '', ctx.responseCode, ctx.approvalCode, ctx.reason, ctx.isDuplicate,
-    res === null ? null : res.mti, res === null ? null : res.fields(), stages,
-    e === null ? null : e.code, e === null ? null : e.field, e === null ? null : e.offset, ctx.route !== null,
+    res === null ? null : res.mti, e === null ? null : e.code, e === null ? null : e.field, e === null ? null : e.offset, ctx.route !== null,
   ];
+  pushFieldMask(out, req);
+  pushFieldMask(out, res);
+  // The stages are the root's child spans, in the order they ran.
+  const spans = ctx.trace.spans;
+  for (let i = 1; i < spans.length; i++) {
+    const sp = spans[i];
+    out.push(sp.name, sp.startUs - ctx.receivedAtUs, sp.endUs - sp.startUs, sp.status);
+  }
+  return out;
 }
 
 /** The txn.done log line of a summary: its object and message. `failure` overrides the outcome (an audit write that failed in strict mode). */

@@ -4,7 +4,6 @@
 import { randomFillSync } from 'node:crypto';
 
 const POOL_BYTES = 4096;
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 export class IdSource {
   readonly #pool = Buffer.allocUnsafe(POOL_BYTES);
@@ -15,17 +14,12 @@ export class IdSource {
       randomFillSync(this.#pool);
       this.#at = 0;
     }
-    const pool = this.#pool;
-    const hex = HEX;
-    let s = '';
-    let zero = true;
-    for (let i = this.#at; i < this.#at + bytes; i++) {
-      s += hex[pool[i]];
-      if (pool[i] !== 0) zero = false;
-    }
+    const from = this.#at;
     this.#at += bytes;
+    const pool = this.#pool;
+    for (let i = from; i < from + bytes; i++) if (pool[i] !== 0) return pool.toString('hex', from, from + bytes);
     // W3C forbids the all-zero id; it comes once in 2^64 draws, so simply draw again.
-    return zero ? this.#hex(bytes) : s;
+    return this.#hex(bytes);
   }
 
   /**

@@ -11,9 +11,8 @@ const NO_ATTRIBUTES: Readonly<Record<string, AttributeValue>> = Object.freeze({}
 
 export class SpanRecord {
   readonly name: string;
-  readonly spanId: string;
-  /** Parent span id; null for the root span. */
-  readonly parentSpanId: string | null;
+  /** The parent span; null for the root span. */
+  readonly parent: SpanRecord | null;
   readonly startUs: number;
   endUs: number;
   status: SpanStatus;
@@ -22,15 +21,31 @@ export class SpanRecord {
    * Shared and frozen while empty (most stage spans never get one); set them with setAttribute.
    */
   attributes: Readonly<Record<string, AttributeValue>>;
+  readonly #ids: IdSource;
+  #spanId: string | null;
 
-  constructor(name: string, spanId: string, parentSpanId: string | null, startUs: number) {
+  constructor(name: string, ids: IdSource, parent: SpanRecord | null, startUs: number) {
     this.name = name;
-    this.spanId = spanId;
-    this.parentSpanId = parentSpanId;
+    this.parent = parent;
     this.startUs = startUs;
     this.endUs = 0;
     this.status = 'unset';
     this.attributes = NO_ATTRIBUTES;
+    this.#ids = ids;
+    this.#spanId = null;
+  }
+
+  /**
+   * The span's id, drawn on first read: most stage spans are never exported, and an id nobody
+   * reads need not exist. Random either way, so when it is drawn does not matter.
+   */
+  get spanId(): string {
+    return (this.#spanId ??= this.#ids.spanId());
+  }
+
+  /** Parent span id; null for the root span. */
+  get parentSpanId(): string | null {
+    return this.parent === null ? null : this.parent.spanId;
   }
 
   /** Sets one attribute, giving the span its own attribute object on first use. */
@@ -56,13 +71,13 @@ export class TraceRecord {
   constructor(ids: IdSource, rootName: string, startUs: number = nowUs()) {
     this.#ids = ids;
     this.traceId = ids.traceId();
-    this.root = new SpanRecord(rootName, ids.spanId(), null, startUs);
+    this.root = new SpanRecord(rootName, ids, null, startUs);
     this.spans = [this.root];
   }
 
   /** Starts a child span of the root (or of `parent`). */
   startSpan(name: string, parent: SpanRecord = this.root, startUs: number = nowUs()): SpanRecord {
-    const span = new SpanRecord(name, this.#ids.spanId(), parent.spanId, startUs);
+    const span = new SpanRecord(name, this.#ids, parent, startUs);
     this.spans.push(span);
     return span;
   }

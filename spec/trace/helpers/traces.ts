@@ -34,9 +34,11 @@ export function messageTrace(ids: IdSource, startUs = T0_US): TraceRecord {
   return trace;
 }
 
-/** An IdSource whose trace ids are `traceIds` in order (then random ones); span ids stay random. */
+/** An IdSource whose trace ids are `traceIds` in order (then random ones); span ids stay random and are counted. */
 export class FixedIds extends IdSource {
   readonly #traceIds: string[];
+  /** How many span ids were drawn. */
+  drawn = 0;
 
   constructor(traceIds: string[]) {
     super();
@@ -45,5 +47,10 @@ export class FixedIds extends IdSource {
 
   override traceId(): string {
     return this.#traceIds.shift() ?? super.traceId();
+  }
+
+  override spanId(): string {
+    this.drawn++;
+    return super.spanId();
   }
 }
