@@ -25,3 +25,22 @@ describe('auditRecordJson', () => {
     expect(isoMicros(Date.UTC(2026, 10, 23, 20, 30, 1) * 1000 + 7)).toBe('2026-11-23T20:30:01.000007Z');
   });
 });
+
+describe('summarize', () => {
+  it('takes the stages from the root\'s child spans only, in the order they ran, timed from receipt', () => {
+    const ids = new IdSource();
+    const at = Date.UTC(2026, 10, 23, 20, 0, 0) * 1000;
+    const request = new IsoMessage('0100').set(11, '000001');
+    const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c1', remote: '127.0.0.1:1' }, at, request, null);
+    ctx.trace.startSpan('validate', ctx.trace.root, at + 5).end('ok', at + 9);
+    const authorize = ctx.trace.startSpan('authorize', ctx.trace.root, at + 9);
+    ctx.trace.startSpan('issuer.call', authorize, at + 10).end('ok', at + 40);
+    authorize.end('error', at + 41);
+    ctx.completedAtUs = at + 50;
+    const rec = JSON.parse(auditRecordJson(summarize(ctx), ids)) as { stages: unknown[] };
+    expect(rec.stages).toEqual([
+      { name: 'validate', start_us: 5, duration_us: 4, status: 'ok' },
+      { name: 'authorize', start_us: 9, duration_us: 32, status: 'error' },
+    ]);
+  });
+});

@@ -46,11 +46,12 @@ export function summarize(ctx: TxnContext): TxnSummary {
   ];
   pushFieldMask(out, req);
   pushFieldMask(out, res);
-  // The stages are the root's child spans, in the order they ran.
+  // The stages are the root's child spans, in the order they ran (their own children are not stages).
   const spans = ctx.trace.spans;
+  const root = ctx.trace.root;
   for (let i = 1; i < spans.length; i++) {
     const sp = spans[i];
-    out.push(sp.name, sp.startUs - ctx.receivedAtUs, sp.endUs - sp.startUs, sp.status);
+    if (sp.parent === root) out.push(sp.name, sp.startUs - ctx.receivedAtUs, sp.endUs - sp.startUs, sp.status);
   }
   return out;
 }
