@@ -133,7 +133,7 @@ describe('StubIssuer hold bound', () => {
     expect(stub.availableMinor(PAN)).toBe(10_000 - 200);
   });
 
-  it('counts released holds out of the bound: after reversals, newer holds all stay reversible', async () => {
+  it('keeps newer holds reversible after earlier ones were released', async () => {
     const stub = new StubIssuer([card({ balance: 100 })], () => NOON, 2);
     const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
     const first = (await stub.authorize(request(100), 1000)).holdId!;
@@ -143,6 +143,105 @@ describe('StubIssuer hold bound', () => {
     expect((await reverse(a)).responseCode).toBe('00');
     expect((await reverse(b)).responseCode).toBe('00');
     expect(stub.availableMinor(PAN)).toBe(10_000);
+  });
+});
+
+describe('StubIssuer hold ring', () => {
+  const reverse = (stub: StubIssuer, holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
+
+  it('numbers holds H1, H2, … and derives the approval code from the serial in base 36', async () => {
+    const stub = new StubIssuer([card()], () => NOON);
+    const decisions = [];
+    for (let i = 0; i < 37; i++) decisions.push(await stub.authorize(request(1), 1000));
+    expect(decisions.slice(0, 2).map((d) => [d.holdId, d.approvalCode])).toEqual([['H1', '000001'], ['H2', '000002']]);
+    expect([decisions[35].approvalCode, decisions[36].approvalCode, decisions[36].holdId]).toEqual(['000010', '000011', 'H37']);
+  });
+
+  it('keeps the newest maxHolds reversible as the ring wraps around many times, and reuses released slots', async () => {
+    const stub = new StubIssuer([card()], () => NOON, 5);
+    const holds: string[] = [];
+    for (let i = 0; i < 23; i++) holds.push((await stub.authorize(request(10), 1000)).holdId!);
+    expect((await reverse(stub, holds[20])).responseCode).toBe('00'); // released, its slot free
+    for (let i = 0; i < 2; i++) holds.push((await stub.authorize(request(10), 1000)).holdId!);
+    // Newest five: H21 (released), H22 .. H25.
+    const rcs = [];
+    for (const h of holds) rcs.push((await reverse(stub, h)).responseCode);
+    expect(rcs.map((rc, i) => `${holds[i]}:${rc}`).filter((x) => x.endsWith(':00'))).toEqual(['H22:00', 'H23:00', 'H24:00', 'H25:00']);
+    expect(stub.availableMinor(PAN)).toBe(10_000 - 25 * 10 + 5 * 10);
+  });
+
+  it('grows past its first 1024 slots up to a maxHolds that is no power of two, keeping every hold it should', async () => {
+    // The model: a hold is reversible while not released and among the newest maxHolds serials.
+    const maxHolds = 2500;
+    const stub = new StubIssuer([card({ balance: 1_000_000 })], () => NOON, maxHolds);
+    const amounts = [0];
+    const released = new Set<number>();
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    let expectedMinor = 100_000_000;
+    for (let step = 0; step < 9000; step++) {
+      const last = amounts.length - 1;
+      if (random(3) > 0 || last === 0) {
+        const amount = 1 + random(9);
+        const d = await stub.authorize(request(amount), 1000);
+        expect(d.holdId).toBe(`H${amounts.length}`);
+        amounts.push(amount);
+        expectedMinor -= amount;
+        continue;
+      }
+      const target = last - random(Math.min(last, maxHolds + 200));
+      const isKept = target > last - maxHolds && !released.has(target);
+      expect([target, (await reverse(stub, `H${target}`)).responseCode]).toEqual([target, isKept ? '00' : '25']);
+      if (isKept) {
+        released.add(target);
+        expectedMinor += amounts[target];
+      }
+    }
+    expect(amounts.length).toBeGreaterThan(maxHolds * 2);
+    expect(stub.availableMinor(PAN)).toBe(expectedMinor);
+  });
+
+  it('starts with a small ring, not maxHolds slots', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const stubs = Array.from({ length: 20 }, () => new StubIssuer([card()]));
+    expect(stubs).toHaveLength(20);
+    // 20 stubs of a million slots at 28 bytes would be 560 MB.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(20_000_000);
+  });
+
+  it.each([
+    ['an empty id', ''],
+    ['H alone', 'H'],
+    ['H0', 'H0'],
+    ['a leading zero', 'H01'],
+    ['a lower-case h', 'h1'],
+    ['another letter', 'X1'],
+    ['a trailing space', 'H1 '],
+    ['a leading space', ' H1'],
+    ['a sign', 'H+1'],
+    ['a minus', 'H-1'],
+    ['a decimal point', 'H1.0'],
+    ['an exponent', 'H1e0'],
+    ['a non-ASCII digit', 'H\u0661'],
+    ['a serial not placed yet', 'H3'],
+    ['17 digits', `H${'1'.repeat(17)}`],
+    ['a number past 2^53', 'H9007199254740993'],
+  ])('answers 25 and releases nothing for %s', async (_what, holdId) => {
+    const stub = new StubIssuer([card()], () => NOON);
+    await stub.authorize(request(100), 1000);
+    await stub.authorize(request(100), 1000);
+    const d = await reverse(stub, holdId);
+    expect(d).toEqual({ responseCode: '25', reason: 'hold not found', approvalCode: null, holdId: null });
+    expect(stub.availableMinor(PAN)).toBe(9_800);
+    expect((await reverse(stub, 'H1')).responseCode).toBe('00');
+  });
+
+  it('keeps nothing reversible when maxHolds is 0, and still approves', async () => {
+    const stub = new StubIssuer([card()], () => NOON, 0);
+    const d = await stub.authorize(request(100), 1000);
+    expect(d.responseCode).toBe('00');
+    expect((await reverse(stub, d.holdId!)).responseCode).toBe('25');
+    expect(stub.availableMinor(PAN)).toBe(9_900);
   });
 });
 

@@ -21,7 +21,7 @@ describe('OriginalsTable', () => {
     const table = new OriginalsTable();
     table.remember(ORIGINAL, 'stub', 'H1');
     const byData = table.find({ de90: DE90 });
-    expect(byData).toMatchObject({ issuer: 'stub', holdId: 'H1', mti: '0100', acquirer: '00000123456', terminal: 'TERM0001' });
+    expect(byData).toMatchObject({ issuer: 'stub', holdId: 'H1', mti: '0100', acquirer: '123456', terminal: 'TERM0001' });
     expect(table.find(byTerminal(ORIGINAL))).toBe(byData);
   });
 
@@ -136,5 +136,84 @@ describe('OriginalsTable', () => {
     expect(table.find(byTerminal(other))?.holdId).toBe('H2');
     clock.advance(1); // 1500
     expect(table.find(byTerminal(other))).toBeUndefined();
+  });
+});
+
+describe('OriginalsTable, long lists and its ring', () => {
+  /** The hold ids of the list of one STAN and DE 7, newest first, following `next`. */
+  function chainOf(table: OriginalsTable, ids: OriginalIds): string[] {
+    const out: string[] = [];
+    for (let o = table.find({ de90: `${ids.mti}${ids.stan}${ids.transmission}${ids.acquirer.padStart(11, '0')}` }) ?? null; o !== null; o = o.next) out.push(o.holdId);
+    return out;
+  }
+
+  it('drops exactly the oldest of one long list when 50 terminals reuse one STAN and DE 7', () => {
+    const table = new OriginalsTable({ maxEntries: 1000 });
+    const terminalOf = (n: number): string => `LT${String(n % 50).padStart(6, '0')}`;
+    for (let n = 1; n <= 2600; n++) table.remember({ ...ORIGINAL, terminal: terminalOf(n) }, 'stub', `H${n}`);
+    const holds = chainOf(table, ORIGINAL);
+    expect(holds).toHaveLength(1000);
+    expect([holds[0], holds[999]]).toEqual(['H2600', 'H1601']);
+    expect(holds).toEqual(Array.from({ length: 1000 }, (_, i) => `H${2600 - i}`));
+    expect(table.find(byTerminal({ ...ORIGINAL, terminal: terminalOf(1601) }))?.holdId).toBe('H2551');
+  });
+
+  it('forgets the oldest in constant time: 200,000 approvals in one list of 100,000 take well under a second', () => {
+    // Walking the list to its end on each drop would take some 10^10 steps here.
+    const table = new OriginalsTable({ maxEntries: 100_000 });
+    const started = performance.now();
+    for (let n = 1; n <= 200_000; n++) table.remember(ORIGINAL, 'stub', `H${n}`);
+    expect(performance.now() - started).toBeLessThan(3000);
+    const newest = table.find({ de90: DE90 })!;
+    expect(newest.holdId).toBe('H200000');
+    let last = newest;
+    let length = 1;
+    while (last.next !== null) [last, length] = [last.next, length + 1];
+    expect([length, last.holdId]).toEqual([100_000, 'H100001']);
+  });
+
+  it('matches a model of the table through wrap-around, growth past 1024 slots, drops by count and by age', () => {
+    const clock = manualClock();
+    const [keepMs, maxEntries] = [2000, 1500];
+    const table = new OriginalsTable({ keepMs, maxEntries }, clock.now);
+    const model: Array<{ ids: OriginalIds; holdId: string; expiresAtMs: number }> = [];
+    let seed = 11;
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const arbIds = (): OriginalIds => ({
+      mti: ['0100', '0200'][random(2)], stan: `00000${random(6)}`, transmission: `061214301${random(2)}`,
+      acquirer: ['123456', '654321', '42'][random(3)], terminal: `TERM000${random(7)}`,
+    });
+    const expectSameAnswers = (ids: OriginalIds): void => {
+      const live = model.filter((m) => m.expiresAtMs > clock.now() && m.ids.stan === ids.stan && m.ids.transmission === ids.transmission).reverse();
+      const byTerm = live.find((m) => m.ids.terminal === ids.terminal)?.holdId;
+      const byData = live.find((m) => m.ids.mti === ids.mti && m.ids.acquirer === ids.acquirer)?.holdId;
+      const de90 = `${ids.mti}${ids.stan}${ids.transmission}${ids.acquirer.padStart(11, '0')}${'0'.repeat(11)}`;
+      expect([table.find(byTerminal(ids))?.holdId, table.find({ de90 })?.holdId]).toEqual([byTerm, byData]);
+    };
+    // Phases: steady (the ring wraps with expiry), a burst past 1024 and up to maxEntries (growth
+    // with the oldest mid-ring, then drops by count), then quiet (everything ages out).
+    const phases = [{ steps: 4000, tickMs: 5 }, { steps: 3000, tickMs: 0 }, { steps: 2000, tickMs: 3 }];
+    let n = 0;
+    for (const { steps, tickMs } of phases) {
+      for (let step = 0; step < steps; step++) {
+        clock.advance(random(tickMs + 1));
+        const ids = arbIds();
+        table.remember(ids, 'stub', `H${++n}`);
+        model.push({ ids, holdId: `H${n}`, expiresAtMs: clock.now() + keepMs });
+        while (model.length > 0 && model[0].expiresAtMs <= clock.now()) model.shift();
+        if (model.length > maxEntries) model.shift();
+        expectSameAnswers(arbIds());
+      }
+    }
+    clock.advance(keepMs - 1);
+    for (let i = 0; i < 200; i++) expectSameAnswers(arbIds());
+    clock.advance(1);
+    for (let i = 0; i < 200; i++) expectSameAnswers(arbIds());
+  });
+
+  it('keeps nothing when maxEntries is 0', () => {
+    const table = new OriginalsTable({ maxEntries: 0 });
+    table.remember(ORIGINAL, 'stub', 'H1');
+    expect(table.find({ de90: DE90 })).toBeUndefined();
   });
 });
