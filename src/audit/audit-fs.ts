@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 export interface AuditFs {
   /** Opens `path` for appending (O_APPEND, created 0o640 when missing); resolves with the fd. */
   openAppend(path: string): Promise<number>;
-  /** Writes all of `data` at the end of the file, looping over short writes. */
+  /** Writes all of `data` at the end of the file, looping over short writes. The writer reuses `data` once this settles. */
   write(fd: number, data: Buffer): Promise<void>;
   /** fdatasync: the data and the size that reaches it are on disk. */
   datasync(fd: number): Promise<void>;

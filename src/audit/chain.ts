@@ -7,12 +7,14 @@ import { createHmac, createSecretKey, hash as sha256Once, type KeyObject } from 
 /** The `prev` of the first record ever written: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Hex digest of a canonical form: SHA-256, or HMAC-SHA-256 when the log is keyed. */
-export type Digest = (canonical: string) => string;
+/** Hex digest of a canonical form (its text, or its UTF-8 bytes): SHA-256, or HMAC-SHA-256 when the log is keyed. */
+export type Digest = (canonical: string | Uint8Array) => string;
 
 const HEX64 = /^[0-9a-f]{64}$/;
 // A sealed line ends with `"<64 hex>"}\n`: the hash sits 67 characters from the end.
 const HASH_FROM_END = 67;
+// What sealing adds to a body: `,"prev":"<64 hex>"` and `,"hash":"<64 hex>"`, and the newline.
+const SEAL_BYTES = 2 * (10 + 64) + 1;
 
 /** The digest for `key` (null: plain SHA-256). The key is imported once, not per record. */
 export function chainDigest(key: Buffer | null): Digest {
@@ -21,19 +23,29 @@ export function chainDigest(key: Buffer | null): Digest {
   return (canonical) => createHmac('sha256', secret).update(canonical).digest('hex');
 }
 
-/**
- * HOT: the stored line (with its newline) for `body`, the JSON.stringify of a record without
- * `prev` and `hash`. Inserts `prev` as the last key, then `hash` over that canonical form.
- */
-export function sealLine(body: string, prev: string, digest: Digest): string {
-  // `{}` has no key to follow; any other object body ends in `}` after its last value.
-  const canonical = body.length === 2 ? `{"prev":"${prev}"}` : `${body.slice(0, -1)},"prev":"${prev}"}`;
-  return `${canonical.slice(0, -1)},"hash":"${digest(canonical)}"}\n`;
+/** The most bytes sealInto writes for `body`. */
+export function sealedBytesMax(body: string): number {
+  return body.length * 3 + SEAL_BYTES;
 }
 
-/** The hash of a line sealLine produced. */
-export function hashOfLine(line: string): string {
-  return line.slice(line.length - HASH_FROM_END, line.length - 3);
+/**
+ * HOT: writes the stored line (with its newline) for `body`, the JSON.stringify of a record without
+ * `prev` and `hash`, into `out` at `at` as UTF-8, and returns where it ends. Inserts `prev` as the
+ * last key, then `hash` over that canonical form, hashed as the bytes just written: the text is
+ * encoded once. `out` needs sealedBytesMax(body) bytes of room.
+ */
+export function sealInto(out: Buffer, at: number, body: string, prev: string, digest: Digest): number {
+  let end = at + out.write(body, at, 'utf8') - 1; // over the closing brace
+  // `{}` has no key to follow; any other object body ends in `}` after its last value.
+  end += out.write(end === at + 1 ? `"prev":"${prev}"}` : `,"prev":"${prev}"}`, end, 'latin1');
+  const hash = digest(out.subarray(at, end));
+  end += out.write(`,"hash":"${hash}"}\n`, end - 1, 'latin1') - 1;
+  return end;
+}
+
+/** The hash of the line sealInto wrote into `out`, ending at `end`. */
+export function hashOfSealed(out: Buffer, end: number): string {
+  return out.toString('latin1', end - HASH_FROM_END, end - 3);
 }
 
 /** A stored line read back: its record (hash included) and hash, or why it is not a record. */

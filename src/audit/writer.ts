@@ -4,7 +4,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chainDigest, hashOfLine, sealLine, type Digest } from './chain.js';
+import { chainDigest, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
 import { auditFileName, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
@@ -50,6 +50,8 @@ export class AuditWriter {
   /** The fs call in progress, for the error text. */
   #op = 'open';
   #queue: string[] = [];
+  /** Where a batch's lines are sealed and written from; one batch at a time uses it. */
+  #out = Buffer.alloc(0);
   #group: CommitGroup | null = null;
   #flushing: Promise<void> | null = null;
   #isScheduled = false;
@@ -201,35 +203,41 @@ export class AuditWriter {
     let written = 0;
     try {
       if (this.#o.nowMs() >= this.#dayEndsAtMs) await this.#rotate();
+      const out = this.#room(bodies);
       let head = this.#head;
-      let text = '';
-      let bytes = 0;
+      let from = 0;
+      let at = 0;
       let count = 0;
       for (let i = 0; i < bodies.length; i++) {
         // Hashing here, not in append(): a failed batch leaves the chain at the last synced record.
-        const line = sealLine(bodies[i], head, this.#digest);
-        const lineBytes = Buffer.byteLength(line);
-        const used = this.#fileBytes + bytes;
-        if (used > 0 && used + lineBytes > this.#o.maxFileBytes) {
-          if (count > 0) await this.#writeBatch(text, bytes, count, head);
+        const end = sealInto(out, at, bodies[i], head, this.#digest);
+        const used = this.#fileBytes + (at - from);
+        if (used > 0 && used + (end - at) > this.#o.maxFileBytes) {
+          if (count > 0) await this.#writeBatch(out.subarray(from, at), count, head);
           written += count;
           await this.#rotate();
-          text = '';
-          bytes = 0;
+          from = at;
           count = 0;
         }
-        text += line;
-        bytes += lineBytes;
         count++;
-        head = hashOfLine(line);
+        at = end;
+        head = hashOfSealed(out, end);
       }
-      await this.#writeBatch(text, bytes, count, head);
+      await this.#writeBatch(out.subarray(from, at), count, head);
     } catch (err) {
       throw this.#failed(err, bodies.length - written);
     }
   }
 
-  async #writeBatch(text: string, bytes: number, count: number, head: string): Promise<void> {
+  /** A buffer with room for `bodies` sealed: the writer's own, grown when a batch needs more. */
+  #room(bodies: string[]): Buffer {
+    let bytes = 0;
+    for (let i = 0; i < bodies.length; i++) bytes += sealedBytesMax(bodies[i]);
+    if (this.#out.length < bytes) this.#out = Buffer.allocUnsafe(Math.max(bytes, 2 * this.#out.length));
+    return this.#out;
+  }
+
+  async #writeBatch(data: Buffer, count: number, head: string): Promise<void> {
     if (this.#fd < 0) await this.#openFile();
     const fs = this.#o.fs;
     if (this.#isDirty) {
@@ -239,11 +247,11 @@ export class AuditWriter {
     }
     this.#isDirty = true;
     this.#op = 'write';
-    await fs.write(this.#fd, Buffer.from(text, 'utf8'));
+    await fs.write(this.#fd, data);
     this.#op = 'fdatasync';
     await fs.datasync(this.#fd);
     this.#isDirty = false;
-    this.#fileBytes += bytes;
+    this.#fileBytes += data.length;
     this.#head = head;
     this.#counts.records += count;
     this.#counts.batches++;

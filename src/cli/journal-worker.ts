@@ -22,7 +22,8 @@ const toMain: Logger = {
   child: () => toMain,
   isLevelEnabled: () => true,
 };
-const own = init.log === null ? null : createLogger(init.log.level, init.log.fd);
+// Synchronous: one write per batch, straight from this thread.
+const own = init.log === null ? null : createLogger(init.log.level, init.log.fd, true);
 const txnLog: Logger = own?.logger ?? toMain;
 
 function failure(err: unknown): Failure {

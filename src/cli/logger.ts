@@ -18,9 +18,13 @@ export interface ProcessLogger {
   write(lines: string): void;
 }
 
-/** pino on stdout, or on `dest` (a file descriptor) for tests. */
-export function createLogger(level: string, dest = 1): ProcessLogger {
-  const stream = pino.destination({ dest, minLength: 4096, sync: false });
+/**
+ * pino on stdout, or on `dest` (a file descriptor) for tests. `isSync`: every write goes to the fd
+ * at once on the calling thread (for a thread that writes in batches and has nothing else to do:
+ * no buffering, no trip through libuv's thread pool).
+ */
+export function createLogger(level: string, dest = 1, isSync = false): ProcessLogger {
+  const stream = isSync ? pino.destination({ dest, minLength: 0, sync: true }) : pino.destination({ dest, minLength: 4096, sync: false });
   const log = pino(
     {
       level,
@@ -39,7 +43,7 @@ export function createLogger(level: string, dest = 1): ProcessLogger {
     }
   };
   // Batches fill in microseconds under load; when quiet, a line still shows within FLUSH_MS.
-  setInterval(() => stream.flush(), FLUSH_MS).unref();
+  if (!isSync) setInterval(() => stream.flush(), FLUSH_MS).unref();
   const bindings = (log as unknown as Record<symbol, string>)[pino.symbols.chindingsSym];
   return { logger: log as unknown as Logger, flush, bindings, write: (lines) => void stream.write(lines) };
 }
