@@ -44,11 +44,10 @@ function failStage(ctx: TxnContext, env: SwitchEnv, span: SpanRecord, err: unkno
 }
 
 /**
- * HOT: runs one stage from `startUs` in its own span (the span is the stage's timing too) with
- * error containment; no await and no closure when the stage is synchronous.
+ * HOT: runs one stage in its own span (the span is the stage's timing too) with error
+ * containment; no await and no closure when the stage is synchronous.
  */
-function runStage(ctx: TxnContext, env: SwitchEnv, name: string, stage: Stage, startUs: number): void | Promise<void> {
-  const span = ctx.trace.startSpan(name, ctx.trace.root, startUs);
+function runStage(ctx: TxnContext, env: SwitchEnv, span: SpanRecord, stage: Stage): void | Promise<void> {
   let pending: void | Promise<void>;
   try {
     pending = stage(ctx, env);
@@ -63,19 +62,18 @@ function runStage(ctx: TxnContext, env: SwitchEnv, name: string, stage: Stage, s
   return pending.then(() => span.end('ok', nowUs()), (err: unknown) => failStage(ctx, env, span, err));
 }
 
-/** When the stage that ran last ended: the next one starts there, so stage timings tile the pipeline. */
-function lastEndUs(ctx: TxnContext): number {
-  const spans = ctx.trace.spans;
-  return spans[spans.length - 1].endUs;
-}
-
-/** Runs the stages over `ctx`; afterwards ctx.responseBytes holds the answer (unless even that failed). */
+/**
+ * Runs the stages over `ctx`; afterwards ctx.responseBytes holds the answer (unless even that
+ * failed). Each stage starts where the one before it ended, so stage timings tile the pipeline.
+ */
 export async function runPipeline(ctx: TxnContext, env: SwitchEnv): Promise<void> {
+  const root = ctx.trace.root;
   let at = nowUs();
   for (let i = 0; i < STAGES.length && !ctx.isDecided; i++) {
-    const pending = runStage(ctx, env, STAGES[i][0], STAGES[i][1], at);
+    const span = ctx.trace.startSpan(STAGES[i][0], root, at);
+    const pending = runStage(ctx, env, span, STAGES[i][1]);
     if (pending !== undefined) await pending;
-    at = lastEndUs(ctx);
+    at = span.endUs;
   }
-  runStage(ctx, env, 'respond', respond, at); // respond is synchronous
+  runStage(ctx, env, ctx.trace.startSpan('respond', root, at), respond); // respond is synchronous
 }

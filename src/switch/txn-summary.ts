@@ -1,7 +1,8 @@
 // TxnSummary: what a finished transaction leaves for its journal (the audit record and the
-// txn.done log line), as one flat array of strings, numbers, booleans and nulls (no nested arrays). Cheap to build on
-// the hot path and cheap to post to the journal's thread, where the record text and the log line
-// are made. Card data: the PAN is masked here, and nothing else sensitive is taken.
+// txn.done log line), as one flat array of strings, numbers, booleans and nulls, with no nested
+// arrays. Cheap to build on the hot path and cheap to post to the journal's thread, where the
+// record text and the log line are made. Card data: the PAN is masked here, and nothing else
+// sensitive is taken.
 
 import { maskPan, type IsoMessage } from '../codec/index.js';
 import type { TxnContext } from './context.js';
