@@ -2,7 +2,8 @@
 // `npm run build` first). Strict records resolve once on disk, async ones at once; batches per
 // turn; txn.done lines reach the given logger; the record text is the switch's own.
 
-import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditError, AuditWriter, auditFileName, verifyAudit } from '../../src/audit/index.js';
@@ -151,6 +152,23 @@ describe('JournalThread', () => {
     expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(summaries.map((s) => s[S.TRACE_ID]));
     expect(journal.stats.records).toBe(20);
     expect(await verifyAudit(dir, null)).toMatchObject({ ok: true, records: 20 });
+  });
+
+  it.each([['strict', 0], ['async', 10]] as const)('runs its thread in %s mode at the process\'s nice value plus %i', async (mode, by) => {
+    const journal = await openJournal(tempDir(), { mode });
+    const base = getPriority();
+    const expected = process.platform === 'linux' ? Math.min(19, base + by) : 0;
+    expect(journal.nice).toBe(expected);
+    if (process.platform === 'linux') {
+      // The kernel's view: the journal thread has that nice value, and the event loop keeps its own.
+      const nices = readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      expect(nices).toContain(expected);
+      expect(getPriority()).toBe(base);
+      if (by > 0) expect(nices.filter((n) => n === expected)).toHaveLength(1);
+    }
   });
 
   it.each(['strict', 'async'] as const)('rejects a record after close() with AUDIT_CLOSED in %s mode', async (mode) => {

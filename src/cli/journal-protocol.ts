@@ -13,6 +13,8 @@ export interface JournalInit {
   key: Uint8Array | null;
   maxFileBytes: number;
   isStrict: boolean;
+  /** Async mode: how much the worker lowers its own scheduling priority (nice), being off the answers' path. */
+  niceBy: number;
   /** Where the worker writes txn.done lines itself (pino on this fd at this level); null: it sends them back to the main thread's logger. */
   log: { fd: number; level: string } | null;
 }
@@ -25,7 +27,7 @@ export interface Failure {
 export type ToWorker = { t: 'batch'; n: number; summaries: TxnSummary[] } | { t: 'close' };
 
 export type ToMain =
-  | { t: 'opened' }
+  | { t: 'opened'; nice: number }
   | ({ t: 'open-failed' } & Failure)
   | { t: 'done'; n: number }
   | ({ t: 'failed'; n: number } & Failure)

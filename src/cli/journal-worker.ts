@@ -2,6 +2,7 @@
 // from its summary (the switch's own functions, as InlineJournal does), appends the records with an
 // AuditWriter (always strict here, so every batch's fate is known) and logs the lines once it is.
 
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditError, AuditWriter, NODE_AUDIT_FS_SYNC } from '../audit/index.js';
 import type { Logger } from '../shared/index.js';
@@ -53,6 +54,22 @@ function settled(answer: ToMain, summaries: TxnSummary[], failed: Failure | null
   if (own !== null) logLines(summaries, failed);
 }
 
+/**
+ * Lowers this thread's priority by `by` (up to nice 19) and returns its nice value. Linux only:
+ * there a nice value belongs to a thread, elsewhere it would slow the whole process.
+ */
+function lowerPriority(by: number): number {
+  if (process.platform !== 'linux') return 0;
+  const nice = getPriority();
+  if (by <= 0 || nice >= 19) return nice;
+  try {
+    setPriority(Math.min(19, nice + by));
+  } catch {
+    // Not allowed here: the thread keeps the priority it has.
+  }
+  return getPriority();
+}
+
 async function main(): Promise<void> {
   const ids = new IdSource();
   let writer: AuditWriter;
@@ -63,7 +80,7 @@ async function main(): Promise<void> {
     send({ t: 'open-failed', ...failure(err) });
     return;
   }
-  send({ t: 'opened' });
+  send({ t: 'opened', nice: lowerPriority(init.niceBy) });
   port.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
       let last: Promise<void> = Promise.resolve();
