@@ -198,4 +198,40 @@ describe('DuplicateCache', () => {
     expect(cache.claim('slow')).not.toBeNull();
     expect(cache.claim('a')).toBeNull();
   });
+
+  it('keeps every answer exact as it grows past its first 1024 slots, long answers and missing approval codes included', async () => {
+    const cache = new DuplicateCache({ maxEntries: 5000 });
+    const answerOf = (i: number): CachedAnswer => ({
+      bytes: Buffer.from(i % 7 === 0 ? `long-${i}-${'x'.repeat(300)}` : `answer-${i}`, 'latin1'),
+      responseCode: i % 3 === 0 ? '05' : '00',
+      approvalCode: i % 3 === 0 ? null : `A${String(i).padStart(5, '0')}`,
+    });
+    for (let i = 0; i < 3000; i++) {
+      expect(cache.claim(`k${i}`)).toBeNull();
+      cache.settle(`k${i}`, answerOf(i));
+    }
+    expect(cache.size).toBe(3000);
+    for (const i of [0, 1, 3, 7, 1023, 1024, 2047, 2999]) {
+      const got = await cache.claim(`k${i}`)!.answer;
+      expect([got.bytes.toString('latin1'), got.responseCode, got.approvalCode]).toEqual([answerOf(i).bytes.toString('latin1'), answerOf(i).responseCode, answerOf(i).approvalCode]);
+    }
+  });
+
+  it('reuses the slot of an evicted answer without mixing it into the next one kept there', async () => {
+    const cache = new DuplicateCache({ maxEntries: 2 });
+    cache.claim('a');
+    cache.settle('a', { bytes: Buffer.from('y'.repeat(400)), responseCode: '00', approvalCode: 'OLD001' });
+    cache.claim('b');
+    cache.settle('b', answer('second'));
+    cache.claim('c'); // evicts a: its slot is free again
+    cache.settle('c', { bytes: Buffer.from('short'), responseCode: '51', approvalCode: null });
+    cache.claim('d'); // evicts b
+    cache.settle('d', answer('fourth'));
+    expect(cache.size).toBe(2);
+    const c = await cache.claim('c')!.answer;
+    expect([c.bytes.toString(), c.responseCode, c.approvalCode]).toEqual(['short', '51', null]);
+    const d = await cache.claim('d')!.answer;
+    expect([d.bytes.toString(), d.responseCode, d.approvalCode]).toEqual(['fourth', '00', 'ABC123']);
+    expect(cache.claim('a')).toBeNull(); // forgotten: claimed afresh
+  });
 });

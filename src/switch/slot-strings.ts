@@ -11,7 +11,7 @@ export class SlotStrings {
   readonly #bytes: Uint8Array;
   readonly #overflow = new Map<number, string>();
 
-  /** `width` characters at most per slot kept inline (below 255). */
+  /** `width` characters at most per slot kept inline (254 at most). */
   constructor(width: number, slots: number) {
     this.#width = width;
     this.#bytes = new Uint8Array((width + 1) * slots);
@@ -51,6 +51,23 @@ export class SlotStrings {
     if (bytes[at] !== s.length) return false;
     for (let i = 0; i < s.length; i++) if (bytes[at + 1 + i] !== s.charCodeAt(i)) return false;
     return true;
+  }
+
+  /** Keeps `bytes` at `slot`, as the latin1 string of them. */
+  setBytes(slot: number, bytes: Uint8Array): void {
+    const at = slot * (this.#width + 1);
+    if (this.#bytes[at] === OVERFLOW) this.#overflow.delete(slot);
+    if (bytes.length > this.#width) return this.#setOverflow(at, slot, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'));
+    this.#bytes.set(bytes, at + 1);
+    this.#bytes[at] = bytes.length;
+  }
+
+  /** A copy of the latin1 bytes at `slot`. */
+  bytesAt(slot: number): Buffer {
+    const at = slot * (this.#width + 1);
+    const length = this.#bytes[at];
+    if (length === OVERFLOW) return Buffer.from(this.#overflow.get(slot) ?? '', 'latin1');
+    return Buffer.from(this.#bytes.subarray(at + 1, at + 1 + length));
   }
 
   /** Forgets what `slot` holds (its side-map string, if any). */
