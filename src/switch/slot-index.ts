@@ -34,8 +34,12 @@ export class SlotIndex {
     return at < 0 ? -1 : this.#table[at] - 1;
   }
 
-  /** HOT: points `key` at `slot` (in place of the slot it pointed at, if any); `slot` keeps the key. */
+  /**
+   * HOT: points `key` at `slot` (in place of the slot it pointed at, if any); `slot` keeps the key,
+   * and a key that pointed at `slot` before is removed.
+   */
   put(key: string, slot: number): void {
+    this.remove(slot);
     const hash = hashOf(key);
     this.#hashes[slot] = hash;
     this.#keys.set(slot, key);
