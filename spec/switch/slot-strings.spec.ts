@@ -7,6 +7,10 @@ import { SlotStrings } from '../../src/switch/slot-strings.js';
 const WIDTH = 4;
 
 describe('SlotStrings', () => {
+  it.each([255, -1, 1.5])('refuses a width of %s: only 0..254 leaves the overflow marker free', (width) => {
+    expect(() => new SlotStrings(width, 1)).toThrow(/width must be 0\.\.254/);
+  });
+
   it('has as many slots as it was made with', () => {
     expect(new SlotStrings(WIDTH, 7).slots).toBe(7);
     expect(new SlotStrings(0, 3).slots).toBe(3);

@@ -3,6 +3,8 @@
 // approval for the garbage collector to copy and mark. A string longer than the width, or with a
 // character past latin1, is kept as is in a side map (rare: ids on the wire are short and latin1).
 
+import assert from 'node:assert';
+
 const OVERFLOW = 0xff;
 
 export class SlotStrings {
@@ -13,6 +15,8 @@ export class SlotStrings {
 
   /** `width` characters at most per slot kept inline (254 at most). */
   constructor(width: number, slots: number) {
+    // A length byte of 255 would read as OVERFLOW.
+    assert(Number.isInteger(width) && width >= 0 && width < OVERFLOW, 'SlotStrings width must be 0..254');
     this.#width = width;
     this.#bytes = new Uint8Array((width + 1) * slots);
   }
