@@ -36,6 +36,13 @@ describe('OriginalsTable', () => {
     expect(table.find({ de90 })).toBeUndefined();
   });
 
+  it('gives back ids exactly as remembered, whatever characters they hold', () => {
+    const table = new OriginalsTable();
+    const odd = { ...ORIGINAL, terminal: 'T|RM|001', acquirer: '12|456' };
+    table.remember(odd, 'stub', 'H|1');
+    expect(table.find(byTerminal(odd))).toMatchObject({ holdId: 'H|1', mti: '0100', acquirer: '12|456', terminal: 'T|RM|001' });
+  });
+
   it('ignores the forwarding institution digits of DE 90', () => {
     const table = new OriginalsTable();
     table.remember(ORIGINAL, 'stub', 'H1');

@@ -46,10 +46,15 @@ export const DEFAULT_ORIGINALS: Readonly<OriginalsOptions> = Object.freeze({ kee
 
 /** Slots the ring starts with; it doubles on demand up to maxEntries, so a small table stays small. */
 const FIRST_SLOTS = 1024;
-/** Characters kept inline per slot: `${STAN}|${DE 7}` (17), the hold id, `${MTI}|${DE 32}|${DE 41}` (4 + 11 + 8 + 2). */
+/** Characters kept inline per slot: `${STAN}|${DE 7}` (17), then the hold id and each id, one slab each. */
 const KEY_WIDTH = 24;
-const HOLD_WIDTH = 16;
-const IDS_WIDTH = 32;
+const TEXT_WIDTHS = { holdId: 16, mti: 4, acquirer: 12, terminal: 16 } as const;
+type TextField = keyof typeof TEXT_WIDTHS;
+
+const textSlabs = (slots: number): Record<TextField, SlotStrings> => ({
+  holdId: new SlotStrings(TEXT_WIDTHS.holdId, slots), mti: new SlotStrings(TEXT_WIDTHS.mti, slots),
+  acquirer: new SlotStrings(TEXT_WIDTHS.acquirer, slots), terminal: new SlotStrings(TEXT_WIDTHS.terminal, slots),
+});
 const NONE = -1;
 
 /** An approval as find() hands it out: its values, and its reversal kept by the table. */
@@ -64,12 +69,14 @@ class OriginalView implements Original {
   readonly terminal: string;
   reversal: Promise<IssuerDecision> | null = null;
 
-  constructor(table: OriginalsTable, slot: number, issuer: string, holdId: string, ids: string) {
+  constructor(table: OriginalsTable, slot: number, issuer: string, text: Record<TextField, SlotStrings>) {
     this.#table = table;
     this.slot = slot;
     this.issuer = issuer;
-    this.holdId = holdId;
-    [this.mti, this.acquirer, this.terminal] = ids.split('|');
+    this.holdId = text.holdId.get(slot);
+    this.mti = text.mti.get(slot);
+    this.acquirer = text.acquirer.get(slot);
+    this.terminal = text.terminal.get(slot);
   }
 
   get next(): Original | null {
@@ -96,8 +103,7 @@ export class OriginalsTable {
   #older = new Int32Array(0);
   #newer = new Int32Array(0);
   #issuer = new Int32Array(0);
-  #holdIds = new SlotStrings(HOLD_WIDTH, 0);
-  #ids = new SlotStrings(IDS_WIDTH, 0);
+  #text = textSlabs(0);
   /** `${STAN}|${DE 7}` to the newest slot with it. */
   #byKey = new SlotIndex(0, KEY_WIDTH);
   /** Issuer names, by the number #issuer keeps (a switch has a handful). */
@@ -131,8 +137,10 @@ export class OriginalsTable {
     if (older !== NONE) this.#newer[older] = slot;
     this.#expiresAtMs[slot] = now + this.#keepMs;
     this.#issuer[slot] = this.#issuerNumber(issuer);
-    this.#holdIds.set(slot, holdId);
-    this.#ids.set(slot, `${ids.mti}|${ids.acquirer}|${ids.terminal}`);
+    this.#text.holdId.set(slot, holdId);
+    this.#text.mti.set(slot, ids.mti);
+    this.#text.acquirer.set(slot, ids.acquirer);
+    this.#text.terminal.set(slot, ids.terminal);
     this.#count++;
   }
 
@@ -163,7 +171,7 @@ export class OriginalsTable {
   #view(slot: number): OriginalView {
     let view = this.#views.get(slot);
     if (view === undefined) {
-      view = new OriginalView(this, slot, this.#issuerNames[this.#issuer[slot]], this.#holdIds.get(slot), this.#ids.get(slot));
+      view = new OriginalView(this, slot, this.#issuerNames[this.#issuer[slot]], this.#text);
       this.#views.set(slot, view);
     }
     return view;
@@ -203,16 +211,14 @@ export class OriginalsTable {
     const older = new Int32Array(slots);
     const newer = new Int32Array(slots);
     const issuer = new Int32Array(slots);
-    const holdIds = new SlotStrings(HOLD_WIDTH, slots);
-    const ids = new SlotStrings(IDS_WIDTH, slots);
+    const text = textSlabs(slots);
     const byKey = new SlotIndex(slots, KEY_WIDTH);
     // The ring in at most two runs: from #head to its end, then from slot 0.
     const first = Math.min(this.#count, this.#slots - this.#head);
     for (const [from, to, count] of [[this.#head, 0, first], [0, first, this.#count - first]]) {
       expiresAtMs.set(this.#expiresAtMs.subarray(from, from + count), to);
       issuer.set(this.#issuer.subarray(from, from + count), to);
-      holdIds.copyRun(this.#holdIds, from, to, count);
-      ids.copyRun(this.#ids, from, to, count);
+      for (const field of Object.keys(text) as TextField[]) text[field].copyRun(this.#text[field], from, to, count);
       byKey.copyRun(this.#byKey, from, to, count);
     }
     for (let i = 0; i < this.#count; i++) {
@@ -229,7 +235,7 @@ export class OriginalsTable {
       this.#views.set(view.slot, view);
     }
     [this.#expiresAtMs, this.#older, this.#newer, this.#issuer] = [expiresAtMs, older, newer, issuer];
-    [this.#holdIds, this.#ids, this.#byKey] = [holdIds, ids, byKey];
+    [this.#text, this.#byKey] = [text, byKey];
     this.#slots = slots;
     this.#head = 0;
   }
