@@ -217,6 +217,25 @@ describe('DuplicateCache', () => {
     }
   });
 
+  it('finds keys past the inline key width and beyond latin1 after growing, in flight and settled, and forgets evicted ones', async () => {
+    const cache = new DuplicateCache({ maxEntries: 1500 });
+    const keyOf = (i: number): string => (i % 5 === 0 ? `010|${'9'.repeat(60)}|T${i}` : i % 5 === 1 ? `010|\u0100\u4e2d|T${i}` : `k${i}`);
+    expect(cache.claim('held')).toBeNull(); // in flight through every growth and eviction below
+    for (let i = 0; i < 2000; i++) {
+      expect(cache.claim(keyOf(i))).toBeNull();
+      if (i !== 1999) cache.settle(keyOf(i), answer(`answer-${i}`));
+    }
+    expect(cache.size).toBe(1500);
+    const held = cache.claim('held')!;
+    cache.settle('held', answer('held answer'));
+    expect((await held.answer).bytes.toString()).toBe('held answer');
+    for (const i of [501, 502, 1024, 1025, 1998]) expect((await cache.claim(keyOf(i))!.answer).bytes.toString()).toBe(`answer-${i}`);
+    const repeat = cache.claim(keyOf(1999))!; // still in flight: the repeat waits for it
+    cache.settle(keyOf(1999), answer('last'));
+    expect((await repeat.answer).bytes.toString()).toBe('last');
+    for (const i of [0, 1, 2, 500]) expect(cache.claim(keyOf(i))).toBeNull(); // evicted: claimed afresh
+  });
+
   it('reuses the slot of an evicted answer without mixing it into the next one kept there', async () => {
     const cache = new DuplicateCache({ maxEntries: 2 });
     cache.claim('a');

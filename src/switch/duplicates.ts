@@ -1,7 +1,8 @@
 // Duplicate detection: a request repeating (MTI less its repeat digit, DE 32, 41, 11, 7) in the window
 // gets the first answer again, byte for byte. Entries hold a copy of the answer, never a view.
 
-import { KeyFifo } from './key-fifo.js';
+import { SlotFifo } from './slot-fifo.js';
+import { SlotIndex } from './slot-index.js';
 import { SlotStrings } from './slot-strings.js';
 
 /** The first answer to a request: its bytes and what it said. */
@@ -32,23 +33,32 @@ const ANSWER_WIDTH = 254;
 /** DE 39 (2) and DE 38 (6) kept inline; longer ones go to a side map. */
 const RESPONSE_CODE_WIDTH = 4;
 const APPROVAL_CODE_WIDTH = 8;
+/** Key characters kept inline (keyOf gives some 30 to 45); longer keys go to a side map. */
+const KEY_WIDTH = 48;
+
+/** What a slot holds. */
+const FREE = 0;
+const IN_FLIGHT = 1;
+const SETTLED = 2;
 
 /**
- * Per entry, a key string (its Map key) and a slot: the expiry times, the answer's bytes and its
- * codes sit in typed arrays and byte slabs by slot, not in an object and a string per answer, which
- * the garbage collector would copy, promote and mark, 200,000 of them at a time.
+ * Entries live by slot: the index from key to slot, the expiry queue, the expiry times, the
+ * answer's bytes and its codes all sit in typed arrays and byte slabs, not in a Map entry, a string
+ * and an object per answer, which the garbage collector would copy, promote and mark, 200,000 of
+ * them at a time, and which cost a cache miss or two per lookup.
  */
 export class DuplicateCache {
   readonly #options: DuplicateCacheOptions;
-  readonly #entries = new Map<string, number>();
-  /** The keys of #entries, oldest first. */
-  readonly #order = new KeyFifo();
+  #index = new SlotIndex(0, KEY_WIDTH);
+  /** The slots of the entries, oldest first (and stale places of entries queued again). */
+  readonly #order = new SlotFifo();
   readonly #nowMs: () => number;
+  #size = 0;
+  /** FREE, IN_FLIGHT (the first request not answered yet) or SETTLED. */
+  #state = new Uint8Array(0);
   #expiresAtMs = new Float64Array(0);
   /** Where the entry's latest place in the expiry queue falls due (later than its expiry once requeued). */
   #queuedUntilMs = new Float64Array(0);
-  /** 1 once the first answer is in; 0 while the first request is in flight. */
-  #isSettled = new Uint8Array(0);
   /** Per slot: 1 when the answer carried an approval code. */
   #hasApprovalCode = new Uint8Array(0);
   #answers = new SlotStrings(ANSWER_WIDTH, 0);
@@ -77,26 +87,24 @@ export class DuplicateCache {
   claim(key: string): DuplicateHit | null {
     const now = this.#nowMs();
     this.#expire(now);
-    let slot = this.#entries.get(key);
+    let slot = this.#index.get(key);
     // An answer past its window may still be here when an entry in flight held up the queue.
-    if (slot === undefined || (this.#isSettled[slot] === 1 && this.#expiresAtMs[slot] <= now)) {
-      // HOT: a first request costs a Map entry and a place in the queue, no object, no promise.
-      if (slot === undefined) {
-        slot = this.#free.pop() ?? this.#grow(this.#isSettled.length * 2);
-        // Kept as one flat string: reading a char flattens the concatenation keyOf made, whose
-        // parts (slices of the request among them) would otherwise be kept with it.
-        key.charCodeAt(0);
-        this.#entries.set(key, slot);
+    if (slot < 0 || (this.#state[slot] === SETTLED && this.#expiresAtMs[slot] <= now)) {
+      // HOT: a first request costs a slot and a place in the queue, no object, no promise.
+      if (slot < 0) {
+        slot = this.#free.pop() ?? this.#grow(this.#state.length * 2);
+        this.#index.put(key, slot);
+        this.#size++;
       }
       const expiresAtMs = now + this.#options.windowMs;
       this.#expiresAtMs[slot] = expiresAtMs;
       this.#queuedUntilMs[slot] = expiresAtMs;
-      this.#isSettled[slot] = 0;
-      this.#order.push(key, expiresAtMs);
-      if (this.#entries.size > this.#options.maxEntries) this.#evictForRoom(now);
+      this.#state[slot] = IN_FLIGHT;
+      this.#order.push(slot, expiresAtMs);
+      if (this.#size > this.#options.maxEntries) this.#evictForRoom(now);
       return null;
     }
-    if (this.#isSettled[slot] === 1) return { answer: Promise.resolve(this.#answerOf(slot)) };
+    if (this.#state[slot] === SETTLED) return { answer: Promise.resolve(this.#answerOf(slot)) };
     let waiters = this.#waiters.get(slot);
     if (waiters === undefined) this.#waiters.set(slot, (waiters = []));
     const waiting = waiters;
@@ -105,13 +113,13 @@ export class DuplicateCache {
 
   /** Records the answer a claimed request sent; waiting repeats receive the same bytes. */
   settle(key: string, answer: CachedAnswer): void {
-    const slot = this.#entries.get(key);
-    if (slot === undefined || this.#isSettled[slot] === 1) return;
+    const slot = this.#index.get(key);
+    if (slot < 0 || this.#state[slot] === SETTLED) return;
     this.#answers.setBytes(slot, answer.bytes);
     this.#responseCodes.set(slot, answer.responseCode);
     this.#approvalCodes.set(slot, answer.approvalCode ?? '');
     this.#hasApprovalCode[slot] = answer.approvalCode === null ? 0 : 1;
-    this.#isSettled[slot] = 1;
+    this.#state[slot] = SETTLED;
     const waiters = this.#waiters.get(slot);
     if (waiters === undefined) return;
     this.#waiters.delete(slot);
@@ -119,7 +127,7 @@ export class DuplicateCache {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   #answerOf(slot: number): CachedAnswer {
@@ -133,22 +141,25 @@ export class DuplicateCache {
   }
 
   #evictForRoom(now: number): void {
-    for (let n = this.#order.length; n > 0 && this.#entries.size > this.#options.maxEntries; n--) this.#popOldest(now);
+    for (let n = this.#order.length; n > 0 && this.#size > this.#options.maxEntries; n--) this.#popOldest(now);
   }
 
   /**
-   * Takes the oldest key off the queue and deletes its entry, unless the key was queued again
-   * since (a stale position) or its request is still in flight: such an entry is queued again,
-   * a window later, and its repeats still find it meanwhile.
+   * Takes the oldest slot off the queue and deletes its entry, unless the entry was queued again
+   * since (a stale place) or its request is still in flight: such an entry is queued again, a
+   * window later, and its repeats still find it meanwhile. All places of a slot are popped before
+   * the one that frees it, but for one due at the same time (a window of 0): that one may drop a
+   * new entry in the slot, which with a window of 0 is past its window already.
    */
   #popOldest(now: number): void {
     const at = this.#order.oldestExpiresAtMs();
-    const key = this.#order.peek()!;
+    const slot = this.#order.peek();
     this.#order.shift();
-    const slot = this.#entries.get(key);
-    if (slot === undefined || this.#queuedUntilMs[slot] !== at) return;
-    if (this.#isSettled[slot] === 1) {
-      this.#entries.delete(key);
+    if (this.#state[slot] === FREE || this.#queuedUntilMs[slot] !== at) return;
+    if (this.#state[slot] === SETTLED) {
+      this.#index.remove(slot);
+      this.#state[slot] = FREE;
+      this.#size--;
       this.#answers.clear(slot);
       this.#responseCodes.clear(slot);
       this.#approvalCodes.clear(slot);
@@ -156,19 +167,19 @@ export class DuplicateCache {
       return;
     }
     this.#queuedUntilMs[slot] = now + this.#options.windowMs;
-    this.#order.push(key, this.#queuedUntilMs[slot]);
+    this.#order.push(slot, this.#queuedUntilMs[slot]);
   }
 
-  /** Grows to `slots` slots, the new ones free; returns one of them, taken. */
+  /** Grows to `slots` slots, the new ones free, and indexes the entries afresh; returns one free slot, taken. */
   #grow(slots: number): number {
-    const old = this.#isSettled.length;
+    const old = this.#state.length;
     const grown = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
       to.set(from);
       return to;
     };
     this.#expiresAtMs = grown(this.#expiresAtMs, new Float64Array(slots));
     this.#queuedUntilMs = grown(this.#queuedUntilMs, new Float64Array(slots));
-    this.#isSettled = grown(this.#isSettled, new Uint8Array(slots));
+    this.#state = grown(this.#state, new Uint8Array(slots));
     this.#hasApprovalCode = grown(this.#hasApprovalCode, new Uint8Array(slots));
     const slab = (from: SlotStrings, width: number): SlotStrings => {
       const to = new SlotStrings(width, slots);
@@ -178,6 +189,10 @@ export class DuplicateCache {
     this.#answers = slab(this.#answers, ANSWER_WIDTH);
     this.#responseCodes = slab(this.#responseCodes, RESPONSE_CODE_WIDTH);
     this.#approvalCodes = slab(this.#approvalCodes, APPROVAL_CODE_WIDTH);
+    const index = new SlotIndex(slots, KEY_WIDTH);
+    index.copyRun(this.#index, 0, 0, old);
+    for (let slot = 0; slot < old; slot++) if (this.#state[slot] !== FREE) index.putCopied(slot);
+    this.#index = index;
     for (let slot = slots - 1; slot > old; slot--) this.#free.push(slot);
     return old;
   }
