@@ -48,6 +48,15 @@ async function openJournal(dir: string, extra: Partial<JournalThreadOptions> = {
   return journal;
 }
 
+/** How many whole lines the audit files hold, read while a write may be under way. */
+function completeLines(dir: string): number {
+  let lines = 0;
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.ndjson')) lines += readFileSync(join(dir, name), 'latin1').split('\n').length - 1;
+  }
+  return lines;
+}
+
 /** A stored record without what the writer adds (prev, hash) and what differs per call (id). */
 function content(record: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, prev: _prev, hash: _hash, ...rest } = record;
@@ -96,6 +105,23 @@ describe('JournalThread', () => {
     expect(journal.stats.failures).toBe(0);
     expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(summaries.map((s) => s[S.TRACE_ID]));
     expect(await verifyAudit(dir, null)).toMatchObject({ ok: true, records: count });
+  });
+
+  it('strict: sends a batch once it holds 16 summaries, so that it is on disk before the turn that made it ends', async () => {
+    const dir = tempDir();
+    const journal = await openJournal(dir);
+    const first = Array.from({ length: 16 }, (_, i) => approval(i));
+    const pending = first.map((s) => journal.record(s));
+    // Still the same turn: the first 16 reach the disk while this loop holds the event loop.
+    const until = Date.now() + 10_000;
+    let seen = 0;
+    while (seen < 16 && Date.now() < until) seen = completeLines(dir);
+    expect(seen).toBe(16);
+    const last = approval(16);
+    pending.push(journal.record(last));
+    expect(completeLines(dir)).toBe(16); // the 17th waits for the end of the turn
+    await Promise.all(pending);
+    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual([...first, last].map((s) => s[S.TRACE_ID]));
   });
 
   it('keeps the order of records across turns', async () => {
