@@ -1,6 +1,6 @@
 // The messages between JournalThread (main thread) and its worker. Summaries of finished
-// transactions go over in one batch per event-loop turn (strict mode: up to 16 each); each batch is answered once its records
-// are on disk or failed.
+// transactions go over in one batch per event-loop turn (strict mode: up to 16 each); each batch is
+// answered once its records are on disk or failed.
 
 import type { AuditWriterStats } from '../audit/index.js';
 import type { TxnSummary } from '../switch/index.js';

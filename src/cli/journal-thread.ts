@@ -1,7 +1,8 @@
 // JournalThread: the switch's TxnJournal on a worker thread. The event loop only posts each turn's
-// transaction summaries in one message (strict mode: in messages of up to 16); making the audit record texts, sealing them (SHA-256 or
-// HMAC each), writing, syncing and formatting the txn.done lines all happen on the worker, with the
-// same functions InlineJournal uses. Strict mode resolves once the batch is on disk; async at once.
+// transaction summaries in one message (strict mode: in messages of up to 16); making the audit
+// record texts, sealing them (SHA-256 or HMAC each), writing, syncing and formatting the txn.done
+// lines all happen on the worker, with the same functions InlineJournal uses. Strict mode resolves
+// once the batch is on disk; async at once.
 
 import { Worker } from 'node:worker_threads';
 import { AuditError, CommitGroup, resolveAuditWriterOptions, type AuditMode, type AuditWriterStats } from '../audit/index.js';
