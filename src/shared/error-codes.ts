@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',
   AUDIT_DIR_NOT_FOUND: 'the audit directory does not exist',
+  AUDIT_RECORD_NOT_FOUND: 'audit show found no record with that id, trace id (or prefix), RRN, STAN or terminal',
+  AUDIT_KEY_AMBIGUOUS: 'audit show found several records for the lookup and listed them instead of choosing one',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -68,12 +68,16 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .action(async (opts) => setExit(await runAuditList(opts, io, process.env)));
   audit
     .command('show')
-    .description('one audit record by record id, trace id or RRN, with a waterfall of its stages')
-    .argument('<id>', 'record id, trace id or RRN (the newest record with that RRN)')
+    .description('one audit record by record id, trace id (or a unique prefix of one), RRN or STAN, with a waterfall of its stages; several matches are listed (exit 1)')
+    .argument('[key]', 'record id, trace id, a prefix of either (e.g. the 8 digits audit list prints), or RRN')
     .option('--dir <dir>', DIR_HELP)
-    .option('--json', 'print the record as JSON')
-    .addHelpText('after', '\nExample:\n  isotrace audit show 4bf92f3577b34da6a3ce929d0e0e4736')
-    .action(async (id: string, opts) => setExit(await runAuditShow(id, opts, io, process.env)));
+    .option('--stan <stan>', 'only records with this STAN (DE 11); without a key, the lookup itself')
+    .option('--terminal <id>', 'only records of this terminal (DE 41)')
+    .option('--mti <mti>', 'only records with this request MTI, e.g. 0400')
+    .option('--all', 'show every match in full (newest first) instead of listing them')
+    .option('--json', 'print the record as JSON (several: an array)')
+    .addHelpText('after', '\nExamples:\n  isotrace audit show c922e09c\n  isotrace audit show --stan 370813 --terminal TERM0001\n  isotrace audit show 632721370813 --all')
+    .action(async (key: string | undefined, opts) => setExit(await runAuditShow(key, opts, io, process.env)));
   audit
     .command('verify')
     .description('recompute the hash chain of the audit log; exit 1 naming the first broken line')
