@@ -35,7 +35,7 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   auditDir: 'dir', directory: 'dir', path: 'dir', auditMode: 'mode', hmacKey: 'key', auditKey: 'key',
   maxBytes: 'maxFileBytes', maxFileSize: 'maxFileBytes', clock: 'nowMs', now: 'nowMs', log: 'logger',
 });
-const FS_CALLS: ReadonlyArray<keyof AuditFs> = ['openAppend', 'write', 'datasync', 'truncate', 'close', 'syncDir'];
+const FS_CALLS: ReadonlyArray<keyof AuditFs> = ['openAppend', 'write', 'datasync', 'truncate', 'close', 'syncDir', 'openInPlace', 'writeAt'];
 
 /**
  * Defaults filled in and every option checked.

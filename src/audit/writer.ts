@@ -4,10 +4,11 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chainDigest, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
+import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
-import { auditFileName, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
+import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
+import { formatHead, HEAD_BYTES, HEAD_FILE, readHead, recordsAtOpen } from './head.js';
 import { openChainTail, type ChainTail } from './repair.js';
 import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
 
@@ -24,6 +25,8 @@ export interface AuditWriterStats {
   recordsFailed: number;
   /** Torn last lines set aside at open. */
   tornLinesRepaired: number;
+  /** Updates of the sealed head (audit.head) that failed (each logged as audit.head_write_failed). */
+  headFailures: number;
 }
 
 const RESOLVED = Promise.resolve();
@@ -58,9 +61,14 @@ export class AuditWriter {
   #isClosed = false;
   #closing: Promise<void> | null = null;
   #lastError: AuditError | null = null;
-  readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
+  readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0, headFailures: 0 };
+  /** Records in the chain since its first ever: what the sealed head and each file's chain mark count. */
+  #total: number;
+  #headFd = -1;
+  /** The head file's bytes, reused by every update. */
+  readonly #headOut = Buffer.alloc(HEAD_BYTES);
 
-  private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail) {
+  private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail, total: number) {
     this.#o = o;
     this.#digest = chainDigest(o.key);
     this.#isStrict = o.mode === 'strict';
@@ -71,6 +79,7 @@ export class AuditWriter {
     this.#dayEndsAtMs = nextDayStartMs(this.#file.day);
     this.#head = tail.head;
     this.#counts.tornLinesRepaired = tail.tornLines;
+    this.#total = total;
   }
 
   /**
@@ -84,8 +93,11 @@ export class AuditWriter {
     let writer: AuditWriter;
     try {
       await mkdir(o.dir, { recursive: true });
-      writer = new AuditWriter(o, await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs }));
+      const tail = await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs });
+      const total = await recordsAtOpen(o.dir, await listAuditFiles(o.dir), await readHead(o.dir));
+      writer = new AuditWriter(o, tail, total);
       await writer.#openFile();
+      await writer.#openHead();
     } catch (err) {
       if (err instanceof AuditError) throw err;
       throw new AuditError('AUDIT_OPEN_FAILED', `${o.dir}: cannot open the audit log (${systemCode(err)})`, { cause: err });
@@ -111,8 +123,8 @@ export class AuditWriter {
    * taken as is. `prev` and `hash` follow the record's own keys. Strict mode: resolves once the
    * record is on disk. Async mode: resolves at once; a failed batch is logged and counted.
    * @throws (rejects) AuditError AUDIT_WRITE_FAILED when its batch could not be written or synced
-   *   (strict mode), AUDIT_BAD_RECORD for a record that is not a JSON object or holds `prev` or
-   *   `hash` (checked for objects only), AUDIT_CLOSED after close().
+   *   (strict mode), AUDIT_BAD_RECORD for a record that is not a JSON object or holds `prev`,
+   *   `hash` or `chain` (checked for objects only), AUDIT_CLOSED after close().
    */
   append(record: Record<string, unknown> | string): Promise<void> {
     if (this.#isClosed) return Promise.reject(new AuditError('AUDIT_CLOSED', 'the audit writer is closed'));
@@ -121,8 +133,8 @@ export class AuditWriter {
       body = record;
       if (body.charCodeAt(body.length - 1) !== 0x7d) return badRecord('text must be one JSON object');
     } else {
-      if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash')) {
-        return badRecord('must be an object without the keys prev and hash');
+      if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash') || Object.hasOwn(record, 'chain')) {
+        return badRecord('must be an object without the keys prev, hash and chain');
       }
       try {
         body = JSON.stringify(record);
@@ -160,6 +172,12 @@ export class AuditWriter {
     if (fd >= 0) {
       if (this.#isDirty) await this.#o.fs.truncate(fd, this.#fileBytes).catch(noop);
       await this.#o.fs.close(fd).catch(noop);
+    }
+    const headFd = this.#headFd;
+    this.#headFd = -1;
+    if (headFd >= 0) {
+      await this.#o.fs.datasync(headFd).catch(noop);
+      await this.#o.fs.close(headFd).catch(noop);
     }
     this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats }, 'audit log closed');
     if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
@@ -210,14 +228,16 @@ export class AuditWriter {
       let count = 0;
       for (let i = 0; i < bodies.length; i++) {
         // Hashing here, not in append(): a failed batch leaves the chain at the last synced record.
-        const end = sealInto(out, at, bodies[i], head, this.#digest);
         const used = this.#fileBytes + (at - from);
+        let end = sealInto(out, at, bodies[i], head, this.#digest, used === 0 ? this.#mark() : '');
         if (used > 0 && used + (end - at) > this.#o.maxFileBytes) {
           if (count > 0) await this.#writeBatch(out.subarray(from, at), count, head);
           written += count;
           await this.#rotate();
           from = at;
           count = 0;
+          // The first record of the new file: sealed again, with the file's chain mark.
+          end = sealInto(out, at, bodies[i], head, this.#digest, this.#mark());
         }
         count++;
         at = end;
@@ -253,8 +273,10 @@ export class AuditWriter {
     this.#isDirty = false;
     this.#fileBytes += data.length;
     this.#head = head;
+    this.#total += count;
     this.#counts.records += count;
     this.#counts.batches++;
+    await this.#sealHead();
     if (this.#isFailing) {
       this.#isFailing = false;
       this.#o.logger.warn({ evt: 'audit.write_recovered', file: this.#path() }, 'audit writes succeed again');
@@ -268,6 +290,35 @@ export class AuditWriter {
       this.#op = 'fsync of the directory';
       await this.#o.fs.syncDir(this.#o.dir);
       this.#isFileNew = false;
+    }
+  }
+
+  /** The chain mark of a file's first record: whether the log is keyed, which file, how many records came before. */
+  #mark(): string {
+    return chainMarkText({ keyed: this.#o.key !== null, file: this.#file.seq, records_before: this.#total });
+  }
+
+  /** Opens audit.head and seals the chain's end as found at open (after a crash it was behind), synced. */
+  async #openHead(): Promise<void> {
+    this.#op = 'open of the head';
+    this.#headFd = await this.#o.fs.openInPlace(join(this.#o.dir, HEAD_FILE));
+    await this.#sealHead();
+    this.#op = 'fdatasync of the head';
+    await this.#o.fs.datasync(this.#headFd);
+  }
+
+  /**
+   * Overwrites audit.head with the chain's end, after a batch is synced: one 256-byte write in
+   * place, not synced (the log was; a head lost in a crash is behind, never ahead, and the next
+   * open seals it again). A failure is logged and counted, not the batch's: its records are on disk.
+   */
+  async #sealHead(): Promise<void> {
+    const head = { keyed: this.#o.key !== null, records: this.#total, head: this.#head, file: this.#file.name, bytes: this.#fileBytes };
+    try {
+      await this.#o.fs.writeAt(this.#headFd, formatHead(head, this.#digest, this.#headOut), 0);
+    } catch (err) {
+      this.#counts.headFailures++;
+      this.#o.logger.error({ evt: 'audit.head_write_failed', file: join(this.#o.dir, HEAD_FILE), err: { code: 'AUDIT_WRITE_FAILED', errno: systemCode(err) } }, 'sealed audit head not updated');
     }
   }
 

@@ -61,7 +61,7 @@ export class JournalThread implements TxnJournal {
   readonly #waiting = new Map<number, CommitGroup>();
   #head = '';
   #nice = 0;
-  #stats: AuditWriterStats = { records: 0, batches: 0, recordsPerBatch: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
+  #stats: AuditWriterStats = { records: 0, batches: 0, recordsPerBatch: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0, headFailures: 0 };
   #stopped: AuditError | null = null;
   #closing: Promise<void> | null = null;
   #onClosed: ((m: Closed) => void) | null = null;
