@@ -33,6 +33,10 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'otlpEndpoint', env: 'ISOTRACE_OTLP_ENDPOINT', kind: { type: 'string' }, default: null, doc: 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export' },
   { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600_000 }, default: 5000, doc: 'how long an issuer may take before the terminal gets RC 91' },
   { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats' },
+  { name: 'maxFormatErrorsPerConnection', env: 'ISOTRACE_MAX_FORMAT_ERRORS_PER_CONNECTION', kind: { type: 'int', min: 0, max: 1_000_000 }, default: 10, doc: 'unreadable frames (RC 30 or dropped) one connection may send per window before it is closed; 0: no limit' },
+  { name: 'maxFormatErrorsPerAddress', env: 'ISOTRACE_MAX_FORMAT_ERRORS_PER_ADDRESS', kind: { type: 'int', min: 0, max: 1_000_000 }, default: 100, doc: 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit' },
+  { name: 'formatErrorWindowMs', env: 'ISOTRACE_FORMAT_ERROR_WINDOW_MS', kind: { type: 'int', min: 1, max: 86_400_000 }, default: 60_000, doc: 'the window format errors are counted in' },
+  { name: 'formatErrorBanMs', env: 'ISOTRACE_FORMAT_ERROR_BAN_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 60_000, doc: 'how long an address past maxFormatErrorsPerAddress is refused' },
 ];
 
 /** The audit options serve takes (docs/config.md, section Audit). The HMAC key is ISOTRACE_AUDIT_KEY only. */

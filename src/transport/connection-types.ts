@@ -9,6 +9,7 @@ import type { FrameHeader } from './framing/tpdu.js';
 /** Why a connection ended, as logged in `conn.close` and passed to the owner. */
 export const CLOSE_REASONS = [
   'peer-closed', 'peer-reset', 'idle-timeout', 'frame-timeout', 'framing-error', 'socket-error', 'drained', 'drain-deadline', 'local',
+  'format-errors',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 

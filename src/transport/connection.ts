@@ -16,10 +16,10 @@ export { CLOSE_REASONS } from './connection-types.js';
 export type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection-types.js';
 
 // Normal ends are debug; a misbehaving peer is warn (style §8). A framing error was already
-// warned as frame.error, so its close is info.
+// warned as frame.error, and too many format errors as conn.format_errors, so their close is info.
 const CLOSE_LEVEL: Readonly<Record<CloseReason, 'debug' | 'info' | 'warn'>> = Object.freeze({
   'peer-closed': 'debug', 'peer-reset': 'debug', drained: 'debug', local: 'debug', 'idle-timeout': 'info',
-  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn',
+  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn', 'format-errors': 'info',
 });
 
 export class Connection implements ConnectionContext, FrameSink, Sweepable {
@@ -175,11 +175,17 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     else if (this.#isReadPaused) this.#maybeResume();
   }
 
-  /** Stops taking frames; ends the connection once in-flight work is answered. */
-  drain(): void {
+  /**
+   * Stops taking frames; ends the connection once in-flight work is answered. `reason` and `error`
+   * are what the close is logged and counted as (default: drained).
+   */
+  drain(reason: CloseReason = 'drained', error: Error | null = null): void {
     if (this.#isDraining) return;
     this.#isDraining = true;
-    if (this.#closeReason === null) this.#closeReason = 'drained';
+    if (this.#closeReason === null) {
+      this.#closeReason = reason;
+      this.#closeError = error;
+    }
     if (this.#isReadPaused) {
       this.#isReadPaused = false;
       this.#socket.resume(); // keep reading (and discarding) so the peer's close is seen

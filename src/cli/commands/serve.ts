@@ -5,7 +5,7 @@ import type { AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, type SwitchEnv } from '../../switch/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
 import { JournalThread } from '../journal-thread.js';
 import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
@@ -14,6 +14,11 @@ import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
+
+/** The switch's view of a connection, with the transport's, for counting its format errors. */
+interface ServedConnection extends ConnectionInfo {
+  ctx: ConnectionContext;
+}
 
 /** Where serve logs: standard output. */
 const LOG_FD = 1;
@@ -60,16 +65,23 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     originals: new OriginalsTable(),
     issuerTimeoutMs: Number(cfg.issuerTimeoutMs),
     logger,
+    onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
   };
   const traces = traceSink(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
   // Audit records and txn.done lines are made and written on their own thread, off the event loop.
   const audit = await JournalThread.open({ dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) });
   const sw = new Switch(switchEnv, traces, audit);
-  const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
-    sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+  const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
+    return sw.handle(frame, info);
+  };
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
-  const server = new FrameServer(handler, { host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
+  const server = new FrameServer(handler, {
+    host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger,
+    maxFormatErrorsPerConnection: Number(cfg.maxFormatErrorsPerConnection), maxFormatErrorsPerAddress: Number(cfg.maxFormatErrorsPerAddress),
+    formatErrorWindowMs: Number(cfg.formatErrorWindowMs), formatErrorBanMs: Number(cfg.formatErrorBanMs),
+  });
   await server.listen();
   logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
   return {
