@@ -1,8 +1,9 @@
 // isotrace serve against a peer flooding garbage frames: every frame it cannot read counts, and
 // past maxFormatErrorsPerConnection the connection is closed after its answers; a well-behaved
-// terminal on another connection is not affected.
+// terminal on another connection is not affected; the garbage leaves compact audit records.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { queryAudit, verifyAudit } from '../../src/audit/index.js';
 import { Resources, serve } from '../helpers/serve-harness.js';
 import { message, networkFields } from '../helpers/terminal.js';
 
@@ -25,6 +26,14 @@ describe('serve with a peer sending unreadable frames', () => {
     const good = await sw.terminal();
     const answer = await good.request(message(sw.codec, '0800', networkFields('301')));
     expect(answer.get(39)).toBe('00');
+    await sw.stop();
+    const records = (await queryAudit(sw.auditDir, { responseCode: '30' }, 50)).map((e) => e.record);
+    expect(records).toHaveLength(4);
+    for (const r of records) {
+      expect(r).toMatchObject({ frame_bytes: 4, request: { mti: '0100' }, error: { code: expect.stringMatching(/^CODEC_/) } });
+      expect(r).not.toHaveProperty('stages');
+    }
+    expect(await verifyAudit(sw.auditDir, null)).toMatchObject({ ok: true, records: 5 });
   });
 
   it('issue #13: counts frames dropped with an unreadable MTI too', async () => {

@@ -47,6 +47,7 @@ export class Switch {
    */
   async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | null> {
     const receivedAtUs = nowUs();
+    const frameBytes = frame.length;
     const { message, error } = this.#env.codec.unpackPartial(frame);
     if (message.mti === '') {
       this.counters.unreadable++;
@@ -68,7 +69,7 @@ export class Switch {
     if (error === null && ctx.responseCode === RC.FORMAT_ERROR) this.#env.onFormatError?.(conn);
     this.#end(ctx);
     try {
-      await this.#journal.record(summarize(ctx));
+      await this.#journal.record(summarize(ctx, frameBytes));
     } catch (err) {
       this.#unrecorded(ctx, err);
     }
