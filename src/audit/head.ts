@@ -100,8 +100,8 @@ async function linesFrom(path: string, from: number): Promise<number> {
   }
 }
 
-/** True when the first line of `path` is a record with a chain mark: a log written with a sealed head. */
-async function firstLineIsMarked(path: string): Promise<boolean> {
+/** True when the first line of `path` is a record with a chain mark: written with a sealed head, and where verification can start. */
+export async function startsWithChainMark(path: string): Promise<boolean> {
   const h = await open(path, 'r');
   try {
     const buf = Buffer.alloc(CHUNK_BYTES);
@@ -122,7 +122,7 @@ async function firstLineIsMarked(path: string): Promise<boolean> {
  */
 export async function recordsAtOpen(dir: string, files: readonly AuditFileName[], parsed: ParsedHead | null): Promise<number> {
   if (parsed === null) {
-    if (files.length > 0 && (await firstLineIsMarked(join(dir, files[0].name)))) {
+    if (files.length > 0 && (await startsWithChainMark(join(dir, files[0].name)))) {
       throw new AuditError('AUDIT_HEAD_MISMATCH', `${join(dir, HEAD_FILE)} is missing, yet the log was written with one: it was removed, and with it what shows a cut-off tail; run isotrace audit verify`);
     }
     let records = 0;

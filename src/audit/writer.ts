@@ -10,6 +10,7 @@ import { AuditError, systemCode } from './errors.js';
 import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
 import { formatHead, HEAD_BYTES, HEAD_FILE, readHead, recordsAtOpen } from './head.js';
 import { openChainTail, type ChainTail } from './repair.js';
+import { applyRetention } from './retention.js';
 import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
 
 export interface AuditWriterStats {
@@ -98,6 +99,7 @@ export class AuditWriter {
       writer = new AuditWriter(o, tail, total);
       await writer.#openFile();
       await writer.#openHead();
+      await writer.#retain();
     } catch (err) {
       if (err instanceof AuditError) throw err;
       throw new AuditError('AUDIT_OPEN_FAILED', `${o.dir}: cannot open the audit log (${systemCode(err)})`, { cause: err });
@@ -343,6 +345,17 @@ export class AuditWriter {
     this.#fileBytes = 0;
     this.#isFileNew = true;
     this.#dayEndsAtMs = nextDayStartMs(day);
+    await this.#retain();
+  }
+
+  /** Deletes old rotated files as retentionDays and retentionBytes say; a failure is logged, not the batch's. */
+  async #retain(): Promise<void> {
+    const o = this.#o;
+    try {
+      await applyRetention(o.dir, this.#file.seq, o, { nowMs: o.nowMs(), logger: o.logger, fs: o.fs });
+    } catch (err) {
+      o.logger.warn({ evt: 'audit.retention_failed', dir: o.dir, err: { code: 'AUDIT_WRITE_FAILED', errno: systemCode(err) } }, 'old audit files not deleted');
+    }
   }
 
   #path(): string {

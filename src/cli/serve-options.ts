@@ -43,4 +43,6 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
 export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { name: 'auditDir', env: 'ISOTRACE_AUDIT_DIR', kind: { type: 'string' }, default: './var/audit', doc: 'directory of the audit log' },
   { name: 'auditMode', env: 'ISOTRACE_AUDIT_MODE', kind: { type: 'enum', values: AUDIT_MODES }, default: 'strict', doc: 'strict: answer once the record is on disk; async: do not wait' },
+  { name: 'auditRetentionDays', env: 'ISOTRACE_AUDIT_RETENTION_DAYS', kind: { type: 'int', min: 0, max: 36_500 }, default: 0, doc: 'delete rotated audit files last written more than this many days ago; 0: keep them' },
+  { name: 'auditRetentionBytes', env: 'ISOTRACE_AUDIT_RETENTION_BYTES', kind: { type: 'int', min: 0, max: 2 ** 50 }, default: 0, doc: 'delete the oldest rotated audit files while the log is larger than this; 0: no limit' },
 ];

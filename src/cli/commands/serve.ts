@@ -70,7 +70,10 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   const traces = traceSink(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
   // Audit records and txn.done lines are made and written on their own thread, off the event loop.
-  const audit = await JournalThread.open({ dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) });
+  const audit = await JournalThread.open({
+    dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel),
+    retentionDays: Number(cfg.auditRetentionDays), retentionBytes: Number(cfg.auditRetentionBytes),
+  });
   const sw = new Switch(switchEnv, traces, audit);
   const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
     const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
