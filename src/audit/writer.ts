@@ -8,7 +8,8 @@ import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, typ
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
 import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
-import { formatHead, HEAD_BYTES, HEAD_FILE, readHead, recordsAtOpen } from './head.js';
+import { HeadFile } from './head-file.js';
+import { readHead, recordsAtOpen, type SealedHead } from './head.js';
 import { openChainTail, type ChainTail } from './repair.js';
 import { applyRetention } from './retention.js';
 import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
@@ -62,12 +63,10 @@ export class AuditWriter {
   #isClosed = false;
   #closing: Promise<void> | null = null;
   #lastError: AuditError | null = null;
-  readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0, headFailures: 0 };
+  readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
   /** Records in the chain since its first ever: what the sealed head and each file's chain mark count. */
   #total: number;
-  #headFd = -1;
-  /** The head file's bytes, reused by every update. */
-  readonly #headOut = Buffer.alloc(HEAD_BYTES);
+  readonly #headFile: HeadFile;
 
   private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail, total: number) {
     this.#o = o;
@@ -81,6 +80,7 @@ export class AuditWriter {
     this.#head = tail.head;
     this.#counts.tornLinesRepaired = tail.tornLines;
     this.#total = total;
+    this.#headFile = new HeadFile(o.fs, o.dir, this.#digest, o.logger);
   }
 
   /**
@@ -98,7 +98,7 @@ export class AuditWriter {
       const total = await recordsAtOpen(o.dir, await listAuditFiles(o.dir), await readHead(o.dir));
       writer = new AuditWriter(o, tail, total);
       await writer.#openFile();
-      await writer.#openHead();
+      await writer.#headFile.open(writer.#sealed());
       await writer.#retain();
     } catch (err) {
       if (err instanceof AuditError) throw err;
@@ -111,7 +111,7 @@ export class AuditWriter {
   /** Counters since open. */
   get stats(): AuditWriterStats {
     const c = this.#counts;
-    return { ...c, recordsPerBatch: c.batches === 0 ? 0 : c.records / c.batches };
+    return { ...c, recordsPerBatch: c.batches === 0 ? 0 : c.records / c.batches, headFailures: this.#headFile.failures };
   }
 
   /** Hash of the last record on disk: an anchor to compare a later verify against (the chain alone cannot show a cut-off tail). */
@@ -175,12 +175,7 @@ export class AuditWriter {
       if (this.#isDirty) await this.#o.fs.truncate(fd, this.#fileBytes).catch(noop);
       await this.#o.fs.close(fd).catch(noop);
     }
-    const headFd = this.#headFd;
-    this.#headFd = -1;
-    if (headFd >= 0) {
-      await this.#o.fs.datasync(headFd).catch(noop);
-      await this.#o.fs.close(headFd).catch(noop);
-    }
+    await this.#headFile.close();
     this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats }, 'audit log closed');
     if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
   }
@@ -278,7 +273,7 @@ export class AuditWriter {
     this.#total += count;
     this.#counts.records += count;
     this.#counts.batches++;
-    await this.#sealHead();
+    await this.#headFile.seal(this.#sealed());
     if (this.#isFailing) {
       this.#isFailing = false;
       this.#o.logger.warn({ evt: 'audit.write_recovered', file: this.#path() }, 'audit writes succeed again');
@@ -300,28 +295,9 @@ export class AuditWriter {
     return chainMarkText({ keyed: this.#o.key !== null, file: this.#file.seq, records_before: this.#total });
   }
 
-  /** Opens audit.head and seals the chain's end as found at open (after a crash it was behind), synced. */
-  async #openHead(): Promise<void> {
-    this.#op = 'open of the head';
-    this.#headFd = await this.#o.fs.openInPlace(join(this.#o.dir, HEAD_FILE));
-    await this.#sealHead();
-    this.#op = 'fdatasync of the head';
-    await this.#o.fs.datasync(this.#headFd);
-  }
-
-  /**
-   * Overwrites audit.head with the chain's end, after a batch is synced: one 256-byte write in
-   * place, not synced (the log was; a head lost in a crash is behind, never ahead, and the next
-   * open seals it again). A failure is logged and counted, not the batch's: its records are on disk.
-   */
-  async #sealHead(): Promise<void> {
-    const head = { keyed: this.#o.key !== null, records: this.#total, head: this.#head, file: this.#file.name, bytes: this.#fileBytes };
-    try {
-      await this.#o.fs.writeAt(this.#headFd, formatHead(head, this.#digest, this.#headOut), 0);
-    } catch (err) {
-      this.#counts.headFailures++;
-      this.#o.logger.error({ evt: 'audit.head_write_failed', file: join(this.#o.dir, HEAD_FILE), err: { code: 'AUDIT_WRITE_FAILED', errno: systemCode(err) } }, 'sealed audit head not updated');
-    }
+  /** The chain's end as the sealed head states it. */
+  #sealed(): SealedHead {
+    return { keyed: this.#o.key !== null, records: this.#total, head: this.#head, file: this.#file.name, bytes: this.#fileBytes };
   }
 
   /** Moves on to the next file; it is created at the next write. */
