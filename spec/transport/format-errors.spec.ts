@@ -8,7 +8,7 @@ import { FormatErrorLimiter } from '../../src/transport/format-error-limiter.js'
 import type { ConnectionContext } from '../../src/transport/index.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
 import { ManualClock } from './helpers/manual-clock.js';
-import { startServer } from './helpers/servers.js';
+import { startServer, until } from './helpers/servers.js';
 import { Cleanup, RawPeer } from './helpers/sockets.js';
 
 const cleanup = new Cleanup();
@@ -78,6 +78,27 @@ describe('FrameServer format-error limits', () => {
     expect(await refused).toEqual(['127.0.0.1', 'format-errors']);
     await third.closed();
     expect(started.server.stats.refused).toBe(1);
+  });
+
+  it('logs one warn line per closed connection, however many answers were still in flight', async () => {
+    const logger = new CaptureLogger();
+    const reports: ConnectionContext[] = [];
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started = await startServer(cleanup, async (_f, ctx) => {
+      reports.push(ctx);
+      await held;
+      return Buffer.from('R');
+    }, { maxFormatErrorsPerConnection: 1, logger });
+    const peer = await RawPeer.connect(started.port, cleanup);
+    for (let i = 0; i < 5; i++) peer.write(frame('0100'));
+    await until(() => reports.length === 5, 'five frames in flight');
+    // Reported as they are found to be format errors, after the frames were all taken.
+    for (const ctx of reports) started.server.reportFormatError(ctx);
+    release();
+    await peer.closed();
+    expect(logger.lines.filter((l) => l.evt === 'conn.format_errors')).toHaveLength(1);
+    expect(peer.length).toBe(5 * 5);
   });
 
   it('leaves connections alone when both limits are 0', async () => {

@@ -97,6 +97,11 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     return this.#isReadPaused;
   }
 
+  /** True once drain() was called: no more frames are taken. */
+  get isDraining(): boolean {
+    return this.#isDraining;
+  }
+
   get isClosed(): boolean {
     return this.#socket.destroyed;
   }

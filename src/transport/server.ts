@@ -218,7 +218,8 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
    */
   reportFormatError(ctx: ConnectionContext): void {
     const conn = ctx as Connection;
-    if (!this.#conns.has(conn)) return;
+    // Answers still in flight on a connection already closing count no more (one warn line each close).
+    if (!this.#conns.has(conn) || conn.isDraining) return;
     const verdict = this.#formatErrors.record(conn, conn.remoteAddress);
     if (verdict === null) return;
     const o = this.options;
