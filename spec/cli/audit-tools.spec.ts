@@ -185,6 +185,21 @@ describe('isotrace audit show', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ ...record(1), prev: expect.any(String), hash: expect.any(String) });
   });
 
+  it('issue #13: shows the frame length of a compact record, and dashes for what it does not hold', async () => {
+    const compact = {
+      id: '0190a4f2-0000-7000-8000-000000000077', trace_id: 'ab'.repeat(16), received_at: '2026-11-23T20:30:00.123456Z', completed_at: '2026-11-23T20:30:00.123500Z',
+      duration_us: 44, source: { conn_id: 'c3', remote: '127.0.0.1:40000' }, frame_bytes: 4, request: { mti: '0100' }, outcome: { response_code: '30' },
+      response: { mti: '0110' }, error: { code: 'CODEC_TRUNCATED', field: 'bitmap', offset: 4 },
+    };
+    const dir = await writtenLog([compact], null);
+    const run = await runCli(['audit', 'show', 'abab', '--dir', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^frame: +4 bytes, nothing readable past the MTI$/m);
+    expect(run.stdout).toMatch(/^pan: +-$/m);
+    expect(run.stdout).toMatch(/^error: +CODEC_TRUNCATED \(field bitmap, byte 4\)$/m);
+    expect(run.stdout).toMatch(/^stages \(0, total 0\.044 ms\):$/m);
+  });
+
   it('exits 1 with one coded line when no record has the id', async () => {
     const dir = await logOf(2);
     expect(await runCli(['audit', 'show', 'nothing-like-it', '--dir', dir])).toEqual({

@@ -63,6 +63,15 @@ export function waterfall(stages: readonly WaterfallStage[], totalUs: number, wi
 
 const orDash = (v: string | null | undefined): string => v ?? '-';
 
+/** The record's `error` ({code, field, offset}, or a bare code from older records) as `CODE (field F, byte O)`. */
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (typeof error !== 'object' || error === null) return '-';
+  const { code, field, offset } = error as Record<string, unknown>;
+  const where = [field === null || field === undefined ? '' : `field ${String(field)}`, typeof offset === 'number' ? `byte ${offset}` : ''].filter((w) => w !== '');
+  return `${String(code ?? '-')}${where.length === 0 ? '' : ` (${where.join(', ')})`}`;
+}
+
 /** The record's key fields as aligned `key: value` lines. */
 export function keyValueLines(record: Record<string, unknown>, where: string): string[] {
   const t = (a: string, b?: string): string => orDash(recordText(record, a, b));
@@ -90,9 +99,11 @@ export function keyValueLines(record: Record<string, unknown>, where: string): s
     ['approval_code', t('outcome', 'approval_code')],
     ['reason', t('outcome', 'reason')],
     ['duplicate', outcome.duplicate === true ? 'yes' : 'no'],
-    ['error', t('error')],
+    ['error', errorText(record.error)],
     ['stored', where],
   ];
+  // A compact record (nothing readable past the MTI) says how long the frame was.
+  if (typeof record.frame_bytes === 'number') rows.splice(6, 0, ['frame', `${record.frame_bytes} bytes, nothing readable past the MTI`]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
 }
