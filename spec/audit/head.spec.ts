@@ -63,6 +63,18 @@ describe('sealed head', () => {
     expect(await verifyAudit(dir, KEY)).toMatchObject({ ok: true, records: 4, sealedRecords: 4 });
   });
 
+  it('issue #13: keeps head and log consistent when a torn last line is repaired at open', async () => {
+    const dir = await writtenLog([sampleRecord(0), sampleRecord(1)], KEY);
+    const file = join(dir, auditFiles(dir)[0]);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"id":"torn`);
+    const writer = await open(dir);
+    expect(writer.stats.tornLinesRepaired).toBe(1);
+    expect(headOf(dir)).toMatchObject({ records: 2, head: writer.head });
+    await writer.append(sampleRecord(2));
+    await writer.close();
+    expect(await verifyAudit(dir, KEY)).toMatchObject({ ok: true, records: 3, sealedRecords: 3 });
+  });
+
   it('issue #13: keeps the count across rotated files and restarts', async () => {
     const dir = tempDir();
     for (let round = 0; round < 3; round++) {
