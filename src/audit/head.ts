@@ -2,7 +2,7 @@
 // last batch and the hash of the last one, MACed like the records, so that records cut off the end
 // are found. One fixed-size line, overwritten in place per batch (no new blocks: works on a full disk).
 
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chainMarkOf, parseLine, type Digest } from './chain.js';
 import { AuditError, systemCode } from './errors.js';
@@ -61,6 +61,15 @@ export function parseHead(text: string): ParsedHead {
   return { head: sealed, mac, canonical: canonical(sealed) };
 }
 
+/** Reads of the head tried until two in a row give the same bytes. */
+const READS_TO_AGREE = 5;
+
+async function readText(h: FileHandle): Promise<string> {
+  const buf = Buffer.alloc(HEAD_BYTES * 4);
+  const { bytesRead } = await h.read(buf, 0, buf.length, 0);
+  return buf.toString('latin1', 0, bytesRead);
+}
+
 /**
  * The head file of `dir` parsed, or null when there is none.
  * @throws AuditError AUDIT_OPEN_FAILED when it exists but cannot be read.
@@ -70,10 +79,15 @@ export async function readHead(dir: string): Promise<ParsedHead | null> {
   try {
     const h = await open(path, 'r');
     try {
-      const buf = Buffer.alloc(HEAD_BYTES * 4);
-      const { bytesRead } = await h.read(buf, 0, buf.length, 0);
+      // A running writer may be overwriting it: a read is taken once two in a row agree.
+      let text = '';
+      for (let i = 0; i < READS_TO_AGREE; i++) {
+        const again = await readText(h);
+        if (again === text) break;
+        text = again;
+      }
       // Empty: created, then a crash before its first write (the writer opens it before any record).
-      return bytesRead === 0 ? null : parseHead(buf.toString('latin1', 0, bytesRead));
+      return text === '' ? null : parseHead(text);
     } finally {
       await h.close();
     }
