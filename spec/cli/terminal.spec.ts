@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/audit/index.js';
 import { runCli } from '../helpers/cli.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
-import { cardFor } from '../helpers/test-cards.js';
+import { cardFor, testCards } from '../helpers/test-cards.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
@@ -27,6 +27,12 @@ async function json(served: Served, action: string, ...more: string[]): Promise<
   const run = await terminal(served, action, '--json', ...more);
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as Record<string, any>;
+}
+
+/** The audit record's reason for the transaction `out` (a --json result) reports. */
+async function auditReason(served: Served, out: Record<string, any>): Promise<string | undefined> {
+  for await (const { record } of readAudit(served.auditDir)) if (record.trace_id === out.trace_id) return (record as Record<string, any>).outcome.reason;
+  return undefined;
 }
 
 /** A TCP server that accepts and never answers; closed after the test. */
@@ -93,6 +99,25 @@ describe('isotrace terminal', () => {
     const reversal = await json(served, 'reverse', '--stan', '999999');
     expect([reversal.request.fields['11'], reversal.request.fields['90']]).toEqual(['999999', undefined]);
     expect([reversal.response.mti, reversal.rc, reversal.meaning]).toEqual(['0410', '25', 'unable to locate original']);
+  });
+
+  it("issue #13: sends a test card's own expiry and is approved when --pan names the load-test card", async () => {
+    const served = await serve(resources);
+    const card = testCards().find((c) => c.why.includes('load-test'))!;
+    expect(card.expiry).not.toBe(cardFor('00').expiry);
+    const out = await json(served, 'auth', '--pan', card.pan);
+    // DE 14 is masked in the output: the approval shows the card's own date went out.
+    expect([out.request.fields['14'], out.rc]).toEqual(['***', '00']);
+  });
+
+  it.each([
+    ['a card past its expiry', cardFor('54'), [], 'expired card'],
+    ['another expiry than the card\'s', testCards().find((c) => c.why.includes('load-test'))!, ['--expiry', '2812'], 'expiry date mismatch'],
+  ])('issue #13: is declined 54 with the audit reason of %s', async (_what, card, more, reason) => {
+    const served = await serve(resources);
+    const out = await json(served, 'auth', '--pan', card.pan, ...more);
+    expect(out.rc).toBe('54');
+    expect(await auditReason(served, out)).toBe(reason);
   });
 
   it.each([

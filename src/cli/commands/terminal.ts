@@ -18,7 +18,7 @@ import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
-import { approvingCards } from '../test-cards.js';
+import { approvingCards, cardExpiry } from '../test-cards.js';
 
 export interface TerminalFlags {
   host: string;
@@ -27,7 +27,7 @@ export interface TerminalFlags {
   framing: string;
   header?: string;
   pan?: string;
-  expiry: string;
+  expiry?: string;
   amount: string;
   currency: string;
   terminal: string;
@@ -51,6 +51,8 @@ const DEFAULT_AUDIT_DIR = './var/audit';
 const AUDIT_WAIT_MS = 1000;
 const AUDIT_POLL_MS = 50;
 const MAX_TIMEOUT_MS = 86_400_000;
+/** DE 14 for a card the cards file does not list (another issuer's): any date the terminal accepts. */
+const FALLBACK_EXPIRY = '2812';
 
 function checked(flag: string, text: string, re: RegExp, what: string): string {
   if (!re.test(text)) throw new UsageError(`${flag} expects ${what} (got "${text}")`);
@@ -151,9 +153,12 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   } else {
     stan = stanFlag ?? takeStan(state);
   }
+  const pan = checked('--pan', flags.pan ?? approvingCards()[0].pan, /^\d{12,19}$/, '12..19 digits');
+  // A test card's own expiry unless --expiry overrides it: the stub declines any other DE 14 (54).
+  const expiry = flags.expiry === undefined ? (cardExpiry(pan) ?? FALLBACK_EXPIRY) : checked('--expiry', flags.expiry, /^\d\d(0[1-9]|1[0-2])$/, 'YYMM');
   const request = buildTerminalRequest(action, {
-    pan: checked('--pan', flags.pan ?? approvingCards()[0].pan, /^\d{12,19}$/, '12..19 digits'),
-    expiry: checked('--expiry', flags.expiry, /^\d\d(0[1-9]|1[0-2])$/, 'YYMM'),
+    pan,
+    expiry,
     amount: amountMinorUnits(flags.amount, currency),
     currency,
     terminalId,
@@ -231,7 +236,7 @@ export function registerTerminal(program: Command, io: Io, setExit: (code: numbe
       .addOption(new Option('--framing <name>', 'TCP length header').choices([...FRAMINGS]).default('ascii4'))
       .addOption(headerOption())
       .option('--pan <digits>', 'card number (default: the first approving test card of fixtures/issuer/cards.json)')
-      .option('--expiry <YYMM>', 'card expiry, DE 14', '2812')
+      .option('--expiry <YYMM>', `card expiry, DE 14 (default: the card's own in fixtures/issuer/cards.json, else ${FALLBACK_EXPIRY})`)
       .option('--amount <decimal>', 'amount in the currency, e.g. 12.50', '12.50')
       .option('--currency <code>', 'ISO 4217 numeric currency, DE 49', '840')
       .option('--terminal <id>', 'terminal id, DE 41 (1..8 letters or digits)', 'TERM0001')
