@@ -24,5 +24,5 @@ export type { ReplayTotals } from './replay-report.js';
 
 export { TERMINAL_ACTIONS, ACTION_MTI, amountMinorUnits, buildTerminalRequest, currencyExponent, originalDataElements, originalOf } from './terminal-message.js';
 export type { OriginalTransaction, TerminalAction, TerminalParams } from './terminal-message.js';
-export { sendTerminalRequest } from './terminal.js';
+export { sendTerminalRequest, DEFAULT_TERMINAL_TIMEOUT_MS } from './terminal.js';
 export type { TerminalResult, TerminalTarget } from './terminal.js';

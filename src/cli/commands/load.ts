@@ -146,7 +146,7 @@ export function registerLoad(program: Command, io: Io, setExit: (code: number) =
     .option('--count <n>', 'stop after sending this many requests')
     .option('--mix <weights>', `message mix as kind=weight, kinds ${LOAD_KINDS.join(', ')} (0100, 0200, 0800)`, 'auth=100')
     .option('--cards <pans>', 'card numbers used in turn, comma-separated (default: the approving test cards of fixtures/issuer)')
-    .option('--timeout <time>', 'a request unanswered this long counts as a timeout', '5000ms')
+    .option('--timeout <time>', 'a request unanswered this long counts as a timeout', `${DEFAULT_LOAD_OPTIONS.timeoutMs}ms`)
     .option('--json', 'print the summary as one JSON object')
     .addHelpText('after', '\nExample:\n  isotrace load --port 8583 --connections 50 --duration 30s --mix auth=90,purchase=5,echo=5')
     .action(async (opts: LoadFlags) => setExit(await runLoadCommand(opts, io)));
