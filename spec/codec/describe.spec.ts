@@ -31,7 +31,7 @@ group('describe', () => {
     expect(describe(P, posMessage())).toBe([
       'iso87pos  MTI 0100  authorization request (1987, acquirer)',
       '  header   6000120000',
-      '  DE   2  n..19     Primary account number                 378282*****0005',
+      '  DE   2  n..19     Primary account number                 37828******0005',
       '  DE   3  n 6       Processing code                        000000',
       '  DE  14  n 4       Date, expiration                       [redacted, 4 digits]',
       '  DE  35  z..37     Track 2 data                           [withheld, 33 digits]',
