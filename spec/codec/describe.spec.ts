@@ -65,6 +65,18 @@ group('describe', () => {
     ]);
   });
 
+  it('issue #13: lists the tags of a text DE 55 holding hex-ASCII TLV when the spec is iso87ascii', () => {
+    const A = builtinCodec('iso87ascii');
+    const lines = describe(A, new IsoMessage('0100').set(55, ICC)).split('\n');
+    expect(lines[1]).toBe('  DE  55  ans...999 ICC data                               [redacted, 38 chars: 3 tags 9F27 9F36 5A]');
+    const revealed = describe(A, new IsoMessage('0100').set(55, ICC), { reveal: true }).split('\n');
+    expect(revealed.slice(2)).toEqual([
+      '             9F27   Cryptogram information data        80',
+      '             9F36   Application transaction counter    0027',
+      '             5A     Application PAN                    4111111111111111',
+    ]);
+  });
+
   it('names unknown tags and indents children when DE 55 holds constructed data', () => {
     const msg = new IsoMessage('0110').set(55, hex('DF7F0100 7106 9F1803 010203'));
     expect(describe(posWithOpenIcc(), msg).split('\n').slice(2)).toEqual([
