@@ -216,6 +216,16 @@ describe.each(CODECS)('codec $name', ({ codec }) => {
 /** Golden fixtures by folder: the codec each is read with, and its message bytes (header split off). */
 const SEEDS = fixtureSpecs().map((spec) => ({ spec, codec: fixtureCodec(spec), messages: listCases(spec).map((c) => caseBytes(c).message) }));
 
+describe('the garbage property on empty bitmaps', () => {
+  it.each([
+    ['an all-zero secondary bitmap', builtinCodec('iso87ascii'), ['0800', 'A220000000000000', '0'.repeat(16), '000000', '0612143015', '000777']],
+    ['an all-zero tertiary bitmap', tertiary, ['1804', 'A000000000000000', '8400000000000000', '000000', '0'.repeat(16), '301']],
+    ['a secondary bitmap announcing only an all-zero tertiary one', tertiary, ['1804', 'A000000000000000', '8000000000000000', '000000', '0'.repeat(16)]],
+  ] as const)('holds when the input carries %s, which packing leaves out', (_what, codec, parts) => {
+    expectMessageOrDecodeError(codec, Buffer.from(parts.join(''), 'latin1'));
+  });
+});
+
 describe('codec on mutated golden fixtures', () => {
   it('has golden messages to seed from', () => {
     expect(SEEDS.flatMap((s) => s.messages).length).toBeGreaterThan(0);
