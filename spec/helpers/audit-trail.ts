@@ -63,12 +63,15 @@ export function auditTimeUs(text: string): number {
   return Date.parse(`${m[1]}Z`) * 1000 + Number(m[2]);
 }
 
-/** `pan` as the switch may show it: first 6, stars, last 4. */
+/** `pan` as the switch may show it: at least 6 digits hidden, then up to the last 4 and first 6 shown. */
 export function maskedPan(pan: string): string {
-  return `${pan.slice(0, 6)}${'*'.repeat(pan.length - 10)}${pan.slice(-4)}`;
+  const hidden = Math.max(6, pan.length - 10);
+  const tail = Math.max(0, Math.min(4, pan.length - hidden));
+  const head = Math.max(0, pan.length - hidden - tail);
+  return `${pan.slice(0, head)}${'*'.repeat(Math.min(hidden, pan.length))}${pan.slice(pan.length - tail)}`;
 }
 
-export const MASKED_PAN = /^\d{6}\*{2,9}\d{4}$/;
+export const MASKED_PAN = /^\d{0,6}\*{6,}\d{0,4}$/;
 
 interface RouteEntry {
   bin?: string;

@@ -42,7 +42,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('build a message from {"mti", "fields"} JSON on stdin; prints uppercase hex')
     .addOption(specOption())
     .addOption(headerOption())
-    .addHelpText('after', `\nExample:\n  echo '{"mti":"0800","fields":{"7":"0612143015","11":"000777","70":"301"}}' | isotrace encode`)
+    .addHelpText('after', [
+      '\nA TPDU header writes the JSON\'s "header", or 6000120000 when it has none.',
+      '\nExamples:',
+      `  echo '{"mti":"0800","fields":{"7":"0612143015","11":"000777","70":"301"}}' | isotrace encode`,
+      '  isotrace encode --spec iso87pos < msg.json | isotrace decode --spec iso87pos --file -',
+    ].join('\n'))
     .action(async (opts) => setExit(await runEncode(opts, io)));
 
   const serve = program

@@ -1,5 +1,6 @@
 // describe(): a readable dump of a message, one line per field with its number, format, name and
-// value, masked by each field's treatment unless `reveal` is set. DE 55 TLV is broken down by tag.
+// value, masked by each field's treatment unless `reveal` is set. DE 55 TLV is broken down by tag,
+// whether the spec carries it as bytes or as hex-ASCII text.
 
 import type { Codec } from './codec.js';
 import { EMV_CARD_DATA_TAGS, EMV_TAG_NAMES } from './emv-tags.js';
@@ -39,10 +40,15 @@ function tlvLines(nodes: TlvNode[], indent: string, reveal: boolean): string[] {
   return lines;
 }
 
+const HEX_TEXT_RE = /^(?:[0-9A-Fa-f]{2})+$/;
+
+/** DE 55 as TLV nodes: its bytes, or in a text DE 55 (iso87ascii) the bytes its hex-ASCII spells; null when not TLV. */
 function tryTlv(v: FieldValue): TlvNode[] | null {
-  if (typeof v === 'string' || v.length === 0) return null;
+  if (typeof v === 'string' && !HEX_TEXT_RE.test(v)) return null;
+  const bytes = typeof v === 'string' ? Buffer.from(v, 'hex') : v;
+  if (bytes.length === 0) return null;
   try {
-    return decodeTlv(v);
+    return decodeTlv(bytes);
   } catch {
     return null;
   }
@@ -67,7 +73,7 @@ export function describe(codec: Codec, msg: IsoMessage, options: DescribeOptions
       lines.push(`  DE ${String(de).padStart(3)}  (not in spec)`);
       continue;
     }
-    const tlv = f.class === 'b' && de === 55 ? tryTlv(v) : null;
+    const tlv = de === 55 ? tryTlv(v) : null;
     lines.push(`  DE ${String(de).padStart(3)}  ${formatOf(f).padEnd(9)} ${f.name.padEnd(38)} ${shown(f, v, reveal, tlv)}`.trimEnd());
     if (tlv !== null && (reveal || f.sensitive === undefined)) lines.push(...tlvLines(tlv, '             ', reveal));
   }

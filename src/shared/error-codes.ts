@@ -7,7 +7,7 @@ export const ERROR_CODES = {
   CODEC_TRAILING_BYTES: 'bytes remain after the last field the bitmap announces',
   CODEC_BAD_MTI: 'the MTI is not four digits',
   CODEC_BAD_BITMAP: 'a hex-ASCII bitmap holds a character that is not a hex digit',
-  CODEC_EMPTY_BITMAP: 'a secondary or tertiary bitmap is announced but has no bit set',
+  CODEC_EMPTY_BITMAP: 'no longer raised: an announced secondary or tertiary bitmap with no bit set is accepted',
   CODEC_UNDEFINED_FIELD: 'the bitmap announces a field the spec does not define',
   CODEC_BAD_LENGTH_PREFIX: 'a length prefix holds a non-digit or a BCD nibble above 9',
   CODEC_LENGTH_EXCEEDS_MAX: 'a length exceeds the field maximum',
