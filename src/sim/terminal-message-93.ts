@@ -21,7 +21,7 @@ const REASON_CUSTOMER_CANCELLATION = '4000';
  * cardholder present (0), card present (1), key-entered (6), then 0s: no authentication, no
  * output, no PIN capture.
  */
-const POS_DATA_CODE = '600101600000';
+export const POS_DATA_CODE_93 = '600101600000';
 
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
 
@@ -49,7 +49,7 @@ export function fieldsOf93(action: TerminalAction, p: TerminalParams, now: Date)
   }
   const merchant: Array<[number, string]> = [[42, p.merchantId.padEnd(15, ' ')], [49, p.currency]];
   if (action !== 'reverse') {
-    return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], [12, localDateTime(now)], [14, p.expiry], [22, POS_DATA_CODE],
+    return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], [12, localDateTime(now)], [14, p.expiry], [22, POS_DATA_CODE_93],
       [24, FUNCTION_CODES_93[action]], [32, p.acquirerId], ...terminal, ...merchant];
   }
   // As in 1987, the advice repeats the original's DE 4, 7, 11 and 12, so the switch can match it
@@ -59,6 +59,6 @@ export function fieldsOf93(action: TerminalAction, p: TerminalParams, now: Date)
   const ids: Array<[number, string]> = o === null
     ? [[4, p.amount], [7, de7], [11, p.stan], [12, localDateTime(now)]]
     : [[4, o.amount], [7, o.transmission], [11, o.stan], [12, o.local ?? localDateTime(now)]];
-  return [[3, '000000'], ...ids, [22, POS_DATA_CODE], [24, FUNCTION_CODES_93.reverse], [25, REASON_CUSTOMER_CANCELLATION],
+  return [[3, '000000'], ...ids, [22, POS_DATA_CODE_93], [24, FUNCTION_CODES_93.reverse], [25, REASON_CUSTOMER_CANCELLATION],
     [32, o?.acquirer ?? p.acquirerId], ...terminal, ...merchant, ...(de56 === null ? [] : [[56, de56] as [number, string]])];
 }
