@@ -91,5 +91,9 @@ describe('isotrace terminal --spec iso93ascii', () => {
     expect(run.code).toBe(0);
     const rows = JSON.parse(run.stdout) as Array<{ outcome: { response_code: string } }>;
     expect(rows.map((r) => r.outcome.response_code)).toEqual(['000']);
+    const table = (await runCli(['audit', 'list', '--dir', served.auditDir])).stdout.split('\n');
+    // The RC column is as wide as an action code: the MS column still lines up under its title.
+    const msEnd = table[0].indexOf('MS') + 2;
+    for (const row of table.slice(1, 3)) expect(row.slice(msEnd - 5, msEnd), row).toMatch(/^ *\d+\.\d\d$/);
   });
 });
