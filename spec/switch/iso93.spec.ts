@@ -48,19 +48,19 @@ describe('switch, ISO 8583:1993', () => {
   });
 
   it.each([
-    ['insufficient funds', cardFor('51').pan, '000000010000', '116'],
-    ['an expired card', cardFor('54').pan, '000000001000', '101'],
-    ['a blocked card', cardFor('62').pan, '000000001000', '104'],
-    ['a lost card', cardFor('41').pan, '000000001000', '208'],
-    ['a stolen card', cardFor('43').pan, '000000001000', '209'],
-    ['the daily limit', cardFor('61').pan, '000000010000', '121'],
-    ['a yen card asked for USD', cardFor('13').pan, '000000001000', '110'],
-    ['an unknown card', cardFor('14', 'unknown').pan, '000000001000', '111'],
-    ['no route', cardFor('15').pan, '000000001000', '908'],
-    ['a bad Luhn digit', cardFor('14', 'Luhn').pan, '000000001000', '111'],
-    ['a zero amount', cardFor('00').pan, '000000000000', '110'],
-    ['an issuer timeout', cardFor('91').pan, '000000001000', '911'],
-  ])('issue #13: declines %s with action code %s', async (_what, pan, amount, code) => {
+    ['insufficient funds', '116', cardFor('51').pan, '000000010000'],
+    ['an expired card', '101', cardFor('54').pan, '000000001000'],
+    ['a blocked card', '104', cardFor('62').pan, '000000001000'],
+    ['a lost card', '208', cardFor('41').pan, '000000001000'],
+    ['a stolen card', '209', cardFor('43').pan, '000000001000'],
+    ['the daily limit', '121', cardFor('61').pan, '000000010000'],
+    ['a yen card asked for USD', '110', cardFor('13').pan, '000000001000'],
+    ['an unknown card', '111', cardFor('14', 'unknown').pan, '000000001000'],
+    ['no route', '908', cardFor('15').pan, '000000001000'],
+    ['a bad Luhn digit', '111', cardFor('14', 'Luhn').pan, '000000001000'],
+    ['a zero amount', '110', cardFor('00').pan, '000000000000'],
+    ['an issuer timeout', '911', cardFor('91').pan, '000000001000'],
+  ])('issue #13: declines %s with action code %s', async (_what, code, pan, amount) => {
     const res = await t93().answer(request93('1100', pan, amount));
     expect([res!.mti, res!.get(39)]).toEqual(['1110', code]);
   });
@@ -118,11 +118,11 @@ describe('switch, ISO 8583:1993', () => {
   });
 
   it.each([
-    ['831 (echo test)', '831', '800'],
-    ['801 (sign-on)', '801', '800'],
-    ['802 (sign-off)', '802', '800'],
-    ['an unknown function code', '999', '902'],
-  ])('issue #13: answers an 1804 with function code %s with an 1814 and %s', async (_what, code, action) => {
+    ['831 (echo test)', '800', '831'],
+    ['801 (sign-on)', '800', '801'],
+    ['802 (sign-off)', '800', '802'],
+    ['an unknown function code', '902', '999'],
+  ])('issue #13: answers an 1804 with function code %s with an 1814 and %s', async (_what, action, code) => {
     const res = await t93().answer(network93(code));
     expect([res!.mti, res!.get(39), res!.get(24)]).toEqual(['1814', action, code]);
   });
