@@ -1,7 +1,7 @@
 // ISO 8583:1993 DE 39 action codes (n 3): the ones the switch sets, their meanings, and the mapping
 // from an issuer's outcome (a 1987 response code, as IssuerDecision carries it) to an action code.
 
-import type { ResponseCodes } from './result-codes.js';
+import { RC, type ResponseCodes } from './result-codes.js';
 
 /** What the switch answers a 1993 terminal with, outcome by outcome (docs/iso93.md). */
 export const ACTION_CODES = {
@@ -107,3 +107,8 @@ export function actionCodeOf(issuerCode: string): string {
 
 /** The mapping as [issuer code, action code] rows, for docs and tests. */
 export const ISSUER_TO_ACTION_CODE: ReadonlyArray<readonly [string, string]> = Object.entries(FROM_1987);
+
+/** The system-malfunction code of the edition `code` is from: 909 beside a 3-digit action code, else 96. */
+export function systemErrorLike(code: string): string {
+  return code.length === 3 ? ACTION_CODES.SYSTEM_ERROR : RC.SYSTEM_ERROR;
+}

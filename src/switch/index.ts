@@ -17,7 +17,7 @@ export type { DuplicateCacheOptions, CachedAnswer } from './duplicates.js';
 export { OriginalsTable, DEFAULT_ORIGINALS } from './originals.js';
 export { RC, RC_MEANINGS, responseCodeFor } from './result-codes.js';
 export type { ResponseCodes } from './result-codes.js';
-export { ACTION_CODES, ACTION_CODE_MEANINGS, ISSUER_TO_ACTION_CODE, actionCodeOf } from './action-codes.js';
+export { ACTION_CODES, ACTION_CODE_MEANINGS, ISSUER_TO_ACTION_CODE, actionCodeOf, systemErrorLike } from './action-codes.js';
 export { DIALECT_1987, DIALECT_1993, dialectOf } from './dialect.js';
 export type { Dialect } from './dialect.js';
 export { isLuhnValid, panOf, expiryOf, amountOf, stanOf, terminalOf, merchantOf, acquirerOf, rrnOf } from './fields.js';
