@@ -36,6 +36,18 @@ describe('isotrace load', () => {
     expect(s.throughput).toBeGreaterThan(0);
   });
 
+  it('issue #13: gets 000 for authorizations and 800 for echoes when switch and load speak iso93ascii', async () => {
+    const sw = await serve(resources, { logLevel: 'warn', spec: 'iso93ascii' });
+    const run = await runCli(['load', '--port', String(sw.port), '--spec', 'iso93ascii', '--count', '40', '--connections', '2', '--mix', 'auth=1,echo=1', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const s = JSON.parse(run.stdout) as { responseCodes: Record<string, number>; answers: number };
+    expect(s.answers).toBe(40);
+    expect(s.responseCodes['000'] + s.responseCodes['800']).toBe(40);
+    expect(s.responseCodes['000']).toBeGreaterThan(0);
+    expect(s.responseCodes['800']).toBeGreaterThan(0);
+  });
+
   it('prints a summary table with throughput, percentiles and response codes when --json is absent', async () => {
     const sw = await serve(resources, { logLevel: 'warn' });
     const run = await runCli(['load', '--port', String(sw.port), '--count', '20', '--connections', '2', '--mix', 'auth=1,purchase=1']);

@@ -108,6 +108,13 @@ describe('buildTemplate', () => {
     expect(LENGTH_HEADERS.binary2.read(t.frame, 0)).toBe(t.frame.length - 2);
   });
 
+  it('issue #13: builds 1100, 1200 and 1804 (DE 24 831) with 1993 field formats when the spec is iso93ascii', () => {
+    const iso93 = { codec: builtinCodec('iso93ascii'), framing: 'ascii4', header: 'none' } as const;
+    const [auth, purchase, echo] = connectionTemplates(0, [APPROVING], iso93).map((t) => iso93.codec.unpack(t.frame, t.headroom));
+    expect([auth.mti, purchase.mti, echo.mti]).toEqual(['1100', '1200', '1804']);
+    expect([auth.get(12), auth.get(22), auth.get(24), purchase.get(24), echo.get(24), echo.get(70)]).toEqual(['261123120000', '600101600000', '100', '200', '831', undefined]);
+  });
+
   it('builds one template per kind and card with the terminal id of the connection', () => {
     const ts = connectionTemplates(9, [APPROVING, cardFor('51').pan], ascii);
     expect(ts.map((t) => t.kind)).toEqual(['auth', 'auth', 'purchase', 'purchase', 'echo', 'echo']);

@@ -28,7 +28,7 @@ const ENTRY_FORMAT: Readonly<Record<string, RegExp>> = Object.freeze({
   mti: /^\d{4}$/, stan: /^\d{6}$/, transmission: /^\d{10}$/, amount: /^\d{12}$/, currency: /^\d{3}$/, acquirer: /^\d{1,11}$/,
 });
 const OPTIONAL_FORMAT: Readonly<Record<string, RegExp>> = Object.freeze({
-  rrn: /^[ -~]{12}$/, localTime: /^\d{6}$/, localDate: /^\d{4}$/, rc: /^[ -~]{2}$/,
+  rrn: /^[ -~]{12}$/, localTime: /^\d{6}$/, localDate: /^\d{4}$/, rc: /^[ -~]{2,3}$/, local: /^\d{12}$/,
 });
 
 /** `raw` as a history entry, or null when any kept value is missing or malformed (a hand-edited file). */
@@ -42,6 +42,7 @@ function entryOf(raw: unknown): HistoryEntry | null {
   return {
     mti: text('mti'), stan: text('stan'), transmission: text('transmission'), amount: text('amount'), currency: text('currency'),
     acquirer: text('acquirer'), rrn: optional('rrn'), localTime: optional('localTime'), localDate: optional('localDate'), rc: optional('rc'),
+    local: optional('local') ?? undefined,
   };
 }
 

@@ -31,7 +31,7 @@ export function queryOf(flags: AuditListFlags, nowMs: number): AuditQuery {
   }
   const exact: Array<[keyof AuditQuery, string | undefined, string, RegExp]> = [
     ['terminalId', flags.terminal, '--terminal', /^.{1,16}$/],
-    ['responseCode', flags.rc, '--rc', /^[0-9A-Za-z]{2}$/],
+    ['responseCode', flags.rc, '--rc', /^[0-9A-Za-z]{2,3}$/],
     ['mti', flags.mti, '--mti', /^\d{4}$/],
     ['stan', flags.stan, '--stan', /^\d{6}$/],
     ['rrn', flags.rrn, '--rrn', /^[0-9A-Za-z ]{12}$/],

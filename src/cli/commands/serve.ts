@@ -5,7 +5,7 @@ import type { AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, type SwitchEnv } from '../../switch/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../../switch/index.js';
 import { JournalThread } from '../journal-thread.js';
 import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
@@ -54,6 +54,7 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   }
   const switchEnv: SwitchEnv = {
     codec,
+    dialect: dialectOf(codec.spec),
     routes,
     issuers,
     duplicates: new DuplicateCache({ windowMs: Number(cfg.duplicateWindowMs) }),

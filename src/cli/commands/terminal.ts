@@ -10,7 +10,7 @@ import {
   DEFAULT_TERMINAL_TIMEOUT_MS, TERMINAL_ACTIONS, amountMinorUnits, buildTerminalRequest, parseDurationMs, sendTerminalRequest,
   type TerminalAction, type TerminalResult,
 } from '../../sim/index.js';
-import { RC_MEANINGS } from '../../switch/index.js';
+import { dialectOf } from '../../switch/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
@@ -139,10 +139,15 @@ function originalToReverse(state: TerminalState, terminalId: string, stan: strin
   throw new UsageError(`--stan ${stan}: no auth or purchase with this STAN among the last ${HISTORY_LENGTH} of terminal ${terminalId} in ${stateDir}`);
 }
 
+/** What DE 39 `rc` means in the spec's edition (1987 response code, 1993 action code); null when unknown. */
+function meaningOf(codec: Codec, rc: string): string | null {
+  return dialectOf(codec.spec).meanings[rc] ?? null;
+}
+
 /** The text report: both dumps, RC and meaning, round trip, trace_id. */
 function textReport(codec: Codec, result: TerminalResult, rc: string, traceId: string | null): string {
   const lines = ['request', describeMessage(codec, result.request), '', 'response', describeMessage(codec, result.response!), ''];
-  lines.push(`RC ${rc} ${RC_MEANINGS[rc] ?? 'unknown response code'}`, `round trip ${result.rttMs!.toFixed(1)} ms`);
+  lines.push(`RC ${rc} ${meaningOf(codec, rc) ?? 'unknown response code'}`, `round trip ${result.rttMs!.toFixed(1)} ms`);
   lines.push(`trace_id ${traceId ?? '(no audit record found)'}`);
   return lines.join('\n');
 }
@@ -173,7 +178,7 @@ export async function runTerminal(action: TerminalAction, flags: TerminalFlags, 
   if (flags.json === true) {
     io.out(JSON.stringify({
       action, request: toJson(p.codec, result.request), response: toJson(p.codec, result.response), rc,
-      meaning: RC_MEANINGS[rc] ?? null, rtt_ms: Math.round(result.rttMs! * 1000) / 1000, trace_id: traceId,
+      meaning: meaningOf(p.codec, rc), rtt_ms: Math.round(result.rttMs! * 1000) / 1000, trace_id: traceId,
     }));
   } else {
     io.out(textReport(p.codec, result, rc, traceId));
@@ -182,11 +187,11 @@ export async function runTerminal(action: TerminalAction, flags: TerminalFlags, 
 }
 
 const HELP: Readonly<Record<TerminalAction, string>> = Object.freeze({
-  auth: 'send an authorization (0100)',
-  purchase: 'send a purchase (0200)',
-  reverse: 'reverse (0400, with DE 90) the last auth or purchase of this terminal, or the one of --stan',
-  echo: 'send an echo test (0800, DE 70 301)',
-  signon: 'send a sign-on (0800, DE 70 001)',
+  auth: 'send an authorization (0100; 1100 with a 1993 spec)',
+  purchase: 'send a purchase (0200; 1200 with a 1993 spec)',
+  reverse: 'reverse (0400 with DE 90; 1420 with DE 56) the last transaction of this terminal, or the one of --stan',
+  echo: 'send an echo test (0800, DE 70 301; 1804, DE 24 831)',
+  signon: 'send a sign-on (0800, DE 70 001; 1804, DE 24 801)',
 });
 
 /** Registers `isotrace terminal` and its sub-commands on `program`. */
