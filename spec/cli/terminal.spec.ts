@@ -120,7 +120,7 @@ describe('isotrace terminal', () => {
     await json(served, 'auth');
     const run = await terminal(served, 'reverse', '--stan', '999999');
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([`isotrace: --stan 999999: no auth or purchase with this STAN among the last 50 of terminal TERM0001 in ${stateDir}`]);
+    expect(run.stderr.trim().split('\n')).toEqual([`isotrace: CLI_BAD_USAGE --stan 999999: no auth or purchase with this STAN among the last 50 of terminal TERM0001 in ${stateDir}`]);
   });
 
   it("issue #13: sends a test card's own expiry and is approved when --pan names the load-test card", async () => {
@@ -167,7 +167,7 @@ describe('isotrace terminal', () => {
     const served = await serve(resources);
     const run = await terminal(served, 'reverse');
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([`isotrace: nothing to reverse: terminal TERM0001 has no earlier auth or purchase in ${stateDir}`]);
+    expect(run.stderr.trim().split('\n')).toEqual([`isotrace: CLI_BAD_USAGE nothing to reverse: terminal TERM0001 has no earlier auth or purchase in ${stateDir}`]);
   });
 
   it.each([
@@ -235,14 +235,31 @@ describe('isotrace terminal', () => {
 
   it.each([
     [['--amount', 'abc'], 'isotrace: CONFIG_INVALID amount: expected a decimal amount such as 12.50 (got "abc")'],
-    [['--stan', '12'], 'isotrace: --stan expects 6 digits (got "12")'],
-    [['--port', 'x'], 'isotrace: --port expects a port number 1..65535 (got "x")'],
-    [['--timeout', '48h'], 'isotrace: --timeout expects at most 86400000 ms (got "48h")'],
-    [['--terminal', '../etc'], 'isotrace: --terminal expects 1..8 letters or digits (got "../etc")'],
+    [['--stan', '12'], 'isotrace: CLI_BAD_VALUE --stan expects 6 digits (got "12")'],
+    [['--port', 'x'], 'isotrace: CLI_BAD_VALUE --port expects a port number 1..65535 (got "x")'],
+    [['--timeout', '48h'], 'isotrace: CLI_BAD_VALUE --timeout expects a duration from 1 to 86400000 ms (got "48h")'],
+    [['--terminal', '../etc'], 'isotrace: CLI_BAD_VALUE --terminal expects 1..8 letters or digits (got "../etc")'],
   ])('exits 2 with one line when given %j', async (flags, line) => {
     const run = await runCli(['terminal', 'auth', '--state-dir', stateDir, ...flags]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([line]);
+  });
+
+  it.each(['echo', 'signon'])('issue #13: %s lists no card or amount options, and refuses them', async (action) => {
+    const help = await runCli(['terminal', action, '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--pan', '--expiry', '--amount', '--currency', '--merchant', '--acquirer']) expect(help.stdout).not.toContain(flag);
+    expect(help.stdout).toContain('--terminal');
+    const run = await runCli(['terminal', action, '--pan', cardFor('00').pan, '--state-dir', stateDir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^isotrace: CLI_UNKNOWN_OPTION unknown option '--pan'/);
+  });
+
+  it('issue #13: auth and purchase still list the card and amount options', async () => {
+    for (const action of ['auth', 'purchase']) {
+      const help = await runCli(['terminal', action, '--help']);
+      for (const flag of ['--pan', '--expiry', '--amount', '--currency']) expect(help.stdout).toContain(flag);
+    }
   });
 
   it('exits 0 with usage when asked for --help', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SERVE_OPTIONS } from '../../src/cli/serve-options.js';
-import { parseDurationMs } from '../../src/sim/index.js';
+import { durationMs } from '../../src/cli/duration.js';
 import { runCli } from '../helpers/cli.js';
 
 /** Room a client keeps beyond the issuer timeout for connecting, queueing and the answer's way back, ms. */
@@ -11,7 +11,7 @@ async function helpTimeoutMs(argv: string[]): Promise<number> {
   const run = await runCli([...argv, '--help']);
   const m = /--timeout <[^>]+>[\s\S]*?\(default: "?([^")]+)"?\)/.exec(run.stdout);
   expect(m, `${argv.join(' ')} --help shows a --timeout default`).not.toBeNull();
-  return /^\d+$/.test(m![1]) ? Number(m![1]) : parseDurationMs('timeout', m![1]);
+  return durationMs(m![1]);
 }
 
 describe('default timeouts', () => {

@@ -86,6 +86,12 @@ group('describe', () => {
     ]);
   });
 
+  it('issue #13: counts one tag, one byte and one digit in the singular', () => {
+    const line = describe(P, new IsoMessage('0100').set(55, hex('5A0100'))).split('\n')[1];
+    expect(line).toMatch(/\[redacted, 3 bytes: 1 tag 5A\]$/);
+    expect(line).not.toMatch(/1 tags/);
+  });
+
   it('lists no tags when a redacted DE 55 is not valid TLV', () => {
     expect(describe(P, new IsoMessage('0100').set(55, hex('9F2780'))).split('\n')[1]).toMatch(/\[redacted, 3 bytes\]$/);
   });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { ConfigError } from '../../src/shared/index.js';
-import { LOAD_KINDS, TokenBucket, mixSchedule, parseDurationMs, parseMix } from '../../src/sim/index.js';
+import { LOAD_KINDS, TokenBucket, mixSchedule, parseMix } from '../../src/sim/index.js';
 import { buildTemplate, connectionTemplates, terminalId } from '../../src/sim/load-templates.js';
 import { LENGTH_HEADERS } from '../../src/transport/index.js';
 import { cardFor } from '../helpers/test-cards.js';
@@ -60,17 +60,6 @@ describe('mixSchedule', () => {
 
   it('throws ConfigError when the reduced cycle is over 10,000', () => {
     expect(() => mixSchedule(parseMix('auth=9999,echo=9998'))).toThrow(/keep it at most 10000/);
-  });
-});
-
-describe('parseDurationMs', () => {
-  it.each([['500ms', 500], ['10s', 10_000], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['3', 3000]])('reads %s as %d ms', (text, ms) => {
-    expect(parseDurationMs('duration', text)).toBe(ms);
-  });
-
-  it.each(['', '0s', '10x', '-1s', 's'])('throws ConfigError naming the option when the text is %j', (text) => {
-    expect(() => parseDurationMs('duration', text)).toThrow(ConfigError);
-    expect(() => parseDurationMs('duration', text)).toThrow(/^duration: expected a positive duration/);
   });
 });
 

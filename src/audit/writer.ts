@@ -4,6 +4,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { plural } from '../shared/index.js';
 import { chainDigest, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
@@ -161,7 +162,7 @@ export class AuditWriter {
       if (this.#isDirty) await this.#o.fs.truncate(fd, this.#fileBytes).catch(noop);
       await this.#o.fs.close(fd).catch(noop);
     }
-    this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats }, 'audit log closed');
+    this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats, head: this.#head }, 'audit log closed');
     if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
   }
 
@@ -300,7 +301,7 @@ export class AuditWriter {
 
   #failed(err: unknown, records: number): AuditError {
     const errno = systemCode(err);
-    const error = new AuditError('AUDIT_WRITE_FAILED', `${this.#path()}: ${this.#op} failed (${errno}); ${records} audit records not written`, { cause: err });
+    const error = new AuditError('AUDIT_WRITE_FAILED', `${this.#path()}: ${this.#op} failed (${errno}); ${plural(records, 'audit record')} not written`, { cause: err });
     this.#counts.failures++;
     this.#counts.recordsFailed += records;
     this.#isFailing = true;

@@ -31,8 +31,8 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'routes', env: 'ISOTRACE_ROUTES', kind: { type: 'string' }, default: `${ROOT}fixtures/routes.json`, doc: 'the BIN routing table' },
   { name: 'logLevel', env: 'ISOTRACE_LOG_LEVEL', kind: { type: 'enum', values: LOG_LEVELS }, default: 'info', doc: 'log level' },
   { name: 'otlpEndpoint', env: 'ISOTRACE_OTLP_ENDPOINT', kind: { type: 'string' }, default: null, doc: 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export' },
-  { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600_000 }, default: 3000, doc: 'how long an issuer may take before the terminal gets RC 91 (well inside the clients\' 5 s)' },
-  { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats' },
+  { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'duration', min: 1, max: 600_000 }, default: 3000, doc: 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)' },
+  { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'duration', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats (ms, or e.g. 5m)' },
 ];
 
 /** The audit options serve takes (docs/config.md, section Audit). The HMAC key is ISOTRACE_AUDIT_KEY only. */

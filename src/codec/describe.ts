@@ -2,6 +2,7 @@
 // value, masked by each field's treatment unless `reveal` is set. DE 55 TLV is broken down by tag,
 // whether the spec carries it as bytes or as hex-ASCII text.
 
+import { plural } from '../shared/index.js';
 import type { Codec } from './codec.js';
 import { EMV_CARD_DATA_TAGS, EMV_TAG_NAMES } from './emv-tags.js';
 import type { FieldValue } from './encodings.js';
@@ -24,8 +25,8 @@ export function formatOf(f: FieldSpec): string {
 }
 
 function unitsOf(f: FieldSpec, v: FieldValue): string {
-  if (typeof v !== 'string') return `${v.length} bytes`;
-  return f.class === 'n' || f.class === 'z' || f.class === 'x+n' ? `${v.length} digits` : `${v.length} chars`;
+  if (typeof v !== 'string') return plural(v.length, 'byte');
+  return plural(v.length, f.class === 'n' || f.class === 'z' || f.class === 'x+n' ? 'digit' : 'char');
 }
 
 function tlvLines(nodes: TlvNode[], indent: string, reveal: boolean): string[] {
@@ -33,7 +34,7 @@ function tlvLines(nodes: TlvNode[], indent: string, reveal: boolean): string[] {
   for (const n of nodes) {
     const name = EMV_TAG_NAMES[n.tag] ?? 'unknown tag';
     const hidden = !reveal && EMV_CARD_DATA_TAGS.has(n.tag);
-    const value = n.children !== undefined ? '' : hidden ? `[withheld, ${n.value.length} bytes]` : toHex(n.value);
+    const value = n.children !== undefined ? '' : hidden ? `[withheld, ${plural(n.value.length, 'byte')}]` : toHex(n.value);
     lines.push(`${indent}${n.tag.padEnd(6)} ${name.padEnd(34)} ${value}`.trimEnd());
     if (n.children !== undefined) lines.push(...tlvLines(n.children, `${indent}  `, reveal));
   }
@@ -57,7 +58,7 @@ function tryTlv(v: FieldValue): TlvNode[] | null {
 function shown(f: FieldSpec, v: FieldValue, reveal: boolean, tlv: TlvNode[] | null): string {
   if (reveal || f.sensitive === undefined) return valueText(v);
   if (f.sensitive === 'mask') return maskPan(valueText(v));
-  const tags = tlv === null ? '' : `: ${tlv.length} tags ${tlv.map((n) => n.tag).join(' ')}`;
+  const tags = tlv === null ? '' : `: ${plural(tlv.length, 'tag')} ${tlv.map((n) => n.tag).join(' ')}`;
   return f.sensitive === 'never' ? `[withheld, ${unitsOf(f, v)}]` : `[redacted, ${unitsOf(f, v)}${tags}]`;
 }
 

@@ -29,6 +29,17 @@ export const ERROR_CODES = {
   SPEC_EXTEND_CYCLE: 'a spec extends itself through a chain of extends',
   // config
   CONFIG_INVALID: 'an option is unknown, missing, of the wrong type or outside its allowed range',
+  // command line
+  CLI_UNKNOWN_COMMAND: 'isotrace has no command (or sub-command) of that name',
+  CLI_UNKNOWN_OPTION: 'the command has no option of that name',
+  CLI_MISSING_ARGUMENT: 'a required argument, or the value of an option, is missing',
+  CLI_TOO_MANY_ARGUMENTS: 'more arguments were given than the command takes',
+  CLI_BAD_VALUE: 'an option or argument value is malformed, out of range or not one of its choices',
+  CLI_BAD_USAGE: 'the options given do not go together, or the input they call for is missing',
+  CLI_FILE_ACCESS: 'a file or folder named on the command line cannot be read or written',
+  CLI_INTERNAL: 'an unexpected failure inside isotrace: a bug to report, with the command that caused it',
+  // simulator
+  LOAD_NO_ANSWER: 'a load run ended with no request answered: the switch was unreachable or never answered',
   // transport: framing
   FRAME_TOO_LARGE: 'a length header announces more than maxFrameBytes, or a frame to send is longer than its header can express',
   FRAME_BAD_HEADER: 'a length header is malformed: a non-digit, a bad BCD nibble or hex digit, non-zero vmlh filler, or a binary2-incl length below 2',
@@ -61,6 +72,7 @@ export const ERROR_CODES = {
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',
   AUDIT_DIR_NOT_FOUND: 'the audit directory does not exist',
+  AUDIT_RECORD_NOT_FOUND: 'no audit record has the record id, trace id or RRN asked for',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

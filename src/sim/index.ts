@@ -3,13 +3,13 @@
 
 export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS } from './load.js';
 export type { LoadOptions } from './load.js';
-export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule, parseDurationMs } from './load-mix.js';
+export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule } from './load-mix.js';
 export type { LoadKind } from './load-mix.js';
 export { LoadStats } from './load-stats.js';
 export type { LoadSnapshot, LoadSummary } from './load-stats.js';
 export { TokenBucket } from './load-bucket.js';
 
-export { parseScenario, captureScenario, DEFAULT_STEP_TIMEOUT_MS } from './replay-scenario.js';
+export { parseScenario, captureScenario, DEFAULT_STEP_TIMEOUT_MS, MAX_STEP_TIMEOUT_MS } from './replay-scenario.js';
 export type { Scenario, ScenarioStep, StepExpect, StepSend } from './replay-scenario.js';
 export { fillTemplate, fillFields, formatTime, placeholders } from './replay-template.js';
 export type { TemplateContext } from './replay-template.js';

@@ -2,8 +2,8 @@
 // lines and its stages as a waterfall of bars scaled to the transaction's duration; or the record
 // as JSON. The PAN shown is the record's, already masked.
 
-import { findAuditRecord, recordText } from '../../audit/index.js';
-import { EXIT, UsageError, type ExitCode, type Io } from '../io.js';
+import { AuditError, findAuditRecord, recordText } from '../../audit/index.js';
+import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { formatAmount, formatMs } from './audit-format.js';
 import { auditDirFrom, runAuditCommand } from './audit-options.js';
 
@@ -90,10 +90,10 @@ export function keyValueLines(record: Record<string, unknown>, where: string): s
 /** Shows one record: 0 when found, 1 (one line) when not, 2 for bad usage or a missing directory. */
 export function runAuditShow(key: string, flags: AuditShowFlags, io: Io, env: NodeJS.ProcessEnv): Promise<ExitCode> {
   return runAuditCommand(io, async () => {
-    if (key.trim() === '') throw new UsageError('audit show expects a record id, trace id or RRN');
+    if (key.trim() === '') throw new UsageError('audit show expects a record id, trace id or RRN', 'CLI_MISSING_ARGUMENT');
     const entry = await findAuditRecord(auditDirFrom(flags, env), key);
     if (entry === null) {
-      io.err(`isotrace: no audit record has the id, trace id or RRN "${key}"`);
+      io.err(errorLine(new AuditError('AUDIT_RECORD_NOT_FOUND', `no audit record has the id, trace id or RRN "${key}"`)));
       return EXIT.INVALID;
     }
     const r = entry.record;

@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { AuditError, verifyAudit } from '../../audit/index.js';
+import { plural } from '../../shared/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { DEFAULT_LIST_LIMIT, runAuditList } from './audit-list.js';
 import { auditDirFrom } from './audit-options.js';
@@ -33,12 +34,15 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
   try {
     const keyEnv = opts.keyEnv ?? AUDIT_KEY_ENV;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) throw new UsageError(`--key-env: ${JSON.stringify(keyEnv)} is not an environment variable name`);
-    const result = await verifyAudit(auditDirFrom(opts, env), auditKeyFrom(env, keyEnv));
+    const key = auditKeyFrom(env, keyEnv);
+    // Named on purpose but unset: verifying without a key would blame a keyed log for its hashes.
+    if (key === null && opts.keyEnv !== undefined) throw new UsageError(`--key-env ${keyEnv}: the variable is not set or empty`);
+    const result = await verifyAudit(auditDirFrom(opts, env), key);
     if (!result.ok) {
       io.err(errorLine(new AuditError('AUDIT_CHAIN_BROKEN', `${result.file} line ${result.line}: ${result.reason}`)));
       return EXIT.INVALID;
     }
-    io.out(`audit: ${result.records} records in ${result.files} files, chain intact`);
+    io.out(`audit: ${plural(result.records, 'record')} in ${plural(result.files, 'file')}, chain intact`);
     return EXIT.OK;
   } catch (err) {
     io.err(errorLine(err));

@@ -7,11 +7,12 @@ import { Option, type Command } from 'commander';
 import { readAudit } from '../../audit/index.js';
 import { describe as describeMessage, toJson, type Codec } from '../../codec/index.js';
 import {
-  DEFAULT_TERMINAL_TIMEOUT_MS, TERMINAL_ACTIONS, amountMinorUnits, buildTerminalRequest, parseDurationMs, sendTerminalRequest,
+  DEFAULT_TERMINAL_TIMEOUT_MS, TERMINAL_ACTIONS, amountMinorUnits, buildTerminalRequest, sendTerminalRequest,
   type TerminalAction, type TerminalResult,
 } from '../../sim/index.js';
 import { dialectOf } from '../../switch/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
+import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
@@ -25,13 +26,14 @@ export interface TerminalFlags {
   spec: string;
   framing: string;
   header?: string;
+  /** Card and amount flags: absent for the actions that do not take them (echo, signon). */
   pan?: string;
   expiry?: string;
-  amount: string;
-  currency: string;
+  amount?: string;
+  currency?: string;
   terminal: string;
-  merchant: string;
-  acquirer: string;
+  merchant?: string;
+  acquirer?: string;
   stan?: string;
   timeout: string;
   stateDir: string;
@@ -40,8 +42,11 @@ export interface TerminalFlags {
 }
 
 const DEFAULT_AUDIT_DIR = './var/audit';
+/** Defaults of the card and amount flags, also used for the actions that do not take them. */
+const DEFAULTS = Object.freeze({ amount: '12.50', currency: '840', merchant: 'MERCHANT0000001', acquirer: '123456' });
 const AUDIT_WAIT_MS = 1000;
 const AUDIT_POLL_MS = 50;
+/** At most a day: the link's limit. */
 const MAX_TIMEOUT_MS = 86_400_000;
 /** DE 14 for a card the cards file does not list (another issuer's): any date the terminal accepts. */
 const FALLBACK_EXPIRY = '2812';
@@ -51,12 +56,6 @@ function checked(flag: string, text: string, re: RegExp, what: string): string {
   return text;
 }
 
-/** --timeout: a plain number is ms, else a duration such as 2s; at most a day (the link's limit). */
-function timeoutMsOf(text: string): number {
-  const ms = /^\s*\d+\s*$/.test(text) && Number(text) > 0 ? Number(text) : parseDurationMs('timeout', text);
-  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`--timeout expects at most ${MAX_TIMEOUT_MS} ms (got "${text}")`);
-  return ms;
-}
 
 /** Why the exchange failed, in one line: the error, the peer and the socket's reason (ECONNREFUSED). */
 function failureLine(err: Error | null, host: string, port: number): string {
@@ -104,7 +103,7 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   const port = Number(checked('--port', flags.port, /^\d{1,5}$/, 'a port number 1..65535'));
   if (port < 1 || port > 65535) throw new UsageError(`--port expects a port number 1..65535 (got "${flags.port}")`);
   const terminalId = checked('--terminal', flags.terminal, /^[A-Za-z0-9]{1,8}$/, '1..8 letters or digits');
-  const currency = checked('--currency', flags.currency, /^\d{3}$/, 'an ISO 4217 numeric code such as 840');
+  const currency = checked('--currency', flags.currency ?? DEFAULTS.currency, /^\d{3}$/, 'an ISO 4217 numeric code such as 840');
   const stanFlag = flags.stan === undefined ? undefined : checked('--stan', flags.stan, /^\d{6}$/, '6 digits');
   const state = readState(flags.stateDir, terminalId);
   const original = action === 'reverse' ? originalToReverse(state, terminalId, stanFlag, flags.stateDir) : null;
@@ -115,17 +114,17 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   const request = buildTerminalRequest(action, {
     pan,
     expiry,
-    amount: amountMinorUnits(flags.amount, currency),
+    amount: amountMinorUnits(flags.amount ?? DEFAULTS.amount, currency),
     currency,
     terminalId,
-    merchantId: checked('--merchant', flags.merchant, /^[A-Za-z0-9 ]{1,15}$/, '1..15 letters or digits'),
-    acquirerId: checked('--acquirer', flags.acquirer, /^\d{1,11}$/, '1..11 digits'),
+    merchantId: checked('--merchant', flags.merchant ?? DEFAULTS.merchant, /^[A-Za-z0-9 ]{1,15}$/, '1..15 letters or digits'),
+    acquirerId: checked('--acquirer', flags.acquirer ?? DEFAULTS.acquirer, /^\d{1,11}$/, '1..11 digits'),
     stan,
     original,
   }, new Date(), codec);
   const target = {
     codec, host: flags.host, port, framing: flags.framing as Framing,
-    header: headerKind(flags.header, codec.spec) as FrameHeader, timeoutMs: timeoutMsOf(flags.timeout),
+    header: headerKind(flags.header, codec.spec) as FrameHeader, timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
   };
   const entry = action === 'auth' || action === 'purchase' ? remember(state, request) : null;
   return { codec, action, terminalId, state, entry, request, target };
@@ -135,8 +134,8 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
 function originalToReverse(state: TerminalState, terminalId: string, stan: string | undefined, stateDir: string): HistoryEntry {
   const found = findInHistory(state, stan);
   if (found !== undefined) return found;
-  if (stan === undefined) throw new UsageError(`nothing to reverse: terminal ${terminalId} has no earlier auth or purchase in ${stateDir}`);
-  throw new UsageError(`--stan ${stan}: no auth or purchase with this STAN among the last ${HISTORY_LENGTH} of terminal ${terminalId} in ${stateDir}`);
+  if (stan === undefined) throw new UsageError(`nothing to reverse: terminal ${terminalId} has no earlier auth or purchase in ${stateDir}`, 'CLI_BAD_USAGE');
+  throw new UsageError(`--stan ${stan}: no auth or purchase with this STAN among the last ${HISTORY_LENGTH} of terminal ${terminalId} in ${stateDir}`, 'CLI_BAD_USAGE');
 }
 
 /** What DE 39 `rc` means in the spec's edition (1987 response code, 1993 action code); null when unknown. */
@@ -194,27 +193,43 @@ const HELP: Readonly<Record<TerminalAction, string>> = Object.freeze({
   signon: 'send a sign-on (0800, DE 70 001; 1804, DE 24 801)',
 });
 
+/**
+ * The flags only some actions take: echo and signon carry no card or amount; reverse carries the
+ * card (DE 2: the history never keeps the PAN) but takes its amount and currency from the original.
+ */
+function addTransactionOptions(cmd: Command, action: TerminalAction): void {
+  if (action === 'echo' || action === 'signon') return;
+  cmd.option('--pan <digits>', action === 'reverse'
+    ? "the original's card number, DE 2 (default: the first approving test card of fixtures/issuer/cards.json)"
+    : 'card number (default: the first approving test card of fixtures/issuer/cards.json)');
+  if (action !== 'reverse') {
+    cmd
+      .option('--expiry <YYMM>', `card expiry, DE 14 (default: the card's own in fixtures/issuer/cards.json, else ${FALLBACK_EXPIRY})`)
+      .option('--amount <decimal>', 'amount in the currency, e.g. 12.50', DEFAULTS.amount)
+      .option('--currency <code>', 'ISO 4217 numeric currency, DE 49', DEFAULTS.currency);
+  }
+  cmd
+    .option('--merchant <id>', 'merchant id, DE 42', DEFAULTS.merchant)
+    .option('--acquirer <id>', 'acquirer institution id, DE 32', DEFAULTS.acquirer);
+}
+
 /** Registers `isotrace terminal` and its sub-commands on `program`. */
 export function registerTerminal(program: Command, io: Io, setExit: (code: number) => void): void {
   const terminal = program.command('terminal').description('send one transaction as a terminal and show the answer');
   for (const action of TERMINAL_ACTIONS) {
-    terminal
+    const cmd = terminal
       .command(action)
       .description(HELP[action])
       .option('--host <host>', 'switch host', '127.0.0.1')
       .option('--port <port>', 'switch port', '8583')
       .addOption(specOption())
       .addOption(new Option('--framing <name>', 'TCP length header').choices([...FRAMINGS]).default('ascii4'))
-      .addOption(headerOption())
-      .option('--pan <digits>', 'card number (default: the first approving test card of fixtures/issuer/cards.json)')
-      .option('--expiry <YYMM>', `card expiry, DE 14 (default: the card's own in fixtures/issuer/cards.json, else ${FALLBACK_EXPIRY})`)
-      .option('--amount <decimal>', 'amount in the currency, e.g. 12.50', '12.50')
-      .option('--currency <code>', 'ISO 4217 numeric currency, DE 49', '840')
+      .addOption(headerOption());
+    addTransactionOptions(cmd, action);
+    cmd
       .option('--terminal <id>', 'terminal id, DE 41 (1..8 letters or digits)', 'TERM0001')
-      .option('--merchant <id>', 'merchant id, DE 42', 'MERCHANT0000001')
-      .option('--acquirer <id>', 'acquirer institution id, DE 32', '123456')
       .option('--stan <digits>', action === 'reverse' ? `the original's STAN, one of the terminal's last ${HISTORY_LENGTH} auths and purchases (default: the last)` : 'DE 11 (default: the next of the terminal\'s counter)')
-      .option('--timeout <ms>', 'longest wait to connect and then for the answer, ms or e.g. 2s', String(DEFAULT_TERMINAL_TIMEOUT_MS))
+      .option('--timeout <duration>', `longest wait to connect and then for the answer: ${DURATION_SYNTAX}`, `${DEFAULT_TERMINAL_TIMEOUT_MS / 1000}s`)
       .option('--state-dir <dir>', `where each terminal's STAN counter and last ${HISTORY_LENGTH} auths and purchases are kept (never the PAN)`, './var/terminal')
       .option('--audit-dir <dir>', "the switch's audit directory, for the trace_id; also ISOTRACE_AUDIT_DIR (default: ./var/audit)")
       .option('--json', 'print one JSON object')
