@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   // transport: connections and the server
   CONN_IDLE_TIMEOUT: 'no bytes arrived from the peer within idleTimeoutMs',
   CONN_FRAME_TIMEOUT: 'a frame was started but not finished within frameTimeoutMs',
+  CONN_KEEPALIVE_ONLY: 'the peer sent only keep-alives, no message, for maxKeepAliveOnlyMs',
   CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
   CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached',
   SERVER_LISTEN_FAILED: 'the server could not bind its host and port',

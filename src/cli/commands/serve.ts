@@ -12,7 +12,7 @@ import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, 
 import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
-import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../serve-options.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS, transportLimits } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
 
 /** Where serve logs: standard output. */
@@ -69,7 +69,7 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
     sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
-  const server = new FrameServer(handler, { host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
+  const server = new FrameServer(handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
   await server.listen();
   logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
   return {
