@@ -1,7 +1,7 @@
 // The options of `isotrace serve`, as data: flag, ISOTRACE_* variable, config-file key, default.
 // docs/config.md documents the same list.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUDIT_MODES } from '../audit/index.js';
@@ -20,6 +20,11 @@ function packageRoot(): string {
 }
 
 const ROOT = packageRoot();
+
+/** This package's version, from its package.json (the OTLP resource's `service.version`). */
+export function packageVersion(): string {
+  return String((JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version?: unknown }).version ?? '0.0.0');
+}
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'host', env: 'ISOTRACE_HOST', kind: { type: 'string' }, default: '127.0.0.1', doc: 'address to listen on' },

@@ -58,6 +58,7 @@ export const ERROR_CODES = {
   // audit
   AUDIT_WRITE_FAILED: 'an audit batch could not be written or synced to disk; its records are not in the log',
   AUDIT_OPEN_FAILED: 'the audit directory or its current file could not be created or opened',
+  AUDIT_LOCKED: 'another running switch holds the audit directory (its LOCK file); only one writer may extend a chain',
   AUDIT_CLOSED: 'a record was appended after the audit writer was closed',
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',

@@ -1,18 +1,20 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
-import type { AuditMode } from '../../audit/index.js';
+import { AuditLock, resolveAuditWriterOptions, type AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, type SwitchEnv } from '../../switch/index.js';
-import { JournalThread } from '../journal-thread.js';
-import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
+import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
+import {
+  DEFAULT_OTLP_SINK_OPTIONS, NOOP_TRACE_SINK, createOtlpSink, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpSinkOptions, type TraceSink,
+} from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
 import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
-import { AUDIT_OPTIONS, SERVE_OPTIONS, transportLimits } from '../serve-options.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS, packageVersion, transportLimits } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
 
 /** Where serve logs: standard output. */
@@ -26,10 +28,14 @@ export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessE
   return resolved;
 }
 
-function traceSink(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): TraceSink {
-  if (cfg.otlpEndpoint === null) return NOOP_TRACE_SINK;
+/** The OTLP sink's options, checked; null when no endpoint is set (no export). */
+function traceSinkOptions(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): OtlpSinkOptions | null {
+  if (cfg.otlpEndpoint === null) return null;
   const sampleRatio = parseSampleRatio(env.OTEL_TRACES_SAMPLER_ARG, 1.0);
-  return createOtlpSink({ endpoint: String(cfg.otlpEndpoint), sampleRatio, logger });
+  const resource = otlpResourceSettings(env, { 'service.version': packageVersion() }, DEFAULT_OTLP_SINK_OPTIONS.serviceName);
+  const options: OtlpSinkOptions = { endpoint: String(cfg.otlpEndpoint), sampleRatio, ...resource, logger };
+  resolveOtlpSinkOptions(options);
+  return options;
 }
 
 export interface RunningSwitch {
@@ -45,6 +51,8 @@ export interface RunningSwitch {
  * itself; null sends them back through `logger`.
  */
 export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
+  // Everything is checked before anything is bound or written; then the port is bound before the
+  // audit directory is locked and opened, so that a switch that cannot listen touches no file.
   const codec = loadCodec(String(cfg.spec));
   const routes = new BinTable((readJsonFile(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
   const stub = new StubIssuer(loadCards(readJsonFile(String(cfg.cards), 'cards'), String(cfg.cards)));
@@ -61,17 +69,42 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     issuerTimeoutMs: Number(cfg.issuerTimeoutMs),
     logger,
   };
-  const traces = traceSink(cfg, env, logger);
+  const otlp = traceSinkOptions(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  // Audit records and txn.done lines are made and written on their own thread, off the event loop.
-  const audit = await JournalThread.open({ dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) });
-  const sw = new Switch(switchEnv, traces, audit);
+  const journalOptions: JournalThreadOptions = { dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) };
+  resolveAuditWriterOptions({ dir: journalOptions.dir, mode: journalOptions.mode, key });
+  // Frames that arrive between listening and the switch being ready wait for it (start-up only).
+  let sw: Switch | null = null;
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    await ready;
+    return sw === null ? null : sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+  };
   const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
-    sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+    sw === null ? later(Buffer.from(frame), conn) : sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
   const server = new FrameServer(handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
-  await server.listen();
-  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
+  let lock: AuditLock | null = null;
+  const releaseAtExit = (): void => lock?.release();
+  let audit: JournalThread;
+  try {
+    await server.listen();
+    lock = AuditLock.acquire(journalOptions.dir, logger);
+    process.on('exit', releaseAtExit);
+    audit = await JournalThread.open(journalOptions);
+  } catch (err) {
+    onReady();
+    await server.close();
+    releaseAtExit();
+    process.off('exit', releaseAtExit);
+    await stub.close();
+    throw err;
+  }
+  const traces: TraceSink = otlp === null ? NOOP_TRACE_SINK : createOtlpSink(otlp);
+  sw = new Switch(switchEnv, traces, audit);
+  onReady();
+  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: otlp !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
   return {
     server,
     switch: sw,
@@ -79,10 +112,19 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
       await server.drain();
       await audit.close();
       logger.info({ evt: 'audit.closed', ...audit.stats, head: audit.head }, 'audit log closed');
+      releaseAtExit();
+      process.off('exit', releaseAtExit);
       await traces.shutdown();
       await stub.close();
     },
   };
+}
+
+/** Start-up failures the person running serve fixes in its options or environment: exit 2. */
+function isUsageProblem(err: unknown): boolean {
+  if (err instanceof ConfigError || err instanceof SpecError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SERVER_LISTEN_FAILED' || code === 'AUDIT_LOCKED' || code === 'AUDIT_OPEN_FAILED';
 }
 
 /** Runs the switch until SIGTERM or SIGINT; resolves with the exit code after the drain. */
@@ -101,7 +143,7 @@ export async function runServe(flags: Record<string, unknown>, io: Io, env: Node
   } catch (err) {
     flush();
     io.err(errorLine(err));
-    return err instanceof ConfigError || err instanceof SpecError ? EXIT.USAGE : EXIT.INVALID;
+    return isUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
   }
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
