@@ -2,11 +2,12 @@
 // `LOCK` file (pid, host, start time) is created with O_EXCL; a lock whose process is gone on this
 // host is taken over. Readers (audit list, verify, show) never lock. Synchronous: start-up only.
 
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { NOOP_LOGGER, type Logger } from '../shared/index.js';
 import { AuditError, systemCode } from './errors.js';
+import { makeDirectory } from './make-directory.js';
 
 /** The lock file's name in the audit directory; never an audit file name, so readers skip it. */
 export const LOCK_FILE = 'LOCK';
@@ -74,23 +75,6 @@ export class AuditLock {
         // already gone: nothing to release
       }
     }
-  }
-}
-
-/**
- * mkdir -p, one level at a time: Node 20's `mkdir(path, { recursive: true })` never returns for a
- * path under /proc (it retries ENOENT for ever), which hung serve with `--audit-dir /proc/nope`.
- * @throws the system error (EEXIST when `dir` or a parent is a file).
- */
-function makeDirectory(dir: string): void {
-  try {
-    mkdirSync(dir);
-  } catch (err) {
-    const code = systemCode(err);
-    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
-    makeDirectory(dirname(dir));
-    mkdirSync(dir);
   }
 }
 
