@@ -10,7 +10,7 @@ import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
 import {
   DEFAULT_OTLP_SINK_OPTIONS, NOOP_TRACE_SINK, createOtlpSink, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpSinkOptions, type TraceSink,
 } from '../../trace/index.js';
-import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
+import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader, type Framing } from '../../transport/index.js';
 import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
@@ -38,17 +38,43 @@ function traceSinkOptions(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger)
   return options;
 }
 
+/**
+ * The server's frame handler, bound before the switch exists: the port is bound first, and frames
+ * that arrive before open() (start-up only) are copied and wait for it; with open(null) (start-up
+ * failed) they get no answer.
+ */
+function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } {
+  let sw: Switch | null = null;
+  let onOpen: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (onOpen = resolve));
+  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
+    s.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+  const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    await opened;
+    return sw === null ? null : handle(sw, frame, conn);
+  };
+  return {
+    handler: (frame, conn) => (sw === null ? later(Buffer.from(frame), conn) : handle(sw, frame, conn)),
+    open(ready) {
+      sw = ready;
+      onOpen();
+    },
+  };
+}
+
 export interface RunningSwitch {
   server: FrameServer;
   switch: Switch;
-  /** Stops accepting, finishes in-flight work, flushes traces; resolves when done. */
+  /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
 }
 
 /**
  * Builds and starts everything `serve` runs, logging to `logger`. `logFd`: the fd `logger` writes
  * to, when it is the process's pino logger: the journal thread then writes txn.done lines there
- * itself; null sends them back through `logger`.
+ * itself; null sends them back through `logger`. Nothing stays open when it throws.
+ * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
+ *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
 export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
   // Everything is checked before anything is bound or written; then the port is bound before the
@@ -73,18 +99,9 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
   const journalOptions: JournalThreadOptions = { dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) };
   resolveAuditWriterOptions({ dir: journalOptions.dir, mode: journalOptions.mode, key });
-  // Frames that arrive between listening and the switch being ready wait for it (start-up only).
-  let sw: Switch | null = null;
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
-    await ready;
-    return sw === null ? null : sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
-  };
-  const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
-    sw === null ? later(Buffer.from(frame), conn) : sw.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+  const gate = switchGate();
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
-  const server = new FrameServer(handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
+  const server = new FrameServer(gate.handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread;
@@ -94,7 +111,7 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journalOptions);
   } catch (err) {
-    onReady();
+    gate.open(null);
     await server.close();
     releaseAtExit();
     process.off('exit', releaseAtExit);
@@ -102,8 +119,8 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     throw err;
   }
   const traces: TraceSink = otlp === null ? NOOP_TRACE_SINK : createOtlpSink(otlp);
-  sw = new Switch(switchEnv, traces, audit);
-  onReady();
+  const sw = new Switch(switchEnv, traces, audit);
+  gate.open(sw);
   logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: otlp !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
   return {
     server,
