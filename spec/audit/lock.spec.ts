@@ -31,14 +31,15 @@ function refusal(dir: string): AuditError {
   throw new Error('the lock was granted');
 }
 
-const holderLine = (pid: number, host = hostname()): string => `${JSON.stringify({ pid, host, startedAt: '2026-01-01T00:00:00.000Z' })}\n`;
+const holderLine = (pid: number, host = hostname(), bootId: string | null = BOOT_ID): string => `${JSON.stringify({ pid, host, bootId, startedAt: '2026-01-01T00:00:00.000Z' })}\n`;
+const BOOT_ID = existsSync('/proc/sys/kernel/random/boot_id') ? readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() : null;
 
 describe('AuditLock', () => {
   it('issue #13: creates the directory and a LOCK file naming this pid, host and start time', () => {
     const dir = auditDir();
     const lock = AuditLock.acquire(dir);
     expect(lock.path).toBe(join(dir, LOCK_FILE));
-    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toEqual({ pid: process.pid, host: hostname(), startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toEqual({ pid: process.pid, host: hostname(), bootId: BOOT_ID, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
   });
@@ -72,6 +73,22 @@ describe('AuditLock', () => {
     expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
     expect(log.events('audit.lock_taken_over')).toMatchObject([{ level: 'warn', dir, pid: ended.pid }]);
     lock.release();
+  });
+
+  it('issue #13: takes over a lock taken before the last reboot, even when its pid now runs another program', () => {
+    const dir = auditDir();
+    AuditLock.acquire(dir).release();
+    writeFileSync(join(dir, LOCK_FILE), holderLine(process.ppid, hostname(), '00000000-0000-4000-8000-000000000000'));
+    const lock = AuditLock.acquire(dir);
+    expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('issue #13: refuses a lock of a running process on this host taken in this boot', () => {
+    const dir = auditDir();
+    AuditLock.acquire(dir).release();
+    writeFileSync(join(dir, LOCK_FILE), holderLine(process.ppid));
+    expect(refusal(dir)).toMatchObject({ code: 'AUDIT_LOCKED', message: expect.stringContaining(`is in use by pid ${process.ppid} (since 2026-01-01T00:00:00.000Z)`) });
   });
 
   it('issue #13: leaves a lock file that is no longer its own when released', () => {

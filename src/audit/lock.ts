@@ -1,6 +1,7 @@
 // AuditLock: one writer per audit directory, so that two switches never extend one hash chain. A
-// `LOCK` file (pid, host, start time) is created with O_EXCL; a lock whose process is gone on this
-// host is taken over. Readers (audit list, verify, show) never lock. Synchronous: start-up only.
+// `LOCK` file (pid, host, boot, start time) is created with O_EXCL; a lock whose process is gone on
+// this host, or was taken before its last reboot, is taken over. Readers (audit list, verify, show)
+// never lock. Synchronous: start-up only.
 
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,8 +17,15 @@ export const LOCK_FILE = 'LOCK';
 export interface AuditLockHolder {
   pid: number;
   host: string;
+  /** The host's boot id (Linux), so that a lock from before a reboot is not mistaken for a live pid; null elsewhere. */
+  bootId: string | null;
   /** ISO 8601 UTC time the holder took the lock. */
   startedAt: string;
+}
+
+/** The kernel's id of this boot (Linux); null where there is none. */
+function readBootId(): string | null {
+  return readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
 }
 
 export class AuditLock {
@@ -46,7 +54,7 @@ export class AuditLock {
       throw new AuditError('AUDIT_OPEN_FAILED', `audit directory ${dir} ${why}`, { cause: err });
     }
     const path = join(dir, LOCK_FILE);
-    const me: AuditLockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    const me: AuditLockHolder = { pid: process.pid, host: hostname(), bootId: readBootId(), startedAt: new Date().toISOString() };
     const text = `${JSON.stringify(me)}\n`;
     // Two rounds: the second follows a take-over, or a holder that let go while we looked.
     for (let round = 0; round < 2; round++) {
@@ -55,7 +63,7 @@ export class AuditLock {
       if (seen === null) continue;
       const holder = parseHolder(seen);
       if (holder === null) throw new AuditError('AUDIT_LOCKED', `audit directory ${dir} has a lock file naming no process; remove ${path} if no switch uses the directory`);
-      if (!isStale(holder)) throw new AuditError('AUDIT_LOCKED', `audit directory ${dir} is in use by pid ${holder.pid}${holder.host === me.host ? '' : ` on host ${holder.host}`} (since ${holder.startedAt})`);
+      if (!isStale(holder, me.bootId)) throw new AuditError('AUDIT_LOCKED', `audit directory ${dir} is in use by pid ${holder.pid}${holder.host === me.host ? '' : ` on host ${holder.host}`} (since ${holder.startedAt})`);
       // Remove only the lock just read: another starter may have taken it over meanwhile.
       if (readText(path) !== seen) continue;
       unlinkSync(path);
@@ -113,9 +121,13 @@ function parseHolder(text: string): AuditLockHolder | null {
   return null;
 }
 
-/** A holder on this host whose process has ended (signal 0 finds no such process). */
-function isStale(holder: AuditLockHolder): boolean {
+/**
+ * A holder on this host whose process has ended: it ran before the last reboot (after a crash its
+ * pid may now be another program's), or signal 0 finds no such process.
+ */
+function isStale(holder: AuditLockHolder, bootId: string | null): boolean {
   if (holder.host !== hostname() || holder.pid === process.pid) return false;
+  if (typeof holder.bootId === 'string' && bootId !== null && holder.bootId !== bootId) return true;
   try {
     process.kill(holder.pid, 0);
     return false;
