@@ -2,11 +2,10 @@
 // and sends them in batches from a timer or setImmediate, never on the caller's path. export()
 // never throws and never does I/O; export failures are logged and counted, never retried by us.
 
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { randomUUID } from 'node:crypto';
+import { ExportResultCode, SDK_INFO, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { randomUUID } from 'node:crypto';
-import { SDK_INFO } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SYSTEM_CLOCK, type ClockTimer, type Logger } from '../shared/index.js';
 import { tracesUrl, resolveOtlpSinkOptions, type OtlpSinkOptions } from './otlp-sink-options.js';
