@@ -80,6 +80,30 @@ describe('serveConfig', () => {
   });
 });
 
+describe('serve transport limits', () => {
+  it('issue #13: accepts maxConnectionsPerAddress, as docs/config.md documents it, in the config file', () => {
+    expect(serveConfig({ config: configFile({ maxConnectionsPerAddress: 5000 }) }, {}).maxConnectionsPerAddress).toBe(5000);
+  });
+
+  it.each([
+    ['maxFrameBytes', '--max-frame-bytes', 'ISOTRACE_MAX_FRAME_BYTES', 8192, 4096],
+    ['idleTimeoutMs', '--idle-timeout-ms', 'ISOTRACE_IDLE_TIMEOUT_MS', 300_000, 0],
+    ['frameTimeoutMs', '--frame-timeout-ms', 'ISOTRACE_FRAME_TIMEOUT_MS', 10_000, 2_000],
+    ['maxKeepAliveOnlyMs', '--max-keep-alive-only-ms', 'ISOTRACE_MAX_KEEP_ALIVE_ONLY_MS', 600_000, 60_000],
+    ['maxConnections', '--max-connections', 'ISOTRACE_MAX_CONNECTIONS', 10_000, 50],
+    ['maxConnectionsPerAddress', '--max-connections-per-address', 'ISOTRACE_MAX_CONNECTIONS_PER_ADDRESS', 1000, 20_000],
+    ['maxInFlightPerConnection', '--max-in-flight-per-connection', 'ISOTRACE_MAX_IN_FLIGHT_PER_CONNECTION', 1000, 8],
+    ['drainTimeoutMs', '--drain-timeout-ms', 'ISOTRACE_DRAIN_TIMEOUT_MS', 10_000, 500],
+    ['backlog', '--backlog', 'ISOTRACE_BACKLOG', 1024, 4096],
+  ] as const)('issue #13: resolves %s from its flag %s, its variable %s and the config file', (name, _flag, env, dflt, value) => {
+    expect(serveConfig({}, {})[name]).toBe(dflt);
+    expect(serveConfig({ config: configFile({ [name]: value }) }, {})[name]).toBe(value);
+    expect(serveConfig({}, { [env]: String(value) })[name]).toBe(value);
+    expect(serveConfig({ [name]: String(value) }, { [env]: '1' })[name]).toBe(value);
+    expect(() => serveConfig({ [name]: '-5' }, {})).toThrow(new RegExp(`^${name} \\(from ${_flag}\\): expected an integer in \\d+\\.\\.\\d+, got "-5"$`));
+  });
+});
+
 describe('docs/config.md', () => {
   it('documents every serve option under its own heading, with its flag and variable', () => {
     const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');

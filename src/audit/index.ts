@@ -18,3 +18,5 @@ export type { AuditEntry, ReadAuditOptions } from './reader.js';
 export { findAuditRecord, lastAuditEntries, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
 export type { AuditQuery } from './query.js';
 export { CommitGroup } from './commit-group.js';
+export { AuditLock, LOCK_FILE } from './lock.js';
+export type { AuditLockHolder } from './lock.js';

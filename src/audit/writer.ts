@@ -2,12 +2,12 @@
 // is appended while one write + fdatasync is in flight goes out as the next batch, in one write and
 // one sync. Rotates by size and UTC day; the chain runs on across files. Never logs record contents.
 
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { plural } from '../shared/index.js';
 import { chainDigest, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
+import { makeDirectory } from './make-directory.js';
 import { auditFileName, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
 import { openChainTail, type ChainTail } from './repair.js';
 import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
@@ -84,7 +84,7 @@ export class AuditWriter {
     const o = resolveAuditWriterOptions(options);
     let writer: AuditWriter;
     try {
-      await mkdir(o.dir, { recursive: true });
+      makeDirectory(o.dir);
       writer = new AuditWriter(o, await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs }));
       await writer.#openFile();
     } catch (err) {

@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   // transport: connections and the server
   CONN_IDLE_TIMEOUT: 'no bytes arrived from the peer within idleTimeoutMs',
   CONN_FRAME_TIMEOUT: 'a frame was started but not finished within frameTimeoutMs',
+  CONN_KEEPALIVE_ONLY: 'the peer sent only keep-alives, no message, for maxKeepAliveOnlyMs',
   CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
   CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached',
   SERVER_LISTEN_FAILED: 'the server could not bind its host and port',
@@ -68,6 +69,7 @@ export const ERROR_CODES = {
   // audit
   AUDIT_WRITE_FAILED: 'an audit batch could not be written or synced to disk; its records are not in the log',
   AUDIT_OPEN_FAILED: 'the audit directory or its current file could not be created or opened',
+  AUDIT_LOCKED: 'another running switch holds the audit directory (its LOCK file); only one writer may extend a chain',
   AUDIT_CLOSED: 'a record was appended after the audit writer was closed',
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',

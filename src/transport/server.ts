@@ -83,7 +83,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     this.#log = this.options.logger;
     this.#clock = this.options.clock;
     this.#tpdu = this.options.header === 'tpdu';
-    this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(this.options.idleTimeoutMs, this.options.frameTimeoutMs));
+    this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(this.options.idleTimeoutMs, this.options.frameTimeoutMs, this.options.maxKeepAliveOnlyMs));
     this.#net = createServer({ allowHalfOpen: true, noDelay: true }, this.#onConnection);
   }
 
