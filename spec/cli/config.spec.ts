@@ -100,7 +100,8 @@ describe('serve transport limits', () => {
     expect(serveConfig({ config: configFile({ [name]: value }) }, {})[name]).toBe(value);
     expect(serveConfig({}, { [env]: String(value) })[name]).toBe(value);
     expect(serveConfig({ [name]: String(value) }, { [env]: '1' })[name]).toBe(value);
-    expect(() => serveConfig({ [name]: '-5' }, {})).toThrow(new RegExp(`^${name} \\(from ${_flag}\\): expected an integer in \\d+\\.\\.\\d+, got "-5"$`));
+    const expected = name.endsWith('Ms') ? 'a duration in \\d+\\.\\.\\d+ ms such as .+' : 'an integer in \\d+\\.\\.\\d+';
+    expect(() => serveConfig({ [name]: '-5' }, {})).toThrow(new RegExp(`^${name} \\(from ${_flag}\\): expected ${expected}, got "-5"$`));
   });
 });
 

@@ -66,6 +66,21 @@ describe('isotrace terminal --spec iso93ascii', () => {
     expect([rev.response.mti, rev.rc, rev.meaning]).toEqual(['1430', '400', 'accepted (reversal)']);
   });
 
+  it('issue #13: reverses an earlier auth by --stan with its own DE 56 and releases its hold', async () => {
+    const served = await serve93();
+    const card = cardFor('51'); // USD 5.00 available
+    const auth = (amount: string): Promise<Record<string, any>> => json(served, 'auth', '--pan', card.pan, '--amount', amount);
+    const first = await auth('3.00');
+    await auth('1.00');
+    expect((await auth('2.00')).rc).toBe('116'); // insufficient funds: 1.00 left
+    const rev = await json(served, 'reverse', '--pan', card.pan, '--stan', first.request.fields['11']);
+    const f = first.request.fields;
+    expect(rev.request.fields['56']).toBe(`1100${f['11']}${f['12']}06123456`);
+    expect(rev.request.fields['4']).toBe(f['4']);
+    expect([rev.response.mti, rev.rc]).toEqual(['1430', '400']);
+    expect((await auth('2.00')).rc).toBe('000'); // the first auth's 3.00 came back
+  });
+
   it.each([
     ['echo', '831'],
     ['signon', '801'],
