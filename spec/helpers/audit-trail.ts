@@ -79,14 +79,17 @@ interface RouteEntry {
   issuer: string;
 }
 
+/** A route's BIN as the audit record shows it: no digit past the sixth. */
+const shownBin = (bin: string): string => bin.slice(0, 6).padEnd(bin.length, '*');
+
 /** The route fixtures/routes.json gives `pan` (its longest matching BIN or range), or null. */
 export function fixtureRoute(pan: string): AuditRoute | null {
   const entries = (JSON.parse(readFileSync(ROUTES_PATH, 'utf8')) as { routes: RouteEntry[] }).routes;
   const matches = entries.flatMap((e) => {
-    if (e.bin !== undefined) return pan.startsWith(e.bin) ? [{ len: e.bin.length, route: { issuer: e.issuer, bin: e.bin } }] : [];
+    if (e.bin !== undefined) return pan.startsWith(e.bin) ? [{ len: e.bin.length, route: { issuer: e.issuer, bin: shownBin(e.bin) } }] : [];
     const [low, high] = e.range!;
     const prefix = pan.slice(0, low.length);
-    return prefix >= low && prefix <= high ? [{ len: low.length, route: { issuer: e.issuer, bin: `${low}-${high}` } }] : [];
+    return prefix >= low && prefix <= high ? [{ len: low.length, route: { issuer: e.issuer, bin: `${shownBin(low)}-${shownBin(high)}` } }] : [];
   });
   return matches.sort((a, b) => b.len - a.len)[0]?.route ?? null;
 }
