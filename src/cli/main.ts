@@ -10,11 +10,11 @@ import { registerReplay } from './commands/replay.js';
 import { registerTerminal } from './commands/terminal.js';
 import { runServe } from './commands/serve.js';
 import { kebab, type OptionSpec } from './config.js';
+import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
 import { headerOption, specOption } from './options.js';
 import { EXIT, PROCESS_IO, UsageError, errorLine, type Io, type UsageCode } from './io.js';
 
-const VERSION = '0.1.0';
 
 /** `: a, b, c` for an option with a fixed set of values its doc line does not already name. */
 function choicesOf(o: OptionSpec): string {
@@ -25,7 +25,7 @@ function choicesOf(o: OptionSpec): string {
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('isotrace')
     .description('ISO 8583 payment switch with end-to-end traceability')
-    .version(VERSION)
+    .version(packageVersion())
     .exitOverride()
     // Commander's own error text (several lines) is dropped here: main() prints it as one line.
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });

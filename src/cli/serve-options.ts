@@ -1,30 +1,13 @@
 // The options of `isotrace serve`, as data: flag, ISOTRACE_* variable, config-file key, default.
 // docs/config.md documents the same list.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AUDIT_MODES } from '../audit/index.js';
 import { DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, type ServerOptions } from '../transport/index.js';
 import { kebab, type OptionSpec, type Resolved } from './config.js';
 import { LOG_LEVELS } from './logger.js';
+import { PACKAGE_ROOT } from './package-info.js';
 
-/**
- * The package root (the nearest folder up holding package.json), so that the embedded defaults
- * work from any working directory, whether this runs built (dist/src/cli) or from the sources.
- */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return `${dir}/`;
-}
-
-const ROOT = packageRoot();
-
-/** This package's version, from its package.json (the OTLP resource's `service.version`). */
-export function packageVersion(): string {
-  return String((JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version?: unknown }).version ?? '0.0.0');
-}
+const ROOT = PACKAGE_ROOT;
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'host', env: 'ISOTRACE_HOST', kind: { type: 'string' }, default: '127.0.0.1', doc: 'address to listen on' },

@@ -14,7 +14,8 @@ import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler,
 import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
-import { AUDIT_OPTIONS, SERVE_OPTIONS, packageVersion, transportLimits } from '../serve-options.js';
+import { packageVersion } from '../package-info.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS, transportLimits } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
 
 /** Where serve logs: standard output. */
