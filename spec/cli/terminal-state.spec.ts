@@ -66,4 +66,15 @@ describe('terminal state', () => {
     writeFileSync(join(dir, 'TERM0001.json'), text);
     expect(readState(dir, 'TERM0001').history).toEqual([]);
   });
+
+  it.each([
+    ['a folder that cannot be made (under /proc, where a recursive mkdir never returns)', '/proc/nope'],
+    ['a file', 'FILE'],
+  ])('issue #13: refuses with CLI_FILE_ACCESS naming --state-dir when it is %s', (_what, where) => {
+    const target = where === 'FILE' ? join(dir, 'file') : where;
+    if (where === 'FILE') writeFileSync(target, '');
+    expect(() => writeState(target, 'TERM0001', { nextStan: 1, history: [] })).toThrow(
+      expect.objectContaining({ code: 'CLI_FILE_ACCESS', message: expect.stringContaining(`--state-dir ${target}:`) }),
+    );
+  });
 });

@@ -20,3 +20,4 @@ export type { AuditQuery } from './query.js';
 export { CommitGroup } from './commit-group.js';
 export { AuditLock, LOCK_FILE } from './lock.js';
 export type { AuditLockHolder } from './lock.js';
+export { makeDirectory } from './make-directory.js';

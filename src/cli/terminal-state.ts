@@ -2,10 +2,12 @@
 // a short history of its authorizations and purchases, for `reverse --stan`. Never the PAN, track
 // data or expiry: only what DE 90 and the reversal's amount need, and what the switch answered.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../audit/index.js';
 import type { IsoMessage } from '../codec/index.js';
 import { originalOf, type OriginalTransaction } from '../sim/index.js';
+import { UsageError } from './io.js';
 
 /** How many authorizations and purchases each terminal remembers, newest last. */
 export const HISTORY_LENGTH = 50;
@@ -65,12 +67,19 @@ export function readState(dir: string, terminalId: string): TerminalState {
   return { nextStan, history };
 }
 
-/** Writes through a temporary file, so a crash never leaves half a state. */
+/**
+ * Writes through a temporary file, so a crash never leaves half a state.
+ * @throws UsageError CLI_FILE_ACCESS naming --state-dir when the folder or file cannot be written.
+ */
 export function writeState(dir: string, terminalId: string, state: TerminalState): void {
-  mkdirSync(dir, { recursive: true });
   const path = statePath(dir, terminalId);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(state)}\n`);
-  renameSync(`${path}.tmp`, path);
+  try {
+    makeDirectory(dir); // not mkdirSync({ recursive }): that never returns for a path under /proc
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(state)}\n`);
+    renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    throw new UsageError(`--state-dir ${dir}: cannot write the terminal state (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'CLI_FILE_ACCESS');
+  }
 }
 
 /** Takes the next STAN of the counter (000001..999999, then 000001 again). */
