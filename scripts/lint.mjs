@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Project lint: the layer directions of docs/architecture (style §1), plus house rules that a
-// type check cannot see. Prints one line per finding as file:line: rule: text; exits 1 on any.
+// Project lint: the layer directions of docs/architecture.md, plus house rules that a type check
+// cannot see (among them: nothing reaches outside the repository). Prints one line per finding as
+// file:line: rule: text; exits 1 on any.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
 // The tree to check: the project, or a folder named on the command line (the lint's own tests use one).
@@ -24,7 +26,7 @@ export const LAYERS = {
 const MAX_LINES = 500;
 const PAN_LIKE = /(^|[^0-9])(4[0-9]{15}|5[1-5][0-9]{14})([^0-9]|$)/;
 
-function walk(dir) {
+function walk(dir, re = /\.(ts|mts|js|mjs)$/) {
   const out = [];
   let entries = [];
   try {
@@ -34,8 +36,9 @@ function walk(dir) {
   }
   for (const name of entries) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (/\.(ts|mts|js|mjs)$/.test(name)) out.push(p);
+    if (statSync(p).isDirectory()) {
+      if (name !== 'node_modules') out.push(...walk(p, re));
+    } else if (re.test(name)) out.push(p);
   }
   return out;
 }
@@ -94,6 +97,42 @@ function checkSpec(file, text) {
       report(file, i + 1, 'no-skipped-tests', 'focused, skipped or todo test left behind');
     }
   });
+}
+
+// A fresh clone holds only the repository: code, tests and docs may not reach beside or above it.
+// Relative paths (`../x` in an import, a URL, a Markdown link or prose) must resolve inside the
+// root, and absolute paths may not start with a folder that encloses it (other than / and the temp dir).
+const RELATIVE_PATH_RE = /(?<=^|[\s'"`(<\[=:,])(?:\.\.\/)+[^\s'"`)>\],;]*/g;
+const ENCLOSING = [];
+for (let d = dirname(ROOT); d !== dirname(d); d = dirname(d)) if (resolve(d) !== resolve(tmpdir())) ENCLOSING.push(`${d}/`);
+
+function checkSelfContained(file, text) {
+  // src/ and bench/ also run built, from dist/<same path>: a URL relative to there counts too.
+  const rel = relative(ROOT, dirname(file));
+  const bases = [dirname(file), ...(/^(src|bench)\b/.test(rel) ? [join(ROOT, 'dist', rel)] : [])];
+  text.split('\n').forEach((l, i) => {
+    for (const m of l.matchAll(RELATIVE_PATH_RE)) {
+      if (!bases.some((b) => !relative(ROOT, resolve(b, m[0])).startsWith('..'))) {
+        report(file, i + 1, 'self-contained', `${m[0]} is outside the repository`);
+      }
+    }
+    for (const d of ENCLOSING) {
+      if (l.includes(d)) report(file, i + 1, 'self-contained', `${d} is outside the repository`);
+    }
+  });
+}
+
+const CODE = /\.(ts|mts|js|mjs)$/;
+const TEXT = /\.(ts|mts|js|mjs|md|json)$/;
+for (const dir of ['src', 'spec', 'bench', 'scripts']) for (const file of walk(join(ROOT, dir), CODE)) checkSelfContained(file, readFileSync(file, 'utf8'));
+for (const file of [...walk(join(ROOT, 'docs'), TEXT), join(ROOT, 'README.md')]) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    continue;
+  }
+  checkSelfContained(file, text);
 }
 
 for (const file of walk(join(ROOT, 'src'))) {

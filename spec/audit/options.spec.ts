@@ -1,7 +1,7 @@
 // AuditWriter options: frozen defaults, eager checks naming the option, hints for renamed options,
 // and open() failures reported as AuditError AUDIT_OPEN_FAILED.
 
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditWriter, DEFAULT_AUDIT_WRITER_OPTIONS, NODE_AUDIT_FS, type AuditWriterOptions } from '../../src/audit/index.js';
@@ -43,6 +43,17 @@ describe('AuditWriter options', () => {
     writeFileSync(join(parent, 'file'), 'x');
     const dir = join(parent, 'file', 'audit');
     await expect(AuditWriter.open({ ...BASE, dir })).rejects.toMatchObject({ name: 'AuditError', code: 'AUDIT_OPEN_FAILED', message: `${dir}: cannot open the audit log (ENOTDIR)` });
+  });
+
+  it('issue #13: throws AUDIT_OPEN_FAILED for a directory under /proc rather than never returning', async () => {
+    await expect(AuditWriter.open({ ...BASE, dir: '/proc/nope/audit' })).rejects.toMatchObject({ code: 'AUDIT_OPEN_FAILED', message: '/proc/nope/audit: cannot open the audit log (ENOENT)' });
+  });
+
+  it('creates every missing parent of the directory', async () => {
+    const dir = join(tempDir(), 'a', 'b', 'audit');
+    const writer = await AuditWriter.open({ ...BASE, dir });
+    await writer.close();
+    expect(statSync(dir).isDirectory()).toBe(true);
   });
 
   it('throws AUDIT_OPEN_FAILED when the first file cannot be opened', async () => {

@@ -93,11 +93,11 @@ describe('isotrace audit list', () => {
   });
 
   it.each([
-    [['--since', 'yesterday'], /^isotrace: --since expects an ISO 8601 time .* \(got "yesterday"\)\n$/],
-    [['--until', '2026-13-45'], /^isotrace: --until expects an ISO 8601 time/],
-    [['--since', '1h', '--until', '2h'], /^isotrace: --since must be earlier than --until\n$/],
-    [['--limit', '0'], /^isotrace: --limit expects an integer >= 1 \(got "0"\)\n$/],
-    [['--stan', '12'], /^isotrace: --stan: "12" is not a valid value/],
+    [['--since', 'yesterday'], /^isotrace: CLI_BAD_VALUE --since expects an ISO 8601 time .* \(got "yesterday"\)\n$/],
+    [['--until', '2026-13-45'], /^isotrace: CLI_BAD_VALUE --until expects an ISO 8601 time/],
+    [['--since', '1h', '--until', '2h'], /^isotrace: CLI_BAD_USAGE --since must be earlier than --until\n$/],
+    [['--limit', '0'], /^isotrace: CLI_BAD_VALUE --limit expects an integer >= 1 \(got "0"\)\n$/],
+    [['--stan', '12'], /^isotrace: CLI_BAD_VALUE --stan: "12" is not a valid value/],
   ])('exits 2 with one line when given %j', async (flags, stderr) => {
     const run = await runCli(['audit', 'list', '--dir', tempDir(), ...flags]);
     expect(run).toMatchObject({ code: 2, stdout: '' });
@@ -285,6 +285,6 @@ describe('isotrace audit tail', () => {
   });
 
   it('exits 2 for a bad -n', async () => {
-    expect(await runCli(['audit', 'tail', '-n', 'x', '--dir', tempDir()])).toMatchObject({ code: 2, stderr: 'isotrace: -n/--lines expects an integer >= 0 (got "x")\n' });
+    expect(await runCli(['audit', 'tail', '-n', 'x', '--dir', tempDir()])).toMatchObject({ code: 2, stderr: 'isotrace: CLI_BAD_VALUE -n/--lines expects an integer >= 0 (got "x")\n' });
   });
 });

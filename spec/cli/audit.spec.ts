@@ -90,6 +90,19 @@ describe('isotrace audit verify', () => {
     expect(await verify({ dir, keyEnv: 'MY_AUDIT_KEY' }, { MY_AUDIT_KEY: KEY, ISOTRACE_AUDIT_KEY: 'other' })).toMatchObject({ code: 0 });
   });
 
+  it('issue #13: exits 2 (bad usage), not 1 (broken chain), when the --key-env variable is not set', async () => {
+    const dir = await logOf(2, KEY);
+    for (const env of [{}, { NOPE: '' }]) {
+      expect(await verify({ dir, keyEnv: 'NOPE' }, env)).toEqual({ code: 2, stdout: '', stderr: 'isotrace: CLI_BAD_VALUE --key-env NOPE: the variable is not set or empty\n' });
+    }
+  });
+
+  it('issue #13: counts one record in one file in the singular', async () => {
+    const dir = await writtenLog([sampleRecord(0)], null);
+    expect(auditFiles(dir)).toHaveLength(1);
+    expect(await verify({ dir }, {})).toEqual({ code: 0, stdout: 'audit: 1 record in 1 file, chain intact\n', stderr: '' });
+  });
+
   it('exits 2 with one line when the directory does not exist', async () => {
     const dir = join(tempDir(), 'missing');
     expect(await runCli(['audit', 'verify', '--dir', dir])).toEqual({ code: 2, stdout: '', stderr: `isotrace: AUDIT_DIR_NOT_FOUND ${dir}: no such directory\n` });
@@ -97,7 +110,7 @@ describe('isotrace audit verify', () => {
 
   it('exits 2 when --key-env is not a variable name', async () => {
     const run = await verify({ dir: tempDir(), keyEnv: 'A KEY' }, {});
-    expect(run).toMatchObject({ code: 2, stderr: 'isotrace: --key-env: "A KEY" is not an environment variable name\n' });
+    expect(run).toMatchObject({ code: 2, stderr: 'isotrace: CLI_BAD_VALUE --key-env: "A KEY" is not an environment variable name\n' });
   });
 
   it('takes the directory from --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 const EXAMPLES = JSON.parse(
-  readFileSync(new URL('../../../shared/docs/worked-examples.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/worked-examples/worked-examples.json', import.meta.url), 'utf8'),
 ) as Array<{ hex: string; fields: Record<string, string>; header_hex: string }>;
 const ASCII_0100 = EXAMPLES[0];
 const POS_0100 = EXAMPLES[1];

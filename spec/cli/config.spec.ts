@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { serveConfig } from '../../src/cli/commands/serve.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../../src/cli/serve-options.js';
 import { ConfigError } from '../../src/shared/index.js';
+import { runCli } from '../helpers/cli.js';
 
 function configFile(json: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), 'isotrace-cfg-')), 'config.json');
@@ -46,10 +47,26 @@ describe('serveConfig', () => {
     [{}, { ISOTRACE_PORT: '70000' }, 'port (from ISOTRACE_PORT): expected an integer in 0..65535, got "70000"'],
     [{ framing: 'ascii5' }, {}, 'framing (from --framing): expected one of ascii4, binary2, binary2-incl, bcd2, hex4, binary4, vmlh, got "ascii5"'],
     [{ logLevel: 'loud' }, {}, 'logLevel (from --log-level): expected one of trace, debug, info, warn, error, silent, got "loud"'],
-    [{ issuerTimeoutMs: '0' }, {}, 'issuerTimeoutMs (from --issuer-timeout-ms): expected an integer in 1..600000, got "0"'],
+    [{ issuerTimeoutMs: '0' }, {}, 'issuerTimeoutMs (from --issuer-timeout-ms): expected a duration in 1..600000 ms such as 500 (ms), 500ms, 2s, 1.5s, 2m or 1h, got "0"'],
   ])('fails naming the option, its source and what is allowed: %j %j', (flags, env, message) => {
     expect(() => serveConfig(flags, env)).toThrow(ConfigError);
     expect(() => serveConfig(flags, env)).toThrow(message);
+  });
+
+  it('issue #13: reads the serve durations in the one duration syntax, from a flag, the environment or the file', () => {
+    expect(serveConfig({ issuerTimeoutMs: '2s' }, {}).issuerTimeoutMs).toBe(2000);
+    expect(serveConfig({ issuerTimeoutMs: '2500' }, {}).issuerTimeoutMs).toBe(2500);
+    expect(serveConfig({}, { ISOTRACE_DUPLICATE_WINDOW_MS: '5m' }).duplicateWindowMs).toBe(300_000);
+    expect(serveConfig({ config: configFile({ issuerTimeoutMs: 750, duplicateWindowMs: '1h' }) }, {})).toMatchObject({ issuerTimeoutMs: 750, duplicateWindowMs: 3_600_000 });
+    expect(() => serveConfig({ issuerTimeoutMs: '11m' }, {})).toThrow(/issuerTimeoutMs \(from --issuer-timeout-ms\): expected a duration in 1\.\.600000 ms/);
+    expect(() => serveConfig({ config: configFile({ issuerTimeoutMs: 1.5 }) }, {})).toThrow(/issuerTimeoutMs \(from .*config\.json\): expected a duration/);
+  });
+
+  it('issue #13: serve --help lists the framing choices', async () => {
+    const r = await runCli(['serve', '--help']);
+    const framing = r.stdout.slice(r.stdout.indexOf('--framing'), r.stdout.indexOf('--header')).replace(/\s+/g, ' ');
+    expect(framing).toContain('ascii4, binary2, binary2-incl, bcd2, hex4, binary4, vmlh');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('log level: trace, debug, info, warn, error, silent');
   });
 
   it('rejects an unknown key in the config file, listing the known ones', () => {
@@ -60,6 +77,31 @@ describe('serveConfig', () => {
   it('rejects a value of the wrong type in the config file', () => {
     const file = configFile({ port: '8583x' });
     expect(() => serveConfig({ config: file }, {})).toThrow(/port \(from .*config\.json\): expected an integer/);
+  });
+});
+
+describe('serve transport limits', () => {
+  it('issue #13: accepts maxConnectionsPerAddress, as docs/config.md documents it, in the config file', () => {
+    expect(serveConfig({ config: configFile({ maxConnectionsPerAddress: 5000 }) }, {}).maxConnectionsPerAddress).toBe(5000);
+  });
+
+  it.each([
+    ['maxFrameBytes', '--max-frame-bytes', 'ISOTRACE_MAX_FRAME_BYTES', 8192, 4096],
+    ['idleTimeoutMs', '--idle-timeout-ms', 'ISOTRACE_IDLE_TIMEOUT_MS', 300_000, 0],
+    ['frameTimeoutMs', '--frame-timeout-ms', 'ISOTRACE_FRAME_TIMEOUT_MS', 10_000, 2_000],
+    ['maxKeepAliveOnlyMs', '--max-keep-alive-only-ms', 'ISOTRACE_MAX_KEEP_ALIVE_ONLY_MS', 600_000, 60_000],
+    ['maxConnections', '--max-connections', 'ISOTRACE_MAX_CONNECTIONS', 10_000, 50],
+    ['maxConnectionsPerAddress', '--max-connections-per-address', 'ISOTRACE_MAX_CONNECTIONS_PER_ADDRESS', 1000, 20_000],
+    ['maxInFlightPerConnection', '--max-in-flight-per-connection', 'ISOTRACE_MAX_IN_FLIGHT_PER_CONNECTION', 1000, 8],
+    ['drainTimeoutMs', '--drain-timeout-ms', 'ISOTRACE_DRAIN_TIMEOUT_MS', 10_000, 500],
+    ['backlog', '--backlog', 'ISOTRACE_BACKLOG', 1024, 4096],
+  ] as const)('issue #13: resolves %s from its flag %s, its variable %s and the config file', (name, _flag, env, dflt, value) => {
+    expect(serveConfig({}, {})[name]).toBe(dflt);
+    expect(serveConfig({ config: configFile({ [name]: value }) }, {})[name]).toBe(value);
+    expect(serveConfig({}, { [env]: String(value) })[name]).toBe(value);
+    expect(serveConfig({ [name]: String(value) }, { [env]: '1' })[name]).toBe(value);
+    const expected = name.endsWith('Ms') ? 'a duration in \\d+\\.\\.\\d+ ms such as .+' : 'an integer in \\d+\\.\\.\\d+';
+    expect(() => serveConfig({ [name]: '-5' }, {})).toThrow(new RegExp(`^${name} \\(from ${_flag}\\): expected ${expected}, got "-5"$`));
   });
 });
 

@@ -36,6 +36,18 @@ describe('isotrace load', () => {
     expect(s.throughput).toBeGreaterThan(0);
   });
 
+  it('issue #13: gets 000 for authorizations and 800 for echoes when switch and load speak iso93ascii', async () => {
+    const sw = await serve(resources, { logLevel: 'warn', spec: 'iso93ascii' });
+    const run = await runCli(['load', '--port', String(sw.port), '--spec', 'iso93ascii', '--count', '40', '--connections', '2', '--mix', 'auth=1,echo=1', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const s = JSON.parse(run.stdout) as { responseCodes: Record<string, number>; answers: number };
+    expect(s.answers).toBe(40);
+    expect(s.responseCodes['000'] + s.responseCodes['800']).toBe(40);
+    expect(s.responseCodes['000']).toBeGreaterThan(0);
+    expect(s.responseCodes['800']).toBeGreaterThan(0);
+  });
+
   it('prints a summary table with throughput, percentiles and response codes when --json is absent', async () => {
     const sw = await serve(resources, { logLevel: 'warn' });
     const run = await runCli(['load', '--port', String(sw.port), '--count', '20', '--connections', '2', '--mix', 'auth=1,purchase=1']);
@@ -61,15 +73,25 @@ describe('isotrace load', () => {
     const run = await runCli(['load', '--port', String(port), '--count', '10', '--connections', '3']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`isotrace: no request was answered: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(run.stderr).toBe(`isotrace: LOAD_NO_ANSWER no request was answered: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+  });
+
+  it('issue #13: prints the summary with a JSON error on stdout, and the one line, when --json cannot connect', async () => {
+    const port = await closedPort();
+    const run = await runCli(['load', '--port', String(port), '--count', '10', '--connections', '3', '--json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as LoadSummary & { error: { code: string; message: string } };
+    expect(json.error).toEqual({ code: 'LOAD_NO_ANSWER', message: `no request was answered: connect ECONNREFUSED 127.0.0.1:${port}` });
+    expect([json.answers, json.errors > 0]).toEqual([0, true]);
+    expect(run.stderr).toBe(`isotrace: LOAD_NO_ANSWER no request was answered: connect ECONNREFUSED 127.0.0.1:${port}\n`);
   });
 
   it.each([
     [['--mix', 'auth=90,refund=10'], 'isotrace: CONFIG_INVALID mix: unknown kind "refund" (expected auth, purchase, echo)'],
     [['--mix', 'auth'], 'isotrace: CONFIG_INVALID mix: expected kind=weight[,kind=weight...] with kinds auth, purchase, echo (got "auth")'],
-    [['--duration', '10 parsecs'], 'isotrace: CONFIG_INVALID duration: expected a positive duration such as 500ms, 10s or 2m (got "10 parsecs")'],
-    [['--connections', '0'], 'isotrace: --connections expects an integer >= 1 (got "0")'],
-    [['--cards', '1234'], 'isotrace: --cards expects card numbers of 12..19 digits separated by commas (item 1 is not)'],
+    [['--duration', '10 parsecs'], 'isotrace: CLI_BAD_VALUE --duration expects a duration such as 500 (ms), 500ms, 2s, 1.5s, 2m or 1h (got "10 parsecs")'],
+    [['--connections', '0'], 'isotrace: CLI_BAD_VALUE --connections expects an integer >= 1 (got "0")'],
+    [['--cards', '1234'], 'isotrace: CLI_BAD_VALUE --cards expects card numbers of 12..19 digits separated by commas (item 1 is not)'],
   ])('exits 2 with one line when given %j', async (args, line) => {
     const run = await runCli(['load', '--port', '1', ...args]);
     expect(run.code).toBe(2);

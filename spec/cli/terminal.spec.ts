@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/audit/index.js';
 import { runCli } from '../helpers/cli.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
-import { cardFor } from '../helpers/test-cards.js';
+import { cardFor, testCards } from '../helpers/test-cards.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
@@ -27,6 +27,12 @@ async function json(served: Served, action: string, ...more: string[]): Promise<
   const run = await terminal(served, action, '--json', ...more);
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as Record<string, any>;
+}
+
+/** The audit record's reason for the transaction `out` (a --json result) reports. */
+async function auditReason(served: Served, out: Record<string, any>): Promise<string | undefined> {
+  for await (const { record } of readAudit(served.auditDir)) if (record.trace_id === out.trace_id) return (record as Record<string, any>).outcome.reason;
+  return undefined;
 }
 
 /** A TCP server that accepts and never answers; closed after the test. */
@@ -87,12 +93,65 @@ describe('isotrace terminal', () => {
     expect([reversal.response.mti, reversal.rc]).toEqual(['0410', '00']);
   });
 
-  it('answers RC 25 in a 0410 without DE 90 and exits 0 when --stan names no original', async () => {
+  it("issue #13: reverses the first of three auths by --stan with its DE 4 and DE 90 and releases the card's hold", async () => {
+    const served = await serve(resources);
+    const card = cardFor('51');
+    const auths = [];
+    for (const amount of ['2.00', '2.00', '1.00']) auths.push(await json(served, 'auth', '--pan', card.pan, '--amount', amount));
+    expect(auths.map((a) => a.rc)).toEqual(['00', '00', '00']);
+    expect((await json(served, 'auth', '--pan', card.pan, '--amount', '2.00')).rc).toBe('51');
+    const first = auths[0].request.fields;
+    const reversal = await json(served, 'reverse', '--pan', card.pan, '--stan', first['11']);
+    expect(reversal.request.fields['4']).toBe('000000000200');
+    expect(reversal.request.fields['11']).toBe(first['11']);
+    expect(reversal.request.fields['37']).toBe(auths[0].response.fields['37']);
+    expect(reversal.request.fields['90']).toBe(`0100${first['11']}${first['7']}00000123456${'0'.repeat(11)}`);
+    expect([reversal.response.mti, reversal.rc]).toEqual(['0410', '00']);
+    // The USD 2.00 held by the first auth is available again, and no more.
+    expect((await json(served, 'auth', '--pan', card.pan, '--amount', '2.00')).rc).toBe('00');
+    expect((await json(served, 'auth', '--pan', card.pan, '--amount', '0.01')).rc).toBe('51');
+    const state = readFileSync(join(stateDir, 'TERM0001.json'), 'utf8');
+    expect(state).not.toContain(card.pan);
+    expect(state).toContain(`"rrn":"${auths[2].response.fields['37']}"`);
+  });
+
+  it('issue #13: exits 2 with one line naming the STAN when --stan is not in the history of the terminal', async () => {
     const served = await serve(resources);
     await json(served, 'auth');
-    const reversal = await json(served, 'reverse', '--stan', '999999');
-    expect([reversal.request.fields['11'], reversal.request.fields['90']]).toEqual(['999999', undefined]);
-    expect([reversal.response.mti, reversal.rc, reversal.meaning]).toEqual(['0410', '25', 'unable to locate original']);
+    const run = await terminal(served, 'reverse', '--stan', '999999');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([`isotrace: CLI_BAD_USAGE --stan 999999: no auth or purchase with this STAN among the last 50 of terminal TERM0001 in ${stateDir}`]);
+  });
+
+  it("issue #13: sends a test card's own expiry and is approved when --pan names the load-test card", async () => {
+    const served = await serve(resources);
+    const card = testCards().find((c) => c.why.includes('load-test'))!;
+    expect(card.expiry).not.toBe(cardFor('00').expiry);
+    const out = await json(served, 'auth', '--pan', card.pan);
+    // DE 14 is masked in the output: the approval shows the card's own date went out.
+    expect([out.request.fields['14'], out.rc]).toEqual(['***', '00']);
+  });
+
+  it.each([
+    ['a card past its expiry', cardFor('54'), [], 'expired card'],
+    ['another expiry than the card\'s', testCards().find((c) => c.why.includes('load-test'))!, ['--expiry', '2812'], 'expiry date mismatch'],
+  ])('issue #13: is declined 54 with the audit reason of %s', async (_what, card, more, reason) => {
+    const served = await serve(resources);
+    const out = await json(served, 'auth', '--pan', card.pan, ...more);
+    expect(out.rc).toBe('54');
+    expect(await auditReason(served, out)).toBe(reason);
+  });
+
+  it('issue #13: shows RC 91, not a terminal timeout, for the issuer-timeout card with the defaults of both', async () => {
+    const served = await serve(resources);
+    const out = await json(served, 'auth', '--pan', cardFor('91').pan);
+    expect([out.response.mti, out.rc]).toEqual(['0110', '91']);
+  });
+
+  it('issue #13: shows RC 91 when the issuer timeout sits inside --timeout', async () => {
+    const served = await serve(resources, { issuerTimeoutMs: 200 });
+    const out = await json(served, 'auth', '--pan', cardFor('91').pan, '--timeout', '1000');
+    expect(out.rc).toBe('91');
   });
 
   it.each([
@@ -108,7 +167,7 @@ describe('isotrace terminal', () => {
     const served = await serve(resources);
     const run = await terminal(served, 'reverse');
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual(['isotrace: nothing to reverse: terminal TERM0001 has no earlier transaction; give --stan']);
+    expect(run.stderr.trim().split('\n')).toEqual([`isotrace: CLI_BAD_USAGE nothing to reverse: terminal TERM0001 has no earlier auth or purchase in ${stateDir}`]);
   });
 
   it.each([
@@ -176,14 +235,31 @@ describe('isotrace terminal', () => {
 
   it.each([
     [['--amount', 'abc'], 'isotrace: CONFIG_INVALID amount: expected a decimal amount such as 12.50 (got "abc")'],
-    [['--stan', '12'], 'isotrace: --stan expects 6 digits (got "12")'],
-    [['--port', 'x'], 'isotrace: --port expects a port number 1..65535 (got "x")'],
-    [['--timeout', '48h'], 'isotrace: --timeout expects at most 86400000 ms (got "48h")'],
-    [['--terminal', '../etc'], 'isotrace: --terminal expects 1..8 letters or digits (got "../etc")'],
+    [['--stan', '12'], 'isotrace: CLI_BAD_VALUE --stan expects 6 digits (got "12")'],
+    [['--port', 'x'], 'isotrace: CLI_BAD_VALUE --port expects a port number 1..65535 (got "x")'],
+    [['--timeout', '48h'], 'isotrace: CLI_BAD_VALUE --timeout expects a duration from 1 to 86400000 ms (got "48h")'],
+    [['--terminal', '../etc'], 'isotrace: CLI_BAD_VALUE --terminal expects 1..8 letters or digits (got "../etc")'],
   ])('exits 2 with one line when given %j', async (flags, line) => {
     const run = await runCli(['terminal', 'auth', '--state-dir', stateDir, ...flags]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([line]);
+  });
+
+  it.each(['echo', 'signon'])('issue #13: %s lists no card or amount options, and refuses them', async (action) => {
+    const help = await runCli(['terminal', action, '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--pan', '--expiry', '--amount', '--currency', '--merchant', '--acquirer']) expect(help.stdout).not.toContain(flag);
+    expect(help.stdout).toContain('--terminal');
+    const run = await runCli(['terminal', action, '--pan', cardFor('00').pan, '--state-dir', stateDir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^isotrace: CLI_UNKNOWN_OPTION unknown option '--pan'/);
+  });
+
+  it('issue #13: auth and purchase still list the card and amount options', async () => {
+    for (const action of ['auth', 'purchase']) {
+      const help = await runCli(['terminal', action, '--help']);
+      for (const flag of ['--pan', '--expiry', '--amount', '--currency']) expect(help.stdout).toContain(flag);
+    }
   });
 
   it('exits 0 with usage when asked for --help', async () => {

@@ -75,6 +75,14 @@ describe('txnLines', () => {
     expect(ours.map((l) => (JSON.parse(l) as { rc: string }).rc)).toEqual(all.map(() => '96'));
   });
 
+  it('issue #13: logs 909 (as the switch answers) when the audit write of a 1993 transaction failed', () => {
+    const s = summary((c) => c.decide('000', 'approved', 'A1B2C3'), '1100');
+    const failure = { code: 'AUDIT_WRITE_FAILED' };
+    expect(txnLogLine(s, failure).obj.rc).toBe('909');
+    const [line] = logged((log) => log.write(txnLines([s], failure, log.bindings, 1)));
+    expect((JSON.parse(line) as { rc: string }).rc).toBe('909');
+  });
+
   it('makes one line per summary, in order, each ending in a newline', () => {
     const all = CASES.map(([, s]) => s);
     const text = txnLines(all, null, ',"service":"isotrace"', 1_700_000_000_000);

@@ -91,11 +91,26 @@ describe('bitmaps in messages', () => {
     expect(bytes.toString('latin1')).toBe(['1804', 'A000000000000000', '0400000000000000', '000000', '301'].join(''));
   });
 
-  it('throws CODEC_EMPTY_BITMAP when an announced tertiary bitmap has no bit set', () => {
-    const bytes = ascii(['1804', 'A000000000000000', '8000000000000000', '000000', '0000000000000000'].join(''));
-    const err = thrown(() => TERTIARY.unpack(bytes)) as DecodeError;
-    expect(err).toBeInstanceOf(DecodeError);
-    expect([err.code, err.field, err.offset, err.message]).toEqual(['CODEC_EMPTY_BITMAP', 'bitmap', 42, 'bitmap: tertiary bitmap has no bit set (byte 42)']);
+  it('issue #13: reads an all-zero hex secondary bitmap as none when a request comes from the npm iso_8583 package', () => {
+    // As that package sends it: bit 1 always set, then a secondary bitmap of sixteen '0'.
+    const bytes = ascii(['0800', 'A220000000000000', '0000000000000000', '000000', '0612143015', '000777'].join(''));
+    const msg = A.unpack(bytes);
+    expect([msg.mti, msg.fields(), msg.get(3), msg.get(7), msg.get(11)]).toEqual(['0800', [3, 7, 11], '000000', '0612143015', '000777']);
+    expect(A.pack(msg).toString('latin1')).toBe(['0800', '2220000000000000', '000000', '0612143015', '000777'].join(''));
+  });
+
+  it('issue #13: reads an all-zero binary secondary bitmap as none and packs the message back without it', () => {
+    const bytes = hex('0800 8220000000000000 0000000000000000 0612143015 000777');
+    const msg = B.unpack(bytes);
+    expect([msg.fields(), msg.get(7), msg.get(11)]).toEqual([[7, 11], '0612143015', '000777']);
+    expect(hexOf(B.pack(msg))).toBe('0800' + '0220000000000000' + '0612143015' + '000777');
+  });
+
+  it('reads an all-zero tertiary bitmap as none when bit 65 announces it', () => {
+    const bytes = ascii(['1804', 'A000000000000000', '8400000000000000', '000000', '0000000000000000', '301'].join(''));
+    const msg = TERTIARY.unpack(bytes);
+    expect([msg.fields(), msg.get(70)]).toEqual([[3, 70], '301']);
+    expect(TERTIARY.pack(msg).toString('latin1')).toBe(['1804', 'A000000000000000', '0400000000000000', '000000', '301'].join(''));
   });
 
   it('reads bit 65 as DE 65 when the spec has no tertiary bitmap', () => {

@@ -31,7 +31,7 @@ group('describe', () => {
     expect(describe(P, posMessage())).toBe([
       'iso87pos  MTI 0100  authorization request (1987, acquirer)',
       '  header   6000120000',
-      '  DE   2  n..19     Primary account number                 378282*****0005',
+      '  DE   2  n..19     Primary account number                 37828******0005',
       '  DE   3  n 6       Processing code                        000000',
       '  DE  14  n 4       Date, expiration                       [redacted, 4 digits]',
       '  DE  35  z..37     Track 2 data                           [withheld, 33 digits]',
@@ -65,6 +65,18 @@ group('describe', () => {
     ]);
   });
 
+  it('issue #13: lists the tags of a text DE 55 holding hex-ASCII TLV when the spec is iso87ascii', () => {
+    const A = builtinCodec('iso87ascii');
+    const lines = describe(A, new IsoMessage('0100').set(55, ICC)).split('\n');
+    expect(lines[1]).toBe('  DE  55  ans...999 ICC data                               [redacted, 38 chars: 3 tags 9F27 9F36 5A]');
+    const revealed = describe(A, new IsoMessage('0100').set(55, ICC), { reveal: true }).split('\n');
+    expect(revealed.slice(2)).toEqual([
+      '             9F27   Cryptogram information data        80',
+      '             9F36   Application transaction counter    0027',
+      '             5A     Application PAN                    4111111111111111',
+    ]);
+  });
+
   it('names unknown tags and indents children when DE 55 holds constructed data', () => {
     const msg = new IsoMessage('0110').set(55, hex('DF7F0100 7106 9F1803 010203'));
     expect(describe(posWithOpenIcc(), msg).split('\n').slice(2)).toEqual([
@@ -72,6 +84,12 @@ group('describe', () => {
       '             71     Issuer script template 1',
       '               9F18   unknown tag                        010203',
     ]);
+  });
+
+  it('issue #13: counts one tag, one byte and one digit in the singular', () => {
+    const line = describe(P, new IsoMessage('0100').set(55, hex('5A0100'))).split('\n')[1];
+    expect(line).toMatch(/\[redacted, 3 bytes: 1 tag 5A\]$/);
+    expect(line).not.toMatch(/1 tags/);
   });
 
   it('lists no tags when a redacted DE 55 is not valid TLV', () => {

@@ -22,7 +22,7 @@ describe('toJson', () => {
     expect(toJson(P, posMessage())).toEqual({
       header: '6000120000',
       mti: '0100',
-      fields: { 2: '378282*****0005', 3: '000000', 14: '***', 35: '***', 52: '***', 55: '***' },
+      fields: { 2: '37828******0005', 3: '000000', 14: '***', 35: '***', 52: '***', 55: '***' },
     });
   });
 
@@ -54,6 +54,23 @@ describe('fromJson', () => {
   it('encodes constructed DE 55 entries from their children', () => {
     const msg = fromJson(P, { mti: '0110', fields: { 55: [{ tag: '71', children: [{ tag: '9F18', value: '01020304' }, { tag: '86', value: '' }] }, { tag: '91', value: '0102' }] } });
     expect(hexOf(msg.get(55) as Buffer)).toBe('71099F1804010203048600 91020102'.replaceAll(' ', ''));
+  });
+
+  it('issue #13: encodes DE 55 from a list of tags as hex-ASCII text when the spec carries it as text (iso87ascii)', () => {
+    const tags = [{ tag: '9F27', value: '80' }, { tag: '9F36', value: '0027' }, { tag: '5A', value: '4111111111111111' }];
+    const msg = fromJson(A, { mti: '0100', fields: { 55: tags } });
+    expect(msg.get(55)).toBe(ICC);
+    expect(A.pack(msg).toString('latin1')).toBe(`0100${'0000000000000200'}038${ICC}`);
+  });
+
+  it('encodes DE 55 from a list of tags as bytes when the ASCII spec carries it as hex binary (iso93ascii)', () => {
+    const msg = fromJson(builtinCodec('iso93ascii'), { mti: '1100', fields: { 55: [{ tag: '9F27', value: '80' }] } });
+    expect(hexOf(msg.get(55) as Buffer)).toBe('9F270180');
+  });
+
+  it('refuses a list of tags with CODEC_BAD_JSON when the field is text and not DE 55', () => {
+    const err = thrown(() => fromJson(A, { mti: '0100', fields: { 48: [{ tag: '9F27', value: '80' }] } })) as EncodeError;
+    expect([err.constructor, err.code, err.field, err.message]).toEqual([EncodeError, 'CODEC_BAD_JSON', 48, 'field 48: a list of tags is taken by DE 55 and binary fields only (byte 0)']);
   });
 
   it('accepts lowercase hex when reading b fields and tags', () => {

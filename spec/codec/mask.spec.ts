@@ -1,4 +1,4 @@
-// Masking from each field's `sensitive` treatment: PANs keep 6 + 4, redacted values become ***,
+// Masking from each field's `sensitive` treatment: PANs keep at most 6 + 4 and hide at least 6, redacted values become ***,
 // `never` fields (tracks, PIN blocks) leave the safe field map entirely.
 
 import { describe, expect, it } from 'vitest';
@@ -13,15 +13,24 @@ describe('maskPan', () => {
   it.each([
     ['4111111111111111', '411111******1111'],
     ['5555555555554444', '555555******4444'],
-    ['378282246310005', '378282*****0005'],
-    ['36227206271667', '362272****1667'],
+    ['378282246310005', '37828******0005'],
+    ['36227206271667', '3622******1667'],
     ['1234567890123456789', '123456*********6789'],
-    ['12345678901', '123456*8901'],
-    ['1234567890', '**********'],
+    ['1234567890123456', '123456******3456'],
+    ['123456789012', '12******9012'],
+    ['12345678901', '1******8901'],
+    ['1234567890', '******7890'],
+    ['12345678', '******78'],
+    ['1234567', '******7'],
+    ['123456', '******'],
     ['123', '***'],
     ['', ''],
-  ])('keeps the first 6 and last 4 when masking %j', (pan, masked) => {
+  ])('keeps at most the first 6 and last 4 and hides at least 6 when masking %j', (pan, masked) => {
     expect(maskPan(pan)).toBe(masked);
+  });
+
+  it('issue #13: hides 6 digits of the 11-digit PAN 41111177774, so its Luhn digit cannot give one back', () => {
+    expect(maskPan('41111177774')).toBe('4******7774');
   });
 });
 
@@ -29,7 +38,7 @@ describe('safeText', () => {
   it.each([
     [2, '4111111111111111', '411111******1111'],
     [34, '5555555555554444', '555555******4444'],
-    [102, '378282246310005', '378282*****0005'],
+    [102, '378282246310005', '37828******0005'],
     [14, '2812', REDACTED],
     [35, TRACK2, REDACTED],
     [53, '1234567890123456', REDACTED],

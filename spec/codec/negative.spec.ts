@@ -170,11 +170,6 @@ describe('Codec.unpack', () => {
     ['the secondary hex bitmap holds g', A, patch(AM, 35, ascii('g')), 'bitmap', 35, 'bitmap: non-hex character in hex-ASCII bitmap (byte 35)'],
   ]);
 
-  decodeTable('CODEC_EMPTY_BITMAP', [
-    ['an announced hex secondary bitmap is all zero', A, patch(AM, 20, ascii('0'.repeat(16))), 'bitmap', 20, 'bitmap: secondary bitmap has no bit set (byte 20)'],
-    ['an announced binary secondary bitmap is all zero', B, patch(BM, 10, Buffer.alloc(8)), 'bitmap', 10, 'bitmap: secondary bitmap has no bit set (byte 10)'],
-  ]);
-
   decodeTable('CODEC_UNDEFINED_FIELD', [
     ['the primary bitmap announces a removed field', codecFor({ extends: 'iso87ascii', fields: { 39: null } }), AM, 39, 4, 'field 39: bitmap announces a field the spec does not define (byte 4)'],
     ['the secondary bitmap announces a removed field', codecFor({ extends: 'iso87ascii', fields: { 70: null } }), AM, 70, 20, 'field 70: bitmap announces a field the spec does not define (byte 20)'],

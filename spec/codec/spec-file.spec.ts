@@ -2,7 +2,7 @@
 // with a SpecError naming the file, the field and the problem. Built-ins are found by name.
 
 import { describe, expect, it } from 'vitest';
-import { Codec, IsoMessage, SpecError, builtinSpec, builtinSpecNames, specFromFile } from '../../src/codec/index.js';
+import { Codec, IsoMessage, SpecError, builtinSpec, builtinSpecNames, specFromFile, specVersion } from '../../src/codec/index.js';
 import type { ErrorCode } from '../../src/shared/index.js';
 import { thrown } from '../helpers/bytes.js';
 
@@ -58,7 +58,7 @@ describe('specFromFile', () => {
   it.each<[string, unknown, string]>([
     ['the file is a list', [], 'link.json: a spec file holds one JSON object'],
     ['the file is null', null, 'link.json: a spec file holds one JSON object'],
-    ['a top-level key is unknown', { extends: 'iso87ascii', feilds: {} }, 'link.json: unknown key "feilds" (allowed: name, description, extends, mti, bitmap, header, fields)'],
+    ['a top-level key is unknown', { extends: 'iso87ascii', feilds: {} }, 'link.json: unknown key "feilds" (allowed: name, description, extends, version, mti, bitmap, header, fields)'],
     ['extends is not a name', { extends: 5 }, 'link.json: "extends" must name a spec'],
     ['nothing is extended and mti is missing', { bitmap: { encoding: 'hex' } }, 'link.json: a spec that extends nothing needs "mti" and "bitmap"'],
     ['fields is a list', { extends: 'iso87ascii', fields: [] }, 'link.json: "fields" must be an object keyed by field number'],
@@ -110,12 +110,19 @@ describe('specFromFile', () => {
     ['the MTI encoding is unknown', { name: 'bad', extends: 'iso87ascii', mti: { encoding: 'utf8' } }, 'mti.encoding must be ascii, bcd or ebcdic'],
     ['the bitmap encoding is unknown', { name: 'bad', extends: 'iso87ascii', bitmap: { encoding: 'base64' } }, 'bitmap.encoding must be binary or hex'],
     ['the header is unknown', { name: 'bad', extends: 'iso87ascii', header: 'nac' }, 'header must be tpdu or none'],
+    ['the version is 2003', { name: 'bad', extends: 'iso93ascii', version: 2003 }, 'version must be one of 1987, 1993'],
   ])('throws SPEC_INVALID naming the spec when %s', (_what, json, detail) => {
     expectSpecError(() => load(json), 'SPEC_INVALID', `link.json: spec bad: ${detail}`);
   });
 });
 
 describe('builtinSpec', () => {
+  it('issue #13: marks iso93ascii as ISO 8583:1993 and the others as 1987, and a spec file inherits or sets the version', () => {
+    expect(builtinSpecNames().map((name) => specVersion(builtinSpec(name)))).toEqual([1987, 1987, 1987, 1993]);
+    expect(specVersion(load({ name: 'acq93', extends: 'iso93ascii' }))).toBe(1993);
+    expect(specVersion(load({ name: 'acq', extends: 'iso87ascii', version: 1993 }))).toBe(1993);
+  });
+
   it('lists the four built-ins when asked for their names', () => {
     expect(builtinSpecNames()).toEqual(['iso87ascii', 'iso87binary', 'iso87pos', 'iso93ascii']);
   });

@@ -1,4 +1,4 @@
-// Cross-project vectors: messages packed by jPOS, moov-io, pyiso8583 and others (../shared/vectors),
+// Cross-project vectors: messages packed by jPOS, moov-io, pyiso8583 and others (fixtures/vectors),
 // decoded with our built-in specs and compared with pyiso8583's decode; re-encoding must be exact.
 
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ interface Vector {
   expect_error?: { field: string; pos: number };
 }
 
-const VECTORS = new URL('../../../shared/vectors/', import.meta.url);
+const VECTORS = new URL('../../fixtures/vectors/', import.meta.url);
 const CUSTOM_SPEC = new URL('../../fixtures/specs/ralvescosta-de63-binary.json', import.meta.url);
 const index = JSON.parse(readFileSync(new URL('index.json', VECTORS), 'utf8')) as { vectors: Vector[] };
 const positives = index.vectors.filter((v) => v.expected_fields !== null);
@@ -56,7 +56,7 @@ function fieldsOf(msg: IsoMessage): Record<string, string> {
   return Object.fromEntries(msg.fields().map((de) => [String(de), msg.getString(de)!]));
 }
 
-describe('shared vectors', () => {
+describe('cross-project vectors', () => {
   it('lists all 14 vectors, one of them negative, when index.json is read', () => {
     expect(index.vectors).toHaveLength(14);
     expect(negatives).toHaveLength(1);

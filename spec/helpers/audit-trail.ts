@@ -63,12 +63,15 @@ export function auditTimeUs(text: string): number {
   return Date.parse(`${m[1]}Z`) * 1000 + Number(m[2]);
 }
 
-/** `pan` as the switch may show it: first 6, stars, last 4. */
+/** `pan` as the switch may show it: at least 6 digits hidden, then up to the last 4 and first 6 shown. */
 export function maskedPan(pan: string): string {
-  return `${pan.slice(0, 6)}${'*'.repeat(pan.length - 10)}${pan.slice(-4)}`;
+  const hidden = Math.max(6, pan.length - 10);
+  const tail = Math.max(0, Math.min(4, pan.length - hidden));
+  const head = Math.max(0, pan.length - hidden - tail);
+  return `${pan.slice(0, head)}${'*'.repeat(Math.min(hidden, pan.length))}${pan.slice(pan.length - tail)}`;
 }
 
-export const MASKED_PAN = /^\d{6}\*{2,9}\d{4}$/;
+export const MASKED_PAN = /^\d{0,6}\*{6,}\d{0,4}$/;
 
 interface RouteEntry {
   bin?: string;
@@ -76,14 +79,17 @@ interface RouteEntry {
   issuer: string;
 }
 
+/** A route's BIN as the audit record shows it: no digit past the sixth. */
+const shownBin = (bin: string): string => bin.slice(0, 6).padEnd(bin.length, '*');
+
 /** The route fixtures/routes.json gives `pan` (its longest matching BIN or range), or null. */
 export function fixtureRoute(pan: string): AuditRoute | null {
   const entries = (JSON.parse(readFileSync(ROUTES_PATH, 'utf8')) as { routes: RouteEntry[] }).routes;
   const matches = entries.flatMap((e) => {
-    if (e.bin !== undefined) return pan.startsWith(e.bin) ? [{ len: e.bin.length, route: { issuer: e.issuer, bin: e.bin } }] : [];
+    if (e.bin !== undefined) return pan.startsWith(e.bin) ? [{ len: e.bin.length, route: { issuer: e.issuer, bin: shownBin(e.bin) } }] : [];
     const [low, high] = e.range!;
     const prefix = pan.slice(0, low.length);
-    return prefix >= low && prefix <= high ? [{ len: low.length, route: { issuer: e.issuer, bin: `${low}-${high}` } }] : [];
+    return prefix >= low && prefix <= high ? [{ len: low.length, route: { issuer: e.issuer, bin: `${shownBin(low)}-${shownBin(high)}` } }] : [];
   });
   return matches.sort((a, b) => b.len - a.len)[0]?.route ?? null;
 }

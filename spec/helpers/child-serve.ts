@@ -29,7 +29,7 @@ export interface ServeChild {
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
 
-/** Starts `node bin/isotrace.js serve --port 0 ...args` and resolves once it listens. */
+/** Starts `node bin/isotrace.js serve --port 0 ...args` and resolves once it listens and is ready. */
 export async function spawnServe(resources: Resources, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<ServeChild> {
   const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', '0', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
@@ -55,6 +55,8 @@ export async function spawnServe(resources: Resources, args: string[], env: Node
   };
   const early = exited.then(([code, signal]) => Promise.reject(new Error(`serve exited (${code ?? signal}) before listening: ${stderr}`)));
   const listening = await Promise.race([next('server.listening'), early]);
+  // The port is bound before the audit log opens: ready means signals now drain.
+  await Promise.race([next('serve.ready'), early]);
   early.catch(() => {});
   return { child, port: Number(listening.port), lines, next, stderr: () => stderr, exited };
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { builtinCodec, type IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer } from '../../src/issuer/index.js';
 import type { IssuerBackend } from '../../src/shared/index.js';
-import { BinTable, DuplicateCache, InlineJournal, OriginalsTable, Switch, type AuditAppender, type SwitchEnv } from '../../src/switch/index.js';
+import { BinTable, DuplicateCache, InlineJournal, OriginalsTable, Switch, dialectOf, type AuditAppender, type SwitchEnv } from '../../src/switch/index.js';
 import type { TraceRecord, TraceSink } from '../../src/trace/index.js';
 import { LogCollector } from './log-collector.js';
 import { ROUTES_PATH, fileCards } from './test-cards.js';
@@ -50,8 +50,10 @@ export interface TestSwitch {
 export function testSwitch(overrides: Partial<SwitchEnv> = {}, issuers: Record<string, IssuerBackend<IsoMessage>> = {}): TestSwitch {
   const stub = new StubIssuer(fileCards());
   const log = new LogCollector('trace');
+  const codec = overrides.codec ?? builtinCodec('iso87ascii');
   const env: SwitchEnv = {
-    codec: builtinCodec('iso87ascii'),
+    codec,
+    dialect: dialectOf(codec.spec),
     routes: new BinTable(JSON.parse(readFileSync(ROUTES_PATH, 'utf8')).routes, ROUTES_PATH),
     issuers: new Map<string, IssuerBackend<IsoMessage>>([['stub', stub], ...Object.entries(issuers)]),
     duplicates: new DuplicateCache(),

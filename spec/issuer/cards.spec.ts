@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CARD_STATUSES, currencyExponent, loadCards } from '../../src/issuer/index.js';
 import { ConfigError } from '../../src/shared/index.js';
 import { thrown } from '../helpers/bytes.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { fileCards, testCards } from '../helpers/test-cards.js';
 
 const PAN = testCards()[0].pan;
@@ -58,6 +61,14 @@ describe('loadCards', () => {
   it('never shows a long value in full in an error', () => {
     const err = thrown(() => loadCards({ cards: [{ ...good, status: 'x'.repeat(60) }] }));
     expect(err.message).toContain('a string of 60 characters');
+  });
+});
+
+describe('fixtures/issuer/README.md', () => {
+  it('issue #13: lists every card of cards.json with its expiry', () => {
+    const readme = readFileSync(join(FIXTURES_DIR, 'issuer', 'README.md'), 'utf8');
+    const listed = new Map([...readme.matchAll(/^\| (\d{12,19}) \|.*\| (\S+)[^|]* \|$/gm)].map((m) => [m[1], m[2]]));
+    for (const card of fileCards()) expect([card.pan, listed.get(card.pan)]).toEqual([card.pan, card.expiry]);
   });
 });
 

@@ -52,6 +52,16 @@ describe('StubIssuer decisions, first match wins', () => {
     else expect(d).toMatchObject({ approvalCode: null, holdId: null });
   });
 
+  it.each([
+    ['expired card', 'a card past its expiry, whatever DE 14 says', card({ expiry: '2610' }), request(100, { expiry: '2610' })],
+    ['expiry date mismatch', 'a DE 14 that is not the card\'s', card(), request(100, { expiry: '3012' })],
+    ['expiry date mismatch', 'a DE 14 in the past for a valid card', card(), request(100, { expiry: '2001' })],
+  ])('issue #13: declines 54 with reason "%s" for %s', async (reason, _what, c, req) => {
+    const stub = new StubIssuer([c], () => NOON);
+    const d = await stub.authorize(req, 1000);
+    expect([d.responseCode, d.reason]).toEqual(['54', reason]);
+  });
+
   it('answers every fixture card as the README says', async () => {
     const stub = new StubIssuer(fileCards(), () => NOON);
     for (const c of testCards().filter((t) => t.expiry !== null && t.rc !== '91')) {

@@ -1,14 +1,20 @@
-// The README's walkthrough, run as written against a real switch: every `npx isotrace ...` line
-// of its code block, with the port and directories pointed at this test's switch.
+// The README's walkthrough, run as written against a real switch: every `node bin/isotrace.js ...`
+// line of its code block, with the port and directories pointed at this test's switch.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const { version: VERSION } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+/** How the walkthrough runs the CLI. */
+const LAUNCHER = 'node bin/isotrace.js';
 
 /** The command lines of the walkthrough's code block, comments dropped. */
 function walkthrough(): string[] {
@@ -33,8 +39,16 @@ describe('README walkthrough', () => {
   it('starts with npm start and then uses only isotrace commands', () => {
     const lines = walkthrough();
     expect(lines[0]).toBe('npm start');
-    expect(lines.slice(1).every((l) => l.startsWith('npx isotrace '))).toBe(true);
+    expect(lines.slice(1).every((l) => l.startsWith(`${LAUNCHER} `))).toBe(true);
     expect(lines.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('issue #13: invokes the CLI in a way that works in a fresh clone, without a linked bin', () => {
+    // `npx isotrace` needs the package's bin linked (npm link); `node bin/isotrace.js` does not.
+    const [node, script] = LAUNCHER.split(' ');
+    const run = spawnSync(node === 'node' ? process.execPath : node, [script, '--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({ status: 0, stdout: VERSION });
+    expect(README).not.toMatch(/npx isotrace/);
   });
 
   it('runs every command against a real switch, each exiting 0', async () => {

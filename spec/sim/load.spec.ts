@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { ConfigError } from '../../src/shared/index.js';
-import { LOAD_KINDS, TokenBucket, mixSchedule, parseDurationMs, parseMix } from '../../src/sim/index.js';
+import { LOAD_KINDS, TokenBucket, mixSchedule, parseMix } from '../../src/sim/index.js';
 import { buildTemplate, connectionTemplates, terminalId } from '../../src/sim/load-templates.js';
 import { LENGTH_HEADERS } from '../../src/transport/index.js';
 import { cardFor } from '../helpers/test-cards.js';
@@ -63,17 +63,6 @@ describe('mixSchedule', () => {
   });
 });
 
-describe('parseDurationMs', () => {
-  it.each([['500ms', 500], ['10s', 10_000], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['3', 3000]])('reads %s as %d ms', (text, ms) => {
-    expect(parseDurationMs('duration', text)).toBe(ms);
-  });
-
-  it.each(['', '0s', '10x', '-1s', 's'])('throws ConfigError naming the option when the text is %j', (text) => {
-    expect(() => parseDurationMs('duration', text)).toThrow(ConfigError);
-    expect(() => parseDurationMs('duration', text)).toThrow(/^duration: expected a positive duration/);
-  });
-});
-
 describe('buildTemplate', () => {
   const ascii = { codec: builtinCodec('iso87ascii'), framing: 'ascii4', header: 'none' } as const;
 
@@ -106,6 +95,13 @@ describe('buildTemplate', () => {
     expect(msg.get(11)).toBe('999999');
     expect(msg.get(70)).toBe('301');
     expect(LENGTH_HEADERS.binary2.read(t.frame, 0)).toBe(t.frame.length - 2);
+  });
+
+  it('issue #13: builds 1100, 1200 and 1804 (DE 24 831) with 1993 field formats when the spec is iso93ascii', () => {
+    const iso93 = { codec: builtinCodec('iso93ascii'), framing: 'ascii4', header: 'none' } as const;
+    const [auth, purchase, echo] = connectionTemplates(0, [APPROVING], iso93).map((t) => iso93.codec.unpack(t.frame, t.headroom));
+    expect([auth.mti, purchase.mti, echo.mti]).toEqual(['1100', '1200', '1804']);
+    expect([auth.get(12), auth.get(22), auth.get(24), purchase.get(24), echo.get(24), echo.get(70)]).toEqual(['261123120000', '600101600000', '100', '200', '831', undefined]);
   });
 
   it('builds one template per kind and card with the terminal id of the connection', () => {

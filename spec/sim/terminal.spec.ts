@@ -91,27 +91,27 @@ describe('buildTerminalRequest', () => {
     expect([msg.get(7), msg.get(11), msg.get(70)]).toEqual(['0612143015', '000042', code]);
   });
 
-  it("builds a 0400 repeating the original's DE 4, 7, 11 and carrying DE 90 when reversing a known original", () => {
-    const original = originalOf(buildTerminalRequest('auth', params({ stan: '000007' }), NOW, codec));
+  it("issue #13: builds a 0400 with its own DE 7, the original's DE 4, 11, 49 and RRN, the caller's PAN and DE 90 when reversing a known original", () => {
+    const original = { ...originalOf(buildTerminalRequest('auth', params({ stan: '000007', currency: '978' }), NOW, codec)), rrn: '612345000007' };
     const later = new Date(NOW.getTime() + 60_000);
     const msg = buildTerminalRequest('reverse', params({ stan: '000007', amount: '000000000999', original }), later, codec);
     expect(msg.mti).toBe('0400');
-    expect(msg.has(2)).toBe(false);
-    expect([msg.get(4), msg.get(7), msg.get(11), msg.get(32)]).toEqual(['000000001250', '0612143015', '000007', '123456']);
+    expect(msg.get(2)).toBe(cardFor('00').pan);
+    expect([msg.get(4), msg.get(7), msg.get(11), msg.get(32), msg.get(37), msg.get(49)]).toEqual(['000000001250', '0612143115', '000007', '123456', '612345000007', '978']);
     expect(msg.get(90)).toBe('0100' + '000007' + '0612143015' + '00000123456' + '00000000000');
     expect(() => codec.pack(msg)).not.toThrow();
   });
 
   it('builds a 0400 without DE 90 from its own STAN, time and amount when the original is unknown', () => {
     const msg = buildTerminalRequest('reverse', params({ stan: '000099' }), NOW, codec);
-    expect(msg.has(90)).toBe(false);
+    expect([msg.has(37), msg.has(90)]).toEqual([false, false]);
     expect([msg.get(4), msg.get(7), msg.get(11)]).toEqual(['000000001250', '0612143015', '000099']);
   });
 });
 
 describe('originalDataElements', () => {
   it('lays out MTI, STAN, DE 7, acquirer and forwarder in 42 digits when given the primer example', () => {
-    const de90 = originalDataElements({ mti: '0100', stan: '123456', transmission: '0612143015', amount: '000000001250', acquirer: '123456' });
+    const de90 = originalDataElements({ mti: '0100', stan: '123456', transmission: '0612143015', amount: '000000001250', currency: '840', acquirer: '123456', rrn: null });
     expect(de90).toBe('0100123456061214301500000123456' + '00000000000');
     expect(de90).toHaveLength(42);
   });

@@ -3,7 +3,9 @@
 // trace ids that match the txn.done log lines.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DecodedSpan } from '../helpers/protobuf.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../src/shared/index.js';
+import { decodeExportTraceServiceRequest, type AnyValue, type DecodedSpan } from '../helpers/protobuf.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
@@ -108,4 +110,57 @@ describe('serve with the OpenTelemetry environment', () => {
     expect(sw.log.events('txn.done')).toHaveLength(2);
     expect(collector.bodies).toEqual([]);
   });
+
+  it('issue #13: describes the resource with service.name, service.version, service.instance.id and telemetry.sdk.*', async () => {
+    const { sw, collector } = await exporting();
+    await run(sw, [['0800', networkFields('301')]]);
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    expect(resourcesOf(collector)).toEqual([
+      expect.objectContaining({
+        'service.name': 'isotrace', 'service.version': version, 'service.instance.id': expect.stringMatching(UUID),
+        'telemetry.sdk.name': 'opentelemetry', 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.version': expect.stringMatching(/^\d+\.\d+\.\d+/),
+      }),
+    ]);
+  });
+
+  it('issue #13: takes OTEL_SERVICE_NAME and merges OTEL_RESOURCE_ATTRIBUTES, percent-decoded', async () => {
+    const { sw, collector } = await exporting((endpoint) => ({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'switch-eu1',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod, service.namespace=card%20payments,service.name=not-this,service.version=7.1',
+    }));
+    await run(sw, [['0800', networkFields('301')]]);
+    expect(resourcesOf(collector)).toEqual([
+      expect.objectContaining({ 'service.name': 'switch-eu1', 'service.version': '7.1', 'deployment.environment': 'prod', 'service.namespace': 'card payments', 'telemetry.sdk.name': 'opentelemetry' }),
+    ]);
+  });
+
+  it('issue #13: takes service.name from OTEL_RESOURCE_ATTRIBUTES when OTEL_SERVICE_NAME is unset', async () => {
+    const { sw, collector } = await exporting((endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_RESOURCE_ATTRIBUTES: 'service.name=acquirer-switch' }));
+    await run(sw, [['0800', networkFields('301')]]);
+    expect(resourcesOf(collector)).toEqual([expect.objectContaining({ 'service.name': 'acquirer-switch' })]);
+  });
+
+  it('issue #13: gives each switch its own service.instance.id', async () => {
+    const [a, b] = [await exporting(), await exporting()];
+    await run(a.sw, [['0800', networkFields('301')]]);
+    await run(b.sw, [['0800', networkFields('301')]]);
+    expect(resourcesOf(a.collector)[0]['service.instance.id']).not.toBe(resourcesOf(b.collector)[0]['service.instance.id']);
+  });
+
+  it.each([
+    ['an entry without =', 'deployment.environment=prod,oops', /^OTEL_RESOURCE_ATTRIBUTES: entry 2 is not key=value/],
+    ['an empty key', '=prod', /^OTEL_RESOURCE_ATTRIBUTES: entry 1 is not key=value/],
+    ['a bad percent escape', 'team=a%2', /^OTEL_RESOURCE_ATTRIBUTES: entry 1 \(team\) holds a bad percent escape$/],
+  ])('issue #13: refuses OTEL_RESOURCE_ATTRIBUTES with %s, naming the entry', async (_what, value, message) => {
+    const err = await serve(resources, { otlpEndpoint: 'http://127.0.0.1:4318' }, { OTEL_RESOURCE_ATTRIBUTES: value }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(message);
+  });
 });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The resource attributes of every export request the collector received. */
+function resourcesOf(collector: OtlpCollector): Array<Record<string, AnyValue>> {
+  return collector.bodies.flatMap((b) => decodeExportTraceServiceRequest(b).resourceSpans.map((rs) => rs.resourceAttributes));
+}

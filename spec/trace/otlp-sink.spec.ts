@@ -1,6 +1,7 @@
 // OtlpSink against a real OTLP/HTTP receiver on 127.0.0.1: the spans on the wire, sampling,
 // export off the caller's path, failures, the bounded queue and shutdown.
 
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/shared/index.js';
 import { createOtlpSink, IdSource, TraceRecord, type OtlpSink, type OtlpSinkOptions } from '../../src/trace/index.js';
@@ -301,6 +302,41 @@ describe('OtlpSink.shutdown', () => {
   });
 });
 
+describe('OtlpSink.shutdown with the collector down', () => {
+  /** A TCP port that accepts connections and never answers. */
+  async function blackHole(): Promise<string> {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** A port that refuses connections: it was bound, then closed. */
+  async function refusing(): Promise<string> {
+    const gone = await startReceiver();
+    const port = gone.port;
+    await gone.close();
+    return `http://127.0.0.1:${port}`;
+  }
+
+  // The bound is the test's timeout: the exporter alone would wait 10 s (its export timeout, with retries).
+  it.each([
+    ['accepts connections and never answers', blackHole],
+    ['refuses connections', refusing],
+  ])('issue #13: resolves after shutdownTimeoutMs, logging the traces lost, when the collector %s', { timeout: 6_000 }, async (_what, collector) => {
+    const logger = new CaptureLogger();
+    const sink = startSink({ endpoint: await collector(), sampleRatio: 1, batchSize: 2, flushIntervalMs: NEVER_MS, shutdownTimeoutMs: 300, logger });
+    for (const trace of traces(3)) sink.export(trace);
+    await sink.shutdown();
+    expect(logger.events('trace.shutdown_timeout')).toEqual([expect.objectContaining({ level: 'warn', traces: 3, timeoutMs: 300 })]);
+    expect(sink.stats()).toMatchObject({ exportedTraces: 0, queued: 0 });
+  });
+});
+
 describe('createOtlpSink options', () => {
   const base = { endpoint: 'http://127.0.0.1:4318', sampleRatio: 1 };
   it.each([
@@ -310,6 +346,8 @@ describe('createOtlpSink options', () => {
     ['a ratio above 1', { ...base, sampleRatio: 1.5 }, 'otlp.sampleRatio', 'otlp.sampleRatio: expected a number in 0..1, got 1.5'],
     ['a ratio as text', { ...base, sampleRatio: '0.5' }, 'otlp.sampleRatio', 'otlp.sampleRatio: expected a number in 0..1, got "0.5"'],
     ['an empty service name', { ...base, serviceName: '' }, 'otlp.serviceName', 'otlp.serviceName: expected a name of 1..255 characters'],
+    ['a zero shutdownTimeoutMs', { ...base, shutdownTimeoutMs: 0 }, 'otlp.shutdownTimeoutMs', 'otlp.shutdownTimeoutMs: expected an integer in 1..86400000, got 0'],
+    ['resource attributes that are not strings', { ...base, resourceAttributes: { 'service.version': 2 } }, 'otlp.resourceAttributes', 'otlp.resourceAttributes: expected an object of string values'],
     ['a zero maxQueue', { ...base, maxQueue: 0 }, 'otlp.maxQueue', 'otlp.maxQueue: expected an integer in 1..1000000, got 0'],
     ['a batch above maxQueue', { ...base, maxQueue: 10, batchSize: 11 }, 'otlp.batchSize', 'otlp.batchSize: expected an integer in 1..10, got 11'],
     ['a fractional interval', { ...base, flushIntervalMs: 2.5 }, 'otlp.flushIntervalMs', 'otlp.flushIntervalMs: expected an integer in 1..86400000, got 2.5'],

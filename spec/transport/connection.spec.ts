@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TimeoutError, type Connection, type ConnectionContext } from '../../src/transport/index.js';
+import { TimeoutError, type Connection, type ConnectionContext, type FrameServer } from '../../src/transport/index.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { startServer, until } from './helpers/servers.js';
@@ -54,6 +54,50 @@ describe('Connection timeouts (manual clock)', () => {
     expect(reason).toBe('frame-timeout');
     expect(err).toMatchObject({ code: 'CONN_FRAME_TIMEOUT', timeoutMs: 10_000 });
     expect(log.events('conn.close')).toMatchObject([{ level: 'warn', reason: 'frame-timeout', isMidFrame: true }]);
+  });
+});
+
+describe('Connection keep-alive-only policy (manual clock)', () => {
+  /** A server answering 'ok', a peer that has sent one message, and the clock where the sweep has seen it. */
+  async function peerAfterOneMessage(maxKeepAliveOnlyMs: number): Promise<{ clock: ManualClock; log: CaptureLogger; server: FrameServer; peer: RawPeer }> {
+    const clock = new ManualClock();
+    const log = new CaptureLogger();
+    const { server, port } = await startServer(cleanup, () => Buffer.from('ok'), { clock, logger: log, idleTimeoutMs: 5_000, maxKeepAliveOnlyMs });
+    const peer = await RawPeer.connect(port, cleanup);
+    peer.write(ascii('0001a'));
+    await peer.until(6);
+    clock.advance(1_000);
+    return { clock, log, server, peer };
+  }
+
+  /** Sends a keep-alive 4 s of clock apart, `n` times, each echoed before the next. */
+  async function keepAlives(clock: ManualClock, peer: RawPeer, n: number, extra = ''): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      clock.advance(4_000);
+      const before = peer.received.length;
+      peer.write(ascii(`0000${extra}`));
+      await peer.until(before + 4 + (extra === '' ? 0 : 6));
+    }
+  }
+
+  it('issue #13: closes with reason keepalive-only a peer that sends only keep-alives for maxKeepAliveOnlyMs', async () => {
+    const { clock, log, server, peer } = await peerAfterOneMessage(12_000);
+    await keepAlives(clock, peer, 2); // each keeps the 5 s idle timeout away
+    expect(server.connectionCount).toBe(1);
+    const closed = once(server, 'close');
+    clock.advance(4_000);
+    const [, reason, err] = await closed;
+    expect(reason).toBe('keepalive-only');
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err).toMatchObject({ code: 'CONN_KEEPALIVE_ONLY', timeoutMs: 12_000, message: 'only keep-alives (2) and no message for 12000 ms' });
+    await peer.closed();
+    expect(log.events('conn.close')).toMatchObject([{ level: 'info', reason: 'keepalive-only', err: { code: 'CONN_KEEPALIVE_ONLY' } }]);
+  });
+
+  it('issue #13: keeps a peer that sends a message between its keep-alives', async () => {
+    const { clock, server, peer } = await peerAfterOneMessage(6_000);
+    await keepAlives(clock, peer, 5, '0001b');
+    expect(server.connectionCount).toBe(1);
   });
 });
 

@@ -36,7 +36,7 @@ describe('FrameServer framing on the wire', () => {
 
   it('answers the worked example (binary2 + TPDU, 0100 -> 0110) with the TPDU swapped', async () => {
     const { readFile } = await import('node:fs/promises');
-    const examples = JSON.parse(await readFile(new URL('../../../shared/docs/worked-examples.json', import.meta.url), 'utf8')) as Array<Record<string, string>>;
+    const examples = JSON.parse(await readFile(new URL('../../fixtures/worked-examples/worked-examples.json', import.meta.url), 'utf8')) as Array<Record<string, string>>;
     const ex = examples.find((e) => e.tpdu !== undefined)!;
     const reply = Buffer.from(ex.expected_response_0110_hex, 'hex').subarray(5); // the 0110 without its TPDU
     const { port } = await startServer(cleanup, (frame, ctx) => {

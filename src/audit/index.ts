@@ -18,3 +18,6 @@ export type { AuditEntry, ReadAuditOptions } from './reader.js';
 export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
 export type { AuditQuery } from './query.js';
 export { CommitGroup } from './commit-group.js';
+export { AuditLock, LOCK_FILE } from './lock.js';
+export type { AuditLockHolder } from './lock.js';
+export { makeDirectory } from './make-directory.js';

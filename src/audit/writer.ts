@@ -2,14 +2,15 @@
 // is appended while one write + fdatasync is in flight goes out as the next batch, in one write and
 // one sync. Rotates by size and UTC day; the chain runs on across files. Never logs record contents.
 
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { plural } from '../shared/index.js';
 import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
 import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
 import { HeadFile } from './head-file.js';
 import { readHead, recordsAtOpen, type SealedHead } from './head.js';
+import { makeDirectory } from './make-directory.js';
 import { openChainTail, type ChainTail } from './repair.js';
 import { applyRetention } from './retention.js';
 import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
@@ -93,7 +94,7 @@ export class AuditWriter {
     const o = resolveAuditWriterOptions(options);
     let writer: AuditWriter;
     try {
-      await mkdir(o.dir, { recursive: true });
+      makeDirectory(o.dir);
       const tail = await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs });
       const total = await recordsAtOpen(o.dir, await listAuditFiles(o.dir), await readHead(o.dir));
       writer = new AuditWriter(o, tail, total);
@@ -176,7 +177,7 @@ export class AuditWriter {
       await this.#o.fs.close(fd).catch(noop);
     }
     await this.#headFile.close();
-    this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats }, 'audit log closed');
+    this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats, head: this.#head }, 'audit log closed');
     if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
   }
 
@@ -340,7 +341,7 @@ export class AuditWriter {
 
   #failed(err: unknown, records: number): AuditError {
     const errno = systemCode(err);
-    const error = new AuditError('AUDIT_WRITE_FAILED', `${this.#path()}: ${this.#op} failed (${errno}); ${records} audit records not written`, { cause: err });
+    const error = new AuditError('AUDIT_WRITE_FAILED', `${this.#path()}: ${this.#op} failed (${errno}); ${plural(records, 'audit record')} not written`, { cause: err });
     this.#counts.failures++;
     this.#counts.recordsFailed += records;
     this.#isFailing = true;

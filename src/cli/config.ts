@@ -4,8 +4,15 @@
 
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../shared/index.js';
+import { DURATION_SYNTAX, durationMs } from './duration.js';
 
-export type OptionKind = { type: 'string' } | { type: 'int'; min: number; max: number } | { type: 'enum'; values: readonly string[] } | { type: 'number'; min: number; max: number };
+export type OptionKind =
+  | { type: 'string' }
+  | { type: 'int'; min: number; max: number }
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'number'; min: number; max: number }
+  /** Milliseconds: a number, or text in the command line's duration syntax (`5000`, `5s`, `2m`). */
+  | { type: 'duration'; min: number; max: number };
 
 export interface OptionSpec {
   /** camelCase name, as in the config file. */
@@ -31,6 +38,11 @@ function parse(spec: OptionSpec, raw: unknown, from: string): string | number {
   if (k.type === 'enum') {
     if (typeof raw !== 'string' || !k.values.includes(raw)) throw new ConfigError(path, `expected one of ${k.values.join(', ')}, got ${JSON.stringify(raw)}`);
     return raw;
+  }
+  if (k.type === 'duration') {
+    const ms = typeof raw === 'string' ? durationMs(raw) : typeof raw === 'number' && Number.isInteger(raw) ? raw : NaN;
+    if (!(ms >= k.min && ms <= k.max)) throw new ConfigError(path, `expected a duration in ${k.min}..${k.max} ms such as ${DURATION_SYNTAX}, got ${JSON.stringify(raw)}`);
+    return ms;
   }
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   const isInt = k.type === 'int';

@@ -1,7 +1,7 @@
 // Console I/O for commands: where output goes, how errors become one line and an exit code.
 // Commands receive an Io so tests can capture what a person would see.
 
-import { SwitchError } from '../shared/index.js';
+import { SwitchError, type ErrorCode } from '../shared/index.js';
 
 export interface Io {
   out(text: string): void;
@@ -13,9 +13,14 @@ export interface Io {
 export const EXIT = { OK: 0, INVALID: 1, USAGE: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** A usage problem (bad flag value, missing input): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
+/** The command-line codes of the registry: what a UsageError may carry. */
+export type UsageCode = Extract<ErrorCode, `CLI_${string}`>;
+
+/** A usage problem (bad flag value, missing input): exit code 2. `code` defaults to CLI_BAD_VALUE. */
+export class UsageError extends SwitchError {
+  constructor(message: string, code: UsageCode = 'CLI_BAD_VALUE') {
+    super(code, message);
+  }
 }
 
 export const PROCESS_IO: Io = {
@@ -28,11 +33,13 @@ export const PROCESS_IO: Io = {
   },
 };
 
-/** One line for stderr: the code first for SwitchErrors, so scripts can grep it. */
+/**
+ * One line for stderr, `isotrace: CODE message`: the code first, so scripts can grep it. Anything
+ * that is not one of our errors is a bug of ours: CLI_INTERNAL, with its message on the same line.
+ */
 export function errorLine(err: unknown): string {
-  if (err instanceof SwitchError) return `isotrace: ${err.code} ${err.message}`;
-  if (err instanceof Error) return `isotrace: ${err.message}`;
-  return `isotrace: ${String(err)}`;
+  const line = err instanceof SwitchError ? `${err.code} ${err.message}` : `CLI_INTERNAL ${err instanceof Error ? err.message : String(err)}`;
+  return `isotrace: ${line.replace(/\s*\n\s*/g, ' ')}`;
 }
 
 /** Parses hex with optional whitespace; a UsageError names the offending position. */

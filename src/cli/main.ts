@@ -9,20 +9,26 @@ import { registerLoad } from './commands/load.js';
 import { registerReplay } from './commands/replay.js';
 import { registerTerminal } from './commands/terminal.js';
 import { runServe } from './commands/serve.js';
-import { kebab } from './config.js';
+import { kebab, type OptionSpec } from './config.js';
+import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
 import { headerOption, specOption } from './options.js';
-import { EXIT, PROCESS_IO, type Io } from './io.js';
+import { EXIT, PROCESS_IO, UsageError, errorLine, type Io, type UsageCode } from './io.js';
 
-const VERSION = '0.1.0';
+
+/** `: a, b, c` for an option with a fixed set of values its doc line does not already name. */
+function choicesOf(o: OptionSpec): string {
+  if (o.kind.type !== 'enum' || o.kind.values.every((v) => o.doc.includes(v))) return '';
+  return `: ${o.kind.values.join(', ')}`;
+}
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('isotrace')
     .description('ISO 8583 payment switch with end-to-end traceability')
-    .version(VERSION)
+    .version(packageVersion())
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run with --help for usage)');
+    // Commander's own error text (several lines) is dropped here: main() prints it as one line.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
 
   program
     .command('decode')
@@ -42,7 +48,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('build a message from {"mti", "fields"} JSON on stdin; prints uppercase hex')
     .addOption(specOption())
     .addOption(headerOption())
-    .addHelpText('after', `\nExample:\n  echo '{"mti":"0800","fields":{"7":"0612143015","11":"000777","70":"301"}}' | isotrace encode`)
+    .addHelpText('after', [
+      '\nA TPDU header writes the JSON\'s "header", or 6000120000 when it has none.',
+      '\nExamples:',
+      `  echo '{"mti":"0800","fields":{"7":"0612143015","11":"000777","70":"301"}}' | isotrace encode`,
+      '  isotrace encode --spec iso87pos < msg.json | isotrace decode --spec iso87pos --file -',
+    ].join('\n'))
     .action(async (opts) => setExit(await runEncode(opts, io)));
 
   const serve = program
@@ -51,7 +62,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--config <file>', 'a JSON file of options (keys as below in camelCase); also ISOTRACE_CONFIG');
   for (const o of [...SERVE_OPTIONS, ...AUDIT_OPTIONS]) {
     const shown = o.default === null ? '' : ` (default: ${String(o.default).replace(/^.*\/fixtures\//, 'fixtures/')})`;
-    serve.option(`--${kebab(o.name)} <value>`, `${o.doc}; also ${o.env}${shown}`);
+    serve.option(`--${kebab(o.name)} <value>`, `${o.doc}${choicesOf(o)}; also ${o.env}${shown}`);
   }
   serve
     .addHelpText('after', '\nExample:\n  isotrace serve --port 8583 --spec iso87ascii --framing ascii4 --log-level info')
@@ -65,6 +76,26 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerTerminal(program, io, setExit);
 
   return program;
+}
+
+/** Commander's error codes as ours; any other commander error is a bad value. */
+const COMMANDER_CODES: Readonly<Record<string, UsageCode>> = Object.freeze({
+  'commander.unknownOption': 'CLI_UNKNOWN_OPTION',
+  'commander.unknownCommand': 'CLI_UNKNOWN_COMMAND',
+  'commander.missingArgument': 'CLI_MISSING_ARGUMENT',
+  'commander.optionMissingArgument': 'CLI_MISSING_ARGUMENT',
+  'commander.missingMandatoryOptionValue': 'CLI_MISSING_ARGUMENT',
+  'commander.excessArguments': 'CLI_TOO_MANY_ARGUMENTS',
+  'commander.conflictingOption': 'CLI_BAD_USAGE',
+});
+
+/**
+ * Commander's error as one of ours, on one line: `error: unknown option '--ammount'` and
+ * `(Did you mean --amount?)` become `unknown option '--ammount' (did you mean --amount?)`.
+ */
+export function usageErrorOf(err: CommanderError): UsageError {
+  const text = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace('(Did you mean', '(did you mean');
+  return new UsageError(text, COMMANDER_CODES[err.code] ?? 'CLI_BAD_VALUE');
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the process exit code. */
@@ -87,9 +118,11 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
   } catch (err) {
     if (err instanceof CommanderError) {
       const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      if (!ok) io.err(errorLine(usageErrorOf(err)));
       return ok ? EXIT.OK : EXIT.USAGE;
     }
-    throw err;
+    io.err(errorLine(err)); // not ours to expect: still one line (CLI_INTERNAL), never a stack
+    return EXIT.INVALID;
   }
   return code;
 }

@@ -1,25 +1,13 @@
 // The options of `isotrace serve`, as data: flag, ISOTRACE_* variable, config-file key, default.
 // docs/config.md documents the same list.
 
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AUDIT_MODES } from '../audit/index.js';
-import { FRAME_HEADERS, FRAMINGS } from '../transport/index.js';
-import type { OptionSpec } from './config.js';
+import { DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, type ServerOptions } from '../transport/index.js';
+import { kebab, type OptionSpec, type Resolved } from './config.js';
 import { LOG_LEVELS } from './logger.js';
+import { PACKAGE_ROOT } from './package-info.js';
 
-/**
- * The package root (the nearest folder up holding package.json), so that the embedded defaults
- * work from any working directory, whether this runs built (dist/src/cli) or from the sources.
- */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return `${dir}/`;
-}
-
-const ROOT = packageRoot();
+const ROOT = PACKAGE_ROOT;
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'host', env: 'ISOTRACE_HOST', kind: { type: 'string' }, default: '127.0.0.1', doc: 'address to listen on' },
@@ -31,13 +19,43 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'routes', env: 'ISOTRACE_ROUTES', kind: { type: 'string' }, default: `${ROOT}fixtures/routes.json`, doc: 'the BIN routing table' },
   { name: 'logLevel', env: 'ISOTRACE_LOG_LEVEL', kind: { type: 'enum', values: LOG_LEVELS }, default: 'info', doc: 'log level' },
   { name: 'otlpEndpoint', env: 'ISOTRACE_OTLP_ENDPOINT', kind: { type: 'string' }, default: null, doc: 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export' },
-  { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'int', min: 1, max: 600_000 }, default: 5000, doc: 'how long an issuer may take before the terminal gets RC 91' },
-  { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats' },
-  { name: 'maxFormatErrorsPerConnection', env: 'ISOTRACE_MAX_FORMAT_ERRORS_PER_CONNECTION', kind: { type: 'int', min: 0, max: 1_000_000 }, default: 10, doc: 'unreadable frames (RC 30 or dropped) one connection may send per window before it is closed; 0: no limit' },
-  { name: 'maxFormatErrorsPerAddress', env: 'ISOTRACE_MAX_FORMAT_ERRORS_PER_ADDRESS', kind: { type: 'int', min: 0, max: 1_000_000 }, default: 100, doc: 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit' },
-  { name: 'formatErrorWindowMs', env: 'ISOTRACE_FORMAT_ERROR_WINDOW_MS', kind: { type: 'int', min: 1, max: 86_400_000 }, default: 60_000, doc: 'the window format errors are counted in' },
-  { name: 'formatErrorBanMs', env: 'ISOTRACE_FORMAT_ERROR_BAN_MS', kind: { type: 'int', min: 0, max: 86_400_000 }, default: 60_000, doc: 'how long an address past maxFormatErrorsPerAddress is refused' },
+  { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'duration', min: 1, max: 600_000 }, default: 3000, doc: 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)' },
+  { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'duration', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats (ms, or e.g. 5m)' },
+  ...transportOptions(),
 ];
+
+/** The FrameServer options from the resolved serve configuration (the transport options above). */
+export function transportLimits(cfg: Resolved): ServerOptions {
+  const out: Record<string, number> = {};
+  for (const name of TRANSPORT_OPTION_NAMES) out[name] = Number(cfg[name]);
+  return out;
+}
+
+const TRANSPORT_OPTION_NAMES: readonly string[] = transportOptions().map((o) => o.name);
+
+/** The FrameServer's limits and timeouts as serve options, with the server's own defaults and ranges. */
+function transportOptions(): OptionSpec[] {
+  const DAY_MS = 86_400_000;
+  const MILLION = 1_000_000;
+  const o = (name: keyof typeof S, min: number, max: number, doc: string): OptionSpec => ({
+    name, env: `ISOTRACE_${kebab(name).replace(/-/g, '_').toUpperCase()}`, kind: { type: name.endsWith('Ms') ? 'duration' : 'int', min, max }, default: S[name] as number, doc,
+  });
+  return [
+    o('maxFrameBytes', 1, MAX_FRAME_BYTES_LIMIT, 'largest frame accepted, in bytes (TPDU and message)'),
+    o('idleTimeoutMs', 0, DAY_MS, 'close a connection after this long without a byte (0: never)'),
+    o('frameTimeoutMs', 0, DAY_MS, 'close a connection whose started frame is not complete in this time (0: never)'),
+    o('maxKeepAliveOnlyMs', 0, DAY_MS, 'close a connection that sends only keep-alives, no message, for this long (0: never)'),
+    o('maxConnections', 1, MILLION, 'most connections open at once'),
+    o('maxConnectionsPerAddress', 1, MILLION, 'most connections open at once from one IP address'),
+    o('maxInFlightPerConnection', 1, MILLION, 'most requests of one connection in the switch before it stops reading that peer'),
+    o('drainTimeoutMs', 0, DAY_MS, 'on SIGTERM, how long answers in flight may take before connections are closed'),
+    o('backlog', 1, 65535, 'listen queue length'),
+    o('maxFormatErrorsPerConnection', 0, MILLION, 'unreadable frames (RC 30 or dropped) one connection may send per window before it is closed; 0: no limit'),
+    o('maxFormatErrorsPerAddress', 0, MILLION, 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit'),
+    o('formatErrorWindowMs', 1, DAY_MS, 'the window format errors are counted in'),
+    o('formatErrorBanMs', 0, DAY_MS, 'how long an address past maxFormatErrorsPerAddress is refused'),
+  ];
+}
 
 /** The audit options serve takes (docs/config.md, section Audit). The HMAC key is ISOTRACE_AUDIT_KEY only. */
 export const AUDIT_OPTIONS: readonly OptionSpec[] = [

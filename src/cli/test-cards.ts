@@ -15,3 +15,15 @@ export function approvingCards(file = DEFAULT_CARDS_FILE): Card[] {
   const month = yymmUtc(Date.now());
   return cards.filter((c) => c.status === 'active' && c.expiry >= month && c.delayMs === 0 && c.dailyLimit === null && c.currency === '840' && c.balance >= 1000);
 }
+
+/**
+ * The expiry (YYMM) of `pan` in the cards file `file`, or null when the file does not list it or
+ * cannot be read (then the caller's default applies: a card of another issuer has no known date).
+ */
+export function cardExpiry(pan: string, file = DEFAULT_CARDS_FILE): string | null {
+  try {
+    return loadCards(readJsonFile(file, 'cards'), file).find((c) => c.pan === pan)?.expiry ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -3,7 +3,7 @@
 // without pino's per-line work (about 4.5 µs a line here) and handed to its destination a batch at
 // a time. The spec checks the text against pino's own output for every kind of summary.
 
-import { S, jsonString, type TxnSummary } from '../switch/index.js';
+import { S, jsonString, systemErrorLike, type TxnSummary } from '../switch/index.js';
 
 /** pino's number for info. */
 const INFO = 30;
@@ -24,7 +24,7 @@ export function txnLines(summaries: readonly TxnSummary[], failure: { code: stri
   for (const s of summaries) {
     const err = failure !== null ? failedErr : s[S.ERROR_CODE] === null ? '' : errJson(s[S.ERROR_CODE] as string, s[S.ERROR_FIELD], s[S.ERROR_OFFSET]);
     out += `${head}${jsonString(s[S.TRACE_ID] as string)},"span_id":${jsonString(s[S.SPAN_ID] as string)},"conn":${jsonString(s[S.CONN_ID] as string)}`
-      + `,"mti":${jsonString(s[S.MTI] as string)},"stan":${jsonString(s[S.STAN] as string)},"rc":${failure === null ? jsonString(s[S.RESPONSE_CODE] as string) : '"96"'}`
+      + `,"mti":${jsonString(s[S.MTI] as string)},"stan":${jsonString(s[S.STAN] as string)},"rc":${jsonString(failure === null ? s[S.RESPONSE_CODE] as string : systemErrorLike(s[S.RESPONSE_CODE] as string))}`
       + `,"duplicate":${s[S.DUPLICATE] === true},"issuer":${jsonString(s[S.ISSUER] as string)},"duration_us":${(s[S.COMPLETED_US] as number) - (s[S.RECEIVED_US] as number)}`
       + `${err},"msg":${failure === null ? jsonString(s[S.REASON] as string) : '"audit record not written"'}}\n`;
   }

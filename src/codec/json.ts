@@ -1,5 +1,6 @@
 // JSON form of a message, both ways: {"mti": "0100", "fields": {"2": "...", ...}} with values as
-// strings, b fields as uppercase hex, and DE 55 optionally as a list of {tag, value} on input.
+// strings, b fields as uppercase hex, and DE 55 (or any b field) optionally as a list of
+// {tag, value} on input.
 
 import type { Codec } from './codec.js';
 import type { FieldValue } from './encodings.js';
@@ -54,6 +55,16 @@ function tlvNodes(de: number, list: unknown): TlvNode[] {
 }
 
 /**
+ * A list of tags as the field carries it: BER-TLV bytes in a b field; in a text DE 55 (jPOS
+ * ISO87APackager's LLLCHAR, so iso87ascii), the same bytes as uppercase hex-ASCII.
+ */
+function tlvValue(isBinary: boolean, de: number, list: unknown[]): FieldValue {
+  if (!isBinary && de !== 55) throw badJson(de, 'a list of tags is taken by DE 55 and binary fields only');
+  const bytes = encodeTlv(tlvNodes(de, list), de);
+  return isBinary ? bytes : toHex(bytes);
+}
+
+/**
  * The message described by `json` (parsed JSON). Checks the shape and that every field exists in
  * the spec; the values themselves are checked when the message is packed.
  * @throws EncodeError CODEC_BAD_JSON or CODEC_UNDEFINED_FIELD.
@@ -71,7 +82,8 @@ export function fromJson(codec: Codec, json: unknown): IsoMessage {
     const fc = codec.fields[de];
     if (fc === undefined) throw new EncodeError('CODEC_UNDEFINED_FIELD', { field: de, offset: 0, detail: 'the spec does not define this field' });
     let v: FieldValue;
-    if (fc.isBinary) v = Array.isArray(raw) ? encodeTlv(tlvNodes(de, raw), de) : hexBytes(de, raw);
+    if (Array.isArray(raw)) v = tlvValue(fc.isBinary, de, raw);
+    else if (fc.isBinary) v = hexBytes(de, raw);
     else if (typeof raw === 'string') v = raw;
     else throw badJson(de, 'values are strings');
     msg.set(de, v);

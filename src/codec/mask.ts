@@ -1,5 +1,6 @@
-// Masking driven by each field's `sensitive` treatment: PAN-like values keep the first 6 and last 4
-// digits, redacted values become ***, and `never` fields are left out of logs entirely.
+// Masking driven by each field's `sensitive` treatment: PAN-like values keep at most the first 6 and
+// last 4 digits and always hide at least 6, redacted values become ***, and `never` fields are left
+// out of logs entirely.
 
 import type { Codec } from './codec.js';
 import type { FieldValue } from './encodings.js';
@@ -8,10 +9,22 @@ import { toHex } from './message.js';
 
 export const REDACTED = '***';
 
-/** First 6 and last 4 characters kept, the rest as '*'; values of 10 or fewer characters fully starred. */
+/** Characters a masked value always hides (all of them when it is shorter). */
+const MASK_MIN_HIDDEN = 6;
+/** Characters a masked value never exceeds in clear: first 6 and last 4 (PCI DSS 3.4). */
+const MASK_MAX_SHOWN = 10;
+
+/**
+ * The value with its middle as '*': at most the first 6 and last 4 characters shown, and at least 6
+ * hidden, so a short PAN keeps fewer in clear (the last 4 first, then up to 6 of the front; 11
+ * digits show 1 + 4, 10 show the last 4, 6 or fewer none). With a single digit hidden, the Luhn check
+ * digit would give it back; with six, a million candidates remain.
+ */
 export function maskPan(pan: string): string {
-  if (pan.length <= 10) return '*'.repeat(pan.length);
-  return pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
+  const n = pan.length;
+  const shown = Math.min(MASK_MAX_SHOWN, Math.max(0, n - MASK_MIN_HIDDEN));
+  const last = Math.min(4, shown);
+  return pan.slice(0, shown - last) + '*'.repeat(n - shown) + pan.slice(n - last);
 }
 
 /** The value as text: b fields as uppercase hex. */

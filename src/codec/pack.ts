@@ -48,6 +48,7 @@ export function packMessage(codec: Codec, msg: IsoMessage, headroom: number): Bu
   for (let de = limit; de < values.length; de++) {
     if (values[de] !== undefined) throw new EncodeError('CODEC_UNDEFINED_FIELD', { field: de, offset: 0, detail: 'field numbers end at 192' });
   }
+  // Bitmaps follow from the fields present: no field above 64 (128), no secondary (tertiary) bitmap.
   const hasTertiary = (words[4] | words[5]) !== 0;
   const hasSecondary = hasTertiary || (words[2] | words[3]) !== 0;
   if (hasSecondary) words[0] |= 0x80000000;

@@ -42,9 +42,15 @@ export interface FieldSpec {
   tlv?: boolean;
 }
 
+/** The edition of ISO 8583 a spec speaks: the MTI's first digit, DE 39's width, how reversals name originals. */
+export const SPEC_VERSIONS = [1987, 1993] as const;
+export type SpecVersion = (typeof SPEC_VERSIONS)[number];
+
 export interface MessageSpec {
   name: string;
   description: string;
+  /** ISO 8583 edition of the messages (1987: 0xxx MTIs; 1993: 1xxx MTIs, 3-digit action codes). Default 1987. */
+  version?: SpecVersion;
   mti: { encoding: 'ascii' | 'bcd' | 'ebcdic' };
   bitmap: { encoding: 'binary' | 'hex'; tertiary?: boolean };
   /** A frame header this flavour usually travels with (a hint for commands; the codec ignores it). */
@@ -58,6 +64,7 @@ export interface SpecFile {
   name?: string;
   description?: string;
   extends?: string;
+  version?: SpecVersion;
   mti?: MessageSpec['mti'];
   bitmap?: MessageSpec['bitmap'];
   header?: MessageSpec['header'];
@@ -144,6 +151,11 @@ export function validateField(where: string, f: FieldSpec): void {
   }
 }
 
+/** The ISO 8583 edition `spec` speaks: its `version`, else 1987. */
+export function specVersion(spec: MessageSpec): SpecVersion {
+  return spec.version ?? 1987;
+}
+
 /** Checks a whole spec; throws SpecError at the first problem. */
 export function validateSpec(spec: MessageSpec): void {
   const where = `spec ${spec.name}`;
@@ -154,6 +166,7 @@ export function validateSpec(spec: MessageSpec): void {
   if (!spec.mti || !['ascii', 'bcd', 'ebcdic'].includes(spec.mti.encoding)) fail('mti.encoding must be ascii, bcd or ebcdic');
   if (!spec.bitmap || !['binary', 'hex'].includes(spec.bitmap.encoding)) fail('bitmap.encoding must be binary or hex');
   if (spec.header !== undefined && spec.header !== 'tpdu' && spec.header !== 'none') fail('header must be tpdu or none');
+  if (spec.version !== undefined && !(SPEC_VERSIONS as readonly unknown[]).includes(spec.version)) fail(`version must be one of ${SPEC_VERSIONS.join(', ')}`);
   const maxDe = spec.bitmap.tertiary === true ? 192 : 128;
   for (const key of Object.keys(spec.fields)) {
     const de = Number(key);

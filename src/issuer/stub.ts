@@ -194,7 +194,10 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
       this.#today = day;
       this.#thisMonth = yymmUtc(now);
     }
-    if (card.expiry < this.#thisMonth || (req.expiry !== null && req.expiry !== card.expiry)) return decline('54', 'expired card');
+    // Both answer 54, as issuers do (the terminal's remedy is the same: check the card's date); the
+    // reason, which the audit record keeps, tells a card past its date from a DE 14 of another card.
+    if (card.expiry < this.#thisMonth) return decline('54', 'expired card');
+    if (req.expiry !== null && req.expiry !== card.expiry) return decline('54', 'expiry date mismatch');
     if (card.status === 'blocked') return decline('62', 'blocked card');
     if (card.status === 'lost') return decline('41', 'lost card');
     if (card.status === 'stolen') return decline('43', 'stolen card');

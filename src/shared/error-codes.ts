@@ -7,7 +7,7 @@ export const ERROR_CODES = {
   CODEC_TRAILING_BYTES: 'bytes remain after the last field the bitmap announces',
   CODEC_BAD_MTI: 'the MTI is not four digits',
   CODEC_BAD_BITMAP: 'a hex-ASCII bitmap holds a character that is not a hex digit',
-  CODEC_EMPTY_BITMAP: 'a secondary or tertiary bitmap is announced but has no bit set',
+  CODEC_EMPTY_BITMAP: 'no longer raised: an announced secondary or tertiary bitmap with no bit set is accepted',
   CODEC_UNDEFINED_FIELD: 'the bitmap announces a field the spec does not define',
   CODEC_BAD_LENGTH_PREFIX: 'a length prefix holds a non-digit or a BCD nibble above 9',
   CODEC_LENGTH_EXCEEDS_MAX: 'a length exceeds the field maximum',
@@ -29,6 +29,17 @@ export const ERROR_CODES = {
   SPEC_EXTEND_CYCLE: 'a spec extends itself through a chain of extends',
   // config
   CONFIG_INVALID: 'an option is unknown, missing, of the wrong type or outside its allowed range',
+  // command line
+  CLI_UNKNOWN_COMMAND: 'isotrace has no command (or sub-command) of that name',
+  CLI_UNKNOWN_OPTION: 'the command has no option of that name',
+  CLI_MISSING_ARGUMENT: 'a required argument, or the value of an option, is missing',
+  CLI_TOO_MANY_ARGUMENTS: 'more arguments were given than the command takes',
+  CLI_BAD_VALUE: 'an option or argument value is malformed, out of range or not one of its choices',
+  CLI_BAD_USAGE: 'the options given do not go together, or the input they call for is missing',
+  CLI_FILE_ACCESS: 'a file or folder named on the command line cannot be read or written',
+  CLI_INTERNAL: 'an unexpected failure inside isotrace: a bug to report, with the command that caused it',
+  // simulator
+  LOAD_NO_ANSWER: 'a load run ended with no request answered: the switch was unreachable or never answered',
   // transport: framing
   FRAME_TOO_LARGE: 'a length header announces more than maxFrameBytes, or a frame to send is longer than its header can express',
   FRAME_BAD_HEADER: 'a length header is malformed: a non-digit, a bad BCD nibble or hex digit, non-zero vmlh filler, or a binary2-incl length below 2',
@@ -36,6 +47,7 @@ export const ERROR_CODES = {
   // transport: connections and the server
   CONN_IDLE_TIMEOUT: 'no bytes arrived from the peer within idleTimeoutMs',
   CONN_FRAME_TIMEOUT: 'a frame was started but not finished within frameTimeoutMs',
+  CONN_KEEPALIVE_ONLY: 'the peer sent only keep-alives, no message, for maxKeepAliveOnlyMs',
   CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
   CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached, or its address is refused for format errors',
   CONN_FORMAT_ERRORS: 'a connection sent more unreadable frames (format errors) than allowed within the window; it was closed',
@@ -58,6 +70,7 @@ export const ERROR_CODES = {
   // audit
   AUDIT_WRITE_FAILED: 'an audit batch could not be written or synced to disk; its records are not in the log',
   AUDIT_OPEN_FAILED: 'the audit directory or its current file could not be created or opened',
+  AUDIT_LOCKED: 'another running switch holds the audit directory (its LOCK file); only one writer may extend a chain',
   AUDIT_CLOSED: 'a record was appended after the audit writer was closed',
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',

@@ -1,5 +1,5 @@
 // Public surface of src/shared: the error base, the code registry, ConfigError and option checks,
-// the Logger and Clock interfaces. Imports nothing outside shared/.
+// the Logger and Clock interfaces, counts in words. Imports nothing outside shared/.
 export { SwitchError } from './errors.js';
 export { ERROR_CODES, isErrorCode } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
@@ -7,6 +7,7 @@ export { ConfigError, checkInteger, checkNumber, checkOneOf, checkBoolean, check
 export { NOOP_LOGGER } from './logger.js';
 export type { Logger, LogFn, LogLevel } from './logger.js';
 export { SYSTEM_CLOCK } from './clock.js';
+export { plural } from './plural.js';
 export type { Clock, ClockTimer } from './clock.js';
 export type { AuthorizationRequest, ReversalRequest, IssuerDecision, IssuerBackend } from './issuer-port.js';
 export { IssuerError, RoutingError } from './issuer-errors.js';

@@ -27,7 +27,7 @@ export interface ReversalRequest<M> {
 }
 
 export interface IssuerDecision {
-  /** DE 39 response code, e.g. '00', '51'. */
+  /** DE 39 response code in ISO 8583:1987 terms, e.g. '00', '51' (a 1993 switch maps it to an action code). */
   responseCode: string;
   /** DE 38 approval code on approval, else null. */
   approvalCode: string | null;

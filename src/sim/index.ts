@@ -3,13 +3,13 @@
 
 export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS } from './load.js';
 export type { LoadOptions } from './load.js';
-export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule, parseDurationMs } from './load-mix.js';
+export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule } from './load-mix.js';
 export type { LoadKind } from './load-mix.js';
 export { LoadStats } from './load-stats.js';
 export type { LoadSnapshot, LoadSummary } from './load-stats.js';
 export { TokenBucket } from './load-bucket.js';
 
-export { parseScenario, captureScenario, DEFAULT_STEP_TIMEOUT_MS } from './replay-scenario.js';
+export { parseScenario, captureScenario, DEFAULT_STEP_TIMEOUT_MS, MAX_STEP_TIMEOUT_MS } from './replay-scenario.js';
 export type { Scenario, ScenarioStep, StepExpect, StepSend } from './replay-scenario.js';
 export { fillTemplate, fillFields, formatTime, placeholders } from './replay-template.js';
 export type { TemplateContext } from './replay-template.js';
@@ -22,7 +22,8 @@ export type { RunOptions, ScenarioResult, ShownMessage, StepResult } from './rep
 export { textReport, jsonReport, junitReport, totals, diffLines } from './replay-report.js';
 export type { ReplayTotals } from './replay-report.js';
 
+export { ACTION_MTI_93, FUNCTION_CODES_93, localDateTime, originalDataElements93 } from './terminal-message-93.js';
 export { TERMINAL_ACTIONS, ACTION_MTI, amountMinorUnits, buildTerminalRequest, currencyExponent, originalDataElements, originalOf } from './terminal-message.js';
 export type { OriginalTransaction, TerminalAction, TerminalParams } from './terminal-message.js';
-export { sendTerminalRequest } from './terminal.js';
+export { sendTerminalRequest, DEFAULT_TERMINAL_TIMEOUT_MS } from './terminal.js';
 export type { TerminalResult, TerminalTarget } from './terminal.js';

@@ -59,16 +59,3 @@ export function mixSchedule(weights: Readonly<Record<LoadKind, number>>): Uint8A
   }
   return out;
 }
-
-const UNIT_MS: Readonly<Record<string, number>> = Object.freeze({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 });
-
-/**
- * Milliseconds from `500ms`, `10s`, `1.5s`, `2m`, `1h`, or a bare number of seconds.
- * @throws ConfigError naming `option` when the text is not a positive duration.
- */
-export function parseDurationMs(option: string, text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  const ms = m === null ? NaN : Number(m[1]) * UNIT_MS[m[2] ?? 's'];
-  if (!(ms > 0) || !Number.isFinite(ms)) throw new ConfigError(option, `expected a positive duration such as 500ms, 10s or 2m (got "${text}")`);
-  return Math.round(ms);
-}

@@ -1,10 +1,11 @@
 // Prebuilt request frames of one load connection: one per message kind and card, framed for the
 // chosen length header, with where the STAN sits so it can be patched in place. No I/O.
 
-import { IsoMessage, type Codec } from '../codec/index.js';
+import { IsoMessage, specVersion, type Codec } from '../codec/index.js';
 import { ConfigError } from '../shared/index.js';
 import { FrameEncoder, NO_TPDU, transmissionTime, type FrameHeader, type Framing } from '../transport/index.js';
 import { KIND_MTI, LOAD_KINDS, type LoadKind } from './load-mix.js';
+import { ACTION_MTI_93, FUNCTION_CODES_93, POS_DATA_CODE_93 } from './terminal-message-93.js';
 
 /** The TPDU sent with the `tpdu` header: protocol 60, destination NII 012, source 0000. */
 export const LOAD_TPDU = 0x6000120000;
@@ -66,14 +67,19 @@ export function terminalId(index: number): string {
 
 /**
  * The request of `kind`: one cent, so a card's balance lasts; no DE 14, which the issuer would
- * have to match. Fields the spec lacks are left out.
+ * have to match. In the spec's edition: 0100/0200/0800 (DE 70 301), or 1100/1200/1804 (DE 24
+ * 831) with 1993 field formats. Fields the spec lacks are left out.
  */
 function requestOf(kind: LoadKind, codec: Codec, pan: string, terminal: string, stan: string): IsoMessage {
-  const msg = new IsoMessage(KIND_MTI[kind]);
+  const is1993 = specVersion(codec.spec) === 1993;
+  const msg = new IsoMessage(is1993 ? ACTION_MTI_93[kind] : KIND_MTI[kind]);
+  const de7 = transmissionTime(new Date());
   const values: Array<[number, string]> = kind === 'echo'
-    ? [[7, transmissionTime(new Date())], [11, stan], [70, '301']]
-    : [[2, pan], [3, '000000'], [4, '000000000001'], [7, transmissionTime(new Date())], [11, stan], [12, '120000'], [13, '1123'],
-      [18, '5999'], [22, '012'], [25, '00'], [32, '123456'], [41, terminal], [42, 'ISOTRACELOAD001'], [49, '840']];
+    ? (is1993 ? [[7, de7], [11, stan], [24, FUNCTION_CODES_93.echo]] : [[7, de7], [11, stan], [70, '301']])
+    : [[2, pan], [3, '000000'], [4, '000000000001'], [7, de7], [11, stan],
+      ...(is1993 ? [[12, '261123120000'], [18, '5999'], [22, POS_DATA_CODE_93], [24, FUNCTION_CODES_93[kind]]] as Array<[number, string]>
+        : [[12, '120000'], [13, '1123'], [18, '5999'], [22, '012'], [25, '00']] as Array<[number, string]>),
+      [32, '123456'], [41, terminal], [42, 'ISOTRACELOAD001'], [49, '840']];
   for (const [de, value] of values) if (codec.fields[de] !== undefined) msg.set(de, value);
   return msg;
 }

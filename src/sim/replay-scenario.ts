@@ -38,7 +38,8 @@ export interface Scenario {
 
 /** Default time a step waits for its answer, in ms. */
 export const DEFAULT_STEP_TIMEOUT_MS = 5000;
-const MAX_TIMEOUT_MS = 600_000;
+/** The longest wait for one answer a scenario (or replay --timeout) may ask for. */
+export const MAX_STEP_TIMEOUT_MS = 600_000;
 
 const FIELD_KEY_RE = /^(?:[2-9]|[1-9]\d|1[0-8]\d|19[0-2])$/;
 const HEX_RE = /^(?:[0-9A-Fa-f]{2})+$/;
@@ -138,7 +139,7 @@ function parseStep(path: string, v: unknown, scenarioTimeoutMs: number, captured
     if (de !== 'mti' && !isFieldKey(de)) throw new ConfigError(`${path}.capture.${k}`, 'expected a field number or "mti"');
     if (expect.noAnswer) throw new ConfigError(`${path}.capture`, 'a noAnswer step has nothing to capture');
   }
-  const timeoutMs = o.timeoutMs === undefined ? scenarioTimeoutMs : checkInteger(`${path}.timeoutMs`, o.timeoutMs, 1, MAX_TIMEOUT_MS);
+  const timeoutMs = o.timeoutMs === undefined ? scenarioTimeoutMs : checkInteger(`${path}.timeoutMs`, o.timeoutMs, 1, MAX_STEP_TIMEOUT_MS);
   for (const k of Object.keys(capture)) captured.add(k);
   return { name, send, expect, capture, timeoutMs };
 }
@@ -155,7 +156,7 @@ export function parseScenario(json: unknown, source: string, defaultTimeoutMs = 
   const spec = o.spec === undefined ? null : text(`${source}: spec`, o.spec);
   const framing = o.framing === undefined ? null : checkOneOf(`${source}: framing`, o.framing, FRAMINGS);
   const header = o.header === undefined ? null : checkOneOf(`${source}: header`, o.header, FRAME_HEADERS);
-  const timeoutMs = o.timeoutMs === undefined ? defaultTimeoutMs : checkInteger(`${source}: timeoutMs`, o.timeoutMs, 1, MAX_TIMEOUT_MS);
+  const timeoutMs = o.timeoutMs === undefined ? defaultTimeoutMs : checkInteger(`${source}: timeoutMs`, o.timeoutMs, 1, MAX_STEP_TIMEOUT_MS);
   if (!Array.isArray(o.steps) || o.steps.length === 0) throw new ConfigError(`${source}: steps`, 'expected a non-empty list of steps');
   const captured = new Set<string>();
   const steps = o.steps.map((s: unknown, i: number) => parseStep(`${source}: steps[${i}]`, s, timeoutMs, captured));

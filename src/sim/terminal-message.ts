@@ -1,9 +1,11 @@
 // The requests of the terminal simulator (`isotrace terminal`): 0100, 0200, 0400 (with DE 90) and
-// 0800, built from plain parameters and a clock reading. Pure: no I/O. Throws only ConfigError.
+// 0800, built from plain parameters and a clock reading; 1993 specs get terminal-message-93.ts's
+// 1100, 1200, 1420 and 1804. Pure: no I/O. Throws only ConfigError.
 
-import { IsoMessage, currencyExponent as exponentOf, type Codec } from '../codec/index.js';
+import { IsoMessage, currencyExponent as exponentOf, specVersion, type Codec } from '../codec/index.js';
 import { ConfigError } from '../shared/index.js';
 import { NETWORK_CODES, transmissionTime } from '../transport/index.js';
+import { ACTION_MTI_93, fieldsOf93 } from './terminal-message-93.js';
 
 export const TERMINAL_ACTIONS = ['auth', 'purchase', 'reverse', 'echo', 'signon'] as const;
 export type TerminalAction = (typeof TERMINAL_ACTIONS)[number];
@@ -42,7 +44,13 @@ export interface OriginalTransaction {
   transmission: string;
   /** DE 4 of the original, 12 digits. */
   amount: string;
+  /** DE 49 of the original. */
+  currency: string;
   acquirer: string;
+  /** DE 37 of the original's answer, sent back in the reversal; null when not known. */
+  rrn: string | null;
+  /** DE 12 of the original (1993: YYMMDDhhmmss local, named by DE 56); absent in older state files. */
+  local?: string;
 }
 
 /** DE 90 (n 42): original MTI, STAN, DE 7, acquirer zero-filled to 11, forwarder (11 zeros; primer §7). */
@@ -62,7 +70,10 @@ export interface TerminalParams {
   acquirerId: string;
   /** DE 11, 6 digits. */
   stan: string;
-  /** For `reverse`: the transaction reversed; null reverses `stan` with this run's time and amount. */
+  /**
+   * For `reverse`: the transaction reversed, sent in DE 90 with its amount, currency and STAN; null
+   * reverses `stan` with this run's amount and no DE 90, to be matched by DE 11 + DE 41 + DE 7.
+   */
   original: OriginalTransaction | null;
 }
 
@@ -80,27 +91,35 @@ function fieldsOf(action: TerminalAction, p: TerminalParams, now: Date): Array<[
     return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], ...local, [14, p.expiry], [22, '012'], [25, '00'], [32, p.acquirerId], ...terminal,
       [42, p.merchantId.padEnd(15, ' ')], [49, p.currency]];
   }
-  // A reversal repeats the original's DE 4, 7 and 11 so the switch can match it with or without DE 90;
-  // it carries no PAN, which is not kept between runs.
+  // A reversal has its own DE 7 (its transmission time) and repeats the original's STAN, amount,
+  // currency and RRN; DE 90 names the original (MTI, STAN, DE 7, acquirer), which the switch
+  // matches. DE 2 is the card the caller names: the PAN is never kept between runs.
   const o = p.original;
-  const ids: Array<[number, string]> = o === null ? [[4, p.amount], [7, de7], [11, p.stan]] : [[4, o.amount], [7, o.transmission], [11, o.stan]];
-  const de90: Array<[number, string]> = o === null ? [] : [[90, originalDataElements(o)]];
-  return [[3, '000000'], ...ids, ...local, [22, '012'], [25, '00'], [32, o?.acquirer ?? p.acquirerId], ...terminal, [42, p.merchantId.padEnd(15, ' ')],
-    [49, p.currency], ...de90];
+  if (o === null) {
+    return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], ...local, [22, '012'], [25, '00'], [32, p.acquirerId], ...terminal,
+      [42, p.merchantId.padEnd(15, ' ')], [49, p.currency]];
+  }
+  const rrn: Array<[number, string]> = o.rrn === null ? [] : [[37, o.rrn]];
+  return [[2, p.pan], [3, '000000'], [4, o.amount], [7, de7], [11, o.stan], ...local, [22, '012'], [25, '00'], [32, o.acquirer], ...rrn, ...terminal,
+    [42, p.merchantId.padEnd(15, ' ')], [49, o.currency], [90, originalDataElements(o)]];
 }
 
 /**
- * The request of `action` at time `now` (DE 7 in UTC, DE 12/13 in local time). Fields the spec
+ * The request of `action` at time `now` (DE 7 in UTC, DE 12/13 in local time), in the spec's
+ * edition (1987 or 1993, from its `version`). Fields the spec
  * lacks are left out; values are checked when the codec packs the message.
  */
 export function buildTerminalRequest(action: TerminalAction, params: TerminalParams, now: Date, codec: Codec): IsoMessage {
-  const msg = new IsoMessage(ACTION_MTI[action]);
-  for (const [de, value] of fieldsOf(action, params, now)) if (codec.fields[de] !== undefined) msg.set(de, value);
+  const is1993 = specVersion(codec.spec) === 1993;
+  const msg = new IsoMessage((is1993 ? ACTION_MTI_93 : ACTION_MTI)[action]);
+  for (const [de, value] of (is1993 ? fieldsOf93 : fieldsOf)(action, params, now)) if (codec.fields[de] !== undefined) msg.set(de, value);
   return msg;
 }
 
 /** The original of a later `reverse`, taken from the request sent. */
 export function originalOf(request: IsoMessage): OriginalTransaction {
   const text = (de: number): string => String(request.get(de) ?? '');
-  return { mti: request.mti, stan: text(11), transmission: text(7), amount: text(4), acquirer: text(32) };
+  return {
+    mti: request.mti, stan: text(11), transmission: text(7), amount: text(4), currency: text(49), acquirer: text(32), rrn: null, local: text(12),
+  };
 }

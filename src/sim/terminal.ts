@@ -4,6 +4,12 @@
 import type { Codec, IsoMessage } from '../codec/index.js';
 import { IsoClient, type FrameHeader, type Framing } from '../transport/index.js';
 
+/**
+ * The terminal's default wait for the answer, ms: well beyond the switch's default issuer timeout
+ * (3000 ms), so that a silent issuer shows as RC 91 rather than a terminal timeout.
+ */
+export const DEFAULT_TERMINAL_TIMEOUT_MS = 5000;
+
 /** TPDU sent with header `tpdu`: protocol 60, destination NII 012, source 0000. */
 const TERMINAL_TPDU = '6000120000';
 

@@ -3,6 +3,7 @@
 
 import type { Codec, IsoMessage } from '../codec/index.js';
 import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { Dialect } from './dialect.js';
 import type { DuplicateCache } from './duplicates.js';
 import type { OriginalsTable } from './originals.js';
 import type { ConnectionInfo } from './context.js';
@@ -10,6 +11,8 @@ import type { BinTable } from './routing.js';
 
 export interface SwitchEnv {
   readonly codec: Codec;
+  /** The ISO 8583 edition's ways (MTIs, DE 39 codes, reversal matching): dialectOf(codec.spec). */
+  readonly dialect: Dialect;
   readonly routes: BinTable;
   /** Issuers by the name routes use. */
   readonly issuers: ReadonlyMap<string, IssuerBackend<IsoMessage>>;

@@ -8,6 +8,8 @@ const text = (msg: IsoMessage, de: number): string => {
   return typeof v === 'string' ? v : '';
 };
 
+/** DE `de` as text; '' when absent or binary. */
+export const fieldText = text;
 export const stanOf = (msg: IsoMessage): string => text(msg, 11);
 export const terminalOf = (msg: IsoMessage): string => text(msg, 41);
 export const merchantOf = (msg: IsoMessage): string => text(msg, 42);

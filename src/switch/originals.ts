@@ -1,6 +1,7 @@
 // Approved originals, kept so that a reversal (0400/0420) can find the hold to release: by DE 90
 // (original MTI, STAN, DE 7, acquirer) or by DE 11 + DE 41 + DE 7. Both carry the original's STAN
-// and DE 7, so one index entry per STAN and DE 7 serves both. Bounded in age and count.
+// and DE 7, so one index entry per STAN and DE 7 serves both. Bounded in age and count. In 1993
+// the time is DE 12 (local, n 12), as DE 56 names the original by it.
 
 import type { IssuerDecision } from '../shared/index.js';
 import { SlotIndex } from './slot-index.js';
@@ -32,8 +33,15 @@ export interface OriginalIds {
   terminal: string;
 }
 
-/** How a reversal names its original: DE 90's first 31 digits, or its own DE 11 + DE 41 + DE 7. */
-export type OriginalRef = { de90: string } | { stan: string; terminal: string; transmission: string };
+/**
+ * How a reversal names its original: DE 90's first 31 digits; the original's data elements taken
+ * apart (DE 56 of 1993: `transmission` is then DE 12, `acquirer` zero-filled to 11); or its own
+ * DE 11 + DE 41 + time.
+ */
+export type OriginalRef =
+  | { de90: string }
+  | { mti: string; stan: string; transmission: string; acquirer: string }
+  | { stan: string; terminal: string; transmission: string };
 
 export interface OriginalsOptions {
   /** How long an approval stays reversible, in ms. Default 86400000 (24 h). */
@@ -147,15 +155,16 @@ export class OriginalsTable {
   /** The approval a reversal names, if it is still kept. */
   find(ref: OriginalRef): Original | undefined {
     const now = this.#nowMs();
-    const isByDe90 = 'de90' in ref;
-    const key = isByDe90 ? `${ref.de90.slice(4, 10)}|${ref.de90.slice(10, 20)}` : `${ref.stan}|${ref.transmission}`;
-    const mti = isByDe90 ? ref.de90.slice(0, 4) : '';
-    const acquirer = isByDe90 ? ref.de90.slice(20, 31) : '';
+    const ids = 'de90' in ref
+      ? { mti: ref.de90.slice(0, 4), stan: ref.de90.slice(4, 10), transmission: ref.de90.slice(10, 20), acquirer: ref.de90.slice(20, 31) }
+      : ref;
+    const isById = 'mti' in ids;
+    const key = `${ids.stan}|${ids.transmission}`;
     for (let slot = this.#byKey.get(key); slot !== NONE; slot = this.#older[slot]) {
       if (this.#expiresAtMs[slot] <= now) continue;
       const o = this.#view(slot);
       // Padding here, where reversals are rare, spares each approval a padded copy of DE 32.
-      const isMatch = isByDe90 ? o.mti === mti && o.acquirer.padStart(11, '0') === acquirer : o.terminal === ref.terminal;
+      const isMatch = isById ? o.mti === ids.mti && o.acquirer.padStart(11, '0') === ids.acquirer : o.terminal === (ref as { terminal: string }).terminal;
       if (isMatch) return o;
     }
     return undefined;

@@ -30,7 +30,7 @@ function errorCode(err: unknown): string {
 function contain(ctx: TxnContext, env: SwitchEnv, name: string, err: unknown): string {
   const code = errorCode(err);
   ctx.error = { code, field: null, offset: null };
-  ctx.decide(responseCodeFor(err), code === 'SWITCH_INTERNAL' ? `${name} failed` : code.toLowerCase().replaceAll('_', ' '));
+  ctx.decide(responseCodeFor(err, env.dialect.codes), code === 'SWITCH_INTERNAL' ? `${name} failed` : code.toLowerCase().replaceAll('_', ' '));
   if (code === 'SWITCH_INTERNAL') {
     env.logger.error({ evt: 'txn.stage_failed', stage: name, trace_id: ctx.trace.traceId, err: { message: (err as Error)?.message } }, 'stage threw');
   }

@@ -1,20 +1,43 @@
-// DE 39 response codes the switch sets, their meanings, and the one mapping from errors to codes
-// (decode -> 30, issuer timeout or outage -> 91, anything unexpected -> 96).
+// DE 39 response codes the switch sets (ISO 8583:1987; 1993's are in action-codes.ts), their
+// meanings, and the one mapping from errors to codes (decode -> 30, issuer timeout or outage -> 91,
+// anything unexpected -> 96).
 
 import { DecodeError } from '../codec/index.js';
 import { SwitchError } from '../shared/index.js';
 
+/** The DE 39 values the switch sets itself, in one edition's vocabulary (RC, ACTION_CODES). */
+export interface ResponseCodes {
+  readonly APPROVED: string;
+  /** A reversal (or reversal advice) done or acknowledged. */
+  readonly REVERSAL_ACCEPTED: string;
+  /** A network-management request (sign-on, sign-off, echo) accepted. */
+  readonly NETWORK_ACCEPTED: string;
+  readonly INVALID_TRANSACTION: string;
+  readonly INVALID_AMOUNT: string;
+  readonly INVALID_CARD: string;
+  readonly NO_SUCH_ISSUER: string;
+  readonly ORIGINAL_NOT_FOUND: string;
+  readonly FORMAT_ERROR: string;
+  readonly ISSUER_TIMEOUT: string;
+  readonly ISSUER_UNAVAILABLE: string;
+  readonly SYSTEM_ERROR: string;
+}
+
+/** ISO 8583:1987 response codes; issuer backends answer in these too (IssuerDecision.responseCode). */
 export const RC = {
   APPROVED: '00',
+  REVERSAL_ACCEPTED: '00',
+  NETWORK_ACCEPTED: '00',
   INVALID_TRANSACTION: '12',
   INVALID_AMOUNT: '13',
   INVALID_CARD: '14',
   NO_SUCH_ISSUER: '15',
   ORIGINAL_NOT_FOUND: '25',
   FORMAT_ERROR: '30',
+  ISSUER_TIMEOUT: '91',
   ISSUER_UNAVAILABLE: '91',
   SYSTEM_ERROR: '96',
-} as const;
+} as const satisfies ResponseCodes;
 
 /** Meanings of the response codes in use, for dumps and the terminal simulator. */
 export const RC_MEANINGS: Readonly<Record<string, string>> = {
@@ -37,9 +60,10 @@ export const RC_MEANINGS: Readonly<Record<string, string>> = {
   '96': 'system malfunction',
 };
 
-/** The DE 39 for an error that ended a transaction. */
-export function responseCodeFor(err: unknown): string {
-  if (err instanceof DecodeError) return RC.FORMAT_ERROR;
-  if (err instanceof SwitchError && (err.code === 'ISSUER_TIMEOUT' || err.code === 'ISSUER_UNAVAILABLE')) return RC.ISSUER_UNAVAILABLE;
-  return RC.SYSTEM_ERROR;
+/** The DE 39 for an error that ended a transaction, in the vocabulary of `codes` (default 1987). */
+export function responseCodeFor(err: unknown, codes: ResponseCodes = RC): string {
+  if (err instanceof DecodeError) return codes.FORMAT_ERROR;
+  if (err instanceof SwitchError && err.code === 'ISSUER_TIMEOUT') return codes.ISSUER_TIMEOUT;
+  if (err instanceof SwitchError && err.code === 'ISSUER_UNAVAILABLE') return codes.ISSUER_UNAVAILABLE;
+  return codes.SYSTEM_ERROR;
 }

@@ -8,8 +8,16 @@ export type RouteEntry = { bin: string; issuer: string } | { range: [string, str
 
 export interface Route {
   issuer: string;
-  /** The BIN (or the range low-high) that matched, for audit. */
+  /**
+   * The BIN (or the range low-high) that matched, for audit: digits past the sixth as `*`, since a
+   * route of up to 11 digits beside the masked PAN's last 4 would give the card number back.
+   */
   bin: string;
+}
+
+/** `bin` as audit shows it: the first 6 digits, the rest as `*` (the PAN's own masking rule). */
+export function auditBin(bin: string): string {
+  return bin.length <= 6 ? bin : bin.slice(0, 6) + '*'.repeat(bin.length - 6);
 }
 
 interface Range {
@@ -42,7 +50,7 @@ export class BinTable {
       if (typeof e.bin === 'string') {
         if (!BIN_RE.test(e.bin)) throw new ConfigError(`${where}.bin`, 'expected 6 to 11 digits');
         if (this.#exact.has(e.bin)) throw new ConfigError(`${where}.bin`, `BIN ${e.bin} is routed twice`);
-        this.#exact.set(e.bin, { issuer: e.issuer, bin: e.bin });
+        this.#exact.set(e.bin, { issuer: e.issuer, bin: auditBin(e.bin) });
         lengths.add(e.bin.length);
         return;
       }
@@ -52,14 +60,14 @@ export class BinTable {
       }
       if (r[0] > r[1]) throw new ConfigError(`${where}.range`, 'low bound is above high bound');
       const list = this.#ranges.get(r[0].length) ?? [];
-      list.push({ low: r[0], high: r[1], route: { issuer: e.issuer, bin: `${r[0]}-${r[1]}` } });
+      list.push({ low: r[0], high: r[1], route: { issuer: e.issuer, bin: `${auditBin(r[0])}-${auditBin(r[1])}` } });
       this.#ranges.set(r[0].length, list);
       lengths.add(r[0].length);
     });
     for (const [len, list] of this.#ranges) {
       list.sort((a, b) => (a.low < b.low ? -1 : 1));
       for (let i = 1; i < list.length; i++) {
-        if (list[i].low <= list[i - 1].high) throw new ConfigError(source, `ranges ${list[i - 1].route.bin} and ${list[i].route.bin} of ${len} digits overlap`);
+        if (list[i].low <= list[i - 1].high) throw new ConfigError(source, `ranges ${list[i - 1].low}-${list[i - 1].high} and ${list[i].low}-${list[i].high} of ${len} digits overlap`);
       }
     }
     this.#lengths = [...lengths].sort((a, b) => b - a);

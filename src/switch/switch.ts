@@ -10,7 +10,6 @@ import { rrnOf, stanOf, terminalOf } from './fields.js';
 import { runPipeline } from './pipeline.js';
 import { InlineJournal, type TxnJournal } from './journal.js';
 import { summarize } from './txn-summary.js';
-import { RC } from './result-codes.js';
 import { respond } from './stages/respond.js';
 
 export interface SwitchCounters {
@@ -66,7 +65,7 @@ export class Switch {
     const trace = new TraceRecord(this.#ids, `iso8583 ${message.mti}`, receivedAtUs);
     const ctx = new TxnContext(trace, conn, receivedAtUs, request, error);
     await runPipeline(ctx, this.#env);
-    if (error === null && ctx.responseCode === RC.FORMAT_ERROR) this.#env.onFormatError?.(conn);
+    if (error === null && ctx.responseCode === this.#env.dialect.codes.FORMAT_ERROR) this.#env.onFormatError?.(conn);
     this.#end(ctx);
     try {
       await this.#journal.record(summarize(ctx, frameBytes));
@@ -89,7 +88,7 @@ export class Switch {
     const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
     this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');
     ctx.error = { code, field: null, offset: null };
-    ctx.decide(RC.SYSTEM_ERROR, 'audit record not written');
+    ctx.decide(this.#env.dialect.codes.SYSTEM_ERROR, 'audit record not written');
     ctx.responseBytes = null;
     respond(ctx, this.#env);
     const root = ctx.trace.root;
@@ -113,7 +112,7 @@ export class Switch {
     if (ctx.isDuplicate) attrs['isotrace.duplicate'] = true;
     if (ctx.error !== null) attrs['error.code'] = ctx.error.code;
     ctx.trace.root.attributes = attrs;
-    ctx.trace.root.end(ctx.responseCode === '96' ? 'error' : 'ok', ctx.completedAtUs);
+    ctx.trace.root.end(ctx.responseCode === this.#env.dialect.codes.SYSTEM_ERROR ? 'error' : 'ok', ctx.completedAtUs);
     this.counters.transactions++;
   }
 }

@@ -5,6 +5,7 @@
 // sensitive is taken.
 
 import { maskPan, type IsoMessage } from '../codec/index.js';
+import { systemErrorLike } from './action-codes.js';
 import type { TxnContext } from './context.js';
 import { FIELD_MASK_LENGTH, pushFieldMask } from './field-mask.js';
 import { acquirerOf, merchantOf, panOf, rrnOf, stanOf, terminalOf } from './fields.js';
@@ -74,7 +75,8 @@ export function txnLogLine(s: TxnSummary, failure: { code: string } | null = nul
     conn: s[S.CONN_ID],
     mti: s[S.MTI],
     stan: s[S.STAN],
-    rc: failure === null ? s[S.RESPONSE_CODE] : '96',
+    // The switch answered the failure with its edition's system-malfunction code (96 or 909).
+    rc: failure === null ? s[S.RESPONSE_CODE] : systemErrorLike(s[S.RESPONSE_CODE] as string),
     duplicate: s[S.DUPLICATE],
     issuer: s[S.ISSUER],
     duration_us: (s[S.COMPLETED_US] as number) - (s[S.RECEIVED_US] as number),

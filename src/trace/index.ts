@@ -9,3 +9,5 @@ export { OtlpSink, createOtlpSink } from './otlp-sink.js';
 export { DEFAULT_OTLP_SINK_OPTIONS, resolveOtlpSinkOptions } from './otlp-sink-options.js';
 export type { OtlpSinkStats } from './otlp-sink.js';
 export type { OtlpSinkOptions } from './otlp-sink-options.js';
+export { otlpResourceSettings, parseResourceAttributes } from './otlp-resource.js';
+export type { OtlpResourceSettings } from './otlp-resource.js';

@@ -13,6 +13,11 @@ export interface OtlpSinkOptions {
   sampleRatio: number;
   /** The resource's `service.name`. */
   serviceName?: string;
+  /**
+   * More resource attributes (`service.version`, `deployment.environment`, …), over the defaults
+   * (`telemetry.sdk.*`, a `service.instance.id` per sink); `service.name` is `serviceName` always.
+   */
+  resourceAttributes?: Readonly<Record<string, string>>;
   /** Sampled traces held at most while waiting for export; more are dropped and counted. */
   maxQueue?: number;
   /** Traces per export request. Also bounds the event-loop stall of one flush (about 30 µs a trace). */
@@ -21,6 +26,8 @@ export interface OtlpSinkOptions {
   flushIntervalMs?: number;
   /** How long one export request may take, retries included, before it counts as failed, ms. */
   exportTimeoutMs?: number;
+  /** How long shutdown() may wait for the last exports, ms; what is not sent by then is dropped. */
+  shutdownTimeoutMs?: number;
   logger?: Logger;
   /** Where converted spans go instead of an OTLPTraceExporter to `endpoint` (tests, benchmarks). */
   exporter?: SpanExporter | null;
@@ -29,12 +36,15 @@ export interface OtlpSinkOptions {
 /** Defaults of the optional options; `endpoint` and `sampleRatio` have none. */
 export const DEFAULT_OTLP_SINK_OPTIONS = Object.freeze({
   serviceName: 'isotrace',
+  resourceAttributes: Object.freeze({}) as Readonly<Record<string, string>>,
   maxQueue: 2048,
   // 64 traces are about 2 ms of conversion and protobuf encoding at 30 µs each: a short enough
   // stall for the switch's event loop, and 64 traces per round trip keeps up with any sampled rate.
   batchSize: 64,
   flushIntervalMs: 1000,
   exportTimeoutMs: 10_000,
+  // A collector that is down must not hold a stopping switch for the exporter's 10 s and retries.
+  shutdownTimeoutMs: 2000,
   logger: NOOP_LOGGER as Logger,
   exporter: null as SpanExporter | null,
 });
@@ -46,7 +56,8 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   url: 'endpoint', otlpEndpoint: 'endpoint', ratio: 'sampleRatio', samplerArg: 'sampleRatio', sampleRate: 'sampleRatio',
   maxQueueSize: 'maxQueue', queueSize: 'maxQueue', maxExportBatchSize: 'batchSize',
   scheduledDelayMillis: 'flushIntervalMs', flushInterval: 'flushIntervalMs', exportTimeoutMillis: 'exportTimeoutMs',
-  timeoutMillis: 'exportTimeoutMs', service: 'serviceName', log: 'logger',
+  timeoutMillis: 'exportTimeoutMs', service: 'serviceName', log: 'logger', resource: 'resourceAttributes',
+  attributes: 'resourceAttributes', shutdownTimeout: 'shutdownTimeoutMs',
 });
 
 /**
@@ -71,6 +82,11 @@ export function resolveOtlpSinkOptions(options: OtlpSinkOptions): Readonly<Requi
   checkInteger('otlp.batchSize', o.batchSize, 1, o.maxQueue);
   checkInteger('otlp.flushIntervalMs', o.flushIntervalMs, 1, DAY_MS);
   checkInteger('otlp.exportTimeoutMs', o.exportTimeoutMs, 1, DAY_MS);
+  checkInteger('otlp.shutdownTimeoutMs', o.shutdownTimeoutMs, 1, DAY_MS);
+  const attrs = o.resourceAttributes as unknown;
+  if (typeof attrs !== 'object' || attrs === null || Object.values(attrs).some((v) => typeof v !== 'string')) {
+    throw new ConfigError('otlp.resourceAttributes', 'expected an object of string values');
+  }
   const logger = o.logger as unknown as Partial<Logger> | null;
   if (typeof logger?.warn !== 'function') throw new ConfigError('otlp.logger', 'expected a Logger (from src/shared)');
   return Object.freeze(o);

@@ -2,7 +2,8 @@
 // and sends them in batches from a timer or setImmediate, never on the caller's path. export()
 // never throws and never does I/O; export failures are logged and counted, never retried by us.
 
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { randomUUID } from 'node:crypto';
+import { ExportResultCode, SDK_INFO, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -36,6 +37,9 @@ export class OtlpSink implements TraceSink {
   readonly #maxQueue: number;
   readonly #batchSize: number;
   readonly #flushIntervalMs: number;
+  readonly #shutdownTimeoutMs: number;
+  /** Traces in the export in flight. */
+  #inFlightTraces = 0;
   /** A ring of maxQueue slots: allocated once, so a full queue costs no memory growth. */
   readonly #queue: Array<TraceRecord | undefined>;
   #head = 0;
@@ -68,6 +72,7 @@ export class OtlpSink implements TraceSink {
   };
   readonly #afterSend = (): void => {
     this.#inFlight = null;
+    this.#inFlightTraces = 0;
     if (this.#size >= this.#batchSize) this.#schedule();
   };
 
@@ -75,11 +80,12 @@ export class OtlpSink implements TraceSink {
   constructor(o: Readonly<Required<OtlpSinkOptions>>) {
     this.#sampler = new RatioSampler(o.sampleRatio);
     this.#exporter = o.exporter ?? new OTLPTraceExporter({ url: tracesUrl(o.endpoint), timeoutMillis: o.exportTimeoutMs });
-    this.#resource = resourceFromAttributes({ 'service.name': o.serviceName });
+    this.#resource = resourceFromAttributes({ ...SDK_INFO, 'service.instance.id': randomUUID(), ...o.resourceAttributes, 'service.name': o.serviceName });
     this.#logger = o.logger;
     this.#maxQueue = o.maxQueue;
     this.#batchSize = o.batchSize;
     this.#flushIntervalMs = o.flushIntervalMs;
+    this.#shutdownTimeoutMs = o.shutdownTimeoutMs;
     this.#queue = new Array<TraceRecord | undefined>(o.maxQueue).fill(undefined);
     this.#timer = SYSTEM_CLOCK.setInterval(this.#onTick, o.flushIntervalMs);
   }
@@ -103,7 +109,10 @@ export class OtlpSink implements TraceSink {
     if (this.#size >= this.#batchSize) this.#schedule();
   }
 
-  /** Sends everything queued, waits for the last export, and shuts the exporter down. Never rejects. */
+  /**
+   * Sends everything queued, waits for the last export, and shuts the exporter down, for at most
+   * shutdownTimeoutMs; what is not exported by then is dropped and logged. Never rejects.
+   */
   shutdown(): Promise<void> {
     this.#shutdownDone ??= this.#drainAndClose();
     return this.#shutdownDone;
@@ -145,6 +154,7 @@ export class OtlpSink implements TraceSink {
       this.#head = this.#head + 1 === this.#maxQueue ? 0 : this.#head + 1;
     }
     this.#size -= count;
+    this.#inFlightTraces = count;
     this.#inFlight = this.#send(spans, count).then(this.#afterSend);
   }
 
@@ -208,6 +218,24 @@ export class OtlpSink implements TraceSink {
   async #drainAndClose(): Promise<void> {
     this.#isClosed = true;
     this.#timer.clear();
+    let deadline: ClockTimer | null = null;
+    const isTimedOut = await Promise.race([
+      this.#flushAndShutdown().then(() => false),
+      new Promise<boolean>((resolve) => (deadline = SYSTEM_CLOCK.setTimeout(() => resolve(true), this.#shutdownTimeoutMs))),
+    ]);
+    (deadline as ClockTimer | null)?.clear();
+    if (!isTimedOut) return;
+    const lost = this.#size + this.#inFlightTraces;
+    this.#dropped += this.#size;
+    this.#queue.fill(undefined);
+    this.#size = 0;
+    this.#logger.warn(
+      { evt: 'trace.shutdown_timeout', traces: lost, timeoutMs: this.#shutdownTimeoutMs, reason: this.#lastFailure || 'no answer from the collector' },
+      `OTLP export not finished ${this.#shutdownTimeoutMs} ms into shutdown; ${lost} traces lost`,
+    );
+  }
+
+  async #flushAndShutdown(): Promise<void> {
     await this.flush();
     this.#logProblems(true);
     try {

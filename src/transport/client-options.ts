@@ -153,7 +153,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   checkLoggerAndClock('client', o.logger, o.clock);
   const connection: ConnectionSettings = Object.freeze({
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: 0,
-    frameTimeoutMs: o.frameTimeoutMs, maxInFlight: Infinity, isPauseOnBackpressure: false,
+    frameTimeoutMs: o.frameTimeoutMs, maxKeepAliveOnlyMs: 0, maxInFlight: Infinity, isPauseOnBackpressure: false,
   });
   return Object.freeze({ ...o, tpdu, reconnect, connection });
 }

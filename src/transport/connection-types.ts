@@ -8,10 +8,20 @@ import type { FrameHeader } from './framing/tpdu.js';
 
 /** Why a connection ended, as logged in `conn.close` and passed to the owner. */
 export const CLOSE_REASONS = [
-  'peer-closed', 'peer-reset', 'idle-timeout', 'frame-timeout', 'framing-error', 'socket-error', 'drained', 'drain-deadline', 'local',
+  'peer-closed', 'peer-reset', 'idle-timeout', 'keepalive-only', 'frame-timeout', 'framing-error', 'socket-error', 'drained', 'drain-deadline', 'local',
   'format-errors',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/**
+ * The level of each reason's `conn.close` line: normal ends are debug, a misbehaving peer is warn
+ * (style §8). A framing error was already warned as frame.error, and too many format errors as
+ * conn.format_errors, so their close is info.
+ */
+export const CLOSE_LEVEL: Readonly<Record<CloseReason, 'debug' | 'info' | 'warn'>> = Object.freeze({
+  'peer-closed': 'debug', 'peer-reset': 'debug', drained: 'debug', local: 'debug', 'idle-timeout': 'info', 'keepalive-only': 'info',
+  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn', 'format-errors': 'info',
+});
 
 /** What a frame handler learns about the connection a frame came from. */
 export interface ConnectionContext {
@@ -42,6 +52,8 @@ export interface ConnectionSettings {
   idleTimeoutMs: number;
   /** ms a started frame may take to complete; 0 = no limit. */
   frameTimeoutMs: number;
+  /** ms a peer may send keep-alives (zero-length frames) and no message before closing; 0 = never. */
+  maxKeepAliveOnlyMs: number;
   /** Frames handed out and not yet answered before reading pauses. */
   maxInFlight: number;
   /** Pause reading while the socket's write buffer is over its high-water mark (server side). */

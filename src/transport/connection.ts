@@ -10,17 +10,10 @@ import { FrameEncoder } from './framing/encoder.js';
 import { TPDU_BYTES } from './framing/tpdu.js';
 import type { Sweepable } from './sweeper.js';
 import { writeThisTurn } from './write-coalescer.js';
-import type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection-types.js';
+import { CLOSE_LEVEL, type CloseReason, type ConnectionContext, type ConnectionOwner, type ConnectionSettings } from './connection-types.js';
 
 export { CLOSE_REASONS } from './connection-types.js';
 export type { CloseReason, ConnectionContext, ConnectionOwner, ConnectionSettings } from './connection-types.js';
-
-// Normal ends are debug; a misbehaving peer is warn (style §8). A framing error was already
-// warned as frame.error, and too many format errors as conn.format_errors, so their close is info.
-const CLOSE_LEVEL: Readonly<Record<CloseReason, 'debug' | 'info' | 'warn'>> = Object.freeze({
-  'peer-closed': 'debug', 'peer-reset': 'debug', drained: 'debug', local: 'debug', 'idle-timeout': 'info',
-  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn', 'format-errors': 'info',
-});
 
 export class Connection implements ConnectionContext, FrameSink, Sweepable {
   readonly connId: string;
@@ -31,6 +24,8 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   /** Frames received (not keep-alives) and frames written. */
   framesIn = 0;
   framesOut = 0;
+  /** Keep-alives (zero-length frames) received. */
+  keepAlivesIn = 0;
   /** Bytes received from the peer. */
   bytesIn = 0;
   readonly #socket: Socket;
@@ -45,6 +40,10 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   // never early, and the hot path reads no clock.
   #lastByteAt: number;
   #bytesAtSweep = 0;
+  /** When the sweep last saw a new frame (or the connection opened), and the keep-alive count then. */
+  #lastFrameAt: number;
+  #framesAtSweep = 0;
+  #keepAlivesAtFrame = 0;
   #frameStartedAt = -1;
   #frameMark = -1;
   #isWritable = true;
@@ -71,6 +70,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.#decoder = new FrameDecoder(settings);
     this.#tpduSize = settings.header === 'tpdu' ? TPDU_BYTES : 0;
     this.#lastByteAt = clock.now();
+    this.#lastFrameAt = this.#lastByteAt;
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('drain', this.#onDrain);
@@ -139,6 +139,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
 
   /** FrameSink: a keep-alive is echoed, never passed on. */
   onKeepAlive(): void {
+    this.keepAlivesIn++;
     this.log.trace({ evt: 'frame.keepalive' }, 'keep-alive echoed');
     if (this.#isWritable) this.#write(this.encoder.keepAlive());
   }
@@ -214,13 +215,18 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.#socket.end();
   }
 
-  /** Sweepable: the idle and frame timeouts. */
+  /** Sweepable: the idle, frame and keep-alive-only timeouts. */
   sweep(now: number): void {
     const s = this.#settings;
     const d = this.#decoder;
     if (this.bytesIn !== this.#bytesAtSweep) {
       this.#bytesAtSweep = this.bytesIn;
       this.#lastByteAt = now;
+    }
+    if (this.framesIn !== this.#framesAtSweep) {
+      this.#framesAtSweep = this.framesIn;
+      this.#lastFrameAt = now;
+      this.#keepAlivesAtFrame = this.keepAlivesIn;
     }
     if (!d.isMidFrame) this.#frameStartedAt = -1;
     else if (this.#frameStartedAt < 0 || d.consumedBytes !== this.#frameMark) {
@@ -231,6 +237,10 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
       this.close('frame-timeout', new TimeoutError('CONN_FRAME_TIMEOUT', `a frame started ${Math.round(now - this.#frameStartedAt)} ms ago is not complete`, s.frameTimeoutMs));
     } else if (s.idleTimeoutMs > 0 && this.#inFlight === 0 && now - this.#lastByteAt >= s.idleTimeoutMs) {
       this.close('idle-timeout', new TimeoutError('CONN_IDLE_TIMEOUT', `no bytes for ${Math.round(now - this.#lastByteAt)} ms`, s.idleTimeoutMs));
+    } else if (s.maxKeepAliveOnlyMs > 0 && this.#inFlight === 0 && this.keepAlivesIn !== this.#keepAlivesAtFrame && now - this.#lastFrameAt >= s.maxKeepAliveOnlyMs) {
+      // Keep-alives reset the idle timeout; a peer that sends nothing else would hold its slot for ever.
+      const why = `only keep-alives (${this.keepAlivesIn - this.#keepAlivesAtFrame}) and no message for ${Math.round(now - this.#lastFrameAt)} ms`;
+      this.close('keepalive-only', new TimeoutError('CONN_KEEPALIVE_ONLY', why, s.maxKeepAliveOnlyMs));
     }
   }
 

@@ -20,6 +20,7 @@ export interface ServerOptions {
   maxFrameBytes?: number;
   idleTimeoutMs?: number;
   frameTimeoutMs?: number;
+  maxKeepAliveOnlyMs?: number;
   maxConnections?: number;
   maxConnectionsPerAddress?: number;
   maxInFlightPerConnection?: number;
@@ -41,6 +42,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxFrameBytes: 8192,
   idleTimeoutMs: 300_000,
   frameTimeoutMs: 10_000,
+  maxKeepAliveOnlyMs: 600_000,
   maxConnections: 10_000,
   maxConnectionsPerAddress: 1000,
   maxInFlightPerConnection: 1000,
@@ -59,6 +61,7 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   tpdu: 'header', idleTimeout: 'idleTimeoutMs', frameTimeout: 'frameTimeoutMs', maxFrameSize: 'maxFrameBytes',
   maxFrameLength: 'maxFrameBytes', lengthHeader: 'framing', perAddressLimit: 'maxConnectionsPerAddress',
   maxConnectionsPerIp: 'maxConnectionsPerAddress', drainTimeout: 'drainTimeoutMs', log: 'logger',
+  keepAliveTimeoutMs: 'maxKeepAliveOnlyMs', maxKeepAliveOnly: 'maxKeepAliveOnlyMs',
 });
 
 export type ResolvedServerOptions = Readonly<Required<ServerOptions> & { connection: Readonly<ConnectionSettings> }>;
@@ -78,6 +81,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   checkInteger('server.maxFrameBytes', o.maxFrameBytes, 1, MAX_FRAME_BYTES_LIMIT);
   checkInteger('server.idleTimeoutMs', o.idleTimeoutMs, 0, DAY_MS);
   checkInteger('server.frameTimeoutMs', o.frameTimeoutMs, 0, DAY_MS);
+  checkInteger('server.maxKeepAliveOnlyMs', o.maxKeepAliveOnlyMs, 0, DAY_MS);
   checkInteger('server.maxConnections', o.maxConnections, 1, 1_000_000);
   checkInteger('server.maxConnectionsPerAddress', o.maxConnectionsPerAddress, 1, 1_000_000);
   checkInteger('server.maxInFlightPerConnection', o.maxInFlightPerConnection, 1, 1_000_000);
@@ -90,7 +94,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   checkLoggerAndClock('server', o.logger, o.clock);
   const connection: ConnectionSettings = Object.freeze({
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: o.idleTimeoutMs,
-    frameTimeoutMs: o.frameTimeoutMs, maxInFlight: o.maxInFlightPerConnection, isPauseOnBackpressure: true,
+    frameTimeoutMs: o.frameTimeoutMs, maxKeepAliveOnlyMs: o.maxKeepAliveOnlyMs, maxInFlight: o.maxInFlightPerConnection, isPauseOnBackpressure: true,
   });
   return Object.freeze({ ...o, connection });
 }

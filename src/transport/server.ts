@@ -92,7 +92,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     this.#formatErrors = new FormatErrorLimiter({
       maxPerConnection: o.maxFormatErrorsPerConnection, maxPerAddress: o.maxFormatErrorsPerAddress, windowMs: o.formatErrorWindowMs, banMs: o.formatErrorBanMs,
     }, this.#clock);
-    this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(this.options.idleTimeoutMs, this.options.frameTimeoutMs));
+    this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(o.idleTimeoutMs, o.frameTimeoutMs, o.maxKeepAliveOnlyMs));
     this.#net = createServer({ allowHalfOpen: true, noDelay: true }, this.#onConnection);
   }
 

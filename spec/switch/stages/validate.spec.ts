@@ -12,7 +12,7 @@ const card = cardFor('00');
 
 function validated(req: IsoMessage, decodeError: DecodeError | null = null): TxnContext {
   const ctx = new TxnContext(new TraceRecord(new IdSource(), 'x'), CONN, 0, req, decodeError);
-  validate(ctx);
+  validate(ctx, env);
   return ctx;
 }
 

@@ -40,7 +40,8 @@ const COLUMNS: readonly Column[] = [
   { title: 'TERMINAL', width: 8, align: 'left', value: (r) => recordText(r, 'request', 'terminal_id') },
   { title: 'PAN', width: 19, align: 'left', value: (r) => recordText(r, 'request', 'pan') },
   { title: 'AMOUNT', width: 12, align: 'right', value: (r) => formatAmount(recordText(r, 'request', 'amount')) },
-  { title: 'RC', width: 2, align: 'left', value: (r) => recordText(r, 'outcome', 'response_code') },
+  // 3: a 1993 action code (000) is as wide as the column.
+  { title: 'RC', width: 3, align: 'left', value: (r) => recordText(r, 'outcome', 'response_code') },
   { title: 'MS', width: 8, align: 'right', value: (r) => formatMs(r.duration_us) },
   { title: 'TRACE', width: SHORT_TRACE_CHARS, align: 'left', value: (r) => recordText(r, 'trace_id')?.slice(0, SHORT_TRACE_CHARS) ?? null },
 ];

@@ -27,11 +27,11 @@ export function queryOf(flags: AuditListFlags, nowMs: number): AuditQuery {
   if (flags.since !== undefined) query.sinceMs = parseTimeMs('--since', flags.since, nowMs);
   if (flags.until !== undefined) query.untilMs = parseTimeMs('--until', flags.until, nowMs);
   if (query.sinceMs !== undefined && query.untilMs !== undefined && query.sinceMs >= query.untilMs) {
-    throw new UsageError('--since must be earlier than --until');
+    throw new UsageError('--since must be earlier than --until', 'CLI_BAD_USAGE');
   }
   const exact: Array<[keyof AuditQuery, string | undefined, string, RegExp]> = [
     ['terminalId', flags.terminal, '--terminal', /^.{1,16}$/],
-    ['responseCode', flags.rc, '--rc', /^[0-9A-Za-z]{2}$/],
+    ['responseCode', flags.rc, '--rc', /^[0-9A-Za-z]{2,3}$/],
     ['mti', flags.mti, '--mti', /^\d{4}$/],
     ['stan', flags.stan, '--stan', /^\d{6}$/],
     ['rrn', flags.rrn, '--rrn', /^[0-9A-Za-z ]{12}$/],

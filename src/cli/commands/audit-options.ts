@@ -2,6 +2,7 @@
 // ISO 8601), counts, and how their failures become one line and an exit code.
 
 import { AuditError } from '../../audit/index.js';
+import { durationMs } from '../duration.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 
 /** Where the log lives unless --dir or ISOTRACE_AUDIT_DIR says otherwise (relative to the working directory). */
@@ -12,8 +13,6 @@ export function auditDirFrom(opts: { dir?: string }, env: NodeJS.ProcessEnv): st
   return opts.dir ?? (env.ISOTRACE_AUDIT_DIR || DEFAULT_AUDIT_DIR);
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const RELATIVE = /^(\d+)(ms|s|m|h|d)$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
@@ -23,8 +22,9 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d
  * @throws UsageError naming `flag` when it is neither.
  */
 export function parseTimeMs(flag: string, text: string, nowMs: number): number {
-  const rel = RELATIVE.exec(text.trim());
-  if (rel !== null) return nowMs - Number(rel[1]) * UNIT_MS[rel[2]];
+  // A span needs its unit here: a plain number would read as a year as easily as milliseconds.
+  const spanMs = /[a-z]$/.test(text.trim()) ? durationMs(text) : NaN;
+  if (Number.isFinite(spanMs)) return nowMs - spanMs;
   const m = ISO_DATE.exec(text.trim());
   if (m !== null) {
     const iso = text.trim().replace(' ', 'T');

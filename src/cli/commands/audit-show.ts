@@ -135,7 +135,7 @@ export function runAuditShow(key: string | undefined, flags: AuditShowFlags, io:
   return runAuditCommand(io, async () => {
     const hasKey = key !== undefined && key.trim() !== '';
     if (!hasKey && flags.stan === undefined) {
-      throw new UsageError('audit show expects a record id, trace id (or a prefix of one) or RRN, or --stan (with --terminal)');
+      throw new UsageError('audit show expects a record id, trace id (or a prefix of one) or RRN, or --stan (with --terminal)', 'CLI_MISSING_ARGUMENT');
     }
     const query = queryOf({ stan: flags.stan, terminal: flags.terminal, mti: flags.mti }, 0);
     if (hasKey) query.key = key.trim();

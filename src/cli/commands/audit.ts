@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { AuditError, verifyAudit, type VerifyResult } from '../../audit/index.js';
+import { plural } from '../../shared/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { DEFAULT_LIST_LIMIT, runAuditList } from './audit-list.js';
 import { auditDirFrom } from './audit-options.js';
@@ -34,7 +35,7 @@ export function verifiedLine(r: Extract<VerifyResult, { ok: true }>): string {
     const after = r.recordsBefore + r.records - r.sealedRecords;
     sealed = `, sealed head at record ${r.sealedRecords}${after > 0 ? ` (${after} after it: a batch being written, or written before a crash)` : ''}`;
   }
-  return `audit: ${r.records} records in ${r.files} files${kept}, chain intact${sealed}`;
+  return `audit: ${plural(r.records, 'record')} in ${plural(r.files, 'file')}${kept}, chain intact${sealed}`;
 }
 
 /**
@@ -45,7 +46,10 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
   try {
     const keyEnv = opts.keyEnv ?? AUDIT_KEY_ENV;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) throw new UsageError(`--key-env: ${JSON.stringify(keyEnv)} is not an environment variable name`);
-    const result = await verifyAudit(auditDirFrom(opts, env), auditKeyFrom(env, keyEnv)).catch((err: unknown) => {
+    const key = auditKeyFrom(env, keyEnv);
+    // Named on purpose but unset: verifying without a key would blame a keyed log for its hashes.
+    if (key === null && opts.keyEnv !== undefined) throw new UsageError(`--key-env ${keyEnv}: the variable is not set or empty`);
+    const result = await verifyAudit(auditDirFrom(opts, env), key).catch((err: unknown) => {
       if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv}${opts.keyEnv === undefined ? ' or name the variable holding it with --key-env' : ''}`);
       throw err;
     });
@@ -73,7 +77,7 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .option('--since <time>', 'received at or after: ISO 8601 (UTC unless an offset is given) or a span back from now, e.g. 15m, 2h, 1d')
     .option('--until <time>', 'received before: as --since')
     .option('--terminal <id>', 'terminal id (DE 41)')
-    .option('--rc <code>', 'response code (DE 39)')
+    .option('--rc <code>', 'response code (DE 39): 2 characters, or a 1993 action code of 3 digits such as 000')
     .option('--mti <mti>', 'request MTI, e.g. 0100')
     .option('--stan <stan>', 'STAN (DE 11), six digits')
     .option('--rrn <rrn>', 'RRN (DE 37), twelve characters')

@@ -18,14 +18,14 @@ export interface DecodeOptions {
 }
 
 async function inputBytes(opts: DecodeOptions, io: Io): Promise<Buffer> {
-  if ((opts.hex === undefined) === (opts.file === undefined)) throw new UsageError('give exactly one of --hex HEX or --file F');
+  if ((opts.hex === undefined) === (opts.file === undefined)) throw new UsageError('give exactly one of --hex HEX or --file F', 'CLI_BAD_USAGE');
   if (opts.hex !== undefined) return parseHex(opts.hex, '--hex');
   const file = opts.file as string;
   let raw: Buffer;
   try {
     raw = file === '-' ? await io.readStdin() : readFileSync(file);
   } catch (err) {
-    throw new UsageError(`--file ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`--file ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'CLI_FILE_ACCESS');
   }
   return opts.binary === true ? raw : parseHex(raw.toString('latin1'), `--file ${file}`);
 }

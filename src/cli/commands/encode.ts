@@ -1,7 +1,8 @@
-// `isotrace encode`: the JSON form of a message on stdin -> the packed message as uppercase hex.
+// `isotrace encode`: the JSON form of a message on stdin -> the packed message as uppercase hex,
+// behind the frame header `decode` would expect with the same --header (the spec's usual one by default).
 
 import { EncodeError, fromJson, toHex } from '../../codec/index.js';
-import { headerBytes, headerKind } from '../header.js';
+import { headerBytes, headerKind, writeHeader } from '../header.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { loadCodec } from '../spec-loader.js';
 
@@ -22,17 +23,16 @@ export async function runEncode(opts: EncodeOptions, io: Io): Promise<ExitCode> 
       throw new EncodeError('CODEC_BAD_JSON', { field: 'message', offset: 0, detail: `stdin is not valid JSON (${(err as Error).message})` });
     }
     const msg = fromJson(codec, json);
-    // Without --header, a "header" in the JSON travels in front of the message; with it, one must.
-    const kind = opts.header === undefined && msg.header === null ? 'none' : headerKind(opts.header, codec.spec);
+    // --header decides, as on decode; without it a "header" in the JSON is a TPDU to write back,
+    // and with none the spec's usual header goes out (iso87pos: a default TPDU).
+    const kind = opts.header === undefined && msg.header !== null ? 'tpdu' : headerKind(opts.header, codec.spec);
     const size = headerBytes(kind);
-    if (size === 0 && msg.header !== null) {
-      throw new EncodeError('CODEC_BAD_JSON', { field: 'header', offset: 0, detail: 'the JSON has a "header" but the spec takes none: give --header tpdu' });
-    }
-    if (size > 0 && (msg.header === null || msg.header.length !== size)) {
-      throw new EncodeError('CODEC_BAD_JSON', { field: 'header', offset: 0, detail: `--header ${kind} needs "header" with ${size} bytes of hex` });
+    const given = size > 0 ? msg.header : null;
+    if (given !== null && given.length !== size) {
+      throw new EncodeError('CODEC_BAD_JSON', { field: 'header', offset: 0, detail: `a TPDU is ${size} bytes (${2 * size} hex digits), "header" has ${given.length}` });
     }
     const packed = codec.pack(msg, size);
-    if (size > 0) (msg.header as Buffer).copy(packed, 0);
+    writeHeader(kind, given, packed);
     io.out(toHex(packed));
     return EXIT.OK;
   } catch (err) {

@@ -2,8 +2,10 @@
 // prints a summary table or one JSON object; a live progress line on stderr when it is a terminal.
 
 import { Option, type Command } from 'commander';
-import { DEFAULT_LOAD_OPTIONS, LOAD_KINDS, LoadRun, parseDurationMs, parseMix, type LoadSnapshot, type LoadSummary } from '../../sim/index.js';
+import { DEFAULT_LOAD_OPTIONS, LOAD_KINDS, LoadRun, parseMix, type LoadSnapshot, type LoadSummary } from '../../sim/index.js';
+import { SwitchError, plural } from '../../shared/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
+import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
@@ -11,6 +13,9 @@ import { loadCodec } from '../spec-loader.js';
 import { approvingCards } from '../test-cards.js';
 
 const PROGRESS_MS = 500;
+/** The load engine's limits (src/sim/load.ts): a week of sending, an hour's wait for one answer. */
+const MAX_DURATION_MS = 7 * 86_400_000;
+const MAX_TIMEOUT_MS = 3_600_000;
 
 export interface LoadFlags {
   host: string;
@@ -53,7 +58,7 @@ function runOf(flags: LoadFlags): LoadRun {
   const codec = loadCodec(flags.spec);
   if (!(FRAMINGS as readonly string[]).includes(flags.framing)) throw new UsageError(`--framing must be one of ${FRAMINGS.join(', ')} (got "${flags.framing}")`);
   const count = flags.count === undefined ? 0 : integer('--count', flags.count, 1);
-  const durationMs = flags.duration !== undefined ? parseDurationMs('duration', flags.duration) : count > 0 ? 0 : DEFAULT_LOAD_OPTIONS.durationMs;
+  const durationMs = flags.duration !== undefined ? parseDurationFlag('--duration', flags.duration, 1, MAX_DURATION_MS) : count > 0 ? 0 : DEFAULT_LOAD_OPTIONS.durationMs;
   return new LoadRun({
     ...DEFAULT_LOAD_OPTIONS,
     host: flags.host,
@@ -67,7 +72,7 @@ function runOf(flags: LoadFlags): LoadRun {
     count,
     mix: parseMix(flags.mix),
     cards: cardsOf(flags.cards),
-    timeoutMs: parseDurationMs('timeout', flags.timeout),
+    timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
   });
 }
 
@@ -82,7 +87,7 @@ export function summaryTable(s: LoadSummary, connections: number): string {
   const l = s.latencyMs;
   const codes = Object.entries(s.responseCodes).map(([rc, c]) => `${rc} ${n(c)}`).join('  ') || '-';
   return [
-    `load: ${n(s.answers)} answers to ${n(s.sent)} requests on ${connections} connections in ${(s.elapsedMs / 1000).toFixed(2)} s`,
+    `load: ${plural(s.answers, 'answer', n(s.answers))} to ${plural(s.sent, 'request', n(s.sent))} on ${plural(connections, 'connection')} in ${(s.elapsedMs / 1000).toFixed(2)} s`,
     `  throughput     ${n(s.throughput)} answers/s`,
     `  latency (ms)   p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}`,
     `  response codes ${codes}`,
@@ -123,7 +128,10 @@ export async function runLoadCommand(flags: LoadFlags, io: Io, progress: Progres
     }
   }
   if (summary.answers === 0 && summary.sent + summary.errors > 0) {
-    io.err(`isotrace: no request was answered: ${summary.firstError ?? `${summary.timeouts} timed out`}`);
+    const err = new SwitchError('LOAD_NO_ANSWER', `no request was answered: ${summary.firstError ?? `${summary.timeouts} timed out`}`);
+    // With --json, stdout stays JSON for the script reading it: the summary and what went wrong.
+    if (flags.json === true) io.out(JSON.stringify({ ...summary, error: { code: err.code, message: err.message } }));
+    io.err(errorLine(err));
     return EXIT.INVALID;
   }
   io.out(flags.json === true ? JSON.stringify(summary) : summaryTable(summary, Number(flags.connections)));
@@ -142,11 +150,11 @@ export function registerLoad(program: Command, io: Io, setExit: (code: number) =
     .addOption(headerOption())
     .option('--connections <n>', 'terminal connections (terminal ids LD000001...)', '10')
     .option('--rate <n>', 'target total requests per second; 0 = as fast as answers come', '0')
-    .option('--duration <time>', 'how long to send, e.g. 500ms, 10s, 2m (default: 10s, or none with --count)')
+    .option('--duration <duration>', `how long to send: ${DURATION_SYNTAX} (default: 10s, or none with --count)`)
     .option('--count <n>', 'stop after sending this many requests')
     .option('--mix <weights>', `message mix as kind=weight, kinds ${LOAD_KINDS.join(', ')} (0100, 0200, 0800)`, 'auth=100')
     .option('--cards <pans>', 'card numbers used in turn, comma-separated (default: the approving test cards of fixtures/issuer)')
-    .option('--timeout <time>', 'a request unanswered this long counts as a timeout', '5000ms')
+    .option('--timeout <duration>', `a request unanswered this long counts as a timeout: ${DURATION_SYNTAX}`, `${DEFAULT_LOAD_OPTIONS.timeoutMs / 1000}s`)
     .option('--json', 'print the summary as one JSON object')
     .addHelpText('after', '\nExample:\n  isotrace load --port 8583 --connections 50 --duration 30s --mix auth=90,purchase=5,echo=5')
     .action(async (opts: LoadFlags) => setExit(await runLoadCommand(opts, io)));

@@ -8,9 +8,10 @@ import { ConfigError } from '../../shared/index.js';
 import { SpecError } from '../../codec/index.js';
 import { FRAMINGS, type Framing } from '../../transport/index.js';
 import {
-  DEFAULT_STEP_TIMEOUT_MS, captureScenario, jsonReport, junitReport, parseScenario, randomStans, runScenario, textReport, totals,
+  DEFAULT_STEP_TIMEOUT_MS, MAX_STEP_TIMEOUT_MS, captureScenario, jsonReport, junitReport, parseScenario, randomStans, runScenario, textReport, totals,
   type Scenario, type ScenarioResult,
 } from '../../sim/index.js';
+import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
@@ -31,7 +32,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'CLI_FILE_ACCESS');
   }
 }
 
@@ -56,12 +57,12 @@ export function loadScenarios(paths: readonly string[], timeoutMs: number): Scen
     try {
       isDir = statSync(p).isDirectory();
     } catch (err) {
-      throw new UsageError(`${p}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError(`${p}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'CLI_FILE_ACCESS');
     }
     if (!isDir) files.push(p);
     else files.push(...readdirSync(p).filter((n) => n.endsWith('.json') || n.endsWith('.hex')).sort().map((n) => join(p, n)));
   }
-  if (files.length === 0) throw new UsageError('no scenario (.json) or capture (.hex) files found');
+  if (files.length === 0) throw new UsageError('no scenario (.json) or capture (.hex) files found', 'CLI_BAD_USAGE');
   return files.map((f) => loadFile(f, timeoutMs));
 }
 
@@ -77,7 +78,7 @@ export async function runReplay(paths: string[], opts: ReplayOptions, io: Io): P
   const results: ScenarioResult[] = [];
   try {
     const port = integer('--port', opts.port, 8583, 1, 65_535);
-    const timeoutMs = integer('--timeout', opts.timeout, DEFAULT_STEP_TIMEOUT_MS, 1, 600_000);
+    const timeoutMs = opts.timeout === undefined ? DEFAULT_STEP_TIMEOUT_MS : parseDurationFlag('--timeout', opts.timeout, 1, MAX_STEP_TIMEOUT_MS);
     const scenarios = loadScenarios(paths, timeoutMs);
     const stans = randomStans();
     for (const s of scenarios) {
@@ -90,7 +91,7 @@ export async function runReplay(paths: string[], opts: ReplayOptions, io: Io): P
       try {
         writeFileSync(opts.junit, junitReport(results));
       } catch (err) {
-        throw new UsageError(`--junit ${opts.junit}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new UsageError(`--junit ${opts.junit}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'CLI_FILE_ACCESS');
       }
     }
   } catch (err) {
@@ -115,7 +116,7 @@ export function registerReplay(program: Command, io: Io, setExit: (code: number)
     .addOption(specOption())
     .addOption(new Option('--framing <name>', 'length header (default: ascii4)').choices([...FRAMINGS]))
     .addOption(headerOption())
-    .option('--timeout <ms>', `a step's default wait for its answer (default: ${DEFAULT_STEP_TIMEOUT_MS})`)
+    .option('--timeout <duration>', `a step's default wait for its answer: ${DURATION_SYNTAX} (default: ${DEFAULT_STEP_TIMEOUT_MS / 1000}s)`)
     .option('--json', 'print the report as one JSON object')
     .option('--junit <file>', 'also write a JUnit XML report to FILE')
     .addHelpText('after', '\nExample:\n  isotrace replay fixtures/scenarios --port 8583 --junit replay.xml')

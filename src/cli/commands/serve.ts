@@ -1,18 +1,21 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
-import type { AuditMode } from '../../audit/index.js';
+import { AuditLock, resolveAuditWriterOptions, type AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
-import { JournalThread } from '../journal-thread.js';
-import { NOOP_TRACE_SINK, createOtlpSink, parseSampleRatio, type TraceSink } from '../../trace/index.js';
-import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHeader, type Framing } from '../../transport/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
+import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
+import {
+  DEFAULT_OTLP_SINK_OPTIONS, NOOP_TRACE_SINK, createOtlpSink, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpSinkOptions, type TraceSink,
+} from '../../trace/index.js';
+import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader, type Framing } from '../../transport/index.js';
 import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
-import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../serve-options.js';
+import { packageVersion } from '../package-info.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS, transportLimits } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
 
 /** The switch's view of a connection, with the transport's, for counting its format errors. */
@@ -31,25 +34,59 @@ export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessE
   return resolved;
 }
 
-function traceSink(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): TraceSink {
-  if (cfg.otlpEndpoint === null) return NOOP_TRACE_SINK;
+/** The OTLP sink's options, checked; null when no endpoint is set (no export). */
+function traceSinkOptions(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): OtlpSinkOptions | null {
+  if (cfg.otlpEndpoint === null) return null;
   const sampleRatio = parseSampleRatio(env.OTEL_TRACES_SAMPLER_ARG, 1.0);
-  return createOtlpSink({ endpoint: String(cfg.otlpEndpoint), sampleRatio, logger });
+  const resource = otlpResourceSettings(env, { 'service.version': packageVersion() }, DEFAULT_OTLP_SINK_OPTIONS.serviceName);
+  const options: OtlpSinkOptions = { endpoint: String(cfg.otlpEndpoint), sampleRatio, ...resource, logger };
+  resolveOtlpSinkOptions(options);
+  return options;
+}
+
+/**
+ * The server's frame handler, bound before the switch exists: the port is bound first, and frames
+ * that arrive before open() (start-up only) are copied and wait for it; with open(null) (start-up
+ * failed) they get no answer.
+ */
+function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } {
+  let sw: Switch | null = null;
+  let onOpen: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (onOpen = resolve));
+  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
+    return s.handle(frame, info);
+  };
+  const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    await opened;
+    return sw === null ? null : handle(sw, frame, conn);
+  };
+  return {
+    handler: (frame, conn) => (sw === null ? later(Buffer.from(frame), conn) : handle(sw, frame, conn)),
+    open(ready) {
+      sw = ready;
+      onOpen();
+    },
+  };
 }
 
 export interface RunningSwitch {
   server: FrameServer;
   switch: Switch;
-  /** Stops accepting, finishes in-flight work, flushes traces; resolves when done. */
+  /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
 }
 
 /**
  * Builds and starts everything `serve` runs, logging to `logger`. `logFd`: the fd `logger` writes
  * to, when it is the process's pino logger: the journal thread then writes txn.done lines there
- * itself; null sends them back through `logger`.
+ * itself; null sends them back through `logger`. Nothing stays open when it throws.
+ * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
+ *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
 export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
+  // Everything is checked before anything is bound or written; then the port is bound before the
+  // audit directory is locked and opened, so that a switch that cannot listen touches no file.
   const codec = loadCodec(String(cfg.spec));
   const routes = new BinTable((readJsonFile(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
   const stub = new StubIssuer(loadCards(readJsonFile(String(cfg.cards), 'cards'), String(cfg.cards)));
@@ -59,6 +96,7 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   }
   const switchEnv: SwitchEnv = {
     codec,
+    dialect: dialectOf(codec.spec),
     routes,
     issuers,
     duplicates: new DuplicateCache({ windowMs: Number(cfg.duplicateWindowMs) }),
@@ -67,37 +105,56 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     logger,
     onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
   };
-  const traces = traceSink(cfg, env, logger);
+  const otlp = traceSinkOptions(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  // Audit records and txn.done lines are made and written on their own thread, off the event loop.
-  const audit = await JournalThread.open({
+  const journalOptions: JournalThreadOptions = {
     dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel),
     retentionDays: Number(cfg.auditRetentionDays), retentionBytes: Number(cfg.auditRetentionBytes),
-  });
-  const sw = new Switch(switchEnv, traces, audit);
-  const handler = (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
-    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
-    return sw.handle(frame, info);
   };
+  const { dir, mode, retentionDays, retentionBytes } = journalOptions;
+  resolveAuditWriterOptions({ dir, mode, key, retentionDays, retentionBytes });
+  const gate = switchGate();
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
-  const server = new FrameServer(handler, {
-    host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger,
-    maxFormatErrorsPerConnection: Number(cfg.maxFormatErrorsPerConnection), maxFormatErrorsPerAddress: Number(cfg.maxFormatErrorsPerAddress),
-    formatErrorWindowMs: Number(cfg.formatErrorWindowMs), formatErrorBanMs: Number(cfg.formatErrorBanMs),
-  });
-  await server.listen();
-  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: cfg.otlpEndpoint !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
+  const server = new FrameServer(gate.handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
+  let lock: AuditLock | null = null;
+  const releaseAtExit = (): void => lock?.release();
+  let audit: JournalThread;
+  try {
+    await server.listen();
+    lock = AuditLock.acquire(journalOptions.dir, logger);
+    process.on('exit', releaseAtExit);
+    audit = await JournalThread.open(journalOptions);
+  } catch (err) {
+    gate.open(null);
+    await server.close();
+    releaseAtExit();
+    process.off('exit', releaseAtExit);
+    await stub.close();
+    throw err;
+  }
+  const traces: TraceSink = otlp === null ? NOOP_TRACE_SINK : createOtlpSink(otlp);
+  const sw = new Switch(switchEnv, traces, audit);
+  gate.open(sw);
+  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: otlp !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
   return {
     server,
     switch: sw,
     async stop() {
       await server.drain();
-      await audit.close();
-      logger.info({ evt: 'audit.closed', ...audit.stats, head: audit.head }, 'audit log closed');
+      await audit.close(); // the writer logs audit.closed, with the chain's head
+      releaseAtExit();
+      process.off('exit', releaseAtExit);
       await traces.shutdown();
       await stub.close();
     },
   };
+}
+
+/** Start-up failures the person running serve fixes in its options or environment: exit 2. */
+function isUsageProblem(err: unknown): boolean {
+  if (err instanceof ConfigError || err instanceof SpecError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SERVER_LISTEN_FAILED' || code === 'AUDIT_LOCKED' || code === 'AUDIT_OPEN_FAILED';
 }
 
 /** Runs the switch until SIGTERM or SIGINT; resolves with the exit code after the drain. */
@@ -116,7 +173,7 @@ export async function runServe(flags: Record<string, unknown>, io: Io, env: Node
   } catch (err) {
     flush();
     io.err(errorLine(err));
-    return err instanceof ConfigError || err instanceof SpecError ? EXIT.USAGE : EXIT.INVALID;
+    return isUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
   }
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {

@@ -52,6 +52,7 @@ const iso87pos: MessageSpec = {
 const iso93ascii: MessageSpec = {
   name: 'iso93ascii',
   description: 'ISO 8583:1993, all ASCII, hex-ASCII bitmap (jPOS ISO93APackager)',
+  version: 1993,
   mti: { encoding: 'ascii' },
   bitmap: { encoding: 'hex' },
   header: 'none',

@@ -4,7 +4,7 @@
 import { SpecError } from '../errors.js';
 import { validateField, validateSpec, type FieldSpec, type MessageSpec, type SpecFile } from '../spec.js';
 
-const SPEC_KEYS = new Set(['name', 'description', 'extends', 'mti', 'bitmap', 'header', 'fields']);
+const SPEC_KEYS = new Set(['name', 'description', 'extends', 'version', 'mti', 'bitmap', 'header', 'fields']);
 
 /**
  * Builds a MessageSpec from the parsed contents of a spec file. `where` names the file in errors;
@@ -48,6 +48,8 @@ export function specFromFile(json: unknown, where: string, base: (name: string) 
   };
   const header = file.header ?? parent?.header;
   if (header !== undefined) spec.header = header;
+  const version = file.version ?? parent?.version;
+  if (version !== undefined) spec.version = version;
   try {
     validateSpec(spec);
   } catch (err) {

@@ -1,34 +1,34 @@
 // Stage authorize: asks the routed issuer (authorizations, financial requests, reversals) or
-// answers network management itself (0800: 001 sign-on, 002 sign-off, 301 echo).
+// answers network management itself (0800 DE 70: 001 sign-on, 002 sign-off, 301 echo; 1804 DE 24:
+// 801, 802, 831). Issuers answer in 1987 codes; the dialect turns them into what the wire carries.
 
 import type { IsoMessage } from '../../codec/index.js';
 import type { IssuerBackend, IssuerDecision } from '../../shared/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
-import { acquirerOf, amountOf, expiryOf, stanOf, terminalOf, transmissionTimeOf } from '../fields.js';
+import { acquirerOf, amountOf, expiryOf, fieldText, stanOf, terminalOf } from '../fields.js';
 import { RC } from '../result-codes.js';
 
-const NETWORK_CODES: Readonly<Record<string, string>> = { '001': 'sign-on', '002': 'sign-off', '301': 'echo test' };
-
-function network(ctx: TxnContext): void {
-  const code = String(ctx.request.get(70));
-  const what = NETWORK_CODES[code];
-  if (what === undefined) ctx.decide(RC.INVALID_TRANSACTION, `network management code ${code} is not handled`);
-  else ctx.decide(RC.APPROVED, what);
+function network(ctx: TxnContext, env: SwitchEnv): void {
+  const { codes, networkCodes, networkCodeDe } = env.dialect;
+  const code = String(ctx.request.get(networkCodeDe));
+  const what = networkCodes[code];
+  if (what === undefined) ctx.decide(codes.INVALID_TRANSACTION, `network management code ${code} is not handled`);
+  else ctx.decide(codes.NETWORK_ACCEPTED, what);
 }
 
-function apply(ctx: TxnContext, d: IssuerDecision): void {
+/** The issuer's decision, its code in the wire's edition (RC.APPROVED is the issuer's approval). */
+function apply(ctx: TxnContext, env: SwitchEnv, d: IssuerDecision): void {
   ctx.holdId = d.holdId;
-  ctx.decide(d.responseCode, d.reason, d.responseCode === RC.APPROVED ? d.approvalCode : null);
+  ctx.decide(env.dialect.fromIssuer(d.responseCode), d.reason, d.responseCode === RC.APPROVED ? d.approvalCode : null);
 }
-
 
 async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<IsoMessage>): Promise<void> {
   const original = ctx.original!;
   if (original.reversal !== null) {
     const first = await original.reversal;
     if (first.responseCode === RC.APPROVED) {
-      ctx.decide(RC.APPROVED, 'already reversed');
+      ctx.decide(env.dialect.codes.REVERSAL_ACCEPTED, 'already reversed');
       return;
     }
   }
@@ -37,7 +37,7 @@ async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<Is
   try {
     const d = await pending;
     if (d.responseCode !== RC.APPROVED) original.reversal = null;
-    ctx.decide(d.responseCode, d.reason);
+    ctx.decide(d.responseCode === RC.APPROVED ? env.dialect.codes.REVERSAL_ACCEPTED : env.dialect.fromIssuer(d.responseCode), d.reason);
   } catch (err) {
     original.reversal = null;
     throw err;
@@ -46,7 +46,7 @@ async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<Is
 
 export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> {
   if (ctx.kind === 'network') {
-    network(ctx);
+    network(ctx, env);
     return;
   }
   const issuer = env.issuers.get(ctx.route!.issuer)!;
@@ -68,9 +68,9 @@ export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> 
     },
     env.issuerTimeoutMs,
   );
-  apply(ctx, decision);
+  apply(ctx, env, decision);
   if (decision.responseCode === RC.APPROVED && decision.holdId !== null) {
-    const ids = { mti: req.mti, stan: stanOf(req), transmission: transmissionTimeOf(req), acquirer: acquirerOf(req), terminal: terminalOf(req) };
+    const ids = { mti: req.mti, stan: stanOf(req), transmission: fieldText(req, env.dialect.originalTimeDe), acquirer: acquirerOf(req), terminal: terminalOf(req) };
     env.originals.remember(ids, ctx.route!.issuer, decision.holdId);
   }
 }

@@ -5,7 +5,6 @@
 import { IsoMessage, responseMti } from '../../codec/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
-import { RC } from '../result-codes.js';
 import { retrievalReference } from '../rrn.js';
 
 /** Echoed when present: PAN (if sent), amounts, times, STAN, NII, institutions, RRN, terminal, merchant, currency. */
@@ -20,8 +19,9 @@ export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
     const v = req.get(de);
     if (v !== undefined) res.set(de, v);
   }
-  if (ctx.kind === 'reversal' && req.has(90)) res.set(90, req.get(90)!);
-  if (ctx.kind === 'network' && req.has(70)) res.set(70, req.get(70)!);
+  const { originalDe, networkCodeDe } = env.dialect;
+  if (ctx.kind === 'reversal' && req.has(originalDe)) res.set(originalDe, req.get(originalDe)!);
+  if (ctx.kind === 'network' && req.has(networkCodeDe)) res.set(networkCodeDe, req.get(networkCodeDe)!);
   const isFinancial = ctx.kind === 'authorization' || ctx.kind === 'financial' || ctx.kind === 'reversal';
   if (isFinancial && !res.has(37) && fields[37] !== undefined && req.has(11)) {
     res.set(37, retrievalReference(String(req.get(11)), ctx.receivedAtUs));
@@ -41,7 +41,7 @@ function minimalResponse(ctx: TxnContext): IsoMessage {
 
 export function respond(ctx: TxnContext, env: SwitchEnv): void {
   if (ctx.responseBytes !== null) return; // a duplicate: the first answer goes out again as is
-  if (ctx.responseCode === '') ctx.decide(RC.SYSTEM_ERROR, 'no stage decided the outcome');
+  if (ctx.responseCode === '') ctx.decide(env.dialect.codes.SYSTEM_ERROR, 'no stage decided the outcome');
   let res = buildResponse(ctx, env);
   let bytes: Buffer;
   try {
