@@ -50,7 +50,7 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
     // Named on purpose but unset: verifying without a key would blame a keyed log for its hashes.
     if (key === null && opts.keyEnv !== undefined) throw new UsageError(`--key-env ${keyEnv}: the variable is not set or empty`);
     const result = await verifyAudit(auditDirFrom(opts, env), key).catch((err: unknown) => {
-      if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv}${opts.keyEnv === undefined ? ' or name the variable holding it with --key-env' : ''}`);
+      if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv} or name the variable holding it with --key-env`);
       throw err;
     });
     if (!result.ok) {
