@@ -6,7 +6,7 @@ import { IsoMessage, responseMti } from '../../codec/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { RC } from '../result-codes.js';
-import { retrievalReference } from '../rrn.js';
+import { SWITCH_RRNS } from '../rrn.js';
 
 /** Echoed when present: PAN (if sent), amounts, times, STAN, NII, institutions, RRN, terminal, merchant, currency. */
 const ECHO = [2, 3, 4, 7, 11, 12, 13, 24, 32, 33, 37, 41, 42, 49] as const;
@@ -23,8 +23,9 @@ export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
   if (ctx.kind === 'reversal' && req.has(90)) res.set(90, req.get(90)!);
   if (ctx.kind === 'network' && req.has(70)) res.set(70, req.get(70)!);
   const isFinancial = ctx.kind === 'authorization' || ctx.kind === 'financial' || ctx.kind === 'reversal';
-  if (isFinancial && !res.has(37) && fields[37] !== undefined && req.has(11)) {
-    res.set(37, retrievalReference(String(req.get(11)), ctx.receivedAtUs));
+  if (isFinancial && !res.has(37) && fields[37] !== undefined) {
+    if (ctx.rrn === '') ctx.rrn = SWITCH_RRNS.next(ctx.receivedAtUs);
+    res.set(37, ctx.rrn);
   }
   if (ctx.approvalCode !== null && fields[38] !== undefined) res.set(38, ctx.approvalCode);
   res.set(39, ctx.responseCode);
