@@ -35,7 +35,8 @@ function readMti(codec: Codec, cur: DecodeCursor, at: number, end: number): stri
   return String.fromCharCode(buf[at] - 0xc0, buf[at + 1] - 0xc0, buf[at + 2] - 0xc0, buf[at + 3] - 0xc0);
 }
 
-function readOneBitmap(codec: Codec, buf: Buffer, at: number, end: number, words: number[], k: number): number {
+/** Reads the bitmap at `at` into words[k], words[k + 1]; returns the offset after it. */
+export function readOneBitmap(codec: Codec, buf: Buffer, at: number, end: number, words: number[], k: number): number {
   const size = bitmapBytes(codec.isHexBitmap);
   if (at + size > end) throw truncated('bitmap', at, size, end - at);
   readBitmap(buf, at, codec.isHexBitmap, words, k);
