@@ -20,7 +20,10 @@ export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   ctx.isDuplicate = true;
   return hit.answer.then((first) => {
     // The first was answered for a system failure, not kept: this one is handled as if first.
-    if (first === null) return dedupe(ctx, env);
+    if (first === null) {
+      ctx.isDuplicate = false;
+      return dedupe(ctx, env);
+    }
     ctx.responseBytes = first.bytes;
     ctx.response = env.codec.unpack(first.bytes); // for the audit record; the bytes are a private copy
     ctx.decide(first.responseCode, 'duplicate: first answer sent again', first.approvalCode);
