@@ -144,12 +144,25 @@ function withoutEmptyBitmaps(codec: Codec, input: Buffer, msg: IsoMessage): Buff
   return Buffer.concat([input.subarray(0, mtiBytes), bitmaps.subarray(0, hasSecondary ? 2 * size : size), rest]);
 }
 
+/**
+ * The partial decode never throws on bad input, names the same failure as unpack, and every value
+ * it read (past the failure too) but the failed field's is one the spec can pack again.
+ */
+function expectPartialAgrees(codec: Codec, bytes: Buffer, failure: DecodeError | null): void {
+  const { message, error } = codec.unpackPartial(bytes);
+  expect(error === null ? null : [error.code, error.field, error.offset]).toEqual(failure === null ? null : [failure.code, failure.field, failure.offset]);
+  if (message.mti === '') return;
+  if (typeof error?.field === 'number') message.unset(error.field);
+  codec.pack(message);
+}
+
 /** Decodes `bytes`: either a message that packs back to them, or a DecodeError naming where. */
 function expectMessageOrDecodeError(codec: Codec, bytes: Buffer): void {
   let msg: IsoMessage;
   try {
     msg = codec.unpack(bytes);
   } catch (err) {
+    expectPartialAgrees(codec, bytes, err instanceof DecodeError ? err : null);
     expect(err instanceof DecodeError ? 'DecodeError' : String((err as Error)?.stack ?? err)).toBe('DecodeError');
     const e = err as DecodeError;
     expect(e.code).toMatch(/^CODEC_/);
@@ -164,6 +177,7 @@ function expectMessageOrDecodeError(codec: Codec, bytes: Buffer): void {
   } catch (err) {
     throw new Error(`decoded ${hex(bytes)} but cannot pack the result: ${String(err)}`, { cause: err });
   }
+  expectPartialAgrees(codec, bytes, null);
   expectCanonical(codec, withoutEmptyBitmaps(codec, bytes, msg), again);
 }
 

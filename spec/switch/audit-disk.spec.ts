@@ -12,7 +12,7 @@ import { auditRecords, expectRecord, fixtureRoute } from '../helpers/audit-trail
 import { Resources } from '../helpers/serve-harness.js';
 import { testSwitch, TraceCapture } from '../helpers/switch-env.js';
 import { cardFor } from '../helpers/test-cards.js';
-import { Terminal, message, purchaseFields } from '../helpers/terminal.js';
+import { Terminal, message, originalData, purchaseFields } from '../helpers/terminal.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
@@ -22,7 +22,7 @@ const card = cardFor('00');
 
 /** A Switch whose audit writer (strict) writes through `fs` into a temporary directory, served on 127.0.0.1:0, and a terminal. */
 async function switchOnDisk(fs: SteeredFs) {
-  const { env, log } = testSwitch();
+  const { env, log, stub } = testSwitch();
   const dir = tempDir();
   const writer = await AuditWriter.open({ dir, mode: 'strict', key: null, fs, logger: log });
   resources.add(() => writer.close().catch(() => {}));
@@ -34,11 +34,11 @@ async function switchOnDisk(fs: SteeredFs) {
   const t = await Terminal.connect(server.address!.port, env.codec);
   resources.add(() => t.close());
   const remote = `127.0.0.1:${t.socket.localPort}`;
-  const buy = async (amount: number) => {
-    const req = message(env.codec, '0100', purchaseFields(card.pan, card.expiry, amount));
+  const buy = async (amount: number, which = card) => {
+    const req = message(env.codec, '0100', purchaseFields(which.pan, which.expiry, amount));
     return { req, res: await t.request(req) };
   };
-  return { dir, log, traces, buy, remote };
+  return { dir, log, traces, buy, remote, t, env, stub };
 }
 
 type Hook = 'failWrite' | 'failSync';
@@ -86,5 +86,41 @@ describe('serve strict on a failing audit disk', () => {
     expect(root.attributes['iso.response_code']).toBe('96');
     // As for any other 96 (Switch#finish: status 'error' for RC 96, error.code when the transaction failed).
     expect({ status: root.status, code: root.attributes['error.code'] }).toEqual({ status: 'error', code: 'AUDIT_WRITE_FAILED' });
+  });
+
+  it('issue #13: releases the hold of an approval answered 96, so the card approves again once the disk is back', async () => {
+    const fs = new SteeredFs();
+    const lane = await switchOnDisk(fs);
+    const fiveDollars = cardFor('51'); // USD 5.00 available
+    fs.failSync = 'EIO';
+    const failed = await lane.buy(500, fiveDollars);
+    expect(failed.res.get(39)).toBe('96');
+    expect(await lane.log.next('txn.hold_released')).toMatchObject({ level: 'warn', trace_id: expect.any(String), issuer: 'stub' });
+    expect(lane.stub.availableMinor(fiveDollars.pan)).toBe(500);
+    fs.failSync = null;
+    const after = await lane.buy(400, fiveDollars);
+    expect(after.res.get(39)).toBe('00');
+    expect(lane.stub.availableMinor(fiveDollars.pan)).toBe(100);
+    // The 96 approval is no original: its reversal finds nothing to release, and the later hold stays.
+    const reversal = message(lane.env.codec, '0400', { ...Object.fromEntries(failed.req.fields().map((de) => [de, failed.req.get(de) as string])), 90: originalData(failed.req) });
+    expect((await lane.t.request(reversal)).get(39)).toBe('25');
+    expect(lane.stub.availableMinor(fiveDollars.pan)).toBe(100);
+    expect(lane.log.text()).not.toContain(fiveDollars.pan);
+  });
+
+  it('issue #13: does not keep a 96 for want of the audit record as the answer to repeats: a resend is handled anew', async () => {
+    const fs = new SteeredFs();
+    const lane = await switchOnDisk(fs);
+    const req = message(lane.env.codec, '0100', purchaseFields(card.pan, card.expiry, 1_000));
+    fs.failWrite = 'ENOSPC';
+    expect((await lane.t.request(req)).get(39)).toBe('96');
+    fs.failWrite = null;
+    const resent = await lane.t.request(req);
+    expect([resent.get(39), resent.has(38), resent.get(11)]).toEqual(['00', true, req.get(11)]);
+    // Now the approval is kept: one more resend is its duplicate, answered byte for byte.
+    const again = await lane.t.request(req);
+    expect(again.get(38)).toBe(resent.get(38));
+    const records = await auditRecords(lane.dir);
+    expect(records.map((r) => [r.request.stan, r.outcome.response_code, r.outcome.duplicate])).toEqual([[req.get(11), '00', false], [req.get(11), '00', true]]);
   });
 });

@@ -25,6 +25,33 @@ describe('DuplicateCache', () => {
     expect(Object.isFrozen(DEFAULT_DUPLICATE_CACHE)).toBe(true);
   });
 
+  it('issue #13: forgets an abandoned claim: a later claim misses, and repeats that waited on it get null', async () => {
+    const clock = manualClock();
+    const cache = new DuplicateCache({ windowMs: 1_000 }, clock.now);
+    cache.claim('k');
+    const waiting = cache.claim('k')!;
+    cache.abandon('k');
+    expect(await waiting.answer).toBeNull();
+    expect(cache.size).toBe(0);
+    clock.advance(500);
+    expect(cache.claim('k')).toBeNull();
+    cache.settle('k', answer('second'));
+    expect((await cache.claim('k')!.answer)!.bytes.toString()).toBe('second');
+    // The abandoned entry's place in the expiry queue does not take the new one early.
+    clock.advance(999);
+    expect((await cache.claim('k')!.answer)!.bytes.toString()).toBe('second');
+    clock.advance(1);
+    expect(cache.claim('k')).toBeNull();
+  });
+
+  it('leaves a settled answer alone when asked to abandon it', async () => {
+    const cache = new DuplicateCache();
+    cache.claim('k');
+    cache.settle('k', answer('kept'));
+    cache.abandon('k');
+    expect((await cache.claim('k')!.answer)!.bytes.toString()).toBe('kept');
+  });
+
   it('claims a key on a miss and returns the first answer to a repeat', async () => {
     const cache = new DuplicateCache();
     expect(cache.claim('k')).toBeNull();
@@ -46,7 +73,7 @@ describe('DuplicateCache', () => {
     expect(settled).toBe(0);
     cache.settle('k', answer('late', '51'));
     const got = await Promise.all(hits.map((h) => h.answer));
-    expect(got.map((a) => [a.bytes.toString(), a.responseCode, a.approvalCode])).toEqual([['late', '51', null], ['late', '51', null]]);
+    expect(got.map((a) => [a!.bytes.toString(), a!.responseCode, a!.approvalCode])).toEqual([['late', '51', null], ['late', '51', null]]);
   });
 
   it('keeps a copy of the answer bytes: later changes to the sent buffer do not reach repeats', async () => {
@@ -56,7 +83,7 @@ describe('DuplicateCache', () => {
     cache.claim('k');
     cache.settle('k', { bytes: sent, responseCode: '00', approvalCode: null });
     chunk.fill(0x21);
-    const got = await cache.claim('k')!.answer;
+    const got = (await cache.claim('k')!.answer)!;
     expect(got.bytes.toString()).toBe('FIRST');
   });
 
@@ -66,7 +93,7 @@ describe('DuplicateCache', () => {
     cache.settle('k', answer('one'));
     cache.settle('k', answer('two'));
     cache.settle('never-claimed', answer('x'));
-    expect((await cache.claim('k')!.answer).bytes.toString()).toBe('one');
+    expect((await cache.claim('k')!.answer)!.bytes.toString()).toBe('one');
     expect(cache.size).toBe(1);
   });
 
@@ -89,7 +116,7 @@ describe('DuplicateCache', () => {
     const hit = cache.claim('slow');
     expect(hit).not.toBeNull();
     cache.settle('slow', answer('done'));
-    expect((await hit!.answer).bytes.toString()).toBe('done');
+    expect((await hit!.answer)!.bytes.toString()).toBe('done');
   });
 
   it('forgets an answer after its window even while an older request is still in flight', () => {
@@ -135,7 +162,7 @@ describe('DuplicateCache', () => {
     const repeat = cache.claim('slow');
     expect(repeat).not.toBeNull();
     cache.settle('slow', answer('slow'));
-    expect((await repeat!.answer).bytes.toString()).toBe('slow');
+    expect((await repeat!.answer)!.bytes.toString()).toBe('slow');
   });
 
   it('authorizes afresh when an answer past its window is still kept because it was in flight when due', async () => {
@@ -148,7 +175,7 @@ describe('DuplicateCache', () => {
     clock.advance(1);
     expect(cache.claim('k')).toBeNull(); // past its window (1000), though its queue place is later
     cache.settle('k', answer('new'));
-    const got = await cache.claim('k')!.answer;
+    const got = (await cache.claim('k')!.answer)!;
     expect([got.bytes.toString(), got.responseCode]).toEqual(['new', '00']);
   });
 
@@ -165,7 +192,7 @@ describe('DuplicateCache', () => {
     clock.advance(999); // 2000: the stale place falls due
     const hit = cache.claim('k');
     expect(hit).not.toBeNull();
-    expect((await hit!.answer).bytes.toString()).toBe('new');
+    expect((await hit!.answer)!.bytes.toString()).toBe('new');
     clock.advance(1); // 2001: now the new entry's window has passed
     expect(cache.claim('k')).toBeNull();
   });
@@ -177,7 +204,7 @@ describe('DuplicateCache', () => {
     const repeat = cache.claim('slow');
     expect(repeat).not.toBeNull();
     cache.settle('slow', answer('slow'));
-    expect((await repeat!.answer).bytes.toString()).toBe('slow');
+    expect((await repeat!.answer)!.bytes.toString()).toBe('slow');
     cache.settle('other', answer('other'));
     expect(cache.claim('other')).toBeNull(); // a window of 0: a settled answer is never reused
   });
@@ -212,7 +239,7 @@ describe('DuplicateCache', () => {
     }
     expect(cache.size).toBe(3000);
     for (const i of [0, 1, 3, 7, 1023, 1024, 2047, 2999]) {
-      const got = await cache.claim(`k${i}`)!.answer;
+      const got = (await cache.claim(`k${i}`)!.answer)!;
       expect([got.bytes.toString('latin1'), got.responseCode, got.approvalCode]).toEqual([answerOf(i).bytes.toString('latin1'), answerOf(i).responseCode, answerOf(i).approvalCode]);
     }
   });
@@ -228,11 +255,11 @@ describe('DuplicateCache', () => {
     expect(cache.size).toBe(1500);
     const held = cache.claim('held')!;
     cache.settle('held', answer('held answer'));
-    expect((await held.answer).bytes.toString()).toBe('held answer');
-    for (const i of [501, 502, 1024, 1025, 1998]) expect((await cache.claim(keyOf(i))!.answer).bytes.toString()).toBe(`answer-${i}`);
+    expect((await held.answer)!.bytes.toString()).toBe('held answer');
+    for (const i of [501, 502, 1024, 1025, 1998]) expect((await cache.claim(keyOf(i))!.answer)!.bytes.toString()).toBe(`answer-${i}`);
     const repeat = cache.claim(keyOf(1999))!; // still in flight: the repeat waits for it
     cache.settle(keyOf(1999), answer('last'));
-    expect((await repeat.answer).bytes.toString()).toBe('last');
+    expect((await repeat.answer)!.bytes.toString()).toBe('last');
     for (const i of [0, 1, 2, 500]) expect(cache.claim(keyOf(i))).toBeNull(); // evicted: claimed afresh
   });
 
@@ -247,9 +274,9 @@ describe('DuplicateCache', () => {
     cache.claim('d'); // evicts b
     cache.settle('d', answer('fourth'));
     expect(cache.size).toBe(2);
-    const c = await cache.claim('c')!.answer;
+    const c = (await cache.claim('c')!.answer)!;
     expect([c.bytes.toString(), c.responseCode, c.approvalCode]).toEqual(['short', '51', null]);
-    const d = await cache.claim('d')!.answer;
+    const d = (await cache.claim('d')!.answer)!;
     expect([d.bytes.toString(), d.responseCode, d.approvalCode]).toEqual(['fourth', '00', 'ABC123']);
     expect(cache.claim('a')).toBeNull(); // forgotten: claimed afresh
   });

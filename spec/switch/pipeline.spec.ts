@@ -143,6 +143,23 @@ describe('Switch.handle with duplicates and reversals', () => {
     expect(t.log.events('txn.done').map((l) => l.duplicate)).toEqual([false, true, true]);
   });
 
+  it('issue #13: handles anew a repeat that waited on a first answered 96 for want of its audit record', async () => {
+    const t = testSwitch();
+    const write = t.audit.append.bind(t.audit);
+    let failures = 1;
+    t.audit.append = (json) => (failures-- > 0 ? Promise.reject(Object.assign(new Error('disk full'), { code: 'AUDIT_WRITE_FAILED' })) : write(json));
+    const before = t.stub.availableMinor(APPROVING.pan)!;
+    const frame = t.env.codec.pack(purchase(t, 2_500));
+    const [first, second] = (await Promise.all([0, 1].map(() => t.sw.handle(frame, CONN)))).map((b) => t.env.codec.unpack(b!));
+    expect([first.get(39), second.get(39), second.has(38)]).toEqual(['96', '00', true]);
+    expect(t.log.events('txn.done').map((l) => [l.rc, l.duplicate])).toEqual([['96', false], ['00', false]]);
+    expect(t.stub.availableMinor(APPROVING.pan)).toBe(before - 2_500);
+    expect(t.traces.traces[1].root.attributes['isotrace.duplicate']).toBeUndefined();
+    const third = await t.sw.handle(frame, CONN);
+    expect(t.env.codec.unpack(third!).get(38)).toBe(second.get(38));
+    expect(t.log.events('txn.done').at(-1)).toMatchObject({ duplicate: true });
+  });
+
   it('releases the hold once for an 0400 after an approval, and not again for a second reversal', async () => {
     const t = testSwitch();
     const before = t.stub.availableMinor(APPROVING.pan)!;

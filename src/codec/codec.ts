@@ -7,6 +7,7 @@ import { IsoMessage } from './message.js';
 import { DecodeError } from './errors.js';
 import { packMessage } from './pack.js';
 import { validateSpec, type MessageSpec } from './spec.js';
+import { salvageFields } from './salvage.js';
 import { unpackInto, unpackMessage } from './unpack.js';
 
 export class Codec {
@@ -42,9 +43,11 @@ export class Codec {
   }
 
   /**
-   * Decodes as far as the bytes allow: the message holds the MTI ('' when unreadable) and every
-   * field before the first failure, and `error` names that failure (null when the whole message
-   * decoded). For answering a format error with what could be read.
+   * Decodes as far as the bytes allow: the message holds the MTI ('' when unreadable), every
+   * field before the first failure, and every field after it that could still be read (a field
+   * whose length is known but whose content is bad is stepped over; see salvageFields). `error`
+   * names the first failure (null when the whole message decoded). For answering a format error
+   * with what identifies the request.
    */
   unpackPartial(buf: Buffer, start = 0, end = buf.length): { message: IsoMessage; error: DecodeError | null } {
     assert(start >= 0 && start <= end && end <= buf.length, 'unpack window lies outside the buffer');
@@ -53,8 +56,9 @@ export class Codec {
       unpackInto(this, buf, start, end, message);
       return { message, error: null };
     } catch (err) {
-      if (err instanceof DecodeError) return { message, error: err };
-      throw err;
+      if (!(err instanceof DecodeError)) throw err;
+      if (message.mti !== '') salvageFields(this, buf, start, end, message, err);
+      return { message, error: err };
     }
   }
 

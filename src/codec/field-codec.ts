@@ -68,6 +68,28 @@ export class FieldCodec {
     return dataAt + bytes;
   }
 
+  /**
+   * The offset after this field at `at` without reading its body: from its length prefix, or its
+   * size when fixed. -1 when that cannot be known (a bad, oversized or truncated prefix) or the
+   * field runs past `end`. Not hot: for reading past a malformed field.
+   */
+  extent(buf: Buffer, at: number, end: number): number {
+    if (this.isFixed) return at + this.#fixedBytes <= end ? at + this.#fixedBytes : -1;
+    const dataAt = at + this.#prefixWidth;
+    if (dataAt > end) return -1;
+    let len: number;
+    try {
+      len = this.prefix.read(buf, at, this.de);
+      if (this.#countsWire) len = this.#lengthFromWire(buf, len, dataAt, end, at);
+    } catch (err) {
+      if (err instanceof DecodeError) return -1;
+      throw err;
+    }
+    if (len > this.maxLength) return -1;
+    const after = dataAt + this.body.wireBytes(len);
+    return after <= end ? after : -1;
+  }
+
   /** A TLV field must hold well-formed BER-TLV on the way out too, or our own decoder would refuse it. */
   #checkTlv(v: Buffer, at: number): void {
     try {

@@ -35,10 +35,13 @@ function readMti(codec: Codec, cur: DecodeCursor, at: number, end: number): stri
   return String.fromCharCode(buf[at] - 0xc0, buf[at + 1] - 0xc0, buf[at + 2] - 0xc0, buf[at + 3] - 0xc0);
 }
 
-// An announced secondary or tertiary bitmap with no bit set is read and ignored: the npm iso_8583
-// package always sends a secondary one, and jPOS and pyiso8583 accept it. The message keeps no
-// trace of it, so packing it again writes no empty bitmap.
-function readOneBitmap(codec: Codec, buf: Buffer, at: number, end: number, words: number[], k: number): number {
+/**
+ * Reads the bitmap at `at` into words[k], words[k + 1]; returns the offset after it. An announced
+ * secondary or tertiary bitmap with no bit set is read and ignored: the npm iso_8583 package always
+ * sends a secondary one, and jPOS and pyiso8583 accept it. The message keeps no trace of it, so
+ * packing it again writes no empty bitmap.
+ */
+export function readOneBitmap(codec: Codec, buf: Buffer, at: number, end: number, words: number[], k: number): number {
   const size = bitmapBytes(codec.isHexBitmap);
   if (at + size > end) throw truncated('bitmap', at, size, end - at);
   readBitmap(buf, at, codec.isHexBitmap, words, k);

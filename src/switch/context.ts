@@ -42,6 +42,8 @@ export class TxnContext {
   approvalCode: string | null;
   reason: string;
   holdId: string | null;
+  /** The RRN the switch assigned ('' until then), kept so that an answer built again carries the same. */
+  rrn: string;
   error: ErrorInfo | null;
   response: IsoMessage | null;
   /** The packed answer (no frame header), or null when nothing is sent back. */
@@ -65,6 +67,7 @@ export class TxnContext {
     this.approvalCode = null;
     this.reason = '';
     this.holdId = null;
+    this.rrn = '';
     this.error = null;
     this.response = null;
     this.responseBytes = null;

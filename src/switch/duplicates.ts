@@ -13,8 +13,11 @@ export interface CachedAnswer {
 }
 
 export interface DuplicateHit {
-  /** Resolves with the first answer (at once when it was already sent). */
-  answer: Promise<CachedAnswer>;
+  /**
+   * Resolves with the first answer (at once when it was already sent), or with null when the first
+   * request's answer is not kept (abandon()): the repeat is then to be handled as a new request.
+   */
+  answer: Promise<CachedAnswer | null>;
 }
 
 export interface DuplicateCacheOptions {
@@ -67,7 +70,7 @@ export class DuplicateCache {
   /** Slots free for a new entry. */
   readonly #free: number[] = [];
   /** Repeats that arrived while the first was in flight, by slot. */
-  readonly #waiters = new Map<number, Array<(answer: CachedAnswer) => void>>();
+  readonly #waiters = new Map<number, Array<(answer: CachedAnswer | null) => void>>();
 
   constructor(options: Partial<DuplicateCacheOptions> = {}, nowMs: () => number = Date.now) {
     this.#options = { ...DEFAULT_DUPLICATE_CACHE, ...options };
@@ -82,7 +85,8 @@ export class DuplicateCache {
 
   /**
    * Looks `key` up; on a miss, claims it for this request and returns null. The caller must later
-   * call settle(key, bytes) with the answer it sent.
+   * call settle(key, answer) with the answer it sent, or abandon(key) when that answer is not to
+   * be sent again.
    */
   claim(key: string): DuplicateHit | null {
     const now = this.#nowMs();
@@ -108,7 +112,7 @@ export class DuplicateCache {
     let waiters = this.#waiters.get(slot);
     if (waiters === undefined) this.#waiters.set(slot, (waiters = []));
     const waiting = waiters;
-    return { answer: new Promise<CachedAnswer>((resolve) => waiting.push(resolve)) };
+    return { answer: new Promise<CachedAnswer | null>((resolve) => waiting.push(resolve)) };
   }
 
   /** Records the answer a claimed request sent; waiting repeats receive the same bytes. */
@@ -124,6 +128,20 @@ export class DuplicateCache {
     if (waiters === undefined) return;
     this.#waiters.delete(slot);
     for (const resolve of waiters) resolve(this.#answerOf(slot));
+  }
+
+  /**
+   * Drops the entry a claimed request holds without keeping its answer (a 96 for a system failure,
+   * or no answer at all): a resend is handled anew, and repeats waiting on it get null.
+   */
+  abandon(key: string): void {
+    const slot = this.#index.get(key);
+    if (slot < 0 || this.#state[slot] !== IN_FLIGHT) return;
+    this.#drop(slot);
+    const waiters = this.#waiters.get(slot);
+    if (waiters === undefined) return;
+    this.#waiters.delete(slot);
+    for (const resolve of waiters) resolve(null);
   }
 
   get size(): number {
@@ -157,17 +175,22 @@ export class DuplicateCache {
     this.#order.shift();
     if (this.#state[slot] === FREE || this.#queuedUntilMs[slot] !== at) return;
     if (this.#state[slot] === SETTLED) {
-      this.#index.remove(slot);
-      this.#state[slot] = FREE;
-      this.#size--;
-      this.#answers.clear(slot);
-      this.#responseCodes.clear(slot);
-      this.#approvalCodes.clear(slot);
-      this.#free.push(slot);
+      this.#drop(slot);
       return;
     }
     this.#queuedUntilMs[slot] = now + this.#options.windowMs;
     this.#order.push(slot, this.#queuedUntilMs[slot]);
+  }
+
+  /** Deletes the entry in `slot` and frees the slot; its places in the expiry queue go stale. */
+  #drop(slot: number): void {
+    this.#index.remove(slot);
+    this.#state[slot] = FREE;
+    this.#size--;
+    this.#answers.clear(slot);
+    this.#responseCodes.clear(slot);
+    this.#approvalCodes.clear(slot);
+    this.#free.push(slot);
   }
 
   /** Grows to `slots` slots, the new ones free, and indexes the entries afresh; returns one free slot, taken. */

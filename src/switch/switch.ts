@@ -10,6 +10,7 @@ import { rrnOf, stanOf, terminalOf } from './fields.js';
 import { runPipeline } from './pipeline.js';
 import { InlineJournal, type TxnJournal } from './journal.js';
 import { summarize } from './txn-summary.js';
+import { releaseHold, rememberApproval } from './stages/authorize.js';
 import { respond } from './stages/respond.js';
 
 export interface SwitchCounters {
@@ -69,24 +70,33 @@ export class Switch {
     this.#end(ctx);
     try {
       await this.#journal.record(summarize(ctx, frameBytes));
+      rememberApproval(ctx, this.#env);
     } catch (err) {
-      this.#unrecorded(ctx, err);
+      await this.#unrecorded(ctx, err);
     }
-    if (ctx.dedupeKey !== null && ctx.responseBytes !== null) {
-      this.#env.duplicates.settle(ctx.dedupeKey, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
-    }
+    if (ctx.dedupeKey !== null) this.#settle(ctx, ctx.dedupeKey);
     this.#traces.export(ctx.trace);
     return ctx.responseBytes;
   }
 
   /**
-   * The finished transaction's record could not be written (a full or read-only disk): no terminal
-   * may hold an answer the audit log lacks, so the answer becomes RC 96, and the failure is logged
-   * loudly.
+   * Keeps the answer for repeats of the request, unless it is a 96 (a system failure: a resend
+   * deserves a new try) or there is none; then a resend is handled as a new request.
    */
-  #unrecorded(ctx: TxnContext, err: unknown): void {
+  #settle(ctx: TxnContext, key: string): void {
+    if (ctx.responseBytes === null || ctx.responseCode === this.#env.dialect.codes.SYSTEM_ERROR) this.#env.duplicates.abandon(key);
+    else this.#env.duplicates.settle(key, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
+  }
+
+  /**
+   * The finished transaction's record could not be written (a full or read-only disk): no terminal
+   * may hold an answer the audit log lacks, so the answer becomes RC 96, the hold of an approval
+   * is released before it goes out, and the failure is logged loudly.
+   */
+  async #unrecorded(ctx: TxnContext, err: unknown): Promise<void> {
     const code = (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED';
     this.#log.error({ evt: 'txn.audit_failed', trace_id: ctx.trace.traceId, err: { code } }, 'audit record not written: answering 96');
+    if (ctx.responseCode === this.#env.dialect.codes.APPROVED) await releaseHold(ctx, this.#env);
     ctx.error = { code, field: null, offset: null };
     ctx.decide(this.#env.dialect.codes.SYSTEM_ERROR, 'audit record not written');
     ctx.responseBytes = null;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IsoMessage } from '../../../src/codec/index.js';
 import { TxnContext, type TxnKind } from '../../../src/switch/index.js';
-import { retrievalReference } from '../../../src/switch/rrn.js';
 import { buildResponse, respond } from '../../../src/switch/stages/respond.js';
 import { IdSource, TraceRecord } from '../../../src/trace/index.js';
 import { CONN, testSwitch } from '../../helpers/switch-env.js';
@@ -50,16 +49,25 @@ describe('buildResponse', () => {
     if (approval !== null) expect(res.get(38)).toBe(approval);
   });
 
-  it('assigns DE 37 as YDDDhhSSSSSS when the request has none, and keeps one that it has', () => {
+  it('assigns DE 37 from the switch\'s RRN sequence when the request has none, and keeps one that it has', () => {
     const req = fullRequest('0100');
-    expect(buildResponse(context(req, 'authorization', '00'), env).get(37)).toBe('516314123456');
+    expect(buildResponse(context(req, 'authorization', '00'), env).get(37)).toMatch(/^516314\d{6}$/);
     req.set(37, '999999999999');
     expect(buildResponse(context(req, 'authorization', '00'), env).get(37)).toBe('999999999999');
   });
 
-  it('computes the primer RRN for a STAN at a time', () => {
-    expect(retrievalReference('123456', AT_US)).toBe('516314123456');
-    expect(retrievalReference('42', Date.UTC(2024, 11, 31, 23) * 1000)).toBe('436623000042');
+  it('issue #13: assigns different RRNs to two terminals\' requests with the same STAN', () => {
+    const a = fullRequest('0100');
+    const b = fullRequest('0100').set(41, 'TERM0002');
+    const [rrnA, rrnB] = [a, b].map((req) => buildResponse(context(req, 'authorization', '00'), env).get(37));
+    expect(rrnA).not.toBe(rrnB);
+  });
+
+  it('keeps the RRN it assigned when the answer is built again', () => {
+    const ctx = context(fullRequest('0100'), 'authorization', '00');
+    const first = buildResponse(ctx, env).get(37);
+    ctx.decide('96', 'test');
+    expect(buildResponse(ctx, env).get(37)).toBe(first);
   });
 });
 

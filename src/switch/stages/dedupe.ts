@@ -1,5 +1,6 @@
 // Stage dedupe: a request repeating (MTI, DE 32, DE 41, DE 11, DE 7) inside the window is a
-// duplicate: it gets the first answer again, byte for byte, and never reaches the issuer.
+// duplicate: it gets the first answer again, byte for byte, and never reaches the issuer (unless
+// the first was answered 96 for a system failure, which is not kept: then it is handled anew).
 
 import type { TxnContext } from '../context.js';
 import { DuplicateCache } from '../duplicates.js';
@@ -18,6 +19,11 @@ export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   }
   ctx.isDuplicate = true;
   return hit.answer.then((first) => {
+    // The first was answered for a system failure, not kept: this one is handled as if first.
+    if (first === null) {
+      ctx.isDuplicate = false;
+      return dedupe(ctx, env);
+    }
     ctx.responseBytes = first.bytes;
     ctx.response = env.codec.unpack(first.bytes); // for the audit record; the bytes are a private copy
     ctx.decide(first.responseCode, 'duplicate: first answer sent again', first.approvalCode);

@@ -5,17 +5,23 @@
 import { IsoMessage, responseMti } from '../../codec/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
-import { retrievalReference } from '../rrn.js';
+import { SWITCH_RRNS } from '../rrn.js';
 
 /** Echoed when present: PAN (if sent), amounts, times, STAN, NII, institutions, RRN, terminal, merchant, currency. */
 const ECHO = [2, 3, 4, 7, 11, 12, 13, 24, 32, 33, 37, 41, 42, 49] as const;
+/**
+ * Echoed by the answer to a request that failed to decode, when they could be read (the codec
+ * reads on past a bad field whose length is known): what a terminal matches an answer by, never
+ * the card.
+ */
+const FORMAT_ERROR_ECHO = [3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49] as const;
 
 /** The answer to `ctx` under its outcome; never track data, PIN block, ICC data or expiry. */
 export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
   const req = ctx.request;
   const res = new IsoMessage(responseMti(req.mti));
   const fields = env.codec.fields;
-  for (const de of ECHO) {
+  for (const de of ctx.decodeError === null ? ECHO : FORMAT_ERROR_ECHO) {
     const v = req.get(de);
     if (v !== undefined) res.set(de, v);
   }
@@ -23,8 +29,9 @@ export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
   if (ctx.kind === 'reversal' && req.has(originalDe)) res.set(originalDe, req.get(originalDe)!);
   if (ctx.kind === 'network' && req.has(networkCodeDe)) res.set(networkCodeDe, req.get(networkCodeDe)!);
   const isFinancial = ctx.kind === 'authorization' || ctx.kind === 'financial' || ctx.kind === 'reversal';
-  if (isFinancial && !res.has(37) && fields[37] !== undefined && req.has(11)) {
-    res.set(37, retrievalReference(String(req.get(11)), ctx.receivedAtUs));
+  if (isFinancial && !res.has(37) && fields[37] !== undefined) {
+    if (ctx.rrn === '') ctx.rrn = SWITCH_RRNS.next(ctx.receivedAtUs);
+    res.set(37, ctx.rrn);
   }
   if (ctx.approvalCode !== null && fields[38] !== undefined) res.set(38, ctx.approvalCode);
   res.set(39, ctx.responseCode);
