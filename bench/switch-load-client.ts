@@ -70,6 +70,7 @@ connectAndMeasure(port, connections, start, {
   durationMs,
   onMeasuring() {
     isMeasuring = true;
+    process.send!('measuring'); // the parent reads the server's CPU time from here on
   },
   onDone(seconds) {
     isMeasuring = false;
