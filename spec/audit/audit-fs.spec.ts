@@ -37,7 +37,7 @@ describe('NODE_AUDIT_FS_SYNC', () => {
     expect(auditFiles(sync.dir).length).toBeGreaterThan(5);
     expect(fileTexts(sync.dir)).toEqual(fileTexts(async.dir));
     expect(storedRecords(sync.dir).map((r) => r.id)).toEqual(Array.from({ length: 35 }, (_, i) => sampleRecord(i).id));
-    expect(await verifyAudit(sync.dir, key)).toEqual({ ok: true, files: auditFiles(sync.dir).length, records: 35, head: sync.writer.head });
+    expect(await verifyAudit(sync.dir, key)).toEqual({ ok: true, files: auditFiles(sync.dir).length, records: 35, head: sync.writer.head, recordsBefore: 0, sealedRecords: 35 });
     expect(sync.writer.head).toBe(async.writer.head);
     expect(sync.writer.stats).toMatchObject({ records: 35, failures: 0 });
   });
@@ -76,6 +76,8 @@ describe('NODE_AUDIT_FS_SYNC', () => {
     ['truncate', 'EBADF', (fs: AuditFs) => fs.truncate(BAD_FD, 0)],
     ['close', 'EBADF', (fs: AuditFs) => fs.close(BAD_FD)],
     ['syncDir', 'ENOENT', (fs: AuditFs, dir: string) => fs.syncDir(join(dir, 'missing'))],
+    ['openInPlace', 'ENOENT', (fs: AuditFs, dir: string) => fs.openInPlace(join(dir, 'missing', 'audit.head'))],
+    ['writeAt', 'EBADF', (fs: AuditFs) => fs.writeAt(BAD_FD, Buffer.from('x'), 0)],
   ])('gives a rejected promise, not a throw, when %s fails (%s)', async (_call, code, call) => {
     const dir = tempDir();
     let result: Promise<unknown> | undefined;

@@ -2,7 +2,7 @@
 // the last N in chain order, and lookup by record id, trace id or RRN, across rotated files.
 
 import { describe, expect, it } from 'vitest';
-import { findAuditRecord, lastAuditEntries, matchesQuery, queryAudit, type AuditQuery } from '../../src/audit/index.js';
+import { findAuditRecords, lastAuditEntries, matchesQuery, queryAudit, type AuditQuery } from '../../src/audit/index.js';
 import { auditFiles, sampleRecord, writtenLog } from './helpers/audit-fixtures.js';
 
 const T0 = Date.UTC(2026, 10, 23, 20, 30);
@@ -93,26 +93,43 @@ describe('lastAuditEntries', () => {
   });
 });
 
-describe('findAuditRecord', () => {
+describe('findAuditRecords', () => {
+  const find = async (dir: string, query: AuditQuery) => (await findAuditRecords(dir, query, 50)).entries;
+
   it('finds a record by record id, by trace id and by RRN in any rotated file, with its file and line', async () => {
     const dir = await rotatedLog();
-    const byId = await findAuditRecord(dir, String(sampleRecord(1).id));
+    const [byId] = await find(dir, { key: String(sampleRecord(1).id) });
     expect(byId?.record.id).toBe(sampleRecord(1).id);
     expect(byId?.file).toMatch(/audit-\d{8}-\d{6}\.ndjson$/);
-    expect((await findAuditRecord(dir, String(sampleRecord(10).trace_id)))?.record.id).toBe(sampleRecord(10).id);
-    expect((await findAuditRecord(dir, '632700000501'))?.record.id).toBe(sampleRecord(5).id);
+    expect(ids(await find(dir, { key: String(sampleRecord(10).trace_id) }))).toEqual(idsOf(10));
+    expect(ids(await find(dir, { key: '632700000501' }))).toEqual(idsOf(5));
   });
 
-  it('returns the newest record when an RRN repeats (a duplicate or a reversal)', async () => {
+  it('issue #13: finds a record by a unique prefix of its trace id or record id, hex case ignored', async () => {
+    const records = [0, 1, 2].map((i) => ({ ...sampleRecord(i), id: `0190a4f${i}-0000-7000-8000-000000000000`, trace_id: `c922e09${i}${'0'.repeat(24)}` }));
+    const dir = await writtenLog(records, null);
+    expect(ids(await find(dir, { key: 'C922E091' }))).toEqual([records[1].id]);
+    expect(ids(await find(dir, { key: '0190a4f2-00' }))).toEqual([records[2].id]);
+    expect(ids(await find(dir, { key: 'c922e09' }))).toEqual([records[2].id, records[1].id, records[0].id]);
+  });
+
+  it('issue #13: returns every record an RRN repeats in (a duplicate or a reversal), newest first, with the count', async () => {
     const first = record(1);
     const repeat = record(2);
     (repeat.request as Record<string, unknown>).rrn = '632700000101';
     const dir = await writtenLog([first, repeat, record(3)], null);
-    expect((await findAuditRecord(dir, '632700000101'))?.record.id).toBe(repeat.id);
+    expect(await findAuditRecords(dir, { key: '632700000101' }, 1)).toMatchObject({ matched: 2, entries: [{ record: { id: repeat.id } }] });
+    expect(ids(await find(dir, { key: '632700000101' }))).toEqual([repeat.id, first.id]);
+    expect(ids(await find(dir, { key: '632700000101', stan: String((first.request as { stan: string }).stan) }))).toEqual([first.id]);
   });
 
-  it('returns null when nothing matches', async () => {
+  it('issue #13: finds a record by STAN and terminal without a key', async () => {
     const dir = await rotatedLog();
-    expect(await findAuditRecord(dir, 'no-such-id')).toBeNull();
+    expect(ids(await find(dir, { stan: '000007', terminalId: 'TERM0001' }))).toEqual(idsOf(7));
+  });
+
+  it('returns nothing when nothing matches', async () => {
+    const dir = await rotatedLog();
+    expect(await findAuditRecords(dir, { key: 'no-such-id' }, 50)).toEqual({ entries: [], matched: 0 });
   });
 });

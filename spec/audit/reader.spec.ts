@@ -35,7 +35,7 @@ function follow(dir: string): { entries: AuditEntry[]; stop: () => Promise<void>
 describe('readAudit', () => {
   it('yields every record in chain order across rotated files, with its file and line', async () => {
     const records = Array.from({ length: 7 }, (_, i) => sampleRecord(i));
-    const dir = await writtenLog(records, null, 1700);
+    const dir = await writtenLog(records, null, 1800);
     const files = auditFiles(dir);
     expect(files.length).toBeGreaterThan(2);
     const entries = await readAll(dir);

@@ -19,7 +19,7 @@ function expectLinked(dir: string): void {
 describe('AuditWriter rotation', () => {
   it('starts a new file before one would pass maxFileBytes, and the chain runs on across files', async () => {
     const dir = tempDir();
-    const lineBytes = JSON.stringify(sampleRecord(10)).length + 150;
+    const lineBytes = JSON.stringify(sampleRecord(10)).length + 150 + 60; // the first record of a file carries the chain mark
     const writer = await AuditWriter.open({ dir, mode: 'strict', key: null, maxFileBytes: lineBytes * 3, nowMs: () => NOV_23_2026_2359 });
     for (let i = 10; i < 20; i++) await writer.append(sampleRecord(i));
     await writer.close();

@@ -13,7 +13,7 @@ const NUM_RUNS = Number(process.env.FC_RUNS ?? 100);
 
 // Binary string units: lone surrogates and multi-byte characters, which JSON.stringify escapes or
 // writes as utf8, must survive the verifier's JSON.parse then JSON.stringify unchanged.
-const key = fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }).filter((k) => k !== 'prev' && k !== 'hash');
+const key = fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }).filter((k) => k !== 'prev' && k !== 'hash' && k !== 'chain');
 const record = fc.dictionary(key, fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }), { maxKeys: 6 }) as fc.Arbitrary<Record<string, unknown>>;
 
 type Mutation =
@@ -82,6 +82,11 @@ describe('verifyAudit property', () => {
             from += take;
           });
           const firstChange = lines.findIndex((line, i) => line !== original[i]);
+          // An edit that makes an unkeyed log say it is keyed gets a refusal to check it without the key.
+          if (auditKey === null && lines[firstChange].includes('"keyed":true')) {
+            await expect(verifyAudit(dir, auditKey)).rejects.toMatchObject({ code: 'AUDIT_KEY_REQUIRED' });
+            return;
+          }
           const result = await verifyAudit(dir, auditKey);
           expect(result).toMatchObject({ ok: false, ...labels[firstChange] });
         },

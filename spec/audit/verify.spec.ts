@@ -30,7 +30,7 @@ describe('verifyAudit', () => {
   });
 
   it('passes an empty directory with no files and the genesis head', async () => {
-    expect(await verifyAudit(tempDir(), null)).toEqual({ ok: true, files: 0, records: 0, head: GENESIS_HASH });
+    expect(await verifyAudit(tempDir(), null)).toEqual({ ok: true, files: 0, records: 0, head: GENESIS_HASH, recordsBefore: 0, sealedRecords: null });
   });
 
   it.each([null, KEY])('fails when a field is edited (key %s)', async (key) => {
@@ -67,13 +67,23 @@ describe('verifyAudit', () => {
     expect(await verifyAudit(dir, key)).toEqual({ ok: false, file, line: 2, reason: PREV_REASON });
   });
 
-  it.each<[string, Buffer | null, Buffer | null]>([
-    ['the key is wrong', KEY, Buffer.from('another key')],
-    ['the key is missing', KEY, null],
-    ['a key is given for an unkeyed log', null, KEY],
-  ])('fails at line 1 when %s', async (_what, writtenWith, checkedWith) => {
-    const dir = await writtenLog(records(2), writtenWith);
-    expect(await verifyAudit(dir, checkedWith)).toMatchObject({ ok: false, line: 1, reason: HASH_REASON });
+  it('fails at line 1 when the key is wrong', async () => {
+    const dir = await writtenLog(records(2), KEY);
+    expect(await verifyAudit(dir, Buffer.from('another key'))).toMatchObject({ ok: false, file: join(dir, auditFiles(dir)[0]), line: 1, reason: HASH_REASON });
+  });
+
+  it('issue #13: refuses to check a keyed log without the key, even with its sealed head removed', async () => {
+    const dir = await writtenLog(records(2), KEY);
+    await expect(verifyAudit(dir, null)).rejects.toMatchObject({ code: 'AUDIT_KEY_REQUIRED', message: expect.stringContaining('audit.head says the log is keyed') });
+    rmSync(join(dir, 'audit.head'));
+    await expect(verifyAudit(dir, null)).rejects.toMatchObject({ code: 'AUDIT_KEY_REQUIRED', message: expect.stringContaining('line 1 says the log is keyed') });
+  });
+
+  it('issue #13: fails a keyed log replaced by an unkeyed chain when checked with the key', async () => {
+    const dir = await writtenLog(records(2), null);
+    expect(await verifyAudit(dir, KEY)).toMatchObject({ ok: false, file: join(dir, 'audit.head'), line: 1, reason: expect.stringContaining('not keyed') });
+    rmSync(join(dir, 'audit.head'));
+    expect(await verifyAudit(dir, KEY)).toMatchObject({ ok: false, file: join(dir, auditFiles(dir)[0]), line: 1, reason: expect.stringContaining('not keyed') });
   });
 
   it.each<[string, (dir: string) => void]>([

@@ -185,13 +185,69 @@ describe('isotrace audit show', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ ...record(1), prev: expect.any(String), hash: expect.any(String) });
   });
 
-  it('exits 1 with one line when no record has the id', async () => {
+  it('issue #13: shows the frame length of a compact record, and dashes for what it does not hold', async () => {
+    const compact = {
+      id: '0190a4f2-0000-7000-8000-000000000077', trace_id: 'ab'.repeat(16), received_at: '2026-11-23T20:30:00.123456Z', completed_at: '2026-11-23T20:30:00.123500Z',
+      duration_us: 44, source: { conn_id: 'c3', remote: '127.0.0.1:40000' }, frame_bytes: 4, request: { mti: '0100' }, outcome: { response_code: '30' },
+      response: { mti: '0110' }, error: { code: 'CODEC_TRUNCATED', field: 'bitmap', offset: 4 },
+    };
+    const dir = await writtenLog([compact], null);
+    const run = await runCli(['audit', 'show', 'abab', '--dir', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^frame: +4 bytes, nothing readable past the MTI$/m);
+    expect(run.stdout).toMatch(/^pan: +-$/m);
+    expect(run.stdout).toMatch(/^error: +CODEC_TRUNCATED \(field bitmap, byte 4\)$/m);
+    expect(run.stdout).toMatch(/^stages \(0, total 0\.044 ms\):$/m);
+  });
+
+  it('exits 1 with one coded line when no record has the id', async () => {
     const dir = await logOf(2);
     expect(await runCli(['audit', 'show', 'nothing-like-it', '--dir', dir])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'isotrace: AUDIT_RECORD_NOT_FOUND no audit record has the id, trace id or RRN "nothing-like-it"\n',
+      stderr: 'isotrace: AUDIT_RECORD_NOT_FOUND no audit record matches "nothing-like-it" (by id, trace id or a prefix of one, or RRN)\n',
     });
+  });
+
+  it('issue #13: shows a switch record by the 8-digit trace id audit list prints', async () => {
+    const log = await switchLog();
+    const listed = (await runCli(['audit', 'list', '--dir', log.dir])).stdout.trimEnd().split('\n');
+    const short = listed[2].split(/ +/).at(-1)!;
+    expect(short).toMatch(/^[0-9a-f]{8}$/);
+    const run = await runCli(['audit', 'show', short, '--dir', log.dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^trace_id: +${short}[0-9a-f]{24}$`, 'm'));
+    expect(run.stdout).toMatch(/^response_code: +00$/m);
+  });
+
+  it('issue #13: shows a record by --stan and --terminal, without a key', async () => {
+    const dir = await logOf(4);
+    const run = await runCli(['audit', 'show', '--stan', '000003', '--terminal', 'TERM0002', '--dir', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^id: +${String(record(3).id)}$`, 'm'));
+    const none = await runCli(['audit', 'show', '--stan', '000003', '--terminal', 'TERM0001', '--dir', dir]);
+    expect(none).toMatchObject({ code: 1, stdout: '', stderr: 'isotrace: AUDIT_RECORD_NOT_FOUND no audit record matches STAN 000003, terminal TERM0001 (by id, trace id or a prefix of one, or RRN)\n' });
+    expect((await runCli(['audit', 'show', '--dir', dir])).code).toBe(2);
+  });
+
+  it('issue #13: lists every record a repeated RRN matches and exits 1, shows them all with --all', async () => {
+    const twice = [record(0), record(1), record(2)];
+    (twice[2].request as Record<string, unknown>).rrn = (twice[0].request as Record<string, string>).rrn;
+    const dir = await writtenLog(twice, null);
+    const rrn = String((twice[0].request as Record<string, string>).rrn);
+    const run = await runCli(['audit', 'show', rrn, '--dir', dir]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(HEADER);
+    expect(lines.slice(1).map((l) => l.split(/ +/)[3])).toEqual(['000002', '000000']);
+    expect(run.stderr).toBe(`isotrace: AUDIT_KEY_AMBIGUOUS "${rrn}" matches 2 audit records (listed newest first): show one by its trace id, narrow with --stan, --terminal or --mti, or add --all\n`);
+    const all = await runCli(['audit', 'show', rrn, '--all', '--dir', dir]);
+    expect(all.code).toBe(0);
+    expect([...all.stdout.matchAll(/^id: +(\S+)$/gm)].map((m) => m[1])).toEqual([twice[2].id, twice[0].id]);
+    const json = await runCli(['audit', 'show', rrn, '--json', '--dir', dir]);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((r) => r.id)).toEqual([twice[2].id, twice[0].id]);
+    expect((await runCli(['audit', 'show', rrn, '--stan', '000000', '--dir', dir])).code).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 // `isotrace audit verify`: exit 0 and a summary for an intact log, exit 1 and one line naming the
 // file and line of the first break, exit 2 for a missing directory or bad usage.
 
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { auditDirFrom, auditKeyFrom, runAuditVerify } from '../../src/cli/commands/audit.js';
@@ -15,7 +16,7 @@ afterEach(() => {
 });
 
 async function logOf(n: number, key: string | null): Promise<string> {
-  return writtenLog(Array.from({ length: n }, (_, i) => sampleRecord(i)), key === null ? null : Buffer.from(key, 'utf8'), 1700);
+  return writtenLog(Array.from({ length: n }, (_, i) => sampleRecord(i)), key === null ? null : Buffer.from(key, 'utf8'), 1800);
 }
 
 /** Runs runAuditVerify directly with `env`, capturing output. */
@@ -32,13 +33,13 @@ describe('isotrace audit verify', () => {
     const dir = await logOf(5, KEY);
     vi.stubEnv('ISOTRACE_AUDIT_KEY', KEY);
     const files = auditFiles(dir).length;
-    expect(await runCli(['audit', 'verify', '--dir', dir])).toEqual({ code: 0, stdout: `audit: 5 records in ${files} files, chain intact\n`, stderr: '' });
+    expect(await runCli(['audit', 'verify', '--dir', dir])).toEqual({ code: 0, stdout: `audit: 5 records in ${files} files, chain intact, sealed head at record 5\n`, stderr: '' });
   });
 
   it('exits 0 for an unkeyed log when no key is set, or the variable is empty', async () => {
     const dir = await logOf(3, null);
     const files = auditFiles(dir).length;
-    expect(await verify({ dir }, {})).toEqual({ code: 0, stdout: `audit: 3 records in ${files} files, chain intact\n`, stderr: '' });
+    expect(await verify({ dir }, {})).toEqual({ code: 0, stdout: `audit: 3 records in ${files} files, chain intact, sealed head at record 3\n`, stderr: '' });
     expect(await verify({ dir }, { ISOTRACE_AUDIT_KEY: '' })).toMatchObject({ code: 0 });
   });
 
@@ -55,15 +56,34 @@ describe('isotrace audit verify', () => {
     });
   });
 
-  it('exits 1 at line 1 when the key is wrong or missing, without printing the key', async () => {
+  it('exits 1 at line 1 when the key is wrong, without printing the key', async () => {
     const dir = await logOf(2, KEY);
-    for (const env of [{}, { ISOTRACE_AUDIT_KEY: 'not the key' }]) {
-      const run = await verify({ dir }, env);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^isotrace: AUDIT_CHAIN_BROKEN .*audit-\d{8}-000001\.ndjson line 1: hash does not match/);
-      expect(run.stderr.split('\n')).toHaveLength(2);
-      expect(run.stderr).not.toContain('not the key');
-    }
+    const run = await verify({ dir }, { ISOTRACE_AUDIT_KEY: 'not the key' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^isotrace: AUDIT_CHAIN_BROKEN .*audit-\d{8}-000001\.ndjson line 1: hash does not match/);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(run.stderr).not.toContain('not the key');
+  });
+
+  it('issue #13: exits 2 naming the key variable and --key-env when a keyed log is checked without its key', async () => {
+    const dir = await logOf(2, KEY);
+    const run = await verify({ dir }, {});
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `isotrace: AUDIT_KEY_REQUIRED ${join(dir, 'audit.head')} says the log is keyed (HMAC-SHA-256): it cannot be verified without its key; set ISOTRACE_AUDIT_KEY or name the variable holding it with --key-env\n` });
+    // A --key-env variable that is not set is bad usage before the log is read.
+    expect((await verify({ dir, keyEnv: 'MY_KEY' }, {})).stderr).toBe('isotrace: CLI_BAD_VALUE --key-env MY_KEY: the variable is not set or empty\n');
+  });
+
+  it('issue #13: exits 1 when the last records are deleted, naming the sealed head', async () => {
+    const dir = await logOf(5, KEY);
+    const files = auditFiles(dir);
+    const last = join(dir, files.at(-1)!);
+    writeLines(last, readLines(last).slice(0, -1));
+    const run = await verify({ dir }, { ISOTRACE_AUDIT_KEY: KEY });
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `isotrace: AUDIT_CHAIN_BROKEN ${join(dir, 'audit.head')} line 1: the log ends after record 4, but its sealed head counts 5: records were removed from the end\n` });
+    rmSync(last);
+    expect((await verify({ dir }, { ISOTRACE_AUDIT_KEY: KEY })).stderr).toContain('sealed head counts 5');
+    rmSync(join(dir, 'audit.head'));
+    expect((await verify({ dir }, { ISOTRACE_AUDIT_KEY: KEY })).stderr).toContain('audit.head line 1: missing: this log was written with a sealed head, which was removed');
   });
 
   it('reads the key from the variable --key-env names', async () => {
@@ -81,7 +101,7 @@ describe('isotrace audit verify', () => {
   it('issue #13: counts one record in one file in the singular', async () => {
     const dir = await writtenLog([sampleRecord(0)], null);
     expect(auditFiles(dir)).toHaveLength(1);
-    expect(await verify({ dir }, {})).toEqual({ code: 0, stdout: 'audit: 1 record in 1 file, chain intact\n', stderr: '' });
+    expect(await verify({ dir }, {})).toEqual({ code: 0, stdout: 'audit: 1 record in 1 file, chain intact, sealed head at record 1\n', stderr: '' });
   });
 
   it('exits 2 with one line when the directory does not exist', async () => {

@@ -95,6 +95,10 @@ describe('serve transport limits', () => {
     ['maxInFlightPerConnection', '--max-in-flight-per-connection', 'ISOTRACE_MAX_IN_FLIGHT_PER_CONNECTION', 1000, 8],
     ['drainTimeoutMs', '--drain-timeout-ms', 'ISOTRACE_DRAIN_TIMEOUT_MS', 10_000, 500],
     ['backlog', '--backlog', 'ISOTRACE_BACKLOG', 1024, 4096],
+    ['maxFormatErrorsPerConnection', '--max-format-errors-per-connection', 'ISOTRACE_MAX_FORMAT_ERRORS_PER_CONNECTION', 10, 0],
+    ['maxFormatErrorsPerAddress', '--max-format-errors-per-address', 'ISOTRACE_MAX_FORMAT_ERRORS_PER_ADDRESS', 100, 500],
+    ['formatErrorWindowMs', '--format-error-window-ms', 'ISOTRACE_FORMAT_ERROR_WINDOW_MS', 60_000, 10_000],
+    ['formatErrorBanMs', '--format-error-ban-ms', 'ISOTRACE_FORMAT_ERROR_BAN_MS', 60_000, 0],
   ] as const)('issue #13: resolves %s from its flag %s, its variable %s and the config file', (name, _flag, env, dflt, value) => {
     expect(serveConfig({}, {})[name]).toBe(dflt);
     expect(serveConfig({ config: configFile({ [name]: value }) }, {})[name]).toBe(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IsoMessage } from '../../src/codec/index.js';
+import { builtinCodec, IsoMessage } from '../../src/codec/index.js';
 import { TxnContext, auditRecordJson, isoMicros, summarize } from '../../src/switch/index.js';
 import { IdSource, TraceRecord } from '../../src/trace/index.js';
 
@@ -42,5 +42,33 @@ describe('summarize', () => {
       { name: 'validate', start_us: 5, duration_us: 4, status: 'ok' },
       { name: 'authorize', start_us: 9, duration_us: 32, status: 'error' },
     ]);
+  });
+});
+
+describe('auditRecordJson for a request that could not be decoded', () => {
+  it('issue #13: writes a compact record: time, source, frame length, error and place, answer; no stages or empty keys', () => {
+    const ids = new IdSource();
+    const at = Date.UTC(2026, 10, 23, 20, 0, 0) * 1000;
+    const frame = Buffer.from('0100', 'latin1');
+    const { message, error } = builtinCodec('iso87ascii').unpackPartial(frame);
+    expect(error).not.toBeNull();
+    const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c7', remote: '127.0.0.1:40000' }, at, message, error);
+    ctx.trace.startSpan('validate', ctx.trace.root, at + 5).end('error', at + 9);
+    ctx.error = { code: error!.code, field: error!.field ?? null, offset: error!.offset ?? null };
+    ctx.responseCode = '30';
+    ctx.reason = `format error: ${error!.code}`;
+    ctx.response = new IsoMessage('0110').set(39, '30');
+    ctx.completedAtUs = at + 50;
+    const text = auditRecordJson(summarize(ctx, frame.length), ids);
+    const rec = JSON.parse(text) as Record<string, unknown>;
+    expect(JSON.stringify(rec)).toBe(text);
+    expect(Object.keys(rec)).toEqual(['id', 'trace_id', 'received_at', 'completed_at', 'duration_us', 'source', 'frame_bytes', 'request', 'outcome', 'response', 'error']);
+    expect(rec).toMatchObject({
+      duration_us: 50, source: { conn_id: 'c7', remote: '127.0.0.1:40000' }, frame_bytes: 4, request: { mti: '0100' },
+      outcome: { response_code: '30' }, response: { mti: '0110' }, error: { code: error!.code, field: error!.field, offset: error!.offset },
+    });
+    expect(text.length).toBeLessThan(420);
+    const full = auditRecordJson(summarize(new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c7', remote: '127.0.0.1:40000' }, at, message, null)), ids);
+    expect(JSON.parse(full)).toHaveProperty('stages');
   });
 });

@@ -3,7 +3,7 @@
 // never blocking the event loop); NODE_AUDIT_FS_SYNC the same calls made synchronously, for the
 // journal thread.
 
-import { close, closeSync, fdatasync, fdatasyncSync, fsync, fsyncSync, ftruncate, ftruncateSync, open, openSync, write, writeSync } from 'node:fs';
+import { close, closeSync, constants, fdatasync, fdatasyncSync, fsync, fsyncSync, ftruncate, ftruncateSync, open, openSync, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 export interface AuditFs {
@@ -18,7 +18,14 @@ export interface AuditFs {
   close(fd: number): Promise<void>;
   /** fsyncs the directory, so a newly created file's name survives a crash. */
   syncDir(dir: string): Promise<void>;
+  /** Opens `path` for writing in place (created 0o640 when missing, never truncated); resolves with the fd. */
+  openInPlace(path: string): Promise<number>;
+  /** Writes all of `data` at byte `position` (pwrite): the sealed head's fixed-size overwrite. */
+  writeAt(fd: number, data: Buffer, position: number): Promise<void>;
 }
+
+/** Read-write, created when missing, not truncated: for an overwrite in place. */
+const IN_PLACE = constants.O_RDWR | constants.O_CREAT;
 
 const openAsync = promisify(open);
 const writeAsync = promisify(write);
@@ -43,6 +50,10 @@ export const NODE_AUDIT_FS: AuditFs = Object.freeze({
     } finally {
       await closeAsync(fd);
     }
+  },
+  openInPlace: (path: string) => openAsync(path, IN_PLACE, 0o640),
+  async writeAt(fd: number, data: Buffer, position: number): Promise<void> {
+    for (let at = 0; at < data.length;) at += (await writeAsync(fd, data, at, data.length - at, position + at)).bytesWritten;
   },
 });
 
@@ -71,5 +82,9 @@ export const NODE_AUDIT_FS_SYNC: AuditFs = Object.freeze({
     } finally {
       closeSync(fd);
     }
+  }),
+  openInPlace: (path: string) => settled(() => openSync(path, IN_PLACE, 0o640)),
+  writeAt: (fd: number, data: Buffer, position: number) => settled(() => {
+    for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at, position + at);
   }),
 });

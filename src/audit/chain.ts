@@ -13,8 +13,9 @@ export type Digest = (canonical: string | Uint8Array) => string;
 const HEX64 = /^[0-9a-f]{64}$/;
 // A sealed line ends with `"<64 hex>"}\n`: the hash sits 67 characters from the end.
 const HASH_FROM_END = 67;
-// What sealing adds to a body: `,"prev":"<64 hex>"` and `,"hash":"<64 hex>"`, and the newline.
-const SEAL_BYTES = 2 * (10 + 64) + 1;
+// What sealing adds to a body: `,"prev":"<64 hex>"` and `,"hash":"<64 hex>"`, and the newline,
+// and room for the chain mark the first record of a file carries.
+const SEAL_BYTES = 2 * (10 + 64) + 1 + 128;
 
 /** The digest for `key` (null: plain SHA-256). The key is imported once, not per record. */
 export function chainDigest(key: Buffer | null): Digest {
@@ -28,16 +29,40 @@ export function sealedBytesMax(body: string): number {
   return body.length * 3 + SEAL_BYTES;
 }
 
+/** What the first record of every file states about the chain (hashed with it). */
+export interface ChainMark {
+  /** The hashes are HMACs: verifying needs the key. */
+  keyed: boolean;
+  /** The file's sequence number. */
+  file: number;
+  /** Records in the chain before this one (in earlier files, kept or deleted by retention). */
+  records_before: number;
+}
+
+/** The `"chain":{…}` key the first record of a file carries, as sealInto inserts it. */
+export function chainMarkText(mark: ChainMark): string {
+  return `"chain":{"keyed":${mark.keyed},"file":${mark.file},"records_before":${mark.records_before}}`;
+}
+
+/** The chain mark of a stored record, or null when it has none (not the first of a file, or an older writer's). */
+export function chainMarkOf(record: Record<string, unknown>): ChainMark | null {
+  const c = record.chain;
+  if (typeof c !== 'object' || c === null) return null;
+  const m = c as Record<string, unknown>;
+  return typeof m.keyed === 'boolean' && typeof m.file === 'number' && typeof m.records_before === 'number' ? (m as unknown as ChainMark) : null;
+}
+
 /**
  * HOT: writes the stored line (with its newline) for `body`, the JSON.stringify of a record without
- * `prev` and `hash`, into `out` at `at` as UTF-8, and returns where it ends. Inserts `prev` as the
- * last key, then `hash` over that canonical form, hashed as the bytes just written: the text is
- * encoded once. `out` needs sealedBytesMax(body) bytes of room.
+ * `prev` and `hash`, into `out` at `at` as UTF-8, and returns where it ends. Inserts `mark` (a
+ * chainMarkText, or '') and `prev` as the last keys, then `hash` over that canonical form, hashed
+ * as the bytes just written: the text is encoded once. `out` needs sealedBytesMax(body) bytes.
  */
-export function sealInto(out: Buffer, at: number, body: string, prev: string, digest: Digest): number {
+export function sealInto(out: Buffer, at: number, body: string, prev: string, digest: Digest, mark = ''): number {
   let end = at + out.write(body, at, 'utf8') - 1; // over the closing brace
   // `{}` has no key to follow; any other object body ends in `}` after its last value.
-  end += out.write(end === at + 1 ? `"prev":"${prev}"}` : `,"prev":"${prev}"}`, end, 'latin1');
+  const keys = mark === '' ? `"prev":"${prev}"}` : `${mark},"prev":"${prev}"}`;
+  end += out.write(end === at + 1 ? keys : `,${keys}`, end, 'latin1');
   const hash = digest(out.subarray(at, end));
   end += out.write(`,"hash":"${hash}"}\n`, end - 1, 'latin1') - 1;
   return end;

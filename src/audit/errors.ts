@@ -3,7 +3,7 @@
 
 import { SwitchError } from '../shared/index.js';
 
-/** AUDIT_WRITE_FAILED, AUDIT_OPEN_FAILED, AUDIT_LOCKED, AUDIT_CLOSED, AUDIT_BAD_RECORD, AUDIT_DIR_NOT_FOUND. */
+/** AUDIT_WRITE_FAILED, AUDIT_OPEN_FAILED, AUDIT_LOCKED, AUDIT_CLOSED, AUDIT_BAD_RECORD, AUDIT_DIR_NOT_FOUND, AUDIT_HEAD_MISMATCH, AUDIT_KEY_REQUIRED. */
 export class AuditError extends SwitchError {}
 
 /** The system error code of a failed fs call (`ENOSPC`, `EROFS`), or `error` when it has none. */

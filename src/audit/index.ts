@@ -15,7 +15,7 @@ export { verifyAudit } from './verify.js';
 export type { VerifyResult } from './verify.js';
 export { readAudit } from './reader.js';
 export type { AuditEntry, ReadAuditOptions } from './reader.js';
-export { findAuditRecord, lastAuditEntries, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
+export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
 export type { AuditQuery } from './query.js';
 export { CommitGroup } from './commit-group.js';
 export { AuditLock, LOCK_FILE } from './lock.js';

@@ -16,6 +16,11 @@ export interface AuditQuery {
   mti?: string;
   stan?: string;
   rrn?: string;
+  /**
+   * What `audit show` looks a record up by: its record id or trace id, or any prefix of them (hex
+   * case ignored, as `audit list` prints the first 8 digits of a trace id), or its RRN exactly.
+   */
+  key?: string;
 }
 
 /** The string at `record[a][b]` (or `record[a]`), else null: records from older writers may lack keys. */
@@ -46,7 +51,15 @@ export function matchesQuery(record: Record<string, unknown>, query: AuditQuery)
     [query.stan, 'request', 'stan'],
     [query.rrn, 'request', 'rrn'],
   ];
-  return checks.every(([wanted, a, b]) => wanted === undefined || recordText(record, a, b) === wanted);
+  return checks.every(([wanted, a, b]) => wanted === undefined || recordText(record, a, b) === wanted)
+    && (query.key === undefined || matchesKey(record, query.key));
+}
+
+/** True when `key` is the record's RRN, or its record id or trace id or a prefix of one (case ignored). */
+export function matchesKey(record: Record<string, unknown>, key: string): boolean {
+  if (recordText(record, 'request', 'rrn') === key) return true;
+  const lower = key.toLowerCase();
+  return recordText(record, 'id')?.startsWith(lower) === true || recordText(record, 'trace_id')?.startsWith(lower) === true;
 }
 
 /**
@@ -54,19 +67,22 @@ export function matchesQuery(record: Record<string, unknown>, query: AuditQuery)
  * `limit` entries in memory whatever the size of the log.
  * @throws AuditError AUDIT_DIR_NOT_FOUND, AUDIT_BAD_RECORD (as readAudit).
  */
-export async function lastAuditEntries(dir: string, limit: number, query: AuditQuery = {}): Promise<{ entries: AuditEntry[]; seen: number }> {
+export async function lastAuditEntries(dir: string, limit: number, query: AuditQuery = {}): Promise<{ entries: AuditEntry[]; seen: number; matched: number }> {
   const ring: AuditEntry[] = [];
   let seen = 0;
+  let matched = 0;
   let next = 0;
   for await (const entry of readAudit(dir)) {
     seen++;
-    if (limit <= 0 || !matchesQuery(entry.record, query)) continue;
+    if (!matchesQuery(entry.record, query)) continue;
+    matched++;
+    if (limit <= 0) continue;
     if (ring.length < limit) ring.push(entry);
     else ring[next] = entry;
     next = (next + 1) % limit;
   }
   const entries = ring.length < limit ? ring : [...ring.slice(next), ...ring.slice(0, next)];
-  return { entries, seen };
+  return { entries, seen, matched };
 }
 
 /**
@@ -79,16 +95,12 @@ export async function queryAudit(dir: string, query: AuditQuery, limit: number):
 }
 
 /**
- * The record whose id or trace id is `key`, else the newest whose RRN is `key` (an RRN repeats in
- * a duplicate or a reversal); null when none matches.
+ * The records `audit show` finds for `query` (its `key`, see AuditQuery, and any other filters):
+ * the newest `limit` of them, newest first, and how many matched in all. One match is the record;
+ * more (an RRN repeated by a duplicate or a reversal, a short prefix) are for the caller to list.
  * @throws AuditError AUDIT_DIR_NOT_FOUND, AUDIT_BAD_RECORD (as readAudit).
  */
-export async function findAuditRecord(dir: string, key: string): Promise<AuditEntry | null> {
-  let byRrn: AuditEntry | null = null;
-  for await (const entry of readAudit(dir)) {
-    const r = entry.record;
-    if (recordText(r, 'id') === key || recordText(r, 'trace_id') === key) return entry;
-    if (recordText(r, 'request', 'rrn') === key) byRrn = entry;
-  }
-  return byRrn;
+export async function findAuditRecords(dir: string, query: AuditQuery, limit: number): Promise<{ entries: AuditEntry[]; matched: number }> {
+  const { entries, matched } = await lastAuditEntries(dir, limit, query);
+  return { entries: entries.reverse(), matched };
 }

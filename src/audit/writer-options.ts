@@ -21,6 +21,10 @@ export interface AuditWriterOptions {
   nowMs?: () => number;
   /** The file calls of the append path (tests inject failures and count syncs). */
   fs?: AuditFs;
+  /** Delete a rotated file once its last write is older than this many days (default 0: keep). */
+  retentionDays?: number;
+  /** Delete the oldest rotated files while the log passes this many bytes (default 0: no limit). */
+  retentionBytes?: number;
 }
 
 export const DEFAULT_AUDIT_WRITER_OPTIONS = Object.freeze({
@@ -28,14 +32,17 @@ export const DEFAULT_AUDIT_WRITER_OPTIONS = Object.freeze({
   logger: NOOP_LOGGER as Logger,
   nowMs: Date.now as () => number,
   fs: NODE_AUDIT_FS,
+  retentionDays: 0,
+  retentionBytes: 0,
 });
 
 const KNOWN_OPTIONS = Object.freeze({ dir: '', mode: 'strict', key: null, ...DEFAULT_AUDIT_WRITER_OPTIONS });
 const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   auditDir: 'dir', directory: 'dir', path: 'dir', auditMode: 'mode', hmacKey: 'key', auditKey: 'key',
   maxBytes: 'maxFileBytes', maxFileSize: 'maxFileBytes', clock: 'nowMs', now: 'nowMs', log: 'logger',
+  retainDays: 'retentionDays', maxAgeDays: 'retentionDays', maxTotalBytes: 'retentionBytes', retainBytes: 'retentionBytes',
 });
-const FS_CALLS: ReadonlyArray<keyof AuditFs> = ['openAppend', 'write', 'datasync', 'truncate', 'close', 'syncDir'];
+const FS_CALLS: ReadonlyArray<keyof AuditFs> = ['openAppend', 'write', 'datasync', 'truncate', 'close', 'syncDir', 'openInPlace', 'writeAt'];
 
 /**
  * Defaults filled in and every option checked.
@@ -52,6 +59,8 @@ export function resolveAuditWriterOptions(options: AuditWriterOptions): Readonly
     throw new ConfigError('audit.key', 'expected a non-empty Buffer (the HMAC key) or null');
   }
   checkInteger('audit.maxFileBytes', o.maxFileBytes, 1024, 2 ** 40);
+  checkInteger('audit.retentionDays', o.retentionDays, 0, 36_500);
+  checkInteger('audit.retentionBytes', o.retentionBytes, 0, 2 ** 50);
   if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('audit.logger', 'expected a Logger (from src/shared)');
   if (typeof o.nowMs !== 'function') throw new ConfigError('audit.nowMs', 'expected a function returning wall-clock ms');
   const fs = o.fs as Partial<AuditFs> | null;

@@ -4,12 +4,15 @@
 
 import { join } from 'node:path';
 import { plural } from '../shared/index.js';
-import { chainDigest, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
+import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitGroup } from './commit-group.js';
 import { AuditError, systemCode } from './errors.js';
+import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
+import { HeadFile } from './head-file.js';
+import { readHead, recordsAtOpen, type SealedHead } from './head.js';
 import { makeDirectory } from './make-directory.js';
-import { auditFileName, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
 import { openChainTail, type ChainTail } from './repair.js';
+import { applyRetention } from './retention.js';
 import { resolveAuditWriterOptions, type AuditWriterOptions } from './writer-options.js';
 
 export interface AuditWriterStats {
@@ -25,6 +28,8 @@ export interface AuditWriterStats {
   recordsFailed: number;
   /** Torn last lines set aside at open. */
   tornLinesRepaired: number;
+  /** Updates of the sealed head (audit.head) that failed (each logged as audit.head_write_failed). */
+  headFailures: number;
 }
 
 const RESOLVED = Promise.resolve();
@@ -60,8 +65,11 @@ export class AuditWriter {
   #closing: Promise<void> | null = null;
   #lastError: AuditError | null = null;
   readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
+  /** Records in the chain since its first ever: what the sealed head and each file's chain mark count. */
+  #total: number;
+  readonly #headFile: HeadFile;
 
-  private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail) {
+  private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail, total: number) {
     this.#o = o;
     this.#digest = chainDigest(o.key);
     this.#isStrict = o.mode === 'strict';
@@ -72,6 +80,8 @@ export class AuditWriter {
     this.#dayEndsAtMs = nextDayStartMs(this.#file.day);
     this.#head = tail.head;
     this.#counts.tornLinesRepaired = tail.tornLines;
+    this.#total = total;
+    this.#headFile = new HeadFile(o.fs, o.dir, this.#digest, o.logger);
   }
 
   /**
@@ -85,8 +95,12 @@ export class AuditWriter {
     let writer: AuditWriter;
     try {
       makeDirectory(o.dir);
-      writer = new AuditWriter(o, await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs }));
+      const tail = await openChainTail({ dir: o.dir, logger: o.logger, nowMs: o.nowMs, fs: o.fs });
+      const total = await recordsAtOpen(o.dir, await listAuditFiles(o.dir), await readHead(o.dir));
+      writer = new AuditWriter(o, tail, total);
       await writer.#openFile();
+      await writer.#headFile.open(writer.#sealed());
+      await writer.#retain();
     } catch (err) {
       if (err instanceof AuditError) throw err;
       throw new AuditError('AUDIT_OPEN_FAILED', `${o.dir}: cannot open the audit log (${systemCode(err)})`, { cause: err });
@@ -98,7 +112,7 @@ export class AuditWriter {
   /** Counters since open. */
   get stats(): AuditWriterStats {
     const c = this.#counts;
-    return { ...c, recordsPerBatch: c.batches === 0 ? 0 : c.records / c.batches };
+    return { ...c, recordsPerBatch: c.batches === 0 ? 0 : c.records / c.batches, headFailures: this.#headFile.failures };
   }
 
   /** Hash of the last record on disk: an anchor to compare a later verify against (the chain alone cannot show a cut-off tail). */
@@ -112,8 +126,8 @@ export class AuditWriter {
    * taken as is. `prev` and `hash` follow the record's own keys. Strict mode: resolves once the
    * record is on disk. Async mode: resolves at once; a failed batch is logged and counted.
    * @throws (rejects) AuditError AUDIT_WRITE_FAILED when its batch could not be written or synced
-   *   (strict mode), AUDIT_BAD_RECORD for a record that is not a JSON object or holds `prev` or
-   *   `hash` (checked for objects only), AUDIT_CLOSED after close().
+   *   (strict mode), AUDIT_BAD_RECORD for a record that is not a JSON object or holds `prev`,
+   *   `hash` or `chain` (checked for objects only), AUDIT_CLOSED after close().
    */
   append(record: Record<string, unknown> | string): Promise<void> {
     if (this.#isClosed) return Promise.reject(new AuditError('AUDIT_CLOSED', 'the audit writer is closed'));
@@ -122,8 +136,8 @@ export class AuditWriter {
       body = record;
       if (body.charCodeAt(body.length - 1) !== 0x7d) return badRecord('text must be one JSON object');
     } else {
-      if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash')) {
-        return badRecord('must be an object without the keys prev and hash');
+      if (typeof record !== 'object' || record === null || Object.hasOwn(record, 'prev') || Object.hasOwn(record, 'hash') || Object.hasOwn(record, 'chain')) {
+        return badRecord('must be an object without the keys prev, hash and chain');
       }
       try {
         body = JSON.stringify(record);
@@ -162,6 +176,7 @@ export class AuditWriter {
       if (this.#isDirty) await this.#o.fs.truncate(fd, this.#fileBytes).catch(noop);
       await this.#o.fs.close(fd).catch(noop);
     }
+    await this.#headFile.close();
     this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats, head: this.#head }, 'audit log closed');
     if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
   }
@@ -211,14 +226,16 @@ export class AuditWriter {
       let count = 0;
       for (let i = 0; i < bodies.length; i++) {
         // Hashing here, not in append(): a failed batch leaves the chain at the last synced record.
-        const end = sealInto(out, at, bodies[i], head, this.#digest);
         const used = this.#fileBytes + (at - from);
+        let end = sealInto(out, at, bodies[i], head, this.#digest, used === 0 ? this.#mark() : '');
         if (used > 0 && used + (end - at) > this.#o.maxFileBytes) {
           if (count > 0) await this.#writeBatch(out.subarray(from, at), count, head);
           written += count;
           await this.#rotate();
           from = at;
           count = 0;
+          // The first record of the new file: sealed again, with the file's chain mark.
+          end = sealInto(out, at, bodies[i], head, this.#digest, this.#mark());
         }
         count++;
         at = end;
@@ -254,8 +271,10 @@ export class AuditWriter {
     this.#isDirty = false;
     this.#fileBytes += data.length;
     this.#head = head;
+    this.#total += count;
     this.#counts.records += count;
     this.#counts.batches++;
+    await this.#headFile.seal(this.#sealed());
     if (this.#isFailing) {
       this.#isFailing = false;
       this.#o.logger.warn({ evt: 'audit.write_recovered', file: this.#path() }, 'audit writes succeed again');
@@ -270,6 +289,16 @@ export class AuditWriter {
       await this.#o.fs.syncDir(this.#o.dir);
       this.#isFileNew = false;
     }
+  }
+
+  /** The chain mark of a file's first record: whether the log is keyed, which file, how many records came before. */
+  #mark(): string {
+    return chainMarkText({ keyed: this.#o.key !== null, file: this.#file.seq, records_before: this.#total });
+  }
+
+  /** The chain's end as the sealed head states it. */
+  #sealed(): SealedHead {
+    return { keyed: this.#o.key !== null, records: this.#total, head: this.#head, file: this.#file.name, bytes: this.#fileBytes };
   }
 
   /** Moves on to the next file; it is created at the next write. */
@@ -293,6 +322,17 @@ export class AuditWriter {
     this.#fileBytes = 0;
     this.#isFileNew = true;
     this.#dayEndsAtMs = nextDayStartMs(day);
+    await this.#retain();
+  }
+
+  /** Deletes old rotated files as retentionDays and retentionBytes say; a failure is logged, not the batch's. */
+  async #retain(): Promise<void> {
+    const o = this.#o;
+    try {
+      await applyRetention(o.dir, this.#file.seq, o, { nowMs: o.nowMs(), logger: o.logger, fs: o.fs });
+    } catch (err) {
+      o.logger.warn({ evt: 'audit.retention_failed', dir: o.dir, err: { code: 'AUDIT_WRITE_FAILED', errno: systemCode(err) } }, 'old audit files not deleted');
+    }
   }
 
   #path(): string {

@@ -12,6 +12,8 @@ export interface JournalInit {
   dir: string;
   key: Uint8Array | null;
   maxFileBytes: number;
+  retentionDays: number;
+  retentionBytes: number;
   isStrict: boolean;
   /** Async mode: how much the worker lowers its own scheduling priority (nice), being off the answers' path. */
   niceBy: number;

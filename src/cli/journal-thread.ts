@@ -15,6 +15,10 @@ export interface JournalThreadOptions {
   mode: AuditMode;
   key: Buffer | null;
   maxFileBytes?: number;
+  /** Rotated files older than this many days are deleted (0: kept). */
+  retentionDays?: number;
+  /** The oldest rotated files are deleted while the log passes this many bytes (0: no limit). */
+  retentionBytes?: number;
   /** The writer's own lines (audit.opened, audit.write_failed, …), and txn.done lines when `logFd` is null. */
   logger?: Logger;
   /** The worker logs txn.done lines itself with pino on this fd at `logLevel` (the process logger's own destination); null: through `logger`. */
@@ -61,7 +65,7 @@ export class JournalThread implements TxnJournal {
   readonly #waiting = new Map<number, CommitGroup>();
   #head = '';
   #nice = 0;
-  #stats: AuditWriterStats = { records: 0, batches: 0, recordsPerBatch: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
+  #stats: AuditWriterStats = { records: 0, batches: 0, recordsPerBatch: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0, headFailures: 0 };
   #stopped: AuditError | null = null;
   #closing: Promise<void> | null = null;
   #onClosed: ((m: Closed) => void) | null = null;
@@ -78,10 +82,13 @@ export class JournalThread implements TxnJournal {
    * @throws ConfigError for a bad option; AuditError as AuditWriter.open.
    */
   static async open(options: JournalThreadOptions): Promise<JournalThread> {
-    const o = resolveAuditWriterOptions({ dir: options.dir, mode: options.mode, key: options.key, maxFileBytes: options.maxFileBytes });
+    const o = resolveAuditWriterOptions({
+      dir: options.dir, mode: options.mode, key: options.key, maxFileBytes: options.maxFileBytes, retentionDays: options.retentionDays, retentionBytes: options.retentionBytes,
+    });
     const logFd = options.logFd ?? null;
     const init: JournalInit = {
-      dir: o.dir, key: o.key === null ? null : new Uint8Array(o.key), maxFileBytes: o.maxFileBytes, isStrict: o.mode === 'strict',
+      dir: o.dir, key: o.key === null ? null : new Uint8Array(o.key), maxFileBytes: o.maxFileBytes, retentionDays: o.retentionDays, retentionBytes: o.retentionBytes,
+      isStrict: o.mode === 'strict',
       niceBy: o.mode === 'strict' ? 0 : ASYNC_NICE_BY,
       log: logFd === null ? null : { fd: logFd, level: options.logLevel ?? 'info' },
     };

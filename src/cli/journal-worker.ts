@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   let writer: AuditWriter;
   try {
     const key = init.key === null ? null : Buffer.from(init.key);
-    writer = await AuditWriter.open({ dir: init.dir, mode: 'strict', key, maxFileBytes: init.maxFileBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC });
+    writer = await AuditWriter.open({
+      dir: init.dir, mode: 'strict', key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC,
+    });
   } catch (err) {
     send({ t: 'open-failed', ...failure(err) });
     return;

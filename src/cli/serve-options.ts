@@ -50,6 +50,10 @@ function transportOptions(): OptionSpec[] {
     o('maxInFlightPerConnection', 1, MILLION, 'most requests of one connection in the switch before it stops reading that peer'),
     o('drainTimeoutMs', 0, DAY_MS, 'on SIGTERM, how long answers in flight may take before connections are closed'),
     o('backlog', 1, 65535, 'listen queue length'),
+    o('maxFormatErrorsPerConnection', 0, MILLION, 'unreadable frames (RC 30 or dropped) one connection may send per window before it is closed; 0: no limit'),
+    o('maxFormatErrorsPerAddress', 0, MILLION, 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit'),
+    o('formatErrorWindowMs', 1, DAY_MS, 'the window format errors are counted in'),
+    o('formatErrorBanMs', 0, DAY_MS, 'how long an address past maxFormatErrorsPerAddress is refused'),
   ];
 }
 
@@ -57,4 +61,6 @@ function transportOptions(): OptionSpec[] {
 export const AUDIT_OPTIONS: readonly OptionSpec[] = [
   { name: 'auditDir', env: 'ISOTRACE_AUDIT_DIR', kind: { type: 'string' }, default: './var/audit', doc: 'directory of the audit log' },
   { name: 'auditMode', env: 'ISOTRACE_AUDIT_MODE', kind: { type: 'enum', values: AUDIT_MODES }, default: 'strict', doc: 'strict: answer once the record is on disk; async: do not wait' },
+  { name: 'auditRetentionDays', env: 'ISOTRACE_AUDIT_RETENTION_DAYS', kind: { type: 'int', min: 0, max: 36_500 }, default: 0, doc: 'delete rotated audit files last written more than this many days ago; 0: keep them' },
+  { name: 'auditRetentionBytes', env: 'ISOTRACE_AUDIT_RETENTION_BYTES', kind: { type: 'int', min: 0, max: 2 ** 50 }, default: 0, doc: 'delete the oldest rotated audit files while the log is larger than this; 0: no limit' },
 ];

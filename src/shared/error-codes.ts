@@ -49,7 +49,8 @@ export const ERROR_CODES = {
   CONN_FRAME_TIMEOUT: 'a frame was started but not finished within frameTimeoutMs',
   CONN_KEEPALIVE_ONLY: 'the peer sent only keep-alives, no message, for maxKeepAliveOnlyMs',
   CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
-  CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached',
+  CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached, or its address is refused for format errors',
+  CONN_FORMAT_ERRORS: 'a connection sent more unreadable frames (format errors) than allowed within the window; it was closed',
   SERVER_LISTEN_FAILED: 'the server could not bind its host and port',
   // transport: the client link
   LINK_DOWN: 'the link is not up, or dropped while the request was in flight',
@@ -74,7 +75,10 @@ export const ERROR_CODES = {
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',
   AUDIT_DIR_NOT_FOUND: 'the audit directory does not exist',
-  AUDIT_RECORD_NOT_FOUND: 'no audit record has the record id, trace id or RRN asked for',
+  AUDIT_HEAD_MISMATCH: 'the log ends before its sealed head (audit.head), or the head is unreadable: records were removed from the end',
+  AUDIT_KEY_REQUIRED: 'the audit log is keyed (HMAC) and cannot be verified without its key',
+  AUDIT_RECORD_NOT_FOUND: 'audit show found no record with that id, trace id (or prefix), RRN, STAN or terminal',
+  AUDIT_KEY_AMBIGUOUS: 'audit show found several records for the lookup and listed them instead of choosing one',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

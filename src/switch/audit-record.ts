@@ -69,6 +69,26 @@ function errorJson(s: TxnSummary): string {
   return `{"code":${str(s[S.ERROR_CODE] as string)},"field":${typeof field === 'string' ? str(field) : String(field)},"offset":${String(offset)}}`;
 }
 
+/** `,"key":"value"` for a value present, nothing for null or ''. */
+function present(key: string, v: unknown): string {
+  return v === null || v === '' ? '' : `,"${key}":${str(v as string)}`;
+}
+
+/**
+ * The compact record of a request of which no field could be decoded (a garbage frame, or a bare
+ * MTI, answered 30): when,
+ * from where, how long the frame was, the error and its place, what it was answered; no stages,
+ * no field lists and no empty keys, so a flood of garbage costs a fraction of the full record.
+ */
+function compactRecordJson(s: TxnSummary, id: string, receivedUs: number, completedUs: number): string {
+  const request = `"mti":${str(s[S.MTI] as string)}${present('stan', s[S.STAN])}${present('rrn', s[S.RRN])}${present('terminal_id', s[S.TERMINAL])}`;
+  const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)}}`;
+  return `{"id":"${id}","trace_id":${str(s[S.TRACE_ID] as string)},`
+    + `"received_at":"${isoMicros(receivedUs)}","completed_at":"${isoMicros(completedUs)}","duration_us":${completedUs - receivedUs},`
+    + `"source":{"conn_id":${str(s[S.CONN_ID] as string)},"remote":${str(s[S.REMOTE] as string)}},"frame_bytes":${s[S.UNREADABLE_BYTES] as number},`
+    + `"request":{${request}},"outcome":{"response_code":${str(s[S.RESPONSE_CODE] as string)}},"response":${response},"error":${errorJson(s)}}`;
+}
+
 /**
  * The record of a finished transaction as JSON text, keys in the order they are written: exactly
  * the text JSON.stringify gives for the same record (the hash chain's canonical form depends on
@@ -79,6 +99,7 @@ function errorJson(s: TxnSummary): string {
 export function auditRecordJson(s: TxnSummary, ids: IdSource): string {
   const receivedUs = s[S.RECEIVED_US] as number;
   const completedUs = s[S.COMPLETED_US] as number;
+  if (s[S.UNREADABLE_BYTES] !== null) return compactRecordJson(s, recordId(Math.floor(receivedUs / 1000), ids), receivedUs, completedUs);
   const route = s[S.HAS_ROUTE] === true ? `{"issuer":${str(s[S.ISSUER] as string)},"bin":${opt(s[S.BIN], true)}}` : 'null';
   const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)},"fields":[${fieldMaskList(s, S.RESPONSE_FIELDS)}]}`;
   return `{"id":"${recordId(Math.floor(receivedUs / 1000), ids)}","trace_id":${str(s[S.TRACE_ID] as string)},`

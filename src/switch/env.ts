@@ -6,6 +6,7 @@ import type { IssuerBackend, Logger } from '../shared/index.js';
 import type { Dialect } from './dialect.js';
 import type { DuplicateCache } from './duplicates.js';
 import type { OriginalsTable } from './originals.js';
+import type { ConnectionInfo } from './context.js';
 import type { BinTable } from './routing.js';
 
 export interface SwitchEnv {
@@ -20,4 +21,9 @@ export interface SwitchEnv {
   /** How long an issuer may take before the terminal gets RC 91, in ms. */
   readonly issuerTimeoutMs: number;
   readonly logger: Logger;
+  /**
+   * Called for each frame the switch could not read: answered RC 30, or dropped with its MTI
+   * unreadable (the server counts them per connection and address, and closes past a limit).
+   */
+  readonly onFormatError?: (conn: ConnectionInfo) => void;
 }

@@ -47,12 +47,16 @@ export class Switch {
    */
   async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | null> {
     const receivedAtUs = nowUs();
+    const frameBytes = frame.length;
     const { message, error } = this.#env.codec.unpackPartial(frame);
     if (message.mti === '') {
       this.counters.unreadable++;
       this.#log.warn({ evt: 'txn.unreadable', conn: conn.connId, err: { code: error?.code, field: error?.field, offset: error?.offset } }, 'frame dropped: MTI unreadable');
+      this.#env.onFormatError?.(conn);
       return null;
     }
+    // Counted at once, before the first await: past the limit the server decodes no more of the chunk.
+    if (error !== null) this.#env.onFormatError?.(conn);
     if (isResponseMti(message.mti)) {
       this.counters.unsolicitedResponses++;
       this.#log.warn({ evt: 'txn.unsolicited_response', conn: conn.connId, mti: message.mti }, 'unsolicited response dropped');
@@ -62,9 +66,10 @@ export class Switch {
     const trace = new TraceRecord(this.#ids, `iso8583 ${message.mti}`, receivedAtUs);
     const ctx = new TxnContext(trace, conn, receivedAtUs, request, error);
     await runPipeline(ctx, this.#env);
+    if (error === null && ctx.responseCode === this.#env.dialect.codes.FORMAT_ERROR) this.#env.onFormatError?.(conn);
     this.#end(ctx);
     try {
-      await this.#journal.record(summarize(ctx));
+      await this.#journal.record(summarize(ctx, frameBytes));
       rememberApproval(ctx, this.#env);
     } catch (err) {
       await this.#unrecorded(ctx, err);

@@ -20,12 +20,14 @@ export const S = Object.freeze({
   DUPLICATE: 21, RESPONSE_MTI: 22, ERROR_CODE: 23, ERROR_FIELD: 24, ERROR_OFFSET: 25,
   /** Set to true when there is a route (ISSUER and BIN are then meaningful). */
   HAS_ROUTE: 26,
+  /** The frame's length in bytes when nothing of the request past its MTI could be decoded (its record is then compact), else null. */
+  UNREADABLE_BYTES: 27,
   /** The request's fields: a field mask (field-mask.ts) of FIELD_MASK_LENGTH numbers. */
-  REQUEST_FIELDS: 27,
+  REQUEST_FIELDS: 28,
   /** The response's fields, likewise (no fields when there is no response). */
-  RESPONSE_FIELDS: 27 + FIELD_MASK_LENGTH,
+  RESPONSE_FIELDS: 28 + FIELD_MASK_LENGTH,
   /** From here to the end, four entries per stage run: name, start (µs from receipt), duration (µs), status. */
-  STAGES: 27 + 2 * FIELD_MASK_LENGTH,
+  STAGES: 28 + 2 * FIELD_MASK_LENGTH,
 });
 
 function text(msg: IsoMessage, de: number): string | null {
@@ -33,8 +35,11 @@ function text(msg: IsoMessage, de: number): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-/** HOT: the summary of `ctx`, once it is complete (completedAtUs set, outcome decided). */
-export function summarize(ctx: TxnContext): TxnSummary {
+/**
+ * HOT: the summary of `ctx`, once it is complete (completedAtUs set, outcome decided).
+ * `frameBytes`: the length of the frame it came in, kept for a request of which no field could be read.
+ */
+export function summarize(ctx: TxnContext, frameBytes = 0): TxnSummary {
   const req = ctx.request;
   const res = ctx.response;
   const pan = ctx.pan ?? panOf(req);
@@ -45,6 +50,9 @@ export function summarize(ctx: TxnContext): TxnSummary {
     text(req, 3), text(req, 4), text(req, 49), pan === null ? null : maskPan(pan),
     ctx.route?.issuer ?? '', ctx.route?.bin ?? '', ctx.responseCode, ctx.approvalCode, ctx.reason, ctx.isDuplicate,
     res === null ? null : res.mti, e === null ? null : e.code, e === null ? null : e.field, e === null ? null : e.offset, ctx.route !== null,
+    // Unreadable: a decode error before any field (garbage, or a bare MTI). A request that fails
+    // further in keeps its full record: what was read of it (PAN masked, amount, terminal) matters.
+    ctx.decodeError !== null && req.fields().length === 0 ? frameBytes : null,
   ];
   pushFieldMask(out, req);
   pushFieldMask(out, res);

@@ -9,16 +9,18 @@ import type { FrameHeader } from './framing/tpdu.js';
 /** Why a connection ended, as logged in `conn.close` and passed to the owner. */
 export const CLOSE_REASONS = [
   'peer-closed', 'peer-reset', 'idle-timeout', 'keepalive-only', 'frame-timeout', 'framing-error', 'socket-error', 'drained', 'drain-deadline', 'local',
+  'format-errors',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 /**
  * The level of each reason's `conn.close` line: normal ends are debug, a misbehaving peer is warn
- * (style §8). A framing error was already warned as frame.error, so its close is info.
+ * (style §8). A framing error was already warned as frame.error, and too many format errors as
+ * conn.format_errors, so their close is info.
  */
 export const CLOSE_LEVEL: Readonly<Record<CloseReason, 'debug' | 'info' | 'warn'>> = Object.freeze({
   'peer-closed': 'debug', 'peer-reset': 'debug', drained: 'debug', local: 'debug', 'idle-timeout': 'info', 'keepalive-only': 'info',
-  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn',
+  'frame-timeout': 'warn', 'framing-error': 'info', 'socket-error': 'warn', 'drain-deadline': 'warn', 'format-errors': 'info',
 });
 
 /** What a frame handler learns about the connection a frame came from. */

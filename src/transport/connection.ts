@@ -97,6 +97,11 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     return this.#isReadPaused;
   }
 
+  /** True once drain() was called: no more frames are taken. */
+  get isDraining(): boolean {
+    return this.#isDraining;
+  }
+
   get isClosed(): boolean {
     return this.#socket.destroyed;
   }
@@ -176,11 +181,17 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     else if (this.#isReadPaused) this.#maybeResume();
   }
 
-  /** Stops taking frames; ends the connection once in-flight work is answered. */
-  drain(): void {
+  /**
+   * Stops taking frames; ends the connection once in-flight work is answered. `reason` and `error`
+   * are what the close is logged and counted as (default: drained).
+   */
+  drain(reason: CloseReason = 'drained', error: Error | null = null): void {
     if (this.#isDraining) return;
     this.#isDraining = true;
-    if (this.#closeReason === null) this.#closeReason = 'drained';
+    if (this.#closeReason === null) {
+      this.#closeReason = reason;
+      this.#closeError = error;
+    }
     if (this.#isReadPaused) {
       this.#isReadPaused = false;
       this.#socket.resume(); // keep reading (and discarding) so the peer's close is seen

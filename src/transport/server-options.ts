@@ -26,6 +26,10 @@ export interface ServerOptions {
   maxInFlightPerConnection?: number;
   drainTimeoutMs?: number;
   backlog?: number;
+  maxFormatErrorsPerConnection?: number;
+  maxFormatErrorsPerAddress?: number;
+  formatErrorWindowMs?: number;
+  formatErrorBanMs?: number;
   logger?: Logger;
   clock?: Clock;
 }
@@ -44,6 +48,10 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxInFlightPerConnection: 1000,
   drainTimeoutMs: 10_000,
   backlog: 1024,
+  maxFormatErrorsPerConnection: 10,
+  maxFormatErrorsPerAddress: 100,
+  formatErrorWindowMs: 60_000,
+  formatErrorBanMs: 60_000,
   logger: NOOP_LOGGER as Logger,
   clock: SYSTEM_CLOCK as Clock,
 });
@@ -79,6 +87,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   checkInteger('server.maxInFlightPerConnection', o.maxInFlightPerConnection, 1, 1_000_000);
   checkInteger('server.drainTimeoutMs', o.drainTimeoutMs, 0, DAY_MS);
   checkInteger('server.backlog', o.backlog, 1, 65535);
+  checkInteger('server.maxFormatErrorsPerConnection', o.maxFormatErrorsPerConnection, 0, 1_000_000);
+  checkInteger('server.maxFormatErrorsPerAddress', o.maxFormatErrorsPerAddress, 0, 1_000_000);
+  checkInteger('server.formatErrorWindowMs', o.formatErrorWindowMs, 1, DAY_MS);
+  checkInteger('server.formatErrorBanMs', o.formatErrorBanMs, 0, DAY_MS);
   checkLoggerAndClock('server', o.logger, o.clock);
   const connection: ConnectionSettings = Object.freeze({
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: o.idleTimeoutMs,

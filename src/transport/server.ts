@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Clock, ClockTimer, Logger } from '../shared/index.js';
 import { ConnectionError } from './errors.js';
 import { Connection, type CloseReason, type ConnectionContext, type ConnectionOwner } from './connection.js';
+import { FormatErrorLimiter } from './format-error-limiter.js';
 import { NO_TPDU } from './framing/encoder.js';
 import { swappedTpdu, TPDU_BYTES } from './framing/tpdu.js';
 import { resolveServerOptions, type ServerOptions, type ResolvedServerOptions } from './server-options.js';
@@ -48,8 +49,11 @@ export interface DrainResult {
 export interface ServerEvents {
   open: [ctx: ConnectionContext];
   close: [ctx: ConnectionContext, reason: CloseReason, error: Error | null];
-  refused: [remoteAddress: string, reason: 'max-connections' | 'max-per-address'];
+  refused: [remoteAddress: string, reason: RefuseReason];
 }
+
+/** Why a new connection was closed at once. */
+export type RefuseReason = 'max-connections' | 'max-per-address' | 'format-errors';
 
 export class FrameServer extends EventEmitter<ServerEvents> implements ConnectionOwner {
   readonly options: ResolvedServerOptions;
@@ -61,6 +65,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
   readonly #conns = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
   readonly #tpdu: boolean;
+  readonly #formatErrors: FormatErrorLimiter;
   #nextId = 1;
   #address: BoundAddress | null = null;
   #isDraining = false;
@@ -83,7 +88,11 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     this.#log = this.options.logger;
     this.#clock = this.options.clock;
     this.#tpdu = this.options.header === 'tpdu';
-    this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(this.options.idleTimeoutMs, this.options.frameTimeoutMs, this.options.maxKeepAliveOnlyMs));
+    const o = this.options;
+    this.#formatErrors = new FormatErrorLimiter({
+      maxPerConnection: o.maxFormatErrorsPerConnection, maxPerAddress: o.maxFormatErrorsPerAddress, windowMs: o.formatErrorWindowMs, banMs: o.formatErrorBanMs,
+    }, this.#clock);
+    this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(o.idleTimeoutMs, o.frameTimeoutMs, o.maxKeepAliveOnlyMs));
     this.#net = createServer({ allowHalfOpen: true, noDelay: true }, this.#onConnection);
   }
 
@@ -181,6 +190,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     const perAddress = this.#perAddress.get(addr) ?? 0;
     if (this.#conns.size >= this.options.maxConnections) return this.#refuse(socket, addr, 'max-connections');
     if (perAddress >= this.options.maxConnectionsPerAddress) return this.#refuse(socket, addr, 'max-per-address');
+    if (this.#formatErrors.isBanned(addr)) return this.#refuse(socket, addr, 'format-errors');
     this.#perAddress.set(addr, perAddress + 1);
     this.#accepted++;
     const conn = new Connection(socket, `c${this.#nextId++}`, this, this.options.connection, this.#clock, this.#log);
@@ -190,12 +200,33 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     this.emit('open', conn);
   };
 
-  #refuse(socket: Socket, addr: string, reason: 'max-connections' | 'max-per-address'): void {
+  #refuse(socket: Socket, addr: string, reason: RefuseReason): void {
     socket.destroy();
     this.#refused++;
-    const limit = reason === 'max-connections' ? this.options.maxConnections : this.options.maxConnectionsPerAddress;
+    const o = this.options;
+    const limit = reason === 'max-connections' ? o.maxConnections : reason === 'max-per-address' ? o.maxConnectionsPerAddress : o.maxFormatErrorsPerAddress;
     this.#log.warn({ evt: 'conn.refused', remote: addr, reason, limit, err: { code: 'CONN_REFUSED' } }, `connection refused: ${reason}`);
     this.emit('refused', addr, reason);
+  }
+
+  /**
+   * Counts a frame of `ctx`'s peer that could not be read (the application answered it as a format
+   * error, or dropped it unreadable). Past maxFormatErrorsPerConnection in formatErrorWindowMs the
+   * connection stops taking frames and closes once its answers are out; past
+   * maxFormatErrorsPerAddress its address is also refused for formatErrorBanMs. Logs a warn line
+   * (`conn.format_errors`) with the counts, never the bytes.
+   */
+  reportFormatError(ctx: ConnectionContext): void {
+    const conn = ctx as Connection;
+    // Answers still in flight on a connection already closing count no more (one warn line each close).
+    if (!this.#conns.has(conn) || conn.isDraining) return;
+    const verdict = this.#formatErrors.record(conn, conn.remoteAddress);
+    if (verdict === null) return;
+    const o = this.options;
+    const banned = verdict.limit === 'address' ? `; ${conn.remoteAddress} refused for ${o.formatErrorBanMs} ms` : '';
+    const error = new ConnectionError('CONN_FORMAT_ERRORS', `${verdict.count} unreadable frames within ${o.formatErrorWindowMs} ms from this ${verdict.limit} (limit ${verdict.max})${banned}`);
+    conn.log.warn({ evt: 'conn.format_errors', limit: verdict.limit, count: verdict.count, max: verdict.max, windowMs: o.formatErrorWindowMs, banMs: verdict.limit === 'address' ? o.formatErrorBanMs : 0, err: { code: error.code } }, `closing: too many format errors from this ${verdict.limit}`);
+    conn.drain('format-errors', error);
   }
 
   /** HOT (ConnectionOwner): one frame to the handler; a synchronous answer is written at once. */

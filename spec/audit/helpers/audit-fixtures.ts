@@ -92,6 +92,8 @@ export class SteeredFs implements AuditFs {
   truncate = (fd: number, bytes: number): Promise<void> => NODE_AUDIT_FS.truncate(fd, bytes);
   close = (fd: number): Promise<void> => NODE_AUDIT_FS.close(fd);
   syncDir = (dir: string): Promise<void> => NODE_AUDIT_FS.syncDir(dir);
+  openInPlace = (path: string): Promise<number> => NODE_AUDIT_FS.openInPlace(path);
+  writeAt = (fd: number, data: Buffer, position: number): Promise<void> => NODE_AUDIT_FS.writeAt(fd, data, position);
 
   write = async (fd: number, data: Buffer): Promise<void> => {
     this.writes++;

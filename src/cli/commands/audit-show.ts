@@ -1,11 +1,16 @@
-// `isotrace audit show ID`: one audit record (by record id, trace id or RRN) as `key: value`
-// lines and its stages as a waterfall of bars scaled to the transaction's duration; or the record
-// as JSON. The PAN shown is the record's, already masked.
+// `isotrace audit show KEY`: one audit record (by record id, trace id, a prefix of either, or RRN;
+// narrowed by STAN, terminal, MTI) as `key: value` lines and its stages as a waterfall of bars
+// scaled to the transaction's duration; or the record as JSON. Several matches are listed, not
+// guessed between. The PAN shown is the record's, already masked.
 
-import { AuditError, findAuditRecord, recordText } from '../../audit/index.js';
+import { AuditError, findAuditRecords, recordText, type AuditEntry } from '../../audit/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
-import { formatAmount, formatMs } from './audit-format.js';
+import { compactHeader, compactLine, formatAmount, formatMs } from './audit-format.js';
+import { queryOf } from './audit-list.js';
 import { auditDirFrom, runAuditCommand } from './audit-options.js';
+
+/** At most this many matches of an ambiguous key are listed (or shown with --all). */
+export const SHOW_MAX_MATCHES = 50;
 
 /** Columns of bar in the waterfall: fits an 80-column terminal with names and times beside it. */
 export const WATERFALL_BAR_WIDTH = 60;
@@ -15,6 +20,11 @@ const EMPTY = '░';
 export interface AuditShowFlags {
   dir?: string;
   json?: boolean;
+  stan?: string;
+  terminal?: string;
+  mti?: string;
+  /** Show every match in full instead of listing them when the key is ambiguous. */
+  all?: boolean;
 }
 
 export interface WaterfallStage {
@@ -53,6 +63,15 @@ export function waterfall(stages: readonly WaterfallStage[], totalUs: number, wi
 
 const orDash = (v: string | null | undefined): string => v ?? '-';
 
+/** The record's `error` ({code, field, offset}, or a bare code from older records) as `CODE (field F, byte O)`. */
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (typeof error !== 'object' || error === null) return '-';
+  const { code, field, offset } = error as Record<string, unknown>;
+  const where = [field === null || field === undefined ? '' : `field ${String(field)}`, typeof offset === 'number' ? `byte ${offset}` : ''].filter((w) => w !== '');
+  return `${String(code ?? '-')}${where.length === 0 ? '' : ` (${where.join(', ')})`}`;
+}
+
 /** The record's key fields as aligned `key: value` lines. */
 export function keyValueLines(record: Record<string, unknown>, where: string): string[] {
   const t = (a: string, b?: string): string => orDash(recordText(record, a, b));
@@ -80,30 +99,59 @@ export function keyValueLines(record: Record<string, unknown>, where: string): s
     ['approval_code', t('outcome', 'approval_code')],
     ['reason', t('outcome', 'reason')],
     ['duplicate', outcome.duplicate === true ? 'yes' : 'no'],
-    ['error', t('error')],
+    ['error', errorText(record.error)],
     ['stored', where],
   ];
+  // A compact record (nothing readable past the MTI) says how long the frame was.
+  if (typeof record.frame_bytes === 'number') rows.splice(6, 0, ['frame', `${record.frame_bytes} bytes, nothing readable past the MTI`]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
 }
 
-/** Shows one record: 0 when found, 1 (one line) when not, 2 for bad usage or a missing directory. */
-export function runAuditShow(key: string, flags: AuditShowFlags, io: Io, env: NodeJS.ProcessEnv): Promise<ExitCode> {
+/** The full form of one record: key fields, then the waterfall. */
+function fullForm(entry: AuditEntry): string {
+  const r = entry.record;
+  const stages = stagesOf(r);
+  const head = `stages (${stages.length}, total ${orDash(formatMs(r.duration_us, 3))} ms):`;
+  return [...keyValueLines(r, `${entry.file} line ${entry.line}`), '', head, ...waterfall(stages, num(r.duration_us))].join('\n');
+}
+
+/** How the lookup reads in messages: `"KEY"`, `STAN 000123`, `terminal TERM0001`. */
+function lookupText(key: string | undefined, flags: AuditShowFlags): string {
+  const parts = key === undefined ? [] : [`"${key}"`];
+  if (flags.stan !== undefined) parts.push(`STAN ${flags.stan}`);
+  if (flags.terminal !== undefined) parts.push(`terminal ${flags.terminal}`);
+  if (flags.mti !== undefined) parts.push(`MTI ${flags.mti}`);
+  return parts.join(', ');
+}
+
+/**
+ * Shows the record KEY (and the filters) find: 0 when exactly one matches, or with --all when any
+ * do; 1 (one line on stderr) when none does, or when several do: they are then listed as by
+ * `audit list` (newest first; with --json as an array) for the user to pick one by its trace id or
+ * narrow the lookup. 2 for bad usage or a missing directory.
+ */
+export function runAuditShow(key: string | undefined, flags: AuditShowFlags, io: Io, env: NodeJS.ProcessEnv): Promise<ExitCode> {
   return runAuditCommand(io, async () => {
-    if (key.trim() === '') throw new UsageError('audit show expects a record id, trace id or RRN', 'CLI_MISSING_ARGUMENT');
-    const entry = await findAuditRecord(auditDirFrom(flags, env), key);
-    if (entry === null) {
-      io.err(errorLine(new AuditError('AUDIT_RECORD_NOT_FOUND', `no audit record has the id, trace id or RRN "${key}"`)));
+    const hasKey = key !== undefined && key.trim() !== '';
+    if (!hasKey && flags.stan === undefined) {
+      throw new UsageError('audit show expects a record id, trace id (or a prefix of one) or RRN, or --stan (with --terminal)', 'CLI_MISSING_ARGUMENT');
+    }
+    const query = queryOf({ stan: flags.stan, terminal: flags.terminal, mti: flags.mti }, 0);
+    if (hasKey) query.key = key.trim();
+    const { entries, matched } = await findAuditRecords(auditDirFrom(flags, env), query, SHOW_MAX_MATCHES);
+    const what = lookupText(query.key, flags);
+    if (matched === 0) {
+      io.err(errorLine(new AuditError('AUDIT_RECORD_NOT_FOUND', `no audit record matches ${what} (by id, trace id or a prefix of one, or RRN)`)));
       return EXIT.INVALID;
     }
-    const r = entry.record;
-    if (flags.json === true) {
-      io.out(JSON.stringify(r));
-      return EXIT.OK;
-    }
-    const stages = stagesOf(r);
-    const head = `stages (${stages.length}, total ${orDash(formatMs(r.duration_us, 3))} ms):`;
-    io.out([...keyValueLines(r, `${entry.file} line ${entry.line}`), '', head, ...waterfall(stages, num(r.duration_us))].join('\n'));
-    return EXIT.OK;
+    const isOne = matched === 1 || flags.all === true;
+    if (flags.json === true) io.out(isOne && matched === 1 ? JSON.stringify(entries[0].record) : JSON.stringify(entries.map((e) => e.record)));
+    else if (isOne) io.out(entries.map(fullForm).join('\n\n'));
+    else io.out([compactHeader(), ...entries.map((e) => compactLine(e.record))].join('\n'));
+    if (isOne) return EXIT.OK;
+    const listed = matched > entries.length ? `the newest ${entries.length} listed` : 'listed newest first';
+    io.err(errorLine(new AuditError('AUDIT_KEY_AMBIGUOUS', `${what} matches ${matched} audit records (${listed}): show one by its trace id, narrow with --stan, --terminal or --mti, or add --all`)));
+    return EXIT.INVALID;
   });
 }

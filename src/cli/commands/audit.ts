@@ -3,7 +3,7 @@
 // (ISOTRACE_AUDIT_KEY, or the variable --key-env names) and never prints it.
 
 import type { Command } from 'commander';
-import { AuditError, verifyAudit } from '../../audit/index.js';
+import { AuditError, verifyAudit, type VerifyResult } from '../../audit/index.js';
 import { plural } from '../../shared/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { DEFAULT_LIST_LIMIT, runAuditList } from './audit-list.js';
@@ -26,9 +26,21 @@ export function auditKeyFrom(env: NodeJS.ProcessEnv, name = AUDIT_KEY_ENV): Buff
   return value === undefined || value === '' ? null : Buffer.from(value, 'utf8');
 }
 
+/** The one line a passed verify prints: what was checked, and how it stands against the sealed head. */
+export function verifiedLine(r: Extract<VerifyResult, { ok: true }>): string {
+  const kept = r.recordsBefore > 0 ? ` (from record ${r.recordsBefore + 1}: older files deleted by retention)` : '';
+  let sealed: string;
+  if (r.sealedRecords === null) sealed = ' (no sealed head: an older log; a cut-off tail cannot be ruled out)';
+  else {
+    const after = r.recordsBefore + r.records - r.sealedRecords;
+    sealed = `, sealed head at record ${r.sealedRecords}${after > 0 ? ` (${after} after it: a batch being written, or written before a crash)` : ''}`;
+  }
+  return `audit: ${plural(r.records, 'record')} in ${plural(r.files, 'file')}${kept}, chain intact${sealed}`;
+}
+
 /**
  * Runs verify; returns 0 when the chain is intact, 1 at the first break (one line naming the file
- * and line), 2 for bad usage or a missing directory.
+ * and line), 2 for bad usage, a missing directory, or a keyed log and no key.
  */
 export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: NodeJS.ProcessEnv): Promise<ExitCode> {
   try {
@@ -37,12 +49,15 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
     const key = auditKeyFrom(env, keyEnv);
     // Named on purpose but unset: verifying without a key would blame a keyed log for its hashes.
     if (key === null && opts.keyEnv !== undefined) throw new UsageError(`--key-env ${keyEnv}: the variable is not set or empty`);
-    const result = await verifyAudit(auditDirFrom(opts, env), key);
+    const result = await verifyAudit(auditDirFrom(opts, env), key).catch((err: unknown) => {
+      if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv} or name the variable holding it with --key-env`);
+      throw err;
+    });
     if (!result.ok) {
       io.err(errorLine(new AuditError('AUDIT_CHAIN_BROKEN', `${result.file} line ${result.line}: ${result.reason}`)));
       return EXIT.INVALID;
     }
-    io.out(`audit: ${plural(result.records, 'record')} in ${plural(result.files, 'file')}, chain intact`);
+    io.out(verifiedLine(result));
     return EXIT.OK;
   } catch (err) {
     io.err(errorLine(err));
@@ -72,12 +87,16 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .action(async (opts) => setExit(await runAuditList(opts, io, process.env)));
   audit
     .command('show')
-    .description('one audit record by record id, trace id or RRN, with a waterfall of its stages')
-    .argument('<id>', 'record id, trace id or RRN (the newest record with that RRN)')
+    .description('one audit record by record id, trace id (or a unique prefix of one), RRN or STAN, with a waterfall of its stages; several matches are listed (exit 1)')
+    .argument('[key]', 'record id, trace id, a prefix of either (e.g. the 8 digits audit list prints), or RRN')
     .option('--dir <dir>', DIR_HELP)
-    .option('--json', 'print the record as JSON')
-    .addHelpText('after', '\nExample:\n  isotrace audit show 4bf92f3577b34da6a3ce929d0e0e4736')
-    .action(async (id: string, opts) => setExit(await runAuditShow(id, opts, io, process.env)));
+    .option('--stan <stan>', 'only records with this STAN (DE 11); without a key, the lookup itself')
+    .option('--terminal <id>', 'only records of this terminal (DE 41)')
+    .option('--mti <mti>', 'only records with this request MTI, e.g. 0400')
+    .option('--all', 'show every match in full (newest first) instead of listing them')
+    .option('--json', 'print the record as JSON (several: an array)')
+    .addHelpText('after', '\nExamples:\n  isotrace audit show c922e09c\n  isotrace audit show --stan 370813 --terminal TERM0001\n  isotrace audit show 632721370813 --all')
+    .action(async (key: string | undefined, opts) => setExit(await runAuditShow(key, opts, io, process.env)));
   audit
     .command('verify')
     .description('recompute the hash chain of the audit log; exit 1 naming the first broken line')

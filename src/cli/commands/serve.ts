@@ -5,7 +5,7 @@ import { AuditLock, resolveAuditWriterOptions, type AuditMode } from '../../audi
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../../switch/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
 import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
 import {
   DEFAULT_OTLP_SINK_OPTIONS, NOOP_TRACE_SINK, createOtlpSink, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpSinkOptions, type TraceSink,
@@ -17,6 +17,11 @@ import { createLogger } from '../logger.js';
 import { packageVersion } from '../package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, transportLimits } from '../serve-options.js';
 import { loadCodec } from '../spec-loader.js';
+
+/** The switch's view of a connection, with the transport's, for counting its format errors. */
+interface ServedConnection extends ConnectionInfo {
+  ctx: ConnectionContext;
+}
 
 /** Where serve logs: standard output. */
 const LOG_FD = 1;
@@ -48,8 +53,10 @@ function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } 
   let sw: Switch | null = null;
   let onOpen: () => void = () => {};
   const opened = new Promise<void>((resolve) => (onOpen = resolve));
-  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> =>
-    s.handle(frame, { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
+    return s.handle(frame, info);
+  };
   const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
     await opened;
     return sw === null ? null : handle(sw, frame, conn);
@@ -96,11 +103,16 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     originals: new OriginalsTable(),
     issuerTimeoutMs: Number(cfg.issuerTimeoutMs),
     logger,
+    onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
   };
   const otlp = traceSinkOptions(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  const journalOptions: JournalThreadOptions = { dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel) };
-  resolveAuditWriterOptions({ dir: journalOptions.dir, mode: journalOptions.mode, key });
+  const journalOptions: JournalThreadOptions = {
+    dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel),
+    retentionDays: Number(cfg.auditRetentionDays), retentionBytes: Number(cfg.auditRetentionBytes),
+  };
+  const { dir, mode, retentionDays, retentionBytes } = journalOptions;
+  resolveAuditWriterOptions({ dir, mode, key, retentionDays, retentionBytes });
   const gate = switchGate();
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
   const server = new FrameServer(gate.handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
