@@ -2,9 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serveConfig } from '../../src/cli/commands/serve.js';
-import { AUDIT_OPTIONS, SERVE_OPTIONS } from '../../src/cli/serve-options.js';
+import { AUDIT_OPTION_RANGES, DEFAULT_AUDIT_WRITER_OPTIONS } from '../../src/audit/index.js';
+import { runServe } from '../../src/cli/commands/serve.js';
+import { packageVersion } from '../../src/cli/package-info.js';
+import { serveConfig } from '../../src/cli/serve-config.js';
+import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from '../../src/cli/serve-options.js';
 import { ConfigError } from '../../src/shared/index.js';
+import { DEFAULT_SERVER_OPTIONS, SERVER_OPTION_RANGES, resolveServerOptions } from '../../src/transport/index.js';
 import { runCli } from '../helpers/cli.js';
 
 function configFile(json: unknown): string {
@@ -20,7 +24,7 @@ describe('serveConfig', () => {
     expect(cfg.port).toBe(8583);
     expect(cfg.spec).toBe('iso87ascii');
     expect(cfg.framing).toBe('ascii4');
-    expect(String(cfg.cards)).toMatch(/fixtures\/issuer\/cards\.json$/);
+    expect(cfg.cards).toMatch(/fixtures\/issuer\/cards\.json$/);
     expect(cfg.otlpEndpoint).toBeNull();
   });
 
@@ -79,6 +83,65 @@ describe('serveConfig', () => {
     expect(() => serveConfig({ config: file }, {})).toThrow(/port \(from .*config\.json\): expected an integer/);
   });
 });
+
+describe('ServeConfig', () => {
+  const OTLP_ENV = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: '0.25',
+    OTEL_SERVICE_NAME: 'switch-eu1', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod',
+  };
+
+  it('issue #14: resolves the audit key and the OTEL_* variables with the options, into one frozen config', () => {
+    const cfg = serveConfig({ auditMode: 'async', maxFrameBytes: '4096' }, { ...OTLP_ENV, ISOTRACE_AUDIT_KEY: 'k3y', ISOTRACE_AUDIT_RETENTION_DAYS: '30' });
+    expect(cfg.audit).toEqual({ dir: './var/audit', mode: 'async', key: Buffer.from('k3y', 'utf8'), retentionDays: 30, retentionBytes: 0 });
+    expect(cfg.otlp).toEqual({
+      endpoint: 'http://127.0.0.1:4318', sampleRatio: 0.25, serviceName: 'switch-eu1',
+      resourceAttributes: { 'service.version': packageVersion(), 'deployment.environment': 'prod' },
+    });
+    expect(cfg.server).toEqual({ ...pick(DEFAULT_SERVER_OPTIONS, TRANSPORT_OPTION_NAMES), host: '127.0.0.1', port: 8583, framing: 'ascii4', maxFrameBytes: 4096 });
+    for (const part of [cfg, cfg.server, cfg.audit, cfg.otlp, cfg.otlp?.resourceAttributes]) expect(Object.isFrozen(part)).toBe(true);
+    expect(() => Object.assign(cfg, { port: 1 })).toThrow(TypeError);
+  });
+
+  it('issue #14: is unkeyed and exports nothing when the variables are unset or empty, reading no OTEL_* variable then', () => {
+    const cfg = serveConfig({}, { ISOTRACE_AUDIT_KEY: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_SAMPLER_ARG: 'not read' });
+    expect([cfg.audit.key, cfg.otlp, cfg.otlpEndpoint]).toEqual([null, null, null]);
+    expect(serveConfig({ otlpEndpoint: 'http://a:1' }, {}).otlp).toMatchObject({ endpoint: 'http://a:1', sampleRatio: 1, serviceName: 'isotrace' });
+  });
+
+  it.each([
+    [{ otlpEndpoint: 'http://a:1' }, { OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG: expected a sampling ratio in 0..1, e.g. 0.1, got "2"'],
+    [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:1', OTEL_RESOURCE_ATTRIBUTES: 'oops' }, 'OTEL_RESOURCE_ATTRIBUTES: entry 1 is not key=value (expected e.g. deployment.environment=prod,service.namespace=payments)'],
+    [{ otlpEndpoint: 'ftp://a' }, {}, 'otlp.endpoint: expected an http:// or https:// URL, got the scheme ftp:'],
+  ])('issue #14: refuses a bad variable while resolving, before anything starts: %j %j', async (flags, env, message) => {
+    expect(() => serveConfig(flags, env)).toThrow(ConfigError);
+    expect(() => serveConfig(flags, env)).toThrow(message);
+    const err: string[] = [];
+    const io = { out: () => {}, err: (s: string) => err.push(s), readStdin: async () => Buffer.alloc(0) };
+    expect(await runServe({ port: '0', ...flags }, io, env)).toBe(2);
+    expect(err).toEqual([`isotrace: CONFIG_INVALID ${message}`]);
+  });
+
+  it("issue #14: the option table takes each transport and audit option's range and default from its component", () => {
+    const table = [...SERVE_OPTIONS, ...AUDIT_OPTIONS];
+    for (const name of TRANSPORT_OPTION_NAMES) {
+      const o = table.find((x) => x.name === name)!;
+      const [min, max] = SERVER_OPTION_RANGES[name];
+      expect({ name, kind: o.kind, default: o.default }).toEqual({ name, kind: { type: name.endsWith('Ms') ? 'duration' : 'int', min, max }, default: DEFAULT_SERVER_OPTIONS[name] });
+      for (const ok of [min, max]) expect(resolveServerOptions(serveConfig({ [name]: String(ok) }, {}).server)[name]).toBe(ok);
+      expect(() => serveConfig({ [name]: String(max + 1) }, {})).toThrow(ConfigError);
+      expect(() => resolveServerOptions({ [name]: max + 1 })).toThrow(`server.${name}: expected an integer in ${min}..${max}`);
+    }
+    for (const [name, key] of [['auditRetentionDays', 'retentionDays'], ['auditRetentionBytes', 'retentionBytes']] as const) {
+      const [min, max] = AUDIT_OPTION_RANGES[key];
+      expect(table.find((x) => x.name === name)).toMatchObject({ kind: { type: 'int', min, max }, default: DEFAULT_AUDIT_WRITER_OPTIONS[key] });
+    }
+  });
+});
+
+/** The entries of `names` in `from`. */
+function pick<K extends string>(from: Readonly<Record<K, unknown>>, names: readonly K[]): Record<K, unknown> {
+  return Object.fromEntries(names.map((n) => [n, from[n]])) as Record<K, unknown>;
+}
 
 describe('serve transport limits', () => {
   it('issue #13: accepts maxConnectionsPerAddress, as docs/config.md documents it, in the config file', () => {

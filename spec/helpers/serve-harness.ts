@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSwitch, serveConfig, type RunningSwitch } from '../../src/cli/commands/serve.js';
+import { startSwitch, type RunningSwitch } from '../../src/cli/commands/serve.js';
+import { serveConfig } from '../../src/cli/serve-config.js';
 import { builtinCodec, type Codec } from '../../src/codec/index.js';
 import { LogCollector } from './log-collector.js';
 import { Terminal, type TerminalOptions } from './terminal.js';
@@ -51,12 +52,12 @@ function tempAuditDir(resources: Resources): string {
 export async function serve(resources: Resources, flags: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const auditDir = typeof flags.auditDir === 'string' ? flags.auditDir : tempAuditDir(resources);
   const cfg = serveConfig({ host: '127.0.0.1', port: 0, logLevel: 'trace', auditDir, ...flags }, env);
-  const log = new LogCollector(String(cfg.logLevel));
-  const running = await startSwitch(cfg, env, log);
+  const log = new LogCollector(cfg.logLevel);
+  const running = await startSwitch(cfg, log);
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => (stopped ??= running.stop());
   resources.add(stop);
-  const codec = builtinCodec(String(cfg.spec));
+  const codec = builtinCodec(cfg.spec);
   return {
     port: running.server.address!.port,
     auditDir,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveConfig } from '../../src/cli/commands/serve.js';
+import { serveConfig } from '../../src/cli/serve-config.js';
 import { builtinCodec } from '../../src/codec/index.js';
 import { runCli } from '../helpers/cli.js';
 import { Resources } from '../helpers/serve-harness.js';
@@ -112,6 +112,6 @@ describe('isotrace serve with bad configuration', () => {
 describe('serve defaults', () => {
   it('finds its default cards and routes files when run from the sources, as in-process tests do', () => {
     const cfg = serveConfig({}, {});
-    expect({ cards: existsSync(String(cfg.cards)), routes: existsSync(String(cfg.routes)) }).toEqual({ cards: true, routes: true });
+    expect({ cards: existsSync(cfg.cards), routes: existsSync(cfg.routes) }).toEqual({ cards: true, routes: true });
   });
 });

@@ -36,6 +36,13 @@ export const DEFAULT_AUDIT_WRITER_OPTIONS = Object.freeze({
   retentionBytes: 0,
 });
 
+/** The bounds [min, max] of each numeric option, inclusive: checked here and by the command line's option table. */
+export const AUDIT_OPTION_RANGES = Object.freeze({
+  maxFileBytes: [1024, 2 ** 40],
+  retentionDays: [0, 36_500],
+  retentionBytes: [0, 2 ** 50],
+} as const);
+
 const KNOWN_OPTIONS = Object.freeze({ dir: '', mode: 'strict', key: null, ...DEFAULT_AUDIT_WRITER_OPTIONS });
 const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   auditDir: 'dir', directory: 'dir', path: 'dir', auditMode: 'mode', hmacKey: 'key', auditKey: 'key',
@@ -58,9 +65,9 @@ export function resolveAuditWriterOptions(options: AuditWriterOptions): Readonly
   if (o.key !== null && (!Buffer.isBuffer(o.key) || o.key.length === 0)) {
     throw new ConfigError('audit.key', 'expected a non-empty Buffer (the HMAC key) or null');
   }
-  checkInteger('audit.maxFileBytes', o.maxFileBytes, 1024, 2 ** 40);
-  checkInteger('audit.retentionDays', o.retentionDays, 0, 36_500);
-  checkInteger('audit.retentionBytes', o.retentionBytes, 0, 2 ** 50);
+  checkInteger('audit.maxFileBytes', o.maxFileBytes, ...AUDIT_OPTION_RANGES.maxFileBytes);
+  checkInteger('audit.retentionDays', o.retentionDays, ...AUDIT_OPTION_RANGES.retentionDays);
+  checkInteger('audit.retentionBytes', o.retentionBytes, ...AUDIT_OPTION_RANGES.retentionBytes);
   if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('audit.logger', 'expected a Logger (from src/shared)');
   if (typeof o.nowMs !== 'function') throw new ConfigError('audit.nowMs', 'expected a function returning wall-clock ms');
   const fs = o.fs as Partial<AuditFs> | null;

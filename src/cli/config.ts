@@ -14,19 +14,52 @@ export type OptionKind =
   /** Milliseconds: a number, or text in the command line's duration syntax (`5000`, `5s`, `2m`). */
   | { type: 'duration'; min: number; max: number };
 
-export interface OptionSpec {
+/**
+ * One option of a command: its name, variable, kind and default. `T` is the type its kind produces
+ * (`string`, a union of an enum's values, `number`); `D` its default's type, `null` when it has none.
+ */
+export interface OptionSpec<N extends string = string, T extends string | number = string | number, D extends T | null = T | null> {
   /** camelCase name, as in the config file. */
-  name: string;
+  name: N;
   /** ISOTRACE_* environment variable. */
   env: string;
   kind: OptionKind;
   /** Default; null when the option has none (it stays unset). */
-  default: string | number | null;
+  default: D;
   /** One line for docs/config.md and --help. */
   doc: string;
+  /** Type only: the value the kind produces (never set). */
+  readonly value?: T;
 }
 
-export type Resolved = Record<string, string | number | null>;
+/** The value an option resolves to: its kind's type, or null too when it has no default. */
+export type OptionValue<O> = O extends OptionSpec<string, infer T, infer D> ? (null extends D ? T | null : T) : never;
+
+/** The resolved values of a table of options, by name, typed from the table. */
+export type Resolved<S extends readonly OptionSpec[]> = { readonly [O in S[number] as O['name']]: OptionValue<O> };
+
+/** A non-empty string option. */
+export function textOption<N extends string, D extends string | null>(name: N, env: string, dflt: D, doc: string): OptionSpec<N, string, D> {
+  return { name, env, kind: { type: 'string' }, default: dflt, doc };
+}
+
+/** An option with a fixed set of values (`values` is the library's own list, e.g. FRAMINGS). */
+export function enumOption<N extends string, V extends string, D extends V | null>(name: N, env: string, values: readonly V[], dflt: D, doc: string): OptionSpec<N, V, D> {
+  return { name, env, kind: { type: 'enum', values }, default: dflt, doc };
+}
+
+/** An integer option in `range` (the library's own bounds, e.g. SERVER_OPTION_RANGES). */
+export function intOption<N extends string>(name: N, env: string, range: OptionRange, dflt: number, doc: string): OptionSpec<N, number, number> {
+  return { name, env, kind: { type: 'int', min: range[0], max: range[1] }, default: dflt, doc };
+}
+
+/** A duration option in `range`, ms. */
+export function durationOption<N extends string>(name: N, env: string, range: OptionRange, dflt: number, doc: string): OptionSpec<N, number, number> {
+  return { name, env, kind: { type: 'duration', min: range[0], max: range[1] }, default: dflt, doc };
+}
+
+/** Inclusive bounds [min, max]. */
+export type OptionRange = readonly [min: number, max: number];
 
 function parse(spec: OptionSpec, raw: unknown, from: string): string | number {
   const path = `${spec.name} (from ${from})`;
@@ -75,14 +108,14 @@ export function readConfigFile(path: string): Record<string, unknown> {
  * Resolves `specs` from flags (commander's camelCase values), environment and an optional file.
  * @throws ConfigError for an unknown key in the file or any value out of its range.
  */
-export function resolveOptions(specs: readonly OptionSpec[], flags: Record<string, unknown>, env: NodeJS.ProcessEnv, file: Record<string, unknown> | null, fileName = 'config'): Resolved {
+export function resolveOptions<S extends readonly OptionSpec[]>(specs: S, flags: Record<string, unknown>, env: NodeJS.ProcessEnv, file: Record<string, unknown> | null, fileName = 'config'): Resolved<S> {
   if (file !== null) {
     const known = new Set(specs.map((s) => s.name));
     for (const key of Object.keys(file)) {
       if (!known.has(key)) throw new ConfigError(`${fileName}: ${key}`, `unknown option (known: ${[...known].join(', ')})`);
     }
   }
-  const out: Resolved = {};
+  const out: Record<string, string | number | null> = {};
   for (const spec of specs) {
     const flag = flags[spec.name];
     if (flag !== undefined) out[spec.name] = parse(spec, flag, `--${kebab(spec.name)}`);
@@ -90,7 +123,8 @@ export function resolveOptions(specs: readonly OptionSpec[], flags: Record<strin
     else if (file !== null && file[spec.name] !== undefined) out[spec.name] = parse(spec, file[spec.name], fileName);
     else out[spec.name] = spec.default;
   }
-  return Object.freeze(out);
+  // Each value was produced by its own option's kind (parse) or is its default: typed as the table says.
+  return Object.freeze(out) as Resolved<S>;
 }
 
 /** `logLevel` -> `log-level`. */

@@ -1,66 +1,62 @@
 // The options of `isotrace serve`, as data: flag, ISOTRACE_* variable, config-file key, default.
+// Kinds, value lists, ranges and defaults of library options come from the library's own tables.
 // docs/config.md documents the same list.
 
-import { AUDIT_MODES } from '../audit/index.js';
-import { DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, type ServerOptions } from '../transport/index.js';
-import { kebab, type OptionSpec, type Resolved } from './config.js';
+import { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_WRITER_OPTIONS as A } from '../audit/index.js';
+import {
+  DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, SERVER_OPTION_RANGES as R, type ServerLimitName,
+} from '../transport/index.js';
+import { durationOption, enumOption, intOption, kebab, textOption, type OptionSpec } from './config.js';
 import { LOG_LEVELS } from './logger.js';
 import { PACKAGE_ROOT } from './package-info.js';
 
 const ROOT = PACKAGE_ROOT;
 
-export const SERVE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'host', env: 'ISOTRACE_HOST', kind: { type: 'string' }, default: '127.0.0.1', doc: 'address to listen on' },
-  { name: 'port', env: 'ISOTRACE_PORT', kind: { type: 'int', min: 0, max: 65535 }, default: 8583, doc: 'TCP port (0 picks a free one)' },
-  { name: 'spec', env: 'ISOTRACE_SPEC', kind: { type: 'string' }, default: 'iso87ascii', doc: 'message spec: a built-in name or a JSON spec file' },
-  { name: 'framing', env: 'ISOTRACE_FRAMING', kind: { type: 'enum', values: FRAMINGS }, default: 'ascii4', doc: 'length header' },
-  { name: 'header', env: 'ISOTRACE_HEADER', kind: { type: 'enum', values: FRAME_HEADERS }, default: null, doc: "header after the length: none or tpdu (default: the spec's usual one)" },
-  { name: 'cards', env: 'ISOTRACE_CARDS', kind: { type: 'string' }, default: `${ROOT}fixtures/issuer/cards.json`, doc: "the issuer stub's cards" },
-  { name: 'routes', env: 'ISOTRACE_ROUTES', kind: { type: 'string' }, default: `${ROOT}fixtures/routes.json`, doc: 'the BIN routing table' },
-  { name: 'logLevel', env: 'ISOTRACE_LOG_LEVEL', kind: { type: 'enum', values: LOG_LEVELS }, default: 'info', doc: 'log level' },
-  { name: 'otlpEndpoint', env: 'ISOTRACE_OTLP_ENDPOINT', kind: { type: 'string' }, default: null, doc: 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export' },
-  { name: 'issuerTimeoutMs', env: 'ISOTRACE_ISSUER_TIMEOUT_MS', kind: { type: 'duration', min: 1, max: 600_000 }, default: 3000, doc: 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)' },
-  { name: 'duplicateWindowMs', env: 'ISOTRACE_DUPLICATE_WINDOW_MS', kind: { type: 'duration', min: 0, max: 86_400_000 }, default: 300_000, doc: 'how long a first answer is kept for repeats (ms, or e.g. 5m)' },
-  ...transportOptions(),
+/** The FrameServer's limits and timeouts as serve options, with the server's own defaults and ranges. */
+function serverLimit<N extends ServerLimitName>(name: N, doc: string): OptionSpec<N, number, number> {
+  const env = `ISOTRACE_${kebab(name).replace(/-/g, '_').toUpperCase()}`;
+  return (name.endsWith('Ms') ? durationOption : intOption)(name, env, R[name], S[name], doc);
+}
+
+/** The transport options, in --help and docs order. */
+const TRANSPORT_OPTIONS = [
+  serverLimit('maxFrameBytes', 'largest frame accepted, in bytes (TPDU and message)'),
+  serverLimit('idleTimeoutMs', 'close a connection after this long without a byte (0: never)'),
+  serverLimit('frameTimeoutMs', 'close a connection whose started frame is not complete in this time (0: never)'),
+  serverLimit('maxKeepAliveOnlyMs', 'close a connection that sends only keep-alives, no message, for this long (0: never)'),
+  serverLimit('maxConnections', 'most connections open at once'),
+  serverLimit('maxConnectionsPerAddress', 'most connections open at once from one IP address'),
+  serverLimit('maxInFlightPerConnection', 'most requests of one connection in the switch before it stops reading that peer'),
+  serverLimit('drainTimeoutMs', 'on SIGTERM, how long answers in flight may take before connections are closed'),
+  serverLimit('backlog', 'listen queue length'),
+  serverLimit('maxFormatErrorsPerConnection', 'unreadable frames (RC 30 or dropped) one connection may send per window before it is closed; 0: no limit'),
+  serverLimit('maxFormatErrorsPerAddress', 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit'),
+  serverLimit('formatErrorWindowMs', 'the window format errors are counted in'),
+  serverLimit('formatErrorBanMs', 'how long an address past maxFormatErrorsPerAddress is refused'),
 ];
 
-/** The FrameServer options from the resolved serve configuration (the transport options above). */
-export function transportLimits(cfg: Resolved): ServerOptions {
-  const out: Record<string, number> = {};
-  for (const name of TRANSPORT_OPTION_NAMES) out[name] = Number(cfg[name]);
-  return out;
-}
+/** The names of the transport options, each also a FrameServer option. */
+export const TRANSPORT_OPTION_NAMES: readonly ServerLimitName[] = Object.freeze(TRANSPORT_OPTIONS.map((o) => o.name));
 
-const TRANSPORT_OPTION_NAMES: readonly string[] = transportOptions().map((o) => o.name);
-
-/** The FrameServer's limits and timeouts as serve options, with the server's own defaults and ranges. */
-function transportOptions(): OptionSpec[] {
-  const DAY_MS = 86_400_000;
-  const MILLION = 1_000_000;
-  const o = (name: keyof typeof S, min: number, max: number, doc: string): OptionSpec => ({
-    name, env: `ISOTRACE_${kebab(name).replace(/-/g, '_').toUpperCase()}`, kind: { type: name.endsWith('Ms') ? 'duration' : 'int', min, max }, default: S[name] as number, doc,
-  });
-  return [
-    o('maxFrameBytes', 1, MAX_FRAME_BYTES_LIMIT, 'largest frame accepted, in bytes (TPDU and message)'),
-    o('idleTimeoutMs', 0, DAY_MS, 'close a connection after this long without a byte (0: never)'),
-    o('frameTimeoutMs', 0, DAY_MS, 'close a connection whose started frame is not complete in this time (0: never)'),
-    o('maxKeepAliveOnlyMs', 0, DAY_MS, 'close a connection that sends only keep-alives, no message, for this long (0: never)'),
-    o('maxConnections', 1, MILLION, 'most connections open at once'),
-    o('maxConnectionsPerAddress', 1, MILLION, 'most connections open at once from one IP address'),
-    o('maxInFlightPerConnection', 1, MILLION, 'most requests of one connection in the switch before it stops reading that peer'),
-    o('drainTimeoutMs', 0, DAY_MS, 'on SIGTERM, how long answers in flight may take before connections are closed'),
-    o('backlog', 1, 65535, 'listen queue length'),
-    o('maxFormatErrorsPerConnection', 0, MILLION, 'unreadable frames (RC 30 or dropped) one connection may send per window before it is closed; 0: no limit'),
-    o('maxFormatErrorsPerAddress', 0, MILLION, 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit'),
-    o('formatErrorWindowMs', 1, DAY_MS, 'the window format errors are counted in'),
-    o('formatErrorBanMs', 0, DAY_MS, 'how long an address past maxFormatErrorsPerAddress is refused'),
-  ];
-}
+export const SERVE_OPTIONS = Object.freeze([
+  textOption('host', 'ISOTRACE_HOST', S.host, 'address to listen on'),
+  intOption('port', 'ISOTRACE_PORT', R.port, S.port, 'TCP port (0 picks a free one)'),
+  textOption('spec', 'ISOTRACE_SPEC', 'iso87ascii', 'message spec: a built-in name or a JSON spec file'),
+  enumOption('framing', 'ISOTRACE_FRAMING', FRAMINGS, S.framing, 'length header'),
+  enumOption('header', 'ISOTRACE_HEADER', FRAME_HEADERS, null, "header after the length: none or tpdu (default: the spec's usual one)"),
+  textOption('cards', 'ISOTRACE_CARDS', `${ROOT}fixtures/issuer/cards.json`, "the issuer stub's cards"),
+  textOption('routes', 'ISOTRACE_ROUTES', `${ROOT}fixtures/routes.json`, 'the BIN routing table'),
+  enumOption('logLevel', 'ISOTRACE_LOG_LEVEL', LOG_LEVELS, 'info', 'log level'),
+  textOption('otlpEndpoint', 'ISOTRACE_OTLP_ENDPOINT', null, 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export'),
+  durationOption('issuerTimeoutMs', 'ISOTRACE_ISSUER_TIMEOUT_MS', [1, 600_000], 3000, 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)'),
+  durationOption('duplicateWindowMs', 'ISOTRACE_DUPLICATE_WINDOW_MS', [0, 86_400_000], 300_000, 'how long a first answer is kept for repeats (ms, or e.g. 5m)'),
+  ...TRANSPORT_OPTIONS,
+]);
 
 /** The audit options serve takes (docs/config.md, section Audit). The HMAC key is ISOTRACE_AUDIT_KEY only. */
-export const AUDIT_OPTIONS: readonly OptionSpec[] = [
-  { name: 'auditDir', env: 'ISOTRACE_AUDIT_DIR', kind: { type: 'string' }, default: './var/audit', doc: 'directory of the audit log' },
-  { name: 'auditMode', env: 'ISOTRACE_AUDIT_MODE', kind: { type: 'enum', values: AUDIT_MODES }, default: 'strict', doc: 'strict: answer once the record is on disk; async: do not wait' },
-  { name: 'auditRetentionDays', env: 'ISOTRACE_AUDIT_RETENTION_DAYS', kind: { type: 'int', min: 0, max: 36_500 }, default: 0, doc: 'delete rotated audit files last written more than this many days ago; 0: keep them' },
-  { name: 'auditRetentionBytes', env: 'ISOTRACE_AUDIT_RETENTION_BYTES', kind: { type: 'int', min: 0, max: 2 ** 50 }, default: 0, doc: 'delete the oldest rotated audit files while the log is larger than this; 0: no limit' },
-];
+export const AUDIT_OPTIONS = Object.freeze([
+  textOption('auditDir', 'ISOTRACE_AUDIT_DIR', './var/audit', 'directory of the audit log'),
+  enumOption('auditMode', 'ISOTRACE_AUDIT_MODE', AUDIT_MODES, 'strict', 'strict: answer once the record is on disk; async: do not wait'),
+  intOption('auditRetentionDays', 'ISOTRACE_AUDIT_RETENTION_DAYS', AUDIT_OPTION_RANGES.retentionDays, A.retentionDays, 'delete rotated audit files last written more than this many days ago; 0: keep them'),
+  intOption('auditRetentionBytes', 'ISOTRACE_AUDIT_RETENTION_BYTES', AUDIT_OPTION_RANGES.retentionBytes, A.retentionBytes, 'delete the oldest rotated audit files while the log is larger than this; 0: no limit'),
+]);

@@ -56,6 +56,31 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   clock: SYSTEM_CLOCK as Clock,
 });
 
+/**
+ * The bounds [min, max] of each numeric option, inclusive: checked here and by the command line's
+ * option table, which takes them from here.
+ */
+export const SERVER_OPTION_RANGES = Object.freeze({
+  port: [0, 65535],
+  maxFrameBytes: [1, MAX_FRAME_BYTES_LIMIT],
+  idleTimeoutMs: [0, DAY_MS],
+  frameTimeoutMs: [0, DAY_MS],
+  maxKeepAliveOnlyMs: [0, DAY_MS],
+  maxConnections: [1, 1_000_000],
+  maxConnectionsPerAddress: [1, 1_000_000],
+  maxInFlightPerConnection: [1, 1_000_000],
+  drainTimeoutMs: [0, DAY_MS],
+  backlog: [1, 65535],
+  maxFormatErrorsPerConnection: [0, 1_000_000],
+  maxFormatErrorsPerAddress: [0, 1_000_000],
+  formatErrorWindowMs: [1, DAY_MS],
+  formatErrorBanMs: [0, DAY_MS],
+} as const satisfies Readonly<Record<string, readonly [number, number]>>);
+
+/** The numeric options: a connection's limits and timeouts, and the server's. */
+export type ServerLimitName = Exclude<keyof typeof SERVER_OPTION_RANGES, 'port'>;
+const SERVER_LIMIT_NAMES = Object.keys(SERVER_OPTION_RANGES).filter((n) => n !== 'port') as ServerLimitName[];
+
 /** Old or guessed names that get a hint instead of a bare "unknown option". */
 const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   tpdu: 'header', idleTimeout: 'idleTimeoutMs', frameTimeout: 'frameTimeoutMs', maxFrameSize: 'maxFrameBytes',
@@ -75,22 +100,13 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   checkKnownKeys('server', options, DEFAULT_SERVER_OPTIONS, RENAMED);
   const o = { ...DEFAULT_SERVER_OPTIONS, ...stripUndefined(options) };
   if (typeof o.host !== 'string' || o.host === '') throw new ConfigError('server.host', 'expected a host name or IP address');
-  checkInteger('server.port', o.port, 0, 65535);
+  checkInteger('server.port', o.port, ...SERVER_OPTION_RANGES.port);
   checkOneOf('server.framing', o.framing, FRAMINGS);
   checkOneOf('server.header', o.header, FRAME_HEADERS);
-  checkInteger('server.maxFrameBytes', o.maxFrameBytes, 1, MAX_FRAME_BYTES_LIMIT);
-  checkInteger('server.idleTimeoutMs', o.idleTimeoutMs, 0, DAY_MS);
-  checkInteger('server.frameTimeoutMs', o.frameTimeoutMs, 0, DAY_MS);
-  checkInteger('server.maxKeepAliveOnlyMs', o.maxKeepAliveOnlyMs, 0, DAY_MS);
-  checkInteger('server.maxConnections', o.maxConnections, 1, 1_000_000);
-  checkInteger('server.maxConnectionsPerAddress', o.maxConnectionsPerAddress, 1, 1_000_000);
-  checkInteger('server.maxInFlightPerConnection', o.maxInFlightPerConnection, 1, 1_000_000);
-  checkInteger('server.drainTimeoutMs', o.drainTimeoutMs, 0, DAY_MS);
-  checkInteger('server.backlog', o.backlog, 1, 65535);
-  checkInteger('server.maxFormatErrorsPerConnection', o.maxFormatErrorsPerConnection, 0, 1_000_000);
-  checkInteger('server.maxFormatErrorsPerAddress', o.maxFormatErrorsPerAddress, 0, 1_000_000);
-  checkInteger('server.formatErrorWindowMs', o.formatErrorWindowMs, 1, DAY_MS);
-  checkInteger('server.formatErrorBanMs', o.formatErrorBanMs, 0, DAY_MS);
+  for (const name of SERVER_LIMIT_NAMES) {
+    const [min, max] = SERVER_OPTION_RANGES[name];
+    checkInteger(`server.${name}`, o[name], min, max);
+  }
   checkLoggerAndClock('server', o.logger, o.clock);
   const connection: ConnectionSettings = Object.freeze({
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: o.idleTimeoutMs,

@@ -1,21 +1,18 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
-import { AuditLock, resolveAuditWriterOptions, type AuditMode } from '../../audit/index.js';
+import { AuditLock } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
 import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
-import {
-  DEFAULT_OTLP_SINK_OPTIONS, NOOP_TRACE_SINK, createOtlpSink, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpSinkOptions, type TraceSink,
-} from '../../trace/index.js';
-import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader, type Framing } from '../../transport/index.js';
-import { readConfigFile, readJsonFile, resolveOptions, type Resolved } from '../config.js';
+import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../../trace/index.js';
+import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../../transport/index.js';
+import { readJsonFile } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { createLogger } from '../logger.js';
-import { packageVersion } from '../package-info.js';
-import { AUDIT_OPTIONS, SERVE_OPTIONS, transportLimits } from '../serve-options.js';
+import { serveConfig, type ServeConfig } from '../serve-config.js';
 import { loadCodec } from '../spec-loader.js';
 
 /** The switch's view of a connection, with the transport's, for counting its format errors. */
@@ -25,24 +22,6 @@ interface ServedConnection extends ConnectionInfo {
 
 /** Where serve logs: standard output. */
 const LOG_FD = 1;
-
-/** The resolved serve configuration: flags, then ISOTRACE_*, then --config file, then defaults. */
-export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolved {
-  const file = typeof flags.config === 'string' ? flags.config : env.ISOTRACE_CONFIG;
-  const resolved = resolveOptions([...SERVE_OPTIONS, ...AUDIT_OPTIONS], flags, env, file === undefined ? null : readConfigFile(file), file);
-  if (resolved.otlpEndpoint === null && env.OTEL_EXPORTER_OTLP_ENDPOINT) return { ...resolved, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT };
-  return resolved;
-}
-
-/** The OTLP sink's options, checked; null when no endpoint is set (no export). */
-function traceSinkOptions(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger): OtlpSinkOptions | null {
-  if (cfg.otlpEndpoint === null) return null;
-  const sampleRatio = parseSampleRatio(env.OTEL_TRACES_SAMPLER_ARG, 1.0);
-  const resource = otlpResourceSettings(env, { 'service.version': packageVersion() }, DEFAULT_OTLP_SINK_OPTIONS.serviceName);
-  const options: OtlpSinkOptions = { endpoint: String(cfg.otlpEndpoint), sampleRatio, ...resource, logger };
-  resolveOtlpSinkOptions(options);
-  return options;
-}
 
 /**
  * The server's frame handler, bound before the switch exists: the port is bound first, and frames
@@ -84,38 +63,31 @@ export interface RunningSwitch {
  * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
  *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
-export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
+export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
   // Everything is checked before anything is bound or written; then the port is bound before the
   // audit directory is locked and opened, so that a switch that cannot listen touches no file.
-  const codec = loadCodec(String(cfg.spec));
-  const routes = new BinTable((readJsonFile(String(cfg.routes), 'routes') as { routes?: unknown })?.routes, String(cfg.routes));
-  const stub = new StubIssuer(loadCards(readJsonFile(String(cfg.cards), 'cards'), String(cfg.cards)));
+  const codec = loadCodec(cfg.spec);
+  const routes = new BinTable((readJsonFile(cfg.routes, 'routes') as { routes?: unknown })?.routes, cfg.routes);
+  const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
   const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
   for (const name of routes.issuers) {
-    if (!issuers.has(name)) throw new ConfigError(`routes ${String(cfg.routes)}`, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
+    if (!issuers.has(name)) throw new ConfigError(`routes ${cfg.routes}`, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
   }
   const switchEnv: SwitchEnv = {
     codec,
     dialect: dialectOf(codec.spec),
     routes,
     issuers,
-    duplicates: new DuplicateCache({ windowMs: Number(cfg.duplicateWindowMs) }),
+    duplicates: new DuplicateCache({ windowMs: cfg.duplicateWindowMs }),
     originals: new OriginalsTable(),
-    issuerTimeoutMs: Number(cfg.issuerTimeoutMs),
+    issuerTimeoutMs: cfg.issuerTimeoutMs,
     logger,
     onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
   };
-  const otlp = traceSinkOptions(cfg, env, logger);
-  const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  const journalOptions: JournalThreadOptions = {
-    dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel),
-    retentionDays: Number(cfg.auditRetentionDays), retentionBytes: Number(cfg.auditRetentionBytes),
-  };
-  const { dir, mode, retentionDays, retentionBytes } = journalOptions;
-  resolveAuditWriterOptions({ dir, mode, key, retentionDays, retentionBytes });
+  const journalOptions: JournalThreadOptions = { ...cfg.audit, logger, logFd, logLevel: cfg.logLevel };
   const gate = switchGate();
-  const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
-  const server = new FrameServer(gate.handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
+  const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
+  const server = new FrameServer(gate.handler, { ...cfg.server, header, logger });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread;
@@ -132,10 +104,10 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
     await stub.close();
     throw err;
   }
-  const traces: TraceSink = otlp === null ? NOOP_TRACE_SINK : createOtlpSink(otlp);
+  const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
   const sw = new Switch(switchEnv, traces, audit);
   gate.open(sw);
-  logger.info({ evt: 'serve.ready', spec: codec.name, routes: String(cfg.routes), cards: String(cfg.cards), otlp: otlp !== null, audit_dir: String(cfg.auditDir), audit_mode: cfg.auditMode, audit_keyed: key !== null }, 'switch ready');
+  logger.info({ evt: 'serve.ready', spec: codec.name, routes: cfg.routes, cards: cfg.cards, otlp: cfg.otlp !== null, audit_dir: cfg.audit.dir, audit_mode: cfg.audit.mode, audit_keyed: cfg.audit.key !== null }, 'switch ready');
   return {
     server,
     switch: sw,
@@ -159,17 +131,17 @@ function isUsageProblem(err: unknown): boolean {
 
 /** Runs the switch until SIGTERM or SIGINT; resolves with the exit code after the drain. */
 export async function runServe(flags: Record<string, unknown>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
-  let cfg: Resolved;
+  let cfg: ServeConfig;
   try {
     cfg = serveConfig(flags, env);
   } catch (err) {
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush } = createLogger(String(cfg.logLevel), LOG_FD);
+  const { logger, flush } = createLogger(cfg.logLevel, LOG_FD);
   let running: RunningSwitch;
   try {
-    running = await startSwitch(cfg, env, logger, LOG_FD);
+    running = await startSwitch(cfg, logger, LOG_FD);
   } catch (err) {
     flush();
     io.err(errorLine(err));
