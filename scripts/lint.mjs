@@ -13,14 +13,15 @@ const ROOT = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pa
 /** Which layers each layer may import (always through their index.ts). */
 export const LAYERS = {
   shared: [],
+  collections: [],
   codec: ['shared'],
   transport: ['shared', 'codec'],
   trace: ['shared'],
   audit: ['shared'],
-  switch: ['shared', 'codec', 'trace', 'audit'],
+  switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
   issuer: ['shared', 'codec', 'transport'],
   sim: ['shared', 'codec', 'transport'],
-  cli: ['shared', 'codec', 'transport', 'trace', 'audit', 'switch', 'issuer', 'sim'],
+  cli: ['shared', 'collections', 'codec', 'transport', 'trace', 'audit', 'switch', 'issuer', 'sim'],
 };
 
 const MAX_LINES = 500;

@@ -55,6 +55,8 @@ describe('scripts/lint.mjs', () => {
     ['transport imports a codec file, not its index', { 'src/transport/conn.ts': "import { unpackMessage } from '../codec/unpack.js';\n" }, 'src/transport/conn.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/unpack.js'],
     ['switch re-exports a codec file', { 'src/switch/index.ts': "export { Codec } from '../codec/codec.js';\n" }, 'src/switch/index.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/codec.js'],
     ['codec loads switch dynamically', { 'src/codec/lazy.ts': "const m = await import('../switch/index.js');\n" }, 'src/codec/lazy.ts:1: layers: codec may not import switch (allowed: shared)'],
+    ['the generic collections import the switch', { 'src/collections/x.ts': "import { x } from '../switch/index.js';\n" }, 'src/collections/x.ts:1: layers: collections may not import switch (allowed: nothing)'],
+    ['transport imports the generic collections', { 'src/transport/x.ts': "import { SlotFifo } from '../collections/index.js';\n" }, 'src/transport/x.ts:1: layers: transport may not import collections (allowed: shared, codec)'],
     ['a folder is not a known layer', { 'src/utils/x.ts': 'export const X = 1;\n' }, 'src/utils/x.ts:1: layers: src/utils is not a known layer'],
     ['src imports from outside src', { 'src/codec/x.ts': `import { y } from '${BENCH_FROM_CODEC}';\n` }, `src/codec/x.ts:1: layers: imports ${BENCH_FROM_CODEC}, outside src/`],
     ['an enum is declared', { 'src/codec/kinds.ts': "export const enum Kind { A, B }\n" }, 'src/codec/kinds.ts:1: no-enum: use an `as const` object and a union type'],
@@ -89,6 +91,14 @@ describe('scripts/lint.mjs', () => {
     const { status, out } = lint({ ...CLEAN, 'spec/x.spec.ts': `readFileSync('${outer}/shared/docs/a.json');\n` }, join(outer, 'repo'));
     expect(status).toBe(1);
     expect(out).toContain(`spec/x.spec.ts:1: self-contained: ${outer}/ is outside the repository`);
+  });
+
+  it('lets the switch use the generic collections through their index', () => {
+    expect(lint({
+      ...CLEAN,
+      'src/collections/index.ts': "export class SlotFifo {}\n",
+      'src/switch/duplicates.ts': "import { SlotFifo } from '../collections/index.js';\nexport const F = new SlotFifo();\n",
+    })).toEqual({ status: 0, out: 'lint: ok\n' });
   });
 
   it('reports a file over 500 lines', () => {

@@ -4,7 +4,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { auditDirFrom, auditKeyFrom, runAuditVerify } from '../../src/cli/commands/audit.js';
+import { auditDirFrom } from '../../src/cli/commands/audit/options.js';
+import { auditKeyFrom, runAuditVerify } from '../../src/cli/commands/audit/verify.js';
 import type { Io } from '../../src/cli/io.js';
 import { auditFiles, readLines, sampleRecord, tempDir, writeLines, writtenLog } from '../audit/helpers/audit-fixtures.js';
 import { runCli } from '../helpers/cli.js';

@@ -2,7 +2,7 @@
 // Exit codes: 0 ok, 1 a failed check or an invalid message, 2 bad usage.
 
 import { Command, CommanderError } from 'commander';
-import { registerAudit } from './commands/audit.js';
+import { registerAudit } from './commands/audit/index.js';
 import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { registerLoad } from './commands/load.js';

@@ -1,9 +1,7 @@
 // Duplicate detection: a request repeating (MTI less its repeat digit, DE 32, 41, 11, 7) in the window
 // gets the first answer again, byte for byte. Entries hold a copy of the answer, never a view.
 
-import { SlotFifo } from './slot-fifo.js';
-import { SlotIndex } from './slot-index.js';
-import { SlotStrings } from './slot-strings.js';
+import { SlotFifo, SlotIndex, SlotStrings } from '../collections/index.js';
 
 /** The first answer to a request: its bytes and what it said. */
 export interface CachedAnswer {

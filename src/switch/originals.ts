@@ -3,9 +3,8 @@
 // and DE 7, so one index entry per STAN and DE 7 serves both. Bounded in age and count. In 1993
 // the time is DE 12 (local, n 12), as DE 56 names the original by it.
 
+import { SlotIndex, SlotStrings } from '../collections/index.js';
 import type { IssuerDecision } from '../shared/index.js';
-import { SlotIndex } from './slot-index.js';
-import { SlotStrings } from './slot-strings.js';
 
 export interface Original {
   issuer: string;

@@ -13,7 +13,7 @@ import { loadCodec } from '../spec-loader.js';
 import { approvingCards } from '../test-cards.js';
 
 const PROGRESS_MS = 500;
-/** The load engine's limits (src/sim/load.ts): a week of sending, an hour's wait for one answer. */
+/** The load engine's limits (src/sim/load/run.ts): a week of sending, an hour's wait for one answer. */
 const MAX_DURATION_MS = 7 * 86_400_000;
 const MAX_TIMEOUT_MS = 3_600_000;
 

@@ -19,6 +19,7 @@ import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { HISTORY_LENGTH, findInHistory, readState, recordAnswer, remember, takeStan, writeState, type HistoryEntry, type TerminalState } from '../terminal-state.js';
 import { approvingCards, cardExpiry } from '../test-cards.js';
+import { auditDirFrom } from './audit/options.js';
 
 export interface TerminalFlags {
   host: string;
@@ -41,7 +42,6 @@ export interface TerminalFlags {
   json?: boolean;
 }
 
-const DEFAULT_AUDIT_DIR = './var/audit';
 /** Defaults of the card and amount flags, also used for the actions that do not take them. */
 const DEFAULTS = Object.freeze({ amount: '12.50', currency: '840', merchant: 'MERCHANT0000001', acquirer: '123456' });
 const AUDIT_WAIT_MS = 1000;
@@ -172,7 +172,7 @@ export async function runTerminal(action: TerminalAction, flags: TerminalFlags, 
     recordAnswer(p.entry, result.response);
     writeState(flags.stateDir, p.terminalId, p.state);
   }
-  const auditDir = flags.auditDir ?? (env.ISOTRACE_AUDIT_DIR || DEFAULT_AUDIT_DIR);
+  const auditDir = auditDirFrom({ dir: flags.auditDir }, env);
   const traceId = await findTraceId(auditDir, p.terminalId, String(result.request.get(11)), result.request.mti);
   if (flags.json === true) {
     io.out(JSON.stringify({

@@ -2,7 +2,7 @@
 // has wrapped round or not) must keep the order and the times of what is left.
 
 import { describe, expect, it } from 'vitest';
-import { SlotFifo } from '../../src/switch/slot-fifo.js';
+import { SlotFifo } from '../../src/collections/slot-fifo.js';
 
 /** Shifts every slot out, oldest first, with its expiry time. */
 function drain(fifo: SlotFifo): Array<[number, number]> {

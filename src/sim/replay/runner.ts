@@ -1,16 +1,14 @@
 // Runs a scenario over one connection: steps one at a time, so the next frame is the step's
 // answer; fills placeholders, checks expectations, keeps captures. Reports never hold clear PANs.
 
-import { ConfigError, SwitchError } from '../shared/index.js';
-import { fromJson, safeFieldMap, type Codec, type IsoMessage } from '../codec/index.js';
-import { NO_TPDU, StanCounter, TPDU_BYTES, tpduNumber, type FrameHeader } from '../transport/index.js';
-import { captureValues, checkAnswer, type FieldDiff } from './replay-expect.js';
-import { ReplayLink, type ReplayTarget } from './replay-link.js';
-import type { Scenario, ScenarioStep } from './replay-scenario.js';
-import { fillFields, type TemplateContext } from './replay-template.js';
-
-/** The TPDU sent in front of field-built messages when the header is `tpdu` (NII 012). */
-export const DEFAULT_TPDU = 0x6000120000;
+import { ConfigError, SwitchError } from '../../shared/index.js';
+import { fromJson, safeFieldMap, type Codec, type IsoMessage } from '../../codec/index.js';
+import { NO_TPDU, StanCounter, TPDU_BYTES, tpduNumber, type FrameHeader } from '../../transport/index.js';
+import { DEFAULT_TPDU } from '../default-tpdu.js';
+import { captureValues, checkAnswer, type FieldDiff } from './expect.js';
+import { ReplayLink, type ReplayTarget } from './link.js';
+import type { Scenario, ScenarioStep } from './scenario.js';
+import { fillFields, type TemplateContext } from './template.js';
 
 /** A message as a report may show it: MTI and masked fields. */
 export interface ShownMessage {

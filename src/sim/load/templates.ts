@@ -1,14 +1,12 @@
 // Prebuilt request frames of one load connection: one per message kind and card, framed for the
 // chosen length header, with where the STAN sits so it can be patched in place. No I/O.
 
-import { IsoMessage, specVersion, type Codec } from '../codec/index.js';
-import { ConfigError } from '../shared/index.js';
-import { FrameEncoder, NO_TPDU, transmissionTime, type FrameHeader, type Framing } from '../transport/index.js';
-import { KIND_MTI, LOAD_KINDS, type LoadKind } from './load-mix.js';
-import { ACTION_MTI_93, FUNCTION_CODES_93, POS_DATA_CODE_93 } from './terminal-message-93.js';
-
-/** The TPDU sent with the `tpdu` header: protocol 60, destination NII 012, source 0000. */
-export const LOAD_TPDU = 0x6000120000;
+import { IsoMessage, specVersion, type Codec } from '../../codec/index.js';
+import { ConfigError } from '../../shared/index.js';
+import { FrameEncoder, NO_TPDU, transmissionTime, type FrameHeader, type Framing } from '../../transport/index.js';
+import { DEFAULT_TPDU } from '../default-tpdu.js';
+import { ACTION_MTI_93, FUNCTION_CODES_93, POS_DATA_CODE_93 } from '../terminal/message-93.js';
+import { KIND_MTI, LOAD_KINDS, type LoadKind } from './mix.js';
 
 /** Writes a STAN (0..999999) into a frame at `at` in one wire encoding. */
 type StanWriter = (frame: Buffer, at: number, stan: number) => void;
@@ -91,7 +89,7 @@ function requestOf(kind: LoadKind, codec: Codec, pan: string, terminal: string, 
  */
 export function buildTemplate(kind: LoadKind, pan: string, terminal: string, options: TemplateOptions): FrameTemplate {
   const encoder = new FrameEncoder({ framing: options.framing, header: options.header });
-  const tpdu = options.header === 'tpdu' ? LOAD_TPDU : NO_TPDU;
+  const tpdu = options.header === 'tpdu' ? DEFAULT_TPDU : NO_TPDU;
   const a = encoder.frameInPlace(options.codec.pack(requestOf(kind, options.codec, pan, terminal, '123456'), encoder.headroom), tpdu);
   const b = options.codec.pack(requestOf(kind, options.codec, pan, terminal, '654321'), encoder.headroom);
   let first = -1;

@@ -3,10 +3,10 @@
 // only when the answer is not the request echoed back. The owner decides when to send.
 
 import { createConnection, type Socket } from 'node:net';
-import type { Codec } from '../codec/index.js';
-import type { Clock } from '../shared/index.js';
-import { FrameDecoder, type FrameHeader, type FrameSink, type Framing, type Sweepable } from '../transport/index.js';
-import type { FrameTemplate } from './load-templates.js';
+import type { Codec } from '../../codec/index.js';
+import type { Clock } from '../../shared/index.js';
+import { FrameDecoder, type FrameHeader, type FrameSink, type Framing, type Sweepable } from '../../transport/index.js';
+import type { FrameTemplate } from './templates.js';
 
 /** Response code key for an answer without DE 39 (an echo server returns the request). */
 export const NO_DE39 = 'none';

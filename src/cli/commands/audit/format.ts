@@ -2,7 +2,7 @@
 // (a line per new record): time (UTC), MTI, STAN, terminal, masked PAN, amount, RC, ms, trace id.
 // Prints only what the record holds: its PAN is already masked by the switch.
 
-import { recordText } from '../../audit/index.js';
+import { recordText } from '../../../audit/index.js';
 
 type Align = 'left' | 'right';
 

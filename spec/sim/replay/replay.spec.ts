@@ -2,13 +2,13 @@
 // the reports. The runner over a real switch is covered by spec/cli/replay.spec.ts.
 
 import { describe, expect, it } from 'vitest';
-import { IsoMessage, builtinCodec, maskPan } from '../../src/codec/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { IsoMessage, builtinCodec, maskPan } from '../../../src/codec/index.js';
+import { ConfigError } from '../../../src/shared/index.js';
 import {
   captureScenario, captureValues, checkAnswer, fillTemplate, formatTime, junitReport, matchesValue, parseScenario, textReport,
   type ScenarioResult, type TemplateContext,
-} from '../../src/sim/index.js';
-import { cardFor } from '../helpers/test-cards.js';
+} from '../../../src/sim/index.js';
+import { cardFor } from '../../helpers/test-cards.js';
 
 const codec = builtinCodec('iso87ascii');
 const NOW = new Date(Date.UTC(2026, 10, 23, 7, 8, 9));

@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlotIndex } from '../../src/switch/slot-index.js';
+import { SlotIndex } from '../../src/collections/slot-index.js';
 
 const FC_RUNS = Number(process.env.FC_RUNS ?? 100);
 

@@ -1,10 +1,10 @@
 // `isotrace audit tail [-f]`: the last N audit records, one compact line (or JSON line) each, then
 // with -f every record written after, until the signal fires (SIGINT at the command line).
 
-import { lastAuditEntries, readAudit } from '../../audit/index.js';
-import { EXIT, type ExitCode, type Io } from '../io.js';
-import { compactHeader, compactLine } from './audit-format.js';
-import { auditDirFrom, parseCount, runAuditCommand } from './audit-options.js';
+import { lastAuditEntries, readAudit } from '../../../audit/index.js';
+import { EXIT, type ExitCode, type Io } from '../../io.js';
+import { compactHeader, compactLine } from './format.js';
+import { auditDirFrom, parseCount, runAuditCommand } from './options.js';
 
 export const DEFAULT_TAIL_LINES = 10;
 

@@ -1,9 +1,9 @@
 // Checks an answer against a step's expectations and describes each mismatch with masked text
 // (PANs via the codec's mask, sensitive values redacted). Pure, no I/O.
 
-import { safeText, valueText, type Codec, type IsoMessage } from '../codec/index.js';
-import type { StepExpect } from './replay-scenario.js';
-import { fillTemplate, type TemplateContext } from './replay-template.js';
+import { safeText, valueText, type Codec, type IsoMessage } from '../../codec/index.js';
+import type { StepExpect } from './scenario.js';
+import { fillTemplate, type TemplateContext } from './template.js';
 
 /** One mismatch: what was expected and what came, both safe to print. */
 export interface FieldDiff {

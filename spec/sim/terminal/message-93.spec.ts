@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCodec } from '../../src/codec/index.js';
-import { buildTerminalRequest, localDateTime, originalDataElements93, originalOf, type TerminalParams } from '../../src/sim/index.js';
-import { cardFor } from '../helpers/test-cards.js';
+import { builtinCodec } from '../../../src/codec/index.js';
+import { buildTerminalRequest, localDateTime, originalDataElements93, originalOf, type TerminalParams } from '../../../src/sim/index.js';
+import { cardFor } from '../../helpers/test-cards.js';
 
 const codec = builtinCodec('iso93ascii');
 const NOW = new Date(2026, 5, 12, 14, 30, 15); // local time: DE 12 is local

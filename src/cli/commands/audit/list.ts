@@ -1,10 +1,10 @@
 // `isotrace audit list`: the newest audit records matching the filters, as a compact table or a
 // JSON array. Turns flags into an AuditQuery; the querying itself is src/audit's.
 
-import { queryAudit, type AuditQuery } from '../../audit/index.js';
-import { EXIT, UsageError, type ExitCode, type Io } from '../io.js';
-import { compactHeader, compactLine } from './audit-format.js';
-import { auditDirFrom, parseCount, parseTimeMs, runAuditCommand } from './audit-options.js';
+import { queryAudit, type AuditQuery } from '../../../audit/index.js';
+import { EXIT, UsageError, type ExitCode, type Io } from '../../io.js';
+import { compactHeader, compactLine } from './format.js';
+import { auditDirFrom, parseCount, parseTimeMs, runAuditCommand } from './options.js';
 
 export const DEFAULT_LIST_LIMIT = 50;
 

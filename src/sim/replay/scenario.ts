@@ -1,9 +1,9 @@
 // Replay scenarios: the JSON shape of docs/replay.md, checked eagerly into a typed Scenario.
 // No I/O: the CLI reads the files and passes parsed JSON. Throws only ConfigError naming the path.
 
-import { ConfigError, checkInteger, checkOneOf } from '../shared/index.js';
-import { FRAMINGS, FRAME_HEADERS, type FrameHeader, type Framing } from '../transport/index.js';
-import { GENERATOR_RE, placeholders } from './replay-template.js';
+import { ConfigError, checkInteger, checkOneOf } from '../../shared/index.js';
+import { FRAMINGS, FRAME_HEADERS, type FrameHeader, type Framing } from '../../transport/index.js';
+import { GENERATOR_RE, placeholders } from './template.js';
 
 /** What one step sends: fields (values may hold ${...} placeholders) or raw message hex. */
 export type StepSend = { mti: string; fields: Record<string, string> } | { hex: string };

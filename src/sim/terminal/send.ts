@@ -1,8 +1,9 @@
 // The terminal simulator's exchange: one request over a fresh IsoClient link, its answer and the
 // round-trip time. Never throws for the network: a timeout or a broken link is the result's `error`.
 
-import type { Codec, IsoMessage } from '../codec/index.js';
-import { IsoClient, type FrameHeader, type Framing } from '../transport/index.js';
+import type { Codec, IsoMessage } from '../../codec/index.js';
+import { IsoClient, tpduHex, type FrameHeader, type Framing } from '../../transport/index.js';
+import { DEFAULT_TPDU } from '../default-tpdu.js';
 
 /**
  * The terminal's default wait for the answer, ms: well beyond the switch's default issuer timeout
@@ -10,8 +11,8 @@ import { IsoClient, type FrameHeader, type Framing } from '../transport/index.js
  */
 export const DEFAULT_TERMINAL_TIMEOUT_MS = 5000;
 
-/** TPDU sent with header `tpdu`: protocol 60, destination NII 012, source 0000. */
-const TERMINAL_TPDU = '6000120000';
+/** The TPDU sent with header `tpdu`, as the link's option takes it: 10 hex digits. */
+const TERMINAL_TPDU = tpduHex(DEFAULT_TPDU);
 
 export interface TerminalTarget {
   codec: Codec;

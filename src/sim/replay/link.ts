@@ -3,7 +3,7 @@
 
 import { once } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
-import { ConnectionError, FrameDecoder, FrameEncoder, type FrameHeader, type Framing } from '../transport/index.js';
+import { ConnectionError, FrameDecoder, FrameEncoder, type FrameHeader, type Framing } from '../../transport/index.js';
 
 /** Where and how to connect. */
 export interface ReplayTarget {

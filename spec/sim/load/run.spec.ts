@@ -4,11 +4,11 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinCodec } from '../../src/codec/index.js';
-import { DEFAULT_LOAD_OPTIONS, LoadRun, type LoadOptions } from '../../src/sim/index.js';
-import { Resources } from '../helpers/serve-harness.js';
-import { cardFor } from '../helpers/test-cards.js';
-import { ManualClock } from '../transport/helpers/manual-clock.js';
+import { builtinCodec } from '../../../src/codec/index.js';
+import { DEFAULT_LOAD_OPTIONS, LoadRun, type LoadOptions } from '../../../src/sim/index.js';
+import { Resources } from '../../helpers/serve-harness.js';
+import { cardFor } from '../../helpers/test-cards.js';
+import { ManualClock } from '../../transport/helpers/manual-clock.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());

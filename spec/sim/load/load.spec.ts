@@ -2,12 +2,12 @@
 // place, and the token bucket. The engine against a real switch is spec/cli/load.spec.ts.
 
 import { describe, expect, it } from 'vitest';
-import { builtinCodec } from '../../src/codec/index.js';
-import { ConfigError } from '../../src/shared/index.js';
-import { LOAD_KINDS, TokenBucket, mixSchedule, parseMix } from '../../src/sim/index.js';
-import { buildTemplate, connectionTemplates, terminalId } from '../../src/sim/load-templates.js';
-import { LENGTH_HEADERS } from '../../src/transport/index.js';
-import { cardFor } from '../helpers/test-cards.js';
+import { builtinCodec } from '../../../src/codec/index.js';
+import { ConfigError } from '../../../src/shared/index.js';
+import { LOAD_KINDS, TokenBucket, mixSchedule, parseMix } from '../../../src/sim/index.js';
+import { buildTemplate, connectionTemplates, terminalId } from '../../../src/sim/load/templates.js';
+import { LENGTH_HEADERS } from '../../../src/transport/index.js';
+import { cardFor } from '../../helpers/test-cards.js';
 
 const APPROVING = cardFor('00').pan;
 

@@ -1,14 +1,14 @@
 // LoadRun: the load generator. N closed-loop terminal connections, paced by one token bucket
 // (or flat out), until a duration or a count; timeouts swept by one timer. No console, files or env.
 
-import type { Codec } from '../codec/index.js';
-import { ConfigError, SYSTEM_CLOCK, type Clock, type ClockTimer } from '../shared/index.js';
-import { Sweeper, sweepIntervalMs, type FrameHeader, type Framing } from '../transport/index.js';
-import { TokenBucket } from './load-bucket.js';
-import { LoadConnection, type LoadOwner } from './load-connection.js';
-import { mixSchedule, type LoadKind } from './load-mix.js';
-import { LoadStats, type LoadSnapshot, type LoadSummary } from './load-stats.js';
-import { connectionTemplates } from './load-templates.js';
+import type { Codec } from '../../codec/index.js';
+import { ConfigError, SYSTEM_CLOCK, type Clock, type ClockTimer } from '../../shared/index.js';
+import { Sweeper, sweepIntervalMs, type FrameHeader, type Framing } from '../../transport/index.js';
+import { TokenBucket } from './bucket.js';
+import { LoadConnection, type LoadOwner } from './connection.js';
+import { mixSchedule, type LoadKind } from './mix.js';
+import { LoadStats, type LoadSnapshot, type LoadSummary } from './stats.js';
+import { connectionTemplates } from './templates.js';
 
 export interface LoadOptions {
   host: string;

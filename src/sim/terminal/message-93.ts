@@ -1,8 +1,8 @@
 // The terminal simulator's requests in ISO 8583:1993: 1100, 1200, 1420 (with DE 56) and 1804
 // (DE 24 function code 831 echo, 801 sign-on), built from plain parameters and a clock. Pure.
 
-import { transmissionTime } from '../transport/index.js';
-import type { OriginalTransaction, TerminalAction, TerminalParams } from './terminal-message.js';
+import { transmissionTime } from '../../transport/index.js';
+import type { OriginalTransaction, TerminalAction, TerminalParams } from './message.js';
 
 /** Request MTI of each action in 1993: a reversal goes as an advice (1420), network management as 1804. */
 export const ACTION_MTI_93: Readonly<Record<TerminalAction, string>> = Object.freeze({

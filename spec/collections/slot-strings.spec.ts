@@ -2,7 +2,7 @@
 // latin1 bytes or in the side map (longer than the width, or past latin1), and copyRun moves both.
 
 import { describe, expect, it } from 'vitest';
-import { SlotStrings } from '../../src/switch/slot-strings.js';
+import { SlotStrings } from '../../src/collections/slot-strings.js';
 
 const WIDTH = 4;
 

@@ -3,11 +3,11 @@
 // scaled to the transaction's duration; or the record as JSON. Several matches are listed, not
 // guessed between. The PAN shown is the record's, already masked.
 
-import { AuditError, findAuditRecords, recordText, type AuditEntry } from '../../audit/index.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
-import { compactHeader, compactLine, formatAmount, formatMs } from './audit-format.js';
-import { queryOf } from './audit-list.js';
-import { auditDirFrom, runAuditCommand } from './audit-options.js';
+import { AuditError, findAuditRecords, recordText, type AuditEntry } from '../../../audit/index.js';
+import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
+import { compactHeader, compactLine, formatAmount, formatMs } from './format.js';
+import { queryOf } from './list.js';
+import { auditDirFrom, runAuditCommand } from './options.js';
 
 /** At most this many matches of an ambiguous key are listed (or shown with --all). */
 export const SHOW_MAX_MATCHES = 50;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCodec } from '../../src/codec/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { builtinCodec } from '../../../src/codec/index.js';
+import { ConfigError } from '../../../src/shared/index.js';
 import {
   amountMinorUnits, buildTerminalRequest, currencyExponent, originalDataElements, originalOf, type TerminalParams,
-} from '../../src/sim/index.js';
-import { cardFor } from '../helpers/test-cards.js';
+} from '../../../src/sim/index.js';
+import { cardFor } from '../../helpers/test-cards.js';
 
 const codec = builtinCodec('iso87ascii');
 // 2026-06-12 14:30:15 UTC

@@ -1,8 +1,8 @@
 // Replay reports from results: text for people, one JSON object, JUnit XML for CI. Pure: the
 // results hold masked values only, so nothing here can print clear card data.
 
-import type { FieldDiff } from './replay-expect.js';
-import type { ScenarioResult, ShownMessage, StepResult } from './replay-runner.js';
+import type { FieldDiff } from './expect.js';
+import type { ScenarioResult, ShownMessage, StepResult } from './runner.js';
 
 export interface ReplayTotals {
   passed: number;

@@ -1,0 +1,60 @@
+// `isotrace audit verify`: recomputes the audit log's hash chain. Reads the HMAC key from the
+// environment (ISOTRACE_AUDIT_KEY, or the variable --key-env names) and never prints it.
+
+import { AuditError, verifyAudit, type VerifyResult } from '../../../audit/index.js';
+import { plural } from '../../../shared/index.js';
+import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
+import { auditDirFrom } from './options.js';
+
+export const AUDIT_KEY_ENV = 'ISOTRACE_AUDIT_KEY';
+
+export interface AuditVerifyOptions {
+  dir?: string;
+  /** The environment variable holding the key (default ISOTRACE_AUDIT_KEY). */
+  keyEnv?: string;
+}
+
+/** The HMAC key: the utf8 bytes of the variable, or null when it is unset or empty. */
+export function auditKeyFrom(env: NodeJS.ProcessEnv, name = AUDIT_KEY_ENV): Buffer | null {
+  const value = env[name];
+  return value === undefined || value === '' ? null : Buffer.from(value, 'utf8');
+}
+
+/** The one line a passed verify prints: what was checked, and how it stands against the sealed head. */
+export function verifiedLine(r: Extract<VerifyResult, { ok: true }>): string {
+  const kept = r.recordsBefore > 0 ? ` (from record ${r.recordsBefore + 1}: older files deleted by retention)` : '';
+  let sealed: string;
+  if (r.sealedRecords === null) sealed = ' (no sealed head: an older log; a cut-off tail cannot be ruled out)';
+  else {
+    const after = r.recordsBefore + r.records - r.sealedRecords;
+    sealed = `, sealed head at record ${r.sealedRecords}${after > 0 ? ` (${after} after it: a batch being written, or written before a crash)` : ''}`;
+  }
+  return `audit: ${plural(r.records, 'record')} in ${plural(r.files, 'file')}${kept}, chain intact${sealed}`;
+}
+
+/**
+ * Runs verify; returns 0 when the chain is intact, 1 at the first break (one line naming the file
+ * and line), 2 for bad usage, a missing directory, or a keyed log and no key.
+ */
+export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: NodeJS.ProcessEnv): Promise<ExitCode> {
+  try {
+    const keyEnv = opts.keyEnv ?? AUDIT_KEY_ENV;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) throw new UsageError(`--key-env: ${JSON.stringify(keyEnv)} is not an environment variable name`);
+    const key = auditKeyFrom(env, keyEnv);
+    // Named on purpose but unset: verifying without a key would blame a keyed log for its hashes.
+    if (key === null && opts.keyEnv !== undefined) throw new UsageError(`--key-env ${keyEnv}: the variable is not set or empty`);
+    const result = await verifyAudit(auditDirFrom(opts, env), key).catch((err: unknown) => {
+      if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv} or name the variable holding it with --key-env`);
+      throw err;
+    });
+    if (!result.ok) {
+      io.err(errorLine(new AuditError('AUDIT_CHAIN_BROKEN', `${result.file} line ${result.line}: ${result.reason}`)));
+      return EXIT.INVALID;
+    }
+    io.out(verifiedLine(result));
+    return EXIT.OK;
+  } catch (err) {
+    io.err(errorLine(err));
+    return EXIT.USAGE;
+  }
+}
