@@ -14,13 +14,14 @@ const ROOT = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pa
 export const LAYERS = {
   shared: [],
   codec: ['shared'],
-  transport: ['shared', 'codec'],
+  transport: ['shared'],
+  link: ['shared', 'codec', 'transport'],
   trace: ['shared'],
   audit: ['shared'],
   switch: ['shared', 'codec', 'trace', 'audit'],
-  issuer: ['shared', 'codec', 'transport'],
-  sim: ['shared', 'codec', 'transport'],
-  cli: ['shared', 'codec', 'transport', 'trace', 'audit', 'switch', 'issuer', 'sim'],
+  issuer: ['shared', 'codec', 'transport', 'link'],
+  sim: ['shared', 'codec', 'transport', 'link'],
+  cli: ['shared', 'codec', 'transport', 'link', 'trace', 'audit', 'switch', 'issuer', 'sim'],
 };
 
 const MAX_LINES = 500;

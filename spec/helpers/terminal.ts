@@ -4,8 +4,8 @@
 
 import { once } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
-import { fromJson, type Codec, type IsoMessage } from '../../src/codec/index.js';
-import { FrameDecoder, FrameEncoder, NO_TPDU, TPDU_BYTES, parseTpdu, transmissionTime, type FrameHeader, type Framing } from '../../src/transport/index.js';
+import { fromJson, transmissionTime, type Codec, type IsoMessage } from '../../src/codec/index.js';
+import { FrameDecoder, FrameEncoder, NO_TPDU, TPDU_BYTES, parseTpdu, type FrameHeader, type Framing } from '../../src/transport/index.js';
 
 export interface TerminalOptions {
   framing?: Framing;
