@@ -15,13 +15,14 @@ export const LAYERS = {
   shared: [],
   collections: [],
   codec: ['shared'],
-  transport: ['shared', 'codec'],
+  transport: ['shared'],
+  link: ['shared', 'codec', 'transport'],
   trace: ['shared'],
   audit: ['shared'],
   switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
-  issuer: ['shared', 'codec', 'transport'],
-  sim: ['shared', 'codec', 'transport'],
-  cli: ['shared', 'collections', 'codec', 'transport', 'trace', 'audit', 'switch', 'issuer', 'sim'],
+  issuer: ['shared', 'codec', 'transport', 'link'],
+  sim: ['shared', 'codec', 'transport', 'link'],
+  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'switch', 'issuer', 'sim'],
 };
 
 const MAX_LINES = 500;

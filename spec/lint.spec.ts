@@ -38,8 +38,9 @@ const CLEAN = {
   'src/shared/index.ts': "export const SHARED = 1;\n",
   'src/codec/index.ts': "import { SHARED } from '../shared/index.js';\nexport const CODEC = SHARED;\n",
   'src/codec/unpack.ts': "export { CODEC } from './index.js';\n",
-  'src/transport/index.ts': "import { CODEC } from '../codec/index.js';\nexport const T = CODEC;\n",
-  'src/cli/main.ts': "import { T } from '../transport/index.js';\nconsole.log(T);\n",
+  'src/transport/index.ts': "import { SHARED } from '../shared/index.js';\nexport const T = SHARED;\n",
+  'src/link/index.ts': "import { CODEC } from '../codec/index.js';\nimport { T } from '../transport/index.js';\nexport const L = CODEC + T;\n",
+  'src/cli/main.ts': "import { L } from '../link/index.js';\nconsole.log(L);\n",
   'spec/codec/unpack.spec.ts': "import { it } from 'vitest';\nit('works when run', () => {});\n",
 };
 
@@ -52,7 +53,10 @@ describe('scripts/lint.mjs', () => {
     ['codec imports switch', { 'src/codec/route.ts': "import { x } from '../switch/index.js';\n" }, 'src/codec/route.ts:1: layers: codec may not import switch (allowed: shared)'],
     // Line 3: under the two-line header every src file starts with (style section 6).
     ['shared imports codec below a header comment', { 'src/shared/x.ts': "// Header.\n// More.\nimport type { Codec } from '../codec/index.js';\n" }, 'src/shared/x.ts:3: layers: shared may not import codec (allowed: nothing)'],
-    ['transport imports a codec file, not its index', { 'src/transport/conn.ts': "import { unpackMessage } from '../codec/unpack.js';\n" }, 'src/transport/conn.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/unpack.js'],
+    ['link imports a codec file, not its index', { 'src/link/conn.ts': "import { unpackMessage } from '../codec/unpack.js';\n" }, 'src/link/conn.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/unpack.js'],
+    // Transport knows frames, not fields: messages and their DEs are the link's.
+    ['issue #14: transport imports codec', { 'src/transport/conn.ts': "import type { IsoMessage } from '../codec/index.js';\n" }, 'src/transport/conn.ts:1: layers: transport may not import codec (allowed: shared)'],
+    ['issue #14: switch imports link', { 'src/switch/x.ts': "import { IsoClient } from '../link/index.js';\n" }, 'src/switch/x.ts:1: layers: switch may not import link (allowed: shared, codec, trace, audit)'],
     ['switch re-exports a codec file', { 'src/switch/index.ts': "export { Codec } from '../codec/codec.js';\n" }, 'src/switch/index.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/codec.js'],
     ['codec loads switch dynamically', { 'src/codec/lazy.ts': "const m = await import('../switch/index.js');\n" }, 'src/codec/lazy.ts:1: layers: codec may not import switch (allowed: shared)'],
     ['the generic collections import the switch', { 'src/collections/x.ts': "import { x } from '../switch/index.js';\n" }, 'src/collections/x.ts:1: layers: collections may not import switch (allowed: nothing)'],

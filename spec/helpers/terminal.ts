@@ -4,8 +4,9 @@
 
 import { once } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
-import { fromJson, type Codec, type IsoMessage } from '../../src/codec/index.js';
-import { FrameDecoder, FrameEncoder, NO_TPDU, TPDU_BYTES, parseTpdu, transmissionTime, type FrameHeader, type Framing } from '../../src/transport/index.js';
+import { fromJson, transmissionTime, type Codec, type IsoMessage } from '../../src/codec/index.js';
+import { StanCounter } from '../../src/link/index.js';
+import { FrameDecoder, FrameEncoder, NO_TPDU, TPDU_BYTES, parseTpdu, type FrameHeader, type Framing } from '../../src/transport/index.js';
 
 export interface TerminalOptions {
   framing?: Framing;
@@ -125,12 +126,11 @@ export class Terminal {
   }
 }
 
-let stanCounter = Math.floor(Math.random() * 400_000);
+const STANS = new StanCounter(1 + Math.floor(Math.random() * 400_000));
 
 /** A STAN no other request of this process used: no accidental duplicates across tests. */
 export function nextStan(): string {
-  stanCounter = (stanCounter % 999_999) + 1;
-  return String(stanCounter).padStart(6, '0');
+  return STANS.next();
 }
 
 /** DE 7 (MMDDhhmmss, UTC) for now. */

@@ -6,6 +6,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirectory } from '../audit/index.js';
 import type { IsoMessage } from '../codec/index.js';
+import { MAX_STAN, StanCounter } from '../link/index.js';
 import { originalOf, type OriginalTransaction } from '../sim/index.js';
 import { UsageError } from './io.js';
 
@@ -61,7 +62,7 @@ export function readState(dir: string, terminalId: string): TerminalState {
     return { nextStan: 1, history: [] };
   }
   const n = s.nextStan;
-  const nextStan = typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 999_999 ? n : 1;
+  const nextStan = typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_STAN ? n : 1;
   const raw = Array.isArray(s.history) ? s.history : s.last !== undefined ? [s.last] : [];
   const history = raw.map(entryOf).filter((e): e is HistoryEntry => e !== null).slice(-HISTORY_LENGTH);
   return { nextStan, history };
@@ -84,8 +85,9 @@ export function writeState(dir: string, terminalId: string, state: TerminalState
 
 /** Takes the next STAN of the counter (000001..999999, then 000001 again). */
 export function takeStan(state: TerminalState): string {
-  const stan = String(state.nextStan).padStart(6, '0');
-  state.nextStan = state.nextStan >= 999_999 ? 1 : state.nextStan + 1;
+  const counter = new StanCounter(state.nextStan);
+  const stan = counter.next();
+  state.nextStan = counter.peek;
   return stan;
 }
 

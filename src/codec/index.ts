@@ -19,3 +19,6 @@ export { describeMti, isResponseMti, responseMti } from './mti.js';
 export { isLuhnValid } from './luhn.js';
 export { currencyExponent } from './currency.js';
 export { yymmUtc } from './expiry.js';
+export { NETWORK_CODES, NETWORK_CODES_93, networkCodeMeanings } from './network-codes.js';
+export type { NetworkCodes } from './network-codes.js';
+export { transmissionTime } from './transmission-time.js';

@@ -1,7 +1,9 @@
 // Dialect: what differs between ISO 8583:1987 and 1993 for the switch, chosen once from the spec's
 // `version` at start-up, so that no stage branches on the edition per message.
 
-import { specVersion, type IsoMessage, type MessageSpec, type SpecVersion } from '../codec/index.js';
+import {
+  NETWORK_CODES, NETWORK_CODES_93, networkCodeMeanings, specVersion, type IsoMessage, type MessageSpec, type SpecVersion,
+} from '../codec/index.js';
 import { ACTION_CODE_MEANINGS, ACTION_CODES, actionCodeOf } from './action-codes.js';
 import type { OriginalRef } from './originals.js';
 import { RC, RC_MEANINGS, type ResponseCodes } from './result-codes.js';
@@ -55,8 +57,8 @@ export const DIALECT_1987: Dialect = Object.freeze({
   codes: RC,
   meanings: RC_MEANINGS,
   fromIssuer: identity,
-  networkCodeDe: 70,
-  networkCodes: Object.freeze({ '001': 'sign-on', '002': 'sign-off', '301': 'echo test' }),
+  networkCodeDe: NETWORK_CODES.de,
+  networkCodes: networkCodeMeanings(NETWORK_CODES),
   originalDe: 90,
   originalTimeDe: 7,
   originalRefOf: de90Ref,
@@ -69,8 +71,8 @@ export const DIALECT_1993: Dialect = Object.freeze({
   codes: ACTION_CODES,
   meanings: ACTION_CODE_MEANINGS,
   fromIssuer: actionCodeOf,
-  networkCodeDe: 24,
-  networkCodes: Object.freeze({ '801': 'sign-on', '802': 'sign-off', '831': 'echo test' }),
+  networkCodeDe: NETWORK_CODES_93.de,
+  networkCodes: networkCodeMeanings(NETWORK_CODES_93),
   originalDe: 56,
   originalTimeDe: 12,
   originalRefOf: de56Ref,

@@ -1,5 +1,5 @@
 // Backoff: exponential delays with jitter for reconnecting a link. Pure arithmetic; the caller
-// owns the timer. Validates nothing: the client checks its options.
+// owns the timer. Validates nothing: the client (src/link) checks its options.
 
 export interface BackoffOptions {
   /** First delay, in ms. */

@@ -1,5 +1,5 @@
 // dial(): one outbound TCP connection attempt with a deadline on the injected clock. Reports
-// exactly one outcome. No retries (the client's backoff owns those), no framing.
+// exactly one outcome. No retries (the link client's backoff owns those), no framing.
 
 import { createConnection, type Socket } from 'node:net';
 import type { Clock } from '../shared/index.js';

@@ -1,5 +1,5 @@
-// Public surface of src/transport: framing, one connection, the TCP server, the multiplexing
-// client. Knows frames, not fields; imports shared/ and, for the client, codec/.
+// Public surface of src/transport: framing, one connection, the TCP server, dialing and backoff
+// for outbound links. Knows frames, not fields; imports shared/ and codec/ (types only).
 
 export { FramingError, ConnectionError, TimeoutError } from './errors.js';
 export type { FramingErrorInfo } from './errors.js';
@@ -21,11 +21,8 @@ export { FrameServer } from './server.js';
 export type { BoundAddress, DrainResult, FrameHandler, ServerEvents, ServerStats } from './server.js';
 export { DEFAULT_SERVER_OPTIONS, MAX_FRAME_BYTES_LIMIT, SERVER_OPTION_RANGES, resolveServerOptions } from './server-options.js';
 export type { ServerLimitName, ServerOptions, ResolvedServerOptions } from './server-options.js';
-export { IsoClient } from './client.js';
-export type { ClientEvents, ClientStats, LinkState } from './client-options.js';
-export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, resolveClientOptions } from './client-options.js';
-export type { ClientOptions, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
-export { DEFAULT_KEY_FIELDS, NETWORK_CODES, StanCounter, defaultKeyOf, missingFields, networkRequest, networkResponse, transmissionTime } from './match-key.js';
-export type { KeyOf } from './match-key.js';
+export { checkLoggerAndClock, stripUndefined } from './server-options.js';
+export { dial } from './dial.js';
+export type { DialTarget } from './dial.js';
 export { drainOnSignals } from './signals.js';
 export type { Drainable } from './signals.js';

@@ -1,6 +1,6 @@
-// Starting servers and clients for tests: bound to 127.0.0.1 port 0, registered for cleanup.
+// Starting servers for tests: bound to 127.0.0.1 port 0, registered for cleanup.
 
-import { FrameServer, IsoClient, type ClientOptions, type FrameHandler, type ServerOptions } from '../../../src/transport/index.js';
+import { FrameServer, type FrameHandler, type ServerOptions } from '../../../src/transport/index.js';
 import type { Cleanup } from './sockets.js';
 
 export async function startServer(cleanup: Cleanup, handler: FrameHandler, options: ServerOptions = {}): Promise<{ server: FrameServer; port: number }> {
@@ -8,12 +8,6 @@ export async function startServer(cleanup: Cleanup, handler: FrameHandler, optio
   cleanup.add(() => server.close());
   const { port } = await server.listen();
   return { server, port };
-}
-
-export function makeClient(cleanup: Cleanup, options: ClientOptions): IsoClient {
-  const client = new IsoClient(options);
-  cleanup.add(() => client.close());
-  return client;
 }
 
 /** Resolves on the next turn of the event loop at which `cond()` holds (checked each turn, no timers). */

@@ -4,6 +4,7 @@
 
 import { createConnection, type Socket } from 'node:net';
 import type { Codec } from '../../codec/index.js';
+import { MAX_STAN, stanAfter } from '../../link/index.js';
 import type { Clock } from '../../shared/index.js';
 import { FrameDecoder, type FrameHeader, type FrameSink, type Framing, type Sweepable } from '../../transport/index.js';
 import type { FrameTemplate } from './templates.js';
@@ -57,7 +58,7 @@ export class LoadConnection implements FrameSink, Sweepable {
     this.#templates = templates;
     this.#decoder = this.#newDecoder();
     this.#turn = index;
-    this.#stan = (index * 7919) % 999_999;
+    this.#stan = (index * 7919) % MAX_STAN;
   }
 
   get isInFlight(): boolean {
@@ -99,7 +100,7 @@ export class LoadConnection implements FrameSink, Sweepable {
     const schedule = this.#o.schedule;
     const turn = this.#turn++;
     const template = this.#templates[schedule[turn % schedule.length] * this.#o.cardCount + (turn % this.#o.cardCount)];
-    this.#stan = this.#stan >= 999_999 ? 1 : this.#stan + 1;
+    this.#stan = stanAfter(this.#stan);
     template.patchStan(this.#stan);
     // A copy: the template is patched again for the next request, and a written buffer is not touched.
     const frame = Buffer.from(template.frame);

@@ -1,9 +1,9 @@
 // Prebuilt request frames of one load connection: one per message kind and card, framed for the
 // chosen length header, with where the STAN sits so it can be patched in place. No I/O.
 
-import { IsoMessage, specVersion, type Codec } from '../../codec/index.js';
+import { IsoMessage, NETWORK_CODES, specVersion, transmissionTime, type Codec } from '../../codec/index.js';
 import { ConfigError } from '../../shared/index.js';
-import { FrameEncoder, NO_TPDU, transmissionTime, type FrameHeader, type Framing } from '../../transport/index.js';
+import { FrameEncoder, NO_TPDU, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DEFAULT_TPDU } from '../default-tpdu.js';
 import { ACTION_MTI_93, FUNCTION_CODES_93, POS_DATA_CODE_93 } from '../terminal/message-93.js';
 import { KIND_MTI, LOAD_KINDS, type LoadKind } from './mix.js';
@@ -73,7 +73,7 @@ function requestOf(kind: LoadKind, codec: Codec, pan: string, terminal: string, 
   const msg = new IsoMessage(is1993 ? ACTION_MTI_93[kind] : KIND_MTI[kind]);
   const de7 = transmissionTime(new Date());
   const values: Array<[number, string]> = kind === 'echo'
-    ? (is1993 ? [[7, de7], [11, stan], [24, FUNCTION_CODES_93.echo]] : [[7, de7], [11, stan], [70, '301']])
+    ? (is1993 ? [[7, de7], [11, stan], [24, FUNCTION_CODES_93.echo]] : [[7, de7], [11, stan], [NETWORK_CODES.de, NETWORK_CODES.echo]])
     : [[2, pan], [3, '000000'], [4, '000000000001'], [7, de7], [11, stan],
       ...(is1993 ? [[12, '261123120000'], [18, '5999'], [22, POS_DATA_CODE_93], [24, FUNCTION_CODES_93[kind]]] as Array<[number, string]>
         : [[12, '120000'], [13, '1123'], [18, '5999'], [22, '012'], [25, '00']] as Array<[number, string]>),

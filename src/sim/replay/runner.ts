@@ -3,7 +3,8 @@
 
 import { ConfigError, SwitchError } from '../../shared/index.js';
 import { fromJson, safeFieldMap, type Codec, type IsoMessage } from '../../codec/index.js';
-import { NO_TPDU, StanCounter, TPDU_BYTES, tpduNumber, type FrameHeader } from '../../transport/index.js';
+import { StanCounter } from '../../link/index.js';
+import { NO_TPDU, TPDU_BYTES, tpduNumber, type FrameHeader } from '../../transport/index.js';
 import { DEFAULT_TPDU } from '../default-tpdu.js';
 import { captureValues, checkAnswer, type FieldDiff } from './expect.js';
 import { ReplayLink, type ReplayTarget } from './link.js';

@@ -1,7 +1,7 @@
 // The terminal simulator's requests in ISO 8583:1993: 1100, 1200, 1420 (with DE 56) and 1804
 // (DE 24 function code 831 echo, 801 sign-on), built from plain parameters and a clock. Pure.
 
-import { transmissionTime } from '../../transport/index.js';
+import { NETWORK_CODES_93, transmissionTime } from '../../codec/index.js';
 import type { OriginalTransaction, TerminalAction, TerminalParams } from './message.js';
 
 /** Request MTI of each action in 1993: a reversal goes as an advice (1420), network management as 1804. */
@@ -10,7 +10,7 @@ export const ACTION_MTI_93: Readonly<Record<TerminalAction, string>> = Object.fr
 });
 
 /** DE 24 function codes (n 3): original authorization and financial request, full reversal, echo, sign-on. */
-export const FUNCTION_CODES_93 = Object.freeze({ auth: '100', purchase: '200', reverse: '400', echo: '831', signon: '801' });
+export const FUNCTION_CODES_93 = Object.freeze({ auth: '100', purchase: '200', reverse: '400', echo: NETWORK_CODES_93.echo, signon: NETWORK_CODES_93.signOn });
 
 /** DE 25 message reason code (n 4) of a reversal the terminal's user asks for: 4000, customer cancellation. */
 const REASON_CUSTOMER_CANCELLATION = '4000';

@@ -2,9 +2,8 @@
 // 0800, built from plain parameters and a clock reading; 1993 specs get message-93.ts's
 // 1100, 1200, 1420 and 1804. Pure: no I/O. Throws only ConfigError.
 
-import { IsoMessage, currencyExponent as exponentOf, specVersion, type Codec } from '../../codec/index.js';
+import { IsoMessage, NETWORK_CODES, currencyExponent as exponentOf, specVersion, transmissionTime, type Codec } from '../../codec/index.js';
 import { ConfigError } from '../../shared/index.js';
-import { NETWORK_CODES, transmissionTime } from '../../transport/index.js';
 import { ACTION_MTI_93, fieldsOf93 } from './message-93.js';
 
 export const TERMINAL_ACTIONS = ['auth', 'purchase', 'reverse', 'echo', 'signon'] as const;

@@ -2,7 +2,8 @@
 // round-trip time. Never throws for the network: a timeout or a broken link is the result's `error`.
 
 import type { Codec, IsoMessage } from '../../codec/index.js';
-import { IsoClient, tpduHex, type FrameHeader, type Framing } from '../../transport/index.js';
+import { IsoClient } from '../../link/index.js';
+import { tpduHex, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DEFAULT_TPDU } from '../default-tpdu.js';
 
 /**

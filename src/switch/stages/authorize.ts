@@ -1,6 +1,6 @@
 // Stage authorize: asks the routed issuer (authorizations, financial requests, reversals) or
-// answers network management itself (0800 DE 70: 001 sign-on, 002 sign-off, 301 echo; 1804 DE 24:
-// 801, 802, 831). Issuers answer in 1987 codes; the dialect turns them into what the wire carries.
+// answers network management itself (codec's NETWORK_CODES: 0800 DE 70 001 sign-on, 002 sign-off,
+// 301 echo; 1804 DE 24 801, 802, 831). Issuers answer in 1987 codes; the dialect turns them into what the wire carries.
 // Also what the Switch does with an approval once its fate is known: remember it for reversals, or
 // release its hold.
 

@@ -4,17 +4,17 @@
 
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { isResponseMti, type IsoMessage } from '../codec/index.js';
+import { isResponseMti, NETWORK_CODES, type IsoMessage } from '../codec/index.js';
 import type { ClockTimer, Logger } from '../shared/index.js';
-import { Backoff } from './backoff.js';
+import {
+  Backoff, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
+  type CloseReason, type ConnectionOwner,
+} from '../transport/index.js';
 import { resolveClientOptions, type ClientEvents, type ClientOptions, type ClientStats, type LinkState, type ResolvedClientOptions } from './client-options.js';
-import { Connection, type CloseReason, type ConnectionOwner } from './connection.js';
-import { dial } from './dial.js';
-import { ConnectionError, TimeoutError } from './errors.js';
-import { TPDU_BYTES, tpduNumber } from './framing/tpdu.js';
-import { missingFields, NETWORK_CODES, networkRequest, StanCounter } from './match-key.js';
+import { missingFields } from './match-key.js';
+import { networkRequest } from './network.js';
 import { PendingRequest, PendingRequests } from './pending-requests.js';
-import { sweepIntervalMs } from './sweeper.js';
+import { StanCounter } from './stan-counter.js';
 
 export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionOwner {
   readonly options: ResolvedClientOptions;

@@ -6,11 +6,12 @@ import {
   checkBoolean, checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, SYSTEM_CLOCK,
   type Clock, type Logger,
 } from '../shared/index.js';
-import type { CloseReason, ConnectionSettings } from './connection.js';
-import { FRAMINGS, type Framing } from './framing/length-headers.js';
-import { FRAME_HEADERS, parseTpdu, type FrameHeader } from './framing/tpdu.js';
-import { DEFAULT_KEY_FIELDS, defaultKeyOf, networkResponse, type KeyOf } from './match-key.js';
-import { checkLoggerAndClock, MAX_FRAME_BYTES_LIMIT, stripUndefined } from './server-options.js';
+import {
+  checkLoggerAndClock, FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, parseTpdu, stripUndefined,
+  type CloseReason, type ConnectionSettings, type FrameHeader, type Framing,
+} from '../transport/index.js';
+import { DEFAULT_KEY_FIELDS, defaultKeyOf, type KeyOf } from './match-key.js';
+import { networkResponse } from './network.js';
 
 const DAY_MS = 86_400_000;
 

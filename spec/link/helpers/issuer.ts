@@ -3,8 +3,8 @@
 
 import { builtinCodec, IsoMessage, responseMti } from '../../../src/codec/index.js';
 import type { ConnectionContext, ServerOptions } from '../../../src/transport/index.js';
-import { startServer } from './servers.js';
-import type { Cleanup } from './sockets.js';
+import { startServer } from '../../transport/helpers/servers.js';
+import type { Cleanup } from '../../transport/helpers/sockets.js';
 
 export const CODEC = builtinCodec('iso87ascii');
 
