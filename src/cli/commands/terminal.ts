@@ -10,6 +10,7 @@ import {
   DEFAULT_TERMINAL_TIMEOUT_MS, TERMINAL_ACTIONS, amountMinorUnits, buildTerminalRequest, sendTerminalRequest,
   type TerminalAction, type TerminalResult,
 } from '../../sim/index.js';
+import { ConfigError } from '../../shared/index.js';
 import { dialectOf } from '../../switch/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
@@ -56,6 +57,15 @@ function checked(flag: string, text: string, re: RegExp, what: string): string {
   return text;
 }
 
+/** DE 4 for --amount in `currency`. @throws UsageError CLI_BAD_VALUE naming --amount, as for every other flag. */
+function amountFlag(text: string, currency: string): string {
+  try {
+    return amountMinorUnits(text, currency);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new UsageError(`--amount: ${err.message.slice(err.path.length + 2)}`);
+  }
+}
 
 /** Why the exchange failed, in one line: the error, the peer and the socket's reason (ECONNREFUSED). */
 function failureLine(err: Error | null, host: string, port: number): string {
@@ -114,7 +124,7 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   const request = buildTerminalRequest(action, {
     pan,
     expiry,
-    amount: amountMinorUnits(flags.amount ?? DEFAULTS.amount, currency),
+    amount: amountFlag(flags.amount ?? DEFAULTS.amount, currency),
     currency,
     terminalId,
     merchantId: checked('--merchant', flags.merchant ?? DEFAULTS.merchant, /^[A-Za-z0-9 ]{1,15}$/, '1..15 letters or digits'),
