@@ -7,7 +7,7 @@ import { SwitchError, plural } from '../../shared/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { approvingCards } from '../test-cards.js';
@@ -70,7 +70,7 @@ function runOf(flags: LoadFlags): LoadRun {
     ratePerSecond: integer('--rate', flags.rate, 0),
     durationMs,
     count,
-    mix: parseMix(flags.mix),
+    mix: flagValue('--mix', () => parseMix(flags.mix)),
     cards: cardsOf(flags.cards),
     timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
   });

@@ -10,12 +10,11 @@ import {
   DEFAULT_TERMINAL_TIMEOUT_MS, TERMINAL_ACTIONS, amountMinorUnits, buildTerminalRequest, sendTerminalRequest,
   type TerminalAction, type TerminalResult,
 } from '../../sim/index.js';
-import { ConfigError } from '../../shared/index.js';
 import { dialectOf } from '../../switch/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { HISTORY_LENGTH, findInHistory, readState, recordAnswer, remember, takeStan, writeState, type HistoryEntry, type TerminalState } from '../terminal-state.js';
@@ -55,16 +54,6 @@ const FALLBACK_EXPIRY = '2812';
 function checked(flag: string, text: string, re: RegExp, what: string): string {
   if (!re.test(text)) throw new UsageError(`${flag} expects ${what} (got "${text}")`);
   return text;
-}
-
-/** DE 4 for --amount in `currency`. @throws UsageError CLI_BAD_VALUE naming --amount, as for every other flag. */
-function amountFlag(text: string, currency: string): string {
-  try {
-    return amountMinorUnits(text, currency);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    throw new UsageError(`--amount: ${err.message.slice(err.path.length + 2)}`);
-  }
 }
 
 /** Why the exchange failed, in one line: the error, the peer and the socket's reason (ECONNREFUSED). */
@@ -124,7 +113,7 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   const request = buildTerminalRequest(action, {
     pan,
     expiry,
-    amount: amountFlag(flags.amount ?? DEFAULTS.amount, currency),
+    amount: flagValue('--amount', () => amountMinorUnits(flags.amount ?? DEFAULTS.amount, currency)),
     currency,
     terminalId,
     merchantId: checked('--merchant', flags.merchant ?? DEFAULTS.merchant, /^[A-Za-z0-9 ]{1,15}$/, '1..15 letters or digits'),
