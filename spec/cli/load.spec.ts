@@ -101,7 +101,9 @@ describe('isotrace load', () => {
     [['--mix', 'auth=90,refund=10'], 'isotrace: CLI_BAD_VALUE --mix: unknown kind "refund" (expected auth, purchase, echo)'],
     [['--mix', 'auth'], 'isotrace: CLI_BAD_VALUE --mix: expected kind=weight[,kind=weight...] with kinds auth, purchase, echo (got "auth")'],
     [['--mix', 'auth=0'], 'isotrace: CLI_BAD_VALUE --mix: at least one weight must be above 0'],
-  ])('issue #13: a bad --mix is CLI_BAD_VALUE naming the flag, as every other flag, when given %j', async (args, line) => {
+    [['--port', '70000'], 'isotrace: CLI_BAD_VALUE --port expects an integer in 1..65535 (got "70000")'],
+    [['--connections', '1000000'], 'isotrace: CLI_BAD_VALUE --connections expects an integer in 1..10000 (got "1000000")'],
+  ])('issue #13: a bad --mix, --port or --connections is CLI_BAD_VALUE naming the flag, as every other flag, when given %j', async (args, line) => {
     const run = await runCli(['load', '--port', '1', ...args]);
     expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
   });

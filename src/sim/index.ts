@@ -1,7 +1,7 @@
 // Public surface of src/sim: terminal simulation, the load generator and fixture replay. Imports
 // shared/, codec/ and transport/ only; reads no files (the CLI passes parsed input in).
 
-export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS } from './load.js';
+export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS, MAX_LOAD_CONNECTIONS } from './load.js';
 export type { LoadOptions } from './load.js';
 export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule } from './load-mix.js';
 export type { LoadKind } from './load-mix.js';
