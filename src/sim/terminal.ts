@@ -2,7 +2,7 @@
 // round-trip time. Never throws for the network: a timeout or a broken link is the result's `error`.
 
 import type { Codec, IsoMessage } from '../codec/index.js';
-import { IsoClient, type FrameHeader, type Framing } from '../transport/index.js';
+import { IsoClient, TimeoutError, type FrameHeader, type Framing } from '../transport/index.js';
 
 /**
  * The terminal's default wait for the answer, ms: well beyond the switch's default issuer timeout
@@ -50,8 +50,19 @@ export async function sendTerminalRequest(request: IsoMessage, target: TerminalT
     const response = await client.request(request);
     return { request, response, rttMs: performance.now() - sentAt, error: null };
   } catch (err) {
-    return { request, response: null, rttMs: null, error: err instanceof Error ? err : new Error(String(err)) };
+    return { request, response: null, rttMs: null, error: explained(err, client.stats.undecodable, target.codec.name) };
   } finally {
     await client.close();
   }
+}
+
+/**
+ * A timeout after frames that did not decode says so: something answered, in another spec or
+ * edition (a 1987 switch answering a 1993 request), not nothing at all.
+ */
+function explained(err: unknown, undecodable: number, specName: string): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (undecodable === 0 || !(e instanceof TimeoutError) || e.code !== 'REQUEST_TIMEOUT') return e;
+  const frames = undecodable === 1 ? '1 frame' : `${undecodable} frames`;
+  return new TimeoutError('REQUEST_TIMEOUT', `${e.message}, but ${frames} arrived that did not decode with spec ${specName}: the peer speaks another spec or edition`, e.timeoutMs);
 }
