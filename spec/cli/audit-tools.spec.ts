@@ -97,12 +97,22 @@ describe('isotrace audit list', () => {
     [['--until', '2026-13-45'], /^isotrace: CLI_BAD_VALUE --until expects an ISO 8601 time/],
     [['--since', '1h', '--until', '2h'], /^isotrace: CLI_BAD_USAGE --since must be earlier than --until\n$/],
     [['--limit', '0'], /^isotrace: CLI_BAD_VALUE --limit expects an integer >= 1 \(got "0"\)\n$/],
-    [['--stan', '12'], /^isotrace: CLI_BAD_VALUE --stan: "12" is not a valid value/],
   ])('exits 2 with one line when given %j', async (flags, stderr) => {
     const run = await runCli(['audit', 'list', '--dir', tempDir(), ...flags]);
     expect(run).toMatchObject({ code: 2, stdout: '' });
     expect(run.stderr).toMatch(stderr);
     expect(run.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it.each([
+    [['--stan', '12'], /^isotrace: CLI_BAD_VALUE --stan expects 6 digits \(got "12"\)\n$/],
+    [['--rc', '5'], /^isotrace: CLI_BAD_VALUE --rc expects a response code of 2 characters, or a 1993 action code of 3 digits \(got "5"\)\n$/],
+    [['--mti', '100'], /^isotrace: CLI_BAD_VALUE --mti expects 4 digits \(got "100"\)\n$/],
+    [['--rrn', '1234'], /^isotrace: CLI_BAD_VALUE --rrn expects 12 letters, digits or spaces \(got "1234"\)\n$/],
+  ])('issue #13: says in words what a filter expects, not as a regular expression, when given %j', async (flags, stderr) => {
+    const run = await runCli(['audit', 'list', '--dir', tempDir(), ...flags]);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(stderr);
   });
 
   it('reads the directory ISOTRACE_AUDIT_DIR names when there is no --dir', async () => {

@@ -87,8 +87,6 @@ describe('isotrace load', () => {
   });
 
   it.each([
-    [['--mix', 'auth=90,refund=10'], 'isotrace: CONFIG_INVALID mix: unknown kind "refund" (expected auth, purchase, echo)'],
-    [['--mix', 'auth'], 'isotrace: CONFIG_INVALID mix: expected kind=weight[,kind=weight...] with kinds auth, purchase, echo (got "auth")'],
     [['--duration', '10 parsecs'], 'isotrace: CLI_BAD_VALUE --duration expects a duration such as 500 (ms), 500ms, 2s, 1.5s, 2m or 1h (got "10 parsecs")'],
     [['--connections', '0'], 'isotrace: CLI_BAD_VALUE --connections expects an integer >= 1 (got "0")'],
     [['--cards', '1234'], 'isotrace: CLI_BAD_VALUE --cards expects card numbers of 12..19 digits separated by commas (item 1 is not)'],
@@ -97,6 +95,17 @@ describe('isotrace load', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`${line}\n`);
+  });
+
+  it.each([
+    [['--mix', 'auth=90,refund=10'], 'isotrace: CLI_BAD_VALUE --mix: unknown kind "refund" (expected auth, purchase, echo)'],
+    [['--mix', 'auth'], 'isotrace: CLI_BAD_VALUE --mix: expected kind=weight[,kind=weight...] with kinds auth, purchase, echo (got "auth")'],
+    [['--mix', 'auth=0'], 'isotrace: CLI_BAD_VALUE --mix: at least one weight must be above 0'],
+    [['--port', '70000'], 'isotrace: CLI_BAD_VALUE --port expects an integer in 1..65535 (got "70000")'],
+    [['--connections', '1000000'], 'isotrace: CLI_BAD_VALUE --connections expects an integer in 1..10000 (got "1000000")'],
+  ])('issue #13: a bad --mix, --port or --connections is CLI_BAD_VALUE naming the flag, as every other flag, when given %j', async (args, line) => {
+    const run = await runCli(['load', '--port', '1', ...args]);
+    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
   });
 
   it('exits 0 and shows the options when asked for --help', async () => {

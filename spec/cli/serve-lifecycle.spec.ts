@@ -81,6 +81,7 @@ describe('serve start-up failures', () => {
     const r = await serveToExit([...(await args()), '--audit-dir', auditDir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(line)]);
+    expect(r.stdout).toBe(''); // no "draining" or "drained and closed" for a server that never listened
     expect(existsSync(auditDir)).toBe(false);
   });
 

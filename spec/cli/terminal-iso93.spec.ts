@@ -32,6 +32,13 @@ async function json(served: Served, action: string, ...more: string[]): Promise<
 }
 
 describe('isotrace terminal --spec iso93ascii', () => {
+  it('issue #13: says an answer came that did not decode, not only that none came, when the switch speaks 1987', async () => {
+    const served = await serve(resources); // iso87ascii: it answers the 1100 in its own layout
+    const run = await terminal(served, 'auth', '--timeout', '1s');
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toBe(`isotrace: REQUEST_TIMEOUT no response within 1000 ms, but 1 frame arrived that did not decode with spec iso93ascii: the peer speaks another spec or edition (127.0.0.1:${served.port})\n`);
+  });
+
   it('issue #13: prints MTI 1100 and 1110 and "RC 000 approved" when an auth is approved', async () => {
     const served = await serve93();
     const run = await terminal(served, 'auth');

@@ -234,12 +234,21 @@ describe('isotrace terminal', () => {
   });
 
   it.each([
-    [['--amount', 'abc'], 'isotrace: CONFIG_INVALID amount: expected a decimal amount such as 12.50 (got "abc")'],
     [['--stan', '12'], 'isotrace: CLI_BAD_VALUE --stan expects 6 digits (got "12")'],
     [['--port', 'x'], 'isotrace: CLI_BAD_VALUE --port expects a port number 1..65535 (got "x")'],
     [['--timeout', '48h'], 'isotrace: CLI_BAD_VALUE --timeout expects a duration from 1 to 86400000 ms (got "48h")'],
     [['--terminal', '../etc'], 'isotrace: CLI_BAD_VALUE --terminal expects 1..8 letters or digits (got "../etc")'],
   ])('exits 2 with one line when given %j', async (flags, line) => {
+    const run = await runCli(['terminal', 'auth', '--state-dir', stateDir, ...flags]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([line]);
+  });
+
+  it.each([
+    [['--amount', 'abc'], 'isotrace: CLI_BAD_VALUE --amount: expected a decimal amount such as 12.50 (got "abc")'],
+    [['--amount', '12.505'], 'isotrace: CLI_BAD_VALUE --amount: currency 840 has 2 decimal(s) (got "12.505")'],
+    [['--amount', '1.5', '--currency', '392'], 'isotrace: CLI_BAD_VALUE --amount: currency 392 has 0 decimal(s) (got "1.5")'],
+  ])('issue #13: a bad --amount is CLI_BAD_VALUE naming the flag, as every other flag, when given %j', async (flags, line) => {
     const run = await runCli(['terminal', 'auth', '--state-dir', stateDir, ...flags]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([line]);

@@ -28,6 +28,15 @@ describe('FrameServer listening', () => {
     expect(err).toMatchObject({ code: 'SERVER_LISTEN_FAILED', message: `cannot listen on 127.0.0.1:${port}: EADDRINUSE` });
   });
 
+  it('issue #13: closes without logging a drain when it never listened (its port was taken)', async () => {
+    const { port } = await startServer(cleanup, () => null);
+    const log = new CaptureLogger();
+    const second = new FrameServer(() => null, { port, logger: log });
+    await expect(second.listen()).rejects.toMatchObject({ code: 'SERVER_LISTEN_FAILED' });
+    expect(await second.close()).toEqual({ graceful: 0, forced: 0 });
+    expect(log.lines.map((l) => l.evt)).toEqual([]);
+  });
+
   it('serves 1,000 concurrent connections, each doing request/response', async () => {
     const N = 1_000;
     const { server, port } = await startServer(cleanup, (frame) => Buffer.concat([ascii('re:'), frame]), { maxConnectionsPerAddress: N, backlog: 2048 });

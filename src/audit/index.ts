@@ -12,6 +12,7 @@ export { GENESIS_HASH } from './chain.js';
 export { auditFileName, listAuditFiles } from './files.js';
 export type { AuditFileName } from './files.js';
 export { verifyAudit } from './verify.js';
+export { HEAD_FILE } from './head.js';
 export type { VerifyResult } from './verify.js';
 export { readAudit } from './reader.js';
 export type { AuditEntry, ReadAuditOptions } from './reader.js';

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../shared/index.js';
 import { DURATION_SYNTAX, durationMs } from './duration.js';
+import { jsonSyntaxProblem } from './json-syntax.js';
 
 export type OptionKind =
   | { type: 'string' }
@@ -93,7 +94,7 @@ export function readJsonFile(path: string, what: string, expected = 'a JSON file
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`${what} ${path}`, `cannot read ${expected} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(`${what} ${path}`, `cannot read ${expected} (${(err as NodeJS.ErrnoException).code ?? jsonSyntaxProblem(err)})`);
   }
 }
 

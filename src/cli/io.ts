@@ -1,7 +1,7 @@
 // Console I/O for commands: where output goes, how errors become one line and an exit code.
 // Commands receive an Io so tests can capture what a person would see.
 
-import { SwitchError, type ErrorCode } from '../shared/index.js';
+import { ConfigError, SwitchError, type ErrorCode } from '../shared/index.js';
 
 export interface Io {
   out(text: string): void;
@@ -20,6 +20,19 @@ export type UsageCode = Extract<ErrorCode, `CLI_${string}`>;
 export class UsageError extends SwitchError {
   constructor(message: string, code: UsageCode = 'CLI_BAD_VALUE') {
     super(code, message);
+  }
+}
+
+/**
+ * `parse()`'s value; a ConfigError it throws (a value the layers below refuse, such as a mix or an
+ * amount) becomes CLI_BAD_VALUE naming `flag`, as every flag's bad value is.
+ */
+export function flagValue<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new UsageError(`${flag}: ${err.message.slice(err.path.length + 2)}`);
   }
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Codec, SpecError, builtinCodec, builtinSpec, builtinSpecNames, specFromFile, type MessageSpec } from '../codec/index.js';
+import { jsonSyntaxProblem } from './json-syntax.js';
 
 function looksLikePath(nameOrPath: string): boolean {
   return nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.endsWith('.json');
@@ -23,7 +24,7 @@ function readSpecFile(path: string, chain: string[]): MessageSpec {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new SpecError('SPEC_INVALID', path, `not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new SpecError('SPEC_INVALID', path, `not valid JSON (${jsonSyntaxProblem(err)})`, { cause: err });
   }
   const base = (name: string): MessageSpec =>
     looksLikePath(name) ? readSpecFile(resolve(dirname(path), name), [...chain, path]) : builtinSpec(name);

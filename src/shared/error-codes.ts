@@ -75,7 +75,7 @@ export const ERROR_CODES = {
   AUDIT_BAD_RECORD: 'an audit record cannot be written (not a JSON object, or holds prev or hash) or a stored line cannot be read',
   AUDIT_CHAIN_BROKEN: 'an audit line was edited, removed, inserted or reordered: its hash or prev does not match',
   AUDIT_DIR_NOT_FOUND: 'the audit directory does not exist',
-  AUDIT_HEAD_MISMATCH: 'the log ends before its sealed head (audit.head), or the head is unreadable: records were removed from the end',
+  AUDIT_HEAD_MISMATCH: 'the log does not match its sealed head (audit.head): it ends before the head (records were removed from the end), or the head is missing, unreadable or edited',
   AUDIT_KEY_REQUIRED: 'the audit log is keyed (HMAC) and cannot be verified without its key',
   AUDIT_RECORD_NOT_FOUND: 'audit show found no record with that id, trace id (or prefix), RRN, STAN or terminal',
   AUDIT_KEY_AMBIGUOUS: 'audit show found several records for the lookup and listed them instead of choosing one',

@@ -4,7 +4,7 @@
 
 export { DEFAULT_TPDU } from './default-tpdu.js';
 
-export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS } from './load/run.js';
+export { LoadRun, runLoad, DEFAULT_LOAD_OPTIONS, MAX_LOAD_CONNECTIONS } from './load/run.js';
 export type { LoadOptions } from './load/run.js';
 export { LOAD_KINDS, KIND_MTI, parseMix, mixSchedule } from './load/mix.js';
 export type { LoadKind } from './load/mix.js';

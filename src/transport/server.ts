@@ -145,6 +145,9 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
    */
   async drain(deadlineMs: number = this.options.drainTimeoutMs): Promise<DrainResult> {
     this.#isDraining = true;
+    // Never bound (listen failed) or already drained: nothing to close, and no "draining" line
+    // after a start-up that failed.
+    if (!this.#net.listening && this.#conns.size === 0) return { graceful: 0, forced: 0 };
     const listening = new Promise<void>((resolve) => (this.#net.listening ? this.#net.close(() => resolve()) : resolve()));
     this.#log.info({ evt: 'server.drain', connections: this.#conns.size, deadlineMs }, 'draining');
     const before = this.#conns.size;

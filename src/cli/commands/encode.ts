@@ -4,6 +4,7 @@
 import { EncodeError, fromJson, toHex } from '../../codec/index.js';
 import { headerBytes, headerKind, writeHeader } from '../header.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
+import { jsonSyntaxProblem } from '../json-syntax.js';
 import { loadCodec } from '../spec-loader.js';
 
 export interface EncodeOptions {
@@ -20,7 +21,7 @@ export async function runEncode(opts: EncodeOptions, io: Io): Promise<ExitCode> 
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new EncodeError('CODEC_BAD_JSON', { field: 'message', offset: 0, detail: `stdin is not valid JSON (${(err as Error).message})` });
+      throw new EncodeError('CODEC_BAD_JSON', { field: 'message', offset: 0, detail: `stdin is not valid JSON (${jsonSyntaxProblem(err)})` });
     }
     const msg = fromJson(codec, json);
     // --header decides, as on decode; without it a "header" in the JSON is a TPDU to write back,

@@ -2,12 +2,12 @@
 // prints a summary table or one JSON object; a live progress line on stderr when it is a terminal.
 
 import { Option, type Command } from 'commander';
-import { DEFAULT_LOAD_OPTIONS, LOAD_KINDS, LoadRun, parseMix, type LoadSnapshot, type LoadSummary } from '../../sim/index.js';
+import { DEFAULT_LOAD_OPTIONS, LOAD_KINDS, LoadRun, MAX_LOAD_CONNECTIONS, parseMix, type LoadSnapshot, type LoadSummary } from '../../sim/index.js';
 import { SwitchError, plural } from '../../shared/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { approvingCards } from '../test-cards.js';
@@ -39,9 +39,11 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
-function integer(flag: string, text: string, min: number): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag} expects an integer >= ${min} (got "${text}")`);
-  return Number(text);
+function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min) throw new UsageError(`${flag} expects an integer >= ${min} (got "${text}")`);
+  if (n > max) throw new UsageError(`${flag} expects an integer in ${min}..${max} (got "${text}")`);
+  return n;
 }
 
 function cardsOf(text: string | undefined): string[] {
@@ -62,15 +64,15 @@ function runOf(flags: LoadFlags): LoadRun {
   return new LoadRun({
     ...DEFAULT_LOAD_OPTIONS,
     host: flags.host,
-    port: integer('--port', flags.port, 1),
+    port: integer('--port', flags.port, 1, 65_535),
     codec,
     framing: flags.framing as Framing,
     header: headerKind(flags.header, codec.spec) as FrameHeader,
-    connections: integer('--connections', flags.connections, 1),
+    connections: integer('--connections', flags.connections, 1, MAX_LOAD_CONNECTIONS),
     ratePerSecond: integer('--rate', flags.rate, 0),
     durationMs,
     count,
-    mix: parseMix(flags.mix),
+    mix: flagValue('--mix', () => parseMix(flags.mix)),
     cards: cardsOf(flags.cards),
     timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
   });

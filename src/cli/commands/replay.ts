@@ -14,6 +14,7 @@ import {
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { jsonSyntaxProblem } from '../json-syntax.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 
@@ -44,7 +45,7 @@ function loadFile(path: string, timeoutMs: number): Scenario {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(path, `not valid JSON (${(err as Error).message})`);
+    throw new ConfigError(path, `not valid JSON (${jsonSyntaxProblem(err)})`);
   }
   return parseScenario(json, path, timeoutMs);
 }

@@ -14,7 +14,7 @@ import { dialectOf } from '../../switch/index.js';
 import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
+import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';
 import { headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { HISTORY_LENGTH, findInHistory, readState, recordAnswer, remember, takeStan, writeState, type HistoryEntry, type TerminalState } from '../terminal-state.js';
@@ -55,7 +55,6 @@ function checked(flag: string, text: string, re: RegExp, what: string): string {
   if (!re.test(text)) throw new UsageError(`${flag} expects ${what} (got "${text}")`);
   return text;
 }
-
 
 /** Why the exchange failed, in one line: the error, the peer and the socket's reason (ECONNREFUSED). */
 function failureLine(err: Error | null, host: string, port: number): string {
@@ -114,7 +113,7 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   const request = buildTerminalRequest(action, {
     pan,
     expiry,
-    amount: amountMinorUnits(flags.amount ?? DEFAULTS.amount, currency),
+    amount: flagValue('--amount', () => amountMinorUnits(flags.amount ?? DEFAULTS.amount, currency)),
     currency,
     terminalId,
     merchantId: checked('--merchant', flags.merchant ?? DEFAULTS.merchant, /^[A-Za-z0-9 ]{1,15}$/, '1..15 letters or digits'),

@@ -38,6 +38,9 @@ export const DEFAULT_LOAD_OPTIONS = Object.freeze({
   durationMs: 10_000, count: 0, mix: Object.freeze({ auth: 100, purchase: 0, echo: 0 }), timeoutMs: 5000, clock: SYSTEM_CLOCK,
 } as const);
 
+/** The most connections one run opens. */
+export const MAX_LOAD_CONNECTIONS = 10_000;
+
 /** Pause before a connection that was up reconnects (after a timeout or a dropped socket), ms. */
 const RECONNECT_MS = 50;
 
@@ -45,7 +48,7 @@ function check(o: LoadOptions): void {
   const int = (path: string, v: number, min: number, max: number): void => {
     if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(path, `expected an integer in ${min}..${max} (got ${v})`);
   };
-  int('connections', o.connections, 1, 10_000);
+  int('connections', o.connections, 1, MAX_LOAD_CONNECTIONS);
   int('port', o.port, 1, 65_535);
   int('count', o.count, 0, Number.MAX_SAFE_INTEGER);
   int('durationMs', o.durationMs, 0, 7 * 86_400_000);

@@ -3,7 +3,7 @@
 
 import type { Codec, IsoMessage } from '../../codec/index.js';
 import { IsoClient } from '../../link/index.js';
-import { tpduHex, type FrameHeader, type Framing } from '../../transport/index.js';
+import { TimeoutError, tpduHex, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DEFAULT_TPDU } from '../default-tpdu.js';
 
 /**
@@ -52,8 +52,19 @@ export async function sendTerminalRequest(request: IsoMessage, target: TerminalT
     const response = await client.request(request);
     return { request, response, rttMs: performance.now() - sentAt, error: null };
   } catch (err) {
-    return { request, response: null, rttMs: null, error: err instanceof Error ? err : new Error(String(err)) };
+    return { request, response: null, rttMs: null, error: explained(err, client.stats.undecodable, target.codec.name) };
   } finally {
     await client.close();
   }
+}
+
+/**
+ * A timeout after frames that did not decode says so: something answered, in another spec or
+ * edition (a 1987 switch answering a 1993 request), not nothing at all.
+ */
+function explained(err: unknown, undecodable: number, specName: string): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (undecodable === 0 || !(e instanceof TimeoutError) || e.code !== 'REQUEST_TIMEOUT') return e;
+  const frames = undecodable === 1 ? '1 frame' : `${undecodable} frames`;
+  return new TimeoutError('REQUEST_TIMEOUT', `${e.message}, but ${frames} arrived that did not decode with spec ${specName}: the peer speaks another spec or edition`, e.timeoutMs);
 }

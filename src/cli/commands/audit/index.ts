@@ -1,6 +1,7 @@
 // `isotrace audit`: registers its sub-commands, one file each: list, show, verify, tail; format.ts
 // and options.ts are what they share.
 
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../../io.js';
 import { DEFAULT_LIST_LIMIT, runAuditList } from './list.js';

@@ -29,16 +29,16 @@ export function queryOf(flags: AuditListFlags, nowMs: number): AuditQuery {
   if (query.sinceMs !== undefined && query.untilMs !== undefined && query.sinceMs >= query.untilMs) {
     throw new UsageError('--since must be earlier than --until', 'CLI_BAD_USAGE');
   }
-  const exact: Array<[keyof AuditQuery, string | undefined, string, RegExp]> = [
-    ['terminalId', flags.terminal, '--terminal', /^.{1,16}$/],
-    ['responseCode', flags.rc, '--rc', /^[0-9A-Za-z]{2,3}$/],
-    ['mti', flags.mti, '--mti', /^\d{4}$/],
-    ['stan', flags.stan, '--stan', /^\d{6}$/],
-    ['rrn', flags.rrn, '--rrn', /^[0-9A-Za-z ]{12}$/],
+  const exact: Array<[keyof AuditQuery, string | undefined, string, RegExp, string]> = [
+    ['terminalId', flags.terminal, '--terminal', /^.{1,16}$/, '1..16 characters'],
+    ['responseCode', flags.rc, '--rc', /^[0-9A-Za-z]{2,3}$/, 'a response code of 2 characters, or a 1993 action code of 3 digits'],
+    ['mti', flags.mti, '--mti', /^\d{4}$/, '4 digits'],
+    ['stan', flags.stan, '--stan', /^\d{6}$/, '6 digits'],
+    ['rrn', flags.rrn, '--rrn', /^[0-9A-Za-z ]{12}$/, '12 letters, digits or spaces'],
   ];
-  for (const [key, value, flag, shape] of exact) {
+  for (const [key, value, flag, shape, what] of exact) {
     if (value === undefined) continue;
-    if (!shape.test(value)) throw new UsageError(`${flag}: "${value}" is not a valid value (expected ${shape.source})`);
+    if (!shape.test(value)) throw new UsageError(`${flag} expects ${what} (got "${value}")`);
     (query as Record<string, string>)[key] = value;
   }
   return query;

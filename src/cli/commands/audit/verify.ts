@@ -1,7 +1,8 @@
 // `isotrace audit verify`: recomputes the audit log's hash chain. Reads the HMAC key from the
 // environment (ISOTRACE_AUDIT_KEY, or the variable --key-env names) and never prints it.
 
-import { AuditError, verifyAudit, type VerifyResult } from '../../../audit/index.js';
+import { basename } from 'node:path';
+import { AuditError, HEAD_FILE, verifyAudit, type VerifyResult } from '../../../audit/index.js';
 import { plural } from '../../../shared/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
 import { auditDirFrom } from './options.js';
@@ -48,7 +49,9 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
       throw err;
     });
     if (!result.ok) {
-      io.err(errorLine(new AuditError('AUDIT_CHAIN_BROKEN', `${result.file} line ${result.line}: ${result.reason}`)));
+      // A record that fails is a broken chain; a log that does not reach, or does not match, its sealed head is the head's code.
+      const code = basename(result.file) === HEAD_FILE ? 'AUDIT_HEAD_MISMATCH' : 'AUDIT_CHAIN_BROKEN';
+      io.err(errorLine(new AuditError(code, `${result.file} line ${result.line}: ${result.reason}`)));
       return EXIT.INVALID;
     }
     io.out(verifiedLine(result));
