@@ -18,9 +18,10 @@ export const LAYERS = {
   trace: ['shared'],
   audit: ['shared'],
   switch: ['shared', 'codec', 'trace', 'audit'],
+  journal: ['shared', 'trace', 'audit', 'switch'],
   issuer: ['shared', 'codec', 'transport'],
   sim: ['shared', 'codec', 'transport'],
-  cli: ['shared', 'codec', 'transport', 'trace', 'audit', 'switch', 'issuer', 'sim'],
+  cli: ['shared', 'codec', 'transport', 'trace', 'audit', 'switch', 'journal', 'issuer', 'sim'],
 };
 
 const MAX_LINES = 500;

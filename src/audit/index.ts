@@ -17,7 +17,7 @@ export { readAudit } from './reader.js';
 export type { AuditEntry, ReadAuditOptions } from './reader.js';
 export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
 export type { AuditQuery } from './query.js';
-export { CommitGroup } from './commit-group.js';
+export type { CommitGroup } from './commit-group.js';
 export { CommitQueue } from './commit-queue.js';
 export type { CommitBatch, CommitQueueOptions } from './commit-queue.js';
 export { AuditLock, LOCK_FILE } from './lock.js';

@@ -1,12 +1,12 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
 // builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
-import { AuditLock, resolveAuditWriterOptions, type AuditMode } from '../../audit/index.js';
+import { AuditLock, type AuditMode } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
-import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
+import { JournalThread, resolveJournalOptions } from '../../journal/index.js';
 import {
   DEFAULT_OTLP_SINK_OPTIONS, NOOP_TRACE_SINK, createOtlpSink, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpSinkOptions, type TraceSink,
 } from '../../trace/index.js';
@@ -25,6 +25,8 @@ interface ServedConnection extends ConnectionInfo {
 
 /** Where serve logs: standard output. */
 const LOG_FD = 1;
+/** The module whose createLogger makes the journal thread's own logger, on LOG_FD. */
+const LOG_MODULE = new URL('../logger.js', import.meta.url).href;
 
 /** The resolved serve configuration: flags, then ISOTRACE_*, then --config file, then defaults. */
 export function serveConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolved {
@@ -107,12 +109,10 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   };
   const otlp = traceSinkOptions(cfg, env, logger);
   const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  const journalOptions: JournalThreadOptions = {
-    dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel),
+  const journal = resolveJournalOptions({
+    dir: String(cfg.auditDir), mode: cfg.auditMode as AuditMode, key, logger, logFd, logLevel: String(cfg.logLevel), logModule: LOG_MODULE,
     retentionDays: Number(cfg.auditRetentionDays), retentionBytes: Number(cfg.auditRetentionBytes),
-  };
-  const { dir, mode, retentionDays, retentionBytes } = journalOptions;
-  resolveAuditWriterOptions({ dir, mode, key, retentionDays, retentionBytes });
+  });
   const gate = switchGate();
   const header = (cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none')) as FrameHeader;
   const server = new FrameServer(gate.handler, { ...transportLimits(cfg), host: String(cfg.host), port: Number(cfg.port), framing: cfg.framing as Framing, header, logger });
@@ -121,9 +121,9 @@ export async function startSwitch(cfg: Resolved, env: NodeJS.ProcessEnv, logger:
   let audit: JournalThread;
   try {
     await server.listen();
-    lock = AuditLock.acquire(journalOptions.dir, logger);
+    lock = AuditLock.acquire(journal.audit.dir, logger);
     process.on('exit', releaseAtExit);
-    audit = await JournalThread.open(journalOptions);
+    audit = await JournalThread.open(journal);
   } catch (err) {
     gate.open(null);
     await server.close();
