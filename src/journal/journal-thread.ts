@@ -12,6 +12,7 @@ import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalO
 import type { Failure, JournalInit, ToMain, ToWorker } from './journal-protocol.js';
 
 type Closed = Extract<ToMain, { t: 'closed' }>;
+
 /**
  * In async mode the journal thread is off the answers' path: it lowers its priority so that on a
  * busy machine the event loop gets the CPU first (measured on 2 cores under the switch benchmark:
