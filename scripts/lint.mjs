@@ -20,9 +20,10 @@ export const LAYERS = {
   trace: ['shared'],
   audit: ['shared'],
   switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
+  journal: ['shared', 'trace', 'audit', 'switch'],
   issuer: ['shared', 'codec', 'transport', 'link'],
   sim: ['shared', 'codec', 'transport', 'link'],
-  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'switch', 'issuer', 'sim'],
+  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'switch', 'journal', 'issuer', 'sim'],
 };
 
 const MAX_LINES = 500;

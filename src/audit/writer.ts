@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { plural } from '../shared/index.js';
 import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
-import { CommitGroup } from './commit-group.js';
+import { CommitQueue } from './commit-queue.js';
 import { AuditError, systemCode } from './errors.js';
 import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
 import { HeadFile } from './head-file.js';
@@ -32,7 +32,6 @@ export interface AuditWriterStats {
   headFailures: number;
 }
 
-const RESOLVED = Promise.resolve();
 const noop = (): void => {};
 
 function badRecord(detail: string, cause?: unknown): Promise<never> {
@@ -42,7 +41,6 @@ function badRecord(detail: string, cause?: unknown): Promise<never> {
 export class AuditWriter {
   readonly #o: Readonly<Required<AuditWriterOptions>>;
   readonly #digest: Digest;
-  readonly #isStrict: boolean;
   #fd = -1;
   #file: AuditFileName;
   #fileBytes: number;
@@ -55,12 +53,11 @@ export class AuditWriter {
   #isFailing = false;
   /** The fs call in progress, for the error text. */
   #op = 'open';
-  #queue: string[] = [];
+  /** Records waiting for the next batch; it also applies the mode (strict: append waits for the batch). */
+  readonly #queue: CommitQueue<string>;
   /** Where a batch's lines are sealed and written from; one batch at a time uses it. */
   #out = Buffer.alloc(0);
-  #group: CommitGroup | null = null;
   #flushing: Promise<void> | null = null;
-  #isScheduled = false;
   #isClosed = false;
   #closing: Promise<void> | null = null;
   #lastError: AuditError | null = null;
@@ -72,7 +69,7 @@ export class AuditWriter {
   private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail, total: number) {
     this.#o = o;
     this.#digest = chainDigest(o.key);
-    this.#isStrict = o.mode === 'strict';
+    this.#queue = new CommitQueue({ mode: o.mode, onReady: this.#startFlush });
     const day = utcDay(o.nowMs());
     this.#file = tail.newest ?? { name: auditFileName(day, 1), day, seq: 1 };
     this.#fileBytes = tail.newestBytes;
@@ -146,15 +143,15 @@ export class AuditWriter {
       }
     }
     if (body.charCodeAt(0) !== 0x7b) return badRecord('does not serialize to a JSON object');
-    this.#queue.push(body);
-    if (!this.#isScheduled && this.#flushing === null) {
-      this.#isScheduled = true;
-      // After this turn's I/O callbacks: appends from every socket read in it join one batch.
-      setImmediate(this.#startFlush);
-    }
-    if (!this.#isStrict) return RESOLVED;
-    this.#group ??= new CommitGroup();
-    return this.#group.promise;
+    return this.#queue.push(body);
+  }
+
+  /**
+   * The fate of the records appended and not yet in a batch in flight, in either mode: resolves
+   * once they are on disk; rejects as a strict append would (async mode logs and counts it too).
+   */
+  whenWritten(): Promise<void> {
+    return this.#queue.whenCommitted();
   }
 
   /**
@@ -188,18 +185,15 @@ export class AuditWriter {
     }
   }
 
+  // The queue's onReady, once per turn that appended: a batch in flight takes the next one itself.
   readonly #startFlush = (): void => {
-    this.#isScheduled = false;
     // Only with work queued: a loop that found nothing would end before #flushing is set.
     if (this.#flushing === null && this.#queue.length > 0) this.#flushing = this.#flushLoop();
   };
 
   async #flushLoop(): Promise<void> {
     while (this.#queue.length > 0) {
-      const bodies = this.#queue;
-      const group = this.#group;
-      this.#queue = [];
-      this.#group = null;
+      const { items: bodies, group } = this.#queue.take();
       try {
         await this.#commit(bodies);
         group?.resolve();

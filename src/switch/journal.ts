@@ -1,12 +1,13 @@
 // TxnJournal: where a finished transaction goes: its audit record (AuditAppender) and its txn.done
-// log line. InlineJournal does both on the calling thread; the CLI's journal thread does the same
+// log line. InlineJournal does both on the calling thread; src/journal's JournalThread does the same
 // work, with the same functions, on a worker thread. The line is logged once the record's fate is
 // known, so that it shows what the terminal was answered.
 
 import { IdSource } from '../trace/index.js';
 import type { Logger } from '../shared/index.js';
 import { auditRecordJson } from './audit-record.js';
-import { txnLogLine, type TxnSummary } from './txn-summary.js';
+import { txnLogLine } from './txn-done.js';
+import type { TxnSummary } from './txn-summary.js';
 
 /**
  * The audit trail (src/audit's AuditWriter), given each record as the JSON text of one object. In
@@ -48,6 +49,7 @@ export class InlineJournal implements TxnJournal {
   }
 
   #logLine(summary: TxnSummary, failure: { code: string } | null): void {
+    if (!this.#log.isLevelEnabled('info')) return;
     const { obj, msg } = txnLogLine(summary, failure);
     this.#log.info(obj, msg);
   }

@@ -5,7 +5,6 @@
 // sensitive is taken.
 
 import { maskPan, type IsoMessage } from '../codec/index.js';
-import { systemErrorLike } from './action-codes.js';
 import type { TxnContext } from './context.js';
 import { FIELD_MASK_LENGTH, pushFieldMask } from './field-mask.js';
 import { acquirerOf, merchantOf, panOf, rrnOf, stanOf, terminalOf } from './fields.js';
@@ -64,24 +63,4 @@ export function summarize(ctx: TxnContext, frameBytes = 0): TxnSummary {
     if (sp.parent === root) out.push(sp.name, sp.startUs - ctx.receivedAtUs, sp.endUs - sp.startUs, sp.status);
   }
   return out;
-}
-
-/** The txn.done log line of a summary: its object and message. `failure` overrides the outcome (an audit write that failed in strict mode). */
-export function txnLogLine(s: TxnSummary, failure: { code: string } | null = null): { obj: Record<string, unknown>; msg: string } {
-  const obj: Record<string, unknown> = {
-    evt: 'txn.done',
-    trace_id: s[S.TRACE_ID],
-    span_id: s[S.SPAN_ID],
-    conn: s[S.CONN_ID],
-    mti: s[S.MTI],
-    stan: s[S.STAN],
-    // The switch answered the failure with its edition's system-malfunction code (96 or 909).
-    rc: failure === null ? s[S.RESPONSE_CODE] : systemErrorLike(s[S.RESPONSE_CODE] as string),
-    duplicate: s[S.DUPLICATE],
-    issuer: s[S.ISSUER],
-    duration_us: (s[S.COMPLETED_US] as number) - (s[S.RECEIVED_US] as number),
-  };
-  if (failure !== null) obj.err = { code: failure.code, field: null, offset: null };
-  else if (s[S.ERROR_CODE] !== null) obj.err = { code: s[S.ERROR_CODE], field: s[S.ERROR_FIELD], offset: s[S.ERROR_OFFSET] };
-  return { obj, msg: failure === null ? (s[S.REASON] as string) : 'audit record not written' };
 }

@@ -6,7 +6,7 @@ import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
-import { JournalThread, type JournalThreadOptions } from '../journal-thread.js';
+import { JournalThread, resolveJournalOptions } from '../../journal/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../../transport/index.js';
 import { readJsonFile } from '../config.js';
@@ -22,6 +22,8 @@ interface ServedConnection extends ConnectionInfo {
 
 /** Where serve logs: standard output. */
 const LOG_FD = 1;
+/** The module whose createLogger makes the journal thread's own logger, on LOG_FD. */
+const LOG_MODULE = new URL('../logger.js', import.meta.url).href;
 
 /**
  * The server's frame handler, bound before the switch exists: the port is bound first, and frames
@@ -84,7 +86,8 @@ export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: numbe
     logger,
     onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
   };
-  const journalOptions: JournalThreadOptions = { ...cfg.audit, logger, logFd, logLevel: cfg.logLevel };
+  // Checked by ServeConfig already; resolving adds the journal's own (log module and fd) once.
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE });
   const gate = switchGate();
   const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
   const server = new FrameServer(gate.handler, { ...cfg.server, header, logger });
@@ -93,9 +96,9 @@ export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: numbe
   let audit: JournalThread;
   try {
     await server.listen();
-    lock = AuditLock.acquire(journalOptions.dir, logger);
+    lock = AuditLock.acquire(journal.audit.dir, logger);
     process.on('exit', releaseAtExit);
-    audit = await JournalThread.open(journalOptions);
+    audit = await JournalThread.open(journal);
   } catch (err) {
     gate.open(null);
     await server.close();

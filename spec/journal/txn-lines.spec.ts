@@ -7,7 +7,7 @@ import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/cli/logger.js';
-import { txnLines } from '../../src/cli/txn-lines.js';
+import { txnLines } from '../../src/journal/index.js';
 import { IsoMessage } from '../../src/codec/index.js';
 import { S, TxnContext, summarize, txnLogLine, type TxnSummary } from '../../src/switch/index.js';
 import { IdSource, TraceRecord } from '../../src/trace/index.js';

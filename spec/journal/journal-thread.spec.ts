@@ -2,12 +2,12 @@
 // `npm run build` first). Strict records resolve once on disk, async ones at once; batches per
 // turn; txn.done lines reach the given logger; the record text is the switch's own.
 
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditError, AuditWriter, auditFileName, verifyAudit } from '../../src/audit/index.js';
-import { JournalThread, type JournalThreadOptions } from '../../src/cli/journal-thread.js';
+import { JournalThread, resolveJournalOptions, type JournalThreadOptions } from '../../src/journal/index.js';
 import { IsoMessage } from '../../src/codec/index.js';
 import { S, TxnContext, auditRecordJson, summarize, type TxnSummary } from '../../src/switch/index.js';
 import { IdSource, TraceRecord } from '../../src/trace/index.js';
@@ -165,6 +165,45 @@ describe('JournalThread', () => {
     await journal.close();
     expect(log.events('audit.opened')).toEqual([expect.objectContaining({ dir, mode: 'strict', isKeyed: false })]);
     expect(log.events('audit.closed')).toEqual([expect.objectContaining({ records: 1 })]);
+  });
+
+  it('issue #14: opens its audit log in the journal\'s own mode (audit.opened and audit.write_failed say async)', async () => {
+    const { dir, blocker } = await logWithBlockedRotation();
+    const log = new LogCollector('info');
+    const journal = await openJournal(dir, { mode: 'async', logger: log, maxFileBytes: 1024 });
+    expect(log.events('audit.opened')).toEqual([expect.objectContaining({ dir, mode: 'async' })]);
+    mkdirSync(blocker);
+    await journal.record(approval(2));
+    expect(await log.next('audit.write_failed')).toMatchObject({ mode: 'async' });
+    await journal.close();
+    rmdirSync(blocker);
+  });
+
+  it('issue #14: takes options resolved once by resolveJournalOptions, and checks raw ones itself', async () => {
+    const dir = tempDir();
+    const resolved = resolveJournalOptions({ dir, mode: 'strict', key: null });
+    expect(resolveJournalOptions(resolved)).toBe(resolved);
+    expect(Object.isFrozen(resolved)).toBe(true);
+    const journal = await JournalThread.open(resolved);
+    open.push(journal);
+    await journal.record(approval(1));
+    expect(storedRecords(dir)).toHaveLength(1);
+    await expect(JournalThread.open({ dir, mode: 'later' as 'strict', key: null })).rejects.toMatchObject({ code: 'CONFIG_INVALID', path: 'audit.mode' });
+    expect(() => resolveJournalOptions({ dir, mode: 'strict', key: null, logFd: 1 })).toThrow(/journal\.logModule/);
+  });
+
+  it('issue #14: writes txn.done lines itself with the logger the named module makes, on the given fd', async () => {
+    const dir = tempDir();
+    const logPath = join(tempDir(), 'log.jsonl');
+    const fd = openSync(logPath, 'w');
+    const logModule = new URL('../../src/cli/logger.ts', import.meta.url).href;
+    const journal = await openJournal(dir, { logFd: fd, logLevel: 'info', logModule });
+    const summaries = [approval(3), approval(4)];
+    await Promise.all(summaries.map((s) => journal.record(s)));
+    await journal.close();
+    closeSync(fd);
+    const lines = readFileSync(logPath, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.evt, l.service, l.trace_id, l.rc])).toEqual(summaries.map((s) => ['txn.done', 'isotrace', s[S.TRACE_ID], '00']));
   });
 
   it('resolves an async record at once, before it is even sent, and writes every record by close()', async () => {

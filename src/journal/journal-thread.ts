@@ -1,34 +1,18 @@
 // JournalThread: the switch's TxnJournal on a worker thread. The event loop only posts each turn's
-// transaction summaries in one message (strict mode: in messages of up to 16); making the audit
-// record texts, sealing them (SHA-256 or HMAC each), writing, syncing and formatting the txn.done
-// lines all happen on the worker, with the same functions InlineJournal uses. Strict mode resolves
-// once the batch is on disk; async at once.
+// transaction summaries in one message (strict mode: in messages of up to 16; the batching is the
+// audit writer's own CommitQueue); making the audit record texts, sealing them (SHA-256 or HMAC
+// each), writing, syncing and formatting the txn.done lines all happen on the worker, with the same
+// functions InlineJournal uses. Strict mode resolves once the batch is on disk; async at once.
 
 import { Worker } from 'node:worker_threads';
-import { AuditError, CommitGroup, resolveAuditWriterOptions, type AuditMode, type AuditWriterStats } from '../audit/index.js';
-import { NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { AuditError, CommitQueue, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
+import type { Logger } from '../shared/index.js';
 import type { TxnJournal, TxnSummary } from '../switch/index.js';
+import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalOptions } from './journal-options.js';
 import type { Failure, JournalInit, ToMain, ToWorker } from './journal-protocol.js';
-
-export interface JournalThreadOptions {
-  dir: string;
-  mode: AuditMode;
-  key: Buffer | null;
-  maxFileBytes?: number;
-  /** Rotated files older than this many days are deleted (0: kept). */
-  retentionDays?: number;
-  /** The oldest rotated files are deleted while the log passes this many bytes (0: no limit). */
-  retentionBytes?: number;
-  /** The writer's own lines (audit.opened, audit.write_failed, …), and txn.done lines when `logFd` is null. */
-  logger?: Logger;
-  /** The worker logs txn.done lines itself with pino on this fd at `logLevel` (the process logger's own destination); null: through `logger`. */
-  logFd?: number | null;
-  logLevel?: string;
-}
 
 type Closed = Extract<ToMain, { t: 'closed' }>;
 
-const RESOLVED = Promise.resolve();
 /**
  * In async mode the journal thread is off the answers' path: it lowers its priority so that on a
  * busy machine the event loop gets the CPU first (measured on 2 cores under the switch benchmark:
@@ -44,22 +28,21 @@ const ASYNC_NICE_BY = 10;
  */
 const STRICT_POST_AT = 16;
 
-/** The worker's script: beside this file once built; from the sources (tests), its built copy. */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new URL('./journal-worker.js', here);
-  return new URL(here.replace(/\/src\/cli\/journal-thread\.ts$/, '/dist/src/cli/journal-worker.js'));
+/** A module the worker loads, as a URL it can load: from the sources (tests), its built copy in dist/. */
+function runnable(url: string): string {
+  return import.meta.url.endsWith('.ts') ? url.replace(/\/src\/(.*)\.[jt]s$/, '/dist/src/$1.js') : url;
 }
+
+/** The worker's script: beside this file. */
+const WORKER_URL = new URL(runnable(new URL('./journal-worker.js', import.meta.url).href));
 
 const asError = (f: Failure): AuditError => new AuditError(f.code as 'AUDIT_WRITE_FAILED', f.message);
 
 export class JournalThread implements TxnJournal {
   readonly #worker: Worker;
-  readonly #isStrict: boolean;
   readonly #log: Logger;
-  #batch: TxnSummary[] = [];
-  #group: CommitGroup | null = null;
-  #isScheduled = false;
+  /** The summaries of the batch being filled; posted once per turn, and in strict mode at 16. */
+  readonly #queue: CommitQueue<TxnSummary>;
   #next = 0;
   /** Strict mode: the batches posted and not yet answered, by number. */
   readonly #waiting = new Map<number, CommitGroup>();
@@ -70,30 +53,29 @@ export class JournalThread implements TxnJournal {
   #closing: Promise<void> | null = null;
   #onClosed: ((m: Closed) => void) | null = null;
 
-  private constructor(worker: Worker, isStrict: boolean, log: Logger) {
+  private constructor(worker: Worker, o: ResolvedJournalOptions) {
     this.#worker = worker;
-    this.#isStrict = isStrict;
-    this.#log = log;
+    this.#log = o.audit.logger;
+    this.#queue = new CommitQueue({ mode: o.audit.mode, onReady: this.#sendBatch, readyAt: STRICT_POST_AT });
   }
 
   /**
    * Starts the worker, which opens the audit log as AuditWriter.open does (directory, chain tail,
-   * torn last line). The real file system only: tests that inject disk failures use AuditWriter.
+   * torn last line), in the mode the options give. The real file system only: tests that inject
+   * disk failures use AuditWriter. Options already resolved (resolveJournalOptions) are not checked again.
    * @throws ConfigError for a bad option; AuditError as AuditWriter.open.
    */
-  static async open(options: JournalThreadOptions): Promise<JournalThread> {
-    const o = resolveAuditWriterOptions({
-      dir: options.dir, mode: options.mode, key: options.key, maxFileBytes: options.maxFileBytes, retentionDays: options.retentionDays, retentionBytes: options.retentionBytes,
-    });
-    const logFd = options.logFd ?? null;
+  static async open(options: JournalThreadOptions | ResolvedJournalOptions): Promise<JournalThread> {
+    const o = resolveJournalOptions(options);
+    const a = o.audit;
     const init: JournalInit = {
-      dir: o.dir, key: o.key === null ? null : new Uint8Array(o.key), maxFileBytes: o.maxFileBytes, retentionDays: o.retentionDays, retentionBytes: o.retentionBytes,
-      isStrict: o.mode === 'strict',
-      niceBy: o.mode === 'strict' ? 0 : ASYNC_NICE_BY,
-      log: logFd === null ? null : { fd: logFd, level: options.logLevel ?? 'info' },
+      dir: a.dir, key: a.key === null ? null : new Uint8Array(a.key), maxFileBytes: a.maxFileBytes, retentionDays: a.retentionDays, retentionBytes: a.retentionBytes,
+      mode: a.mode,
+      niceBy: a.mode === 'strict' ? 0 : ASYNC_NICE_BY,
+      log: o.log === null ? null : { ...o.log, module: runnable(o.log.module) },
     };
-    const worker = new Worker(workerUrl(), { workerData: init });
-    const journal = new JournalThread(worker, init.isStrict, options.logger ?? NOOP_LOGGER);
+    const worker = new Worker(WORKER_URL, { workerData: init });
+    const journal = new JournalThread(worker, o);
     await new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.on('message', (m: ToMain) => {
@@ -131,21 +113,7 @@ export class JournalThread implements TxnJournal {
   record(summary: TxnSummary): Promise<void> {
     if (this.#closing !== null) return Promise.reject(new AuditError('AUDIT_CLOSED', 'the audit writer is closed'));
     if (this.#stopped !== null) return Promise.reject(this.#stopped);
-    this.#batch.push(summary);
-    if (!this.#isStrict) {
-      this.#schedulePost();
-      return RESOLVED;
-    }
-    const group = (this.#group ??= new CommitGroup());
-    if (this.#batch.length >= STRICT_POST_AT) this.#sendBatch();
-    else this.#schedulePost();
-    return group.promise;
-  }
-
-  #schedulePost(): void {
-    if (this.#isScheduled) return;
-    this.#isScheduled = true;
-    setImmediate(this.#post);
+    return this.#queue.push(summary);
   }
 
   /** Sends what is queued, waits for it, closes the audit log and ends the worker. */
@@ -155,7 +123,7 @@ export class JournalThread implements TxnJournal {
   }
 
   async #close(): Promise<void> {
-    this.#post();
+    this.#sendBatch();
     if (this.#stopped !== null) return;
     const closed = new Promise<Closed>((resolve) => (this.#onClosed = resolve));
     this.#send({ t: 'close' });
@@ -163,20 +131,14 @@ export class JournalThread implements TxnJournal {
     if (m.error !== null) throw asError(m.error);
   }
 
-  readonly #post = (): void => {
-    this.#isScheduled = false;
-    this.#sendBatch();
-  };
-
-  /** Sends the summaries queued, if any, as one batch. */
-  #sendBatch(): void {
-    if (this.#batch.length === 0 || this.#stopped !== null) return;
+  /** Sends the summaries queued, if any, as one batch (the queue's onReady). */
+  readonly #sendBatch = (): void => {
+    if (this.#queue.length === 0 || this.#stopped !== null) return;
+    const { items, group } = this.#queue.take();
     const n = this.#next++;
-    if (this.#group !== null) this.#waiting.set(n, this.#group);
-    this.#send({ t: 'batch', n, summaries: this.#batch });
-    this.#batch = [];
-    this.#group = null;
-  }
+    if (group !== null) this.#waiting.set(n, group);
+    this.#send({ t: 'batch', n, summaries: items });
+  };
 
   #send(m: ToWorker): void {
     this.#worker.postMessage(m);
@@ -205,9 +167,7 @@ export class JournalThread implements TxnJournal {
     if (err !== null || this.#closing === null) this.#log.error({ evt: 'audit.thread_stopped', err: { code: 'AUDIT_WRITE_FAILED', message: why } }, 'JOURNAL THREAD STOPPED: audit records not on disk');
     for (const group of this.#waiting.values()) group.reject(this.#stopped);
     this.#waiting.clear();
-    this.#group?.reject(this.#stopped);
-    this.#group = null;
-    this.#batch = [];
+    this.#queue.fail(this.#stopped);
     this.#onClosed?.({ t: 'closed', stats: this.#stats, head: this.#head, error: { code: this.#stopped.code, message: this.#stopped.message } });
   }
 }

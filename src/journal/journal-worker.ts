@@ -1,31 +1,38 @@
 // The worker side of JournalThread: makes each transaction's audit record text and txn.done line
 // from its summary (the switch's own functions, as InlineJournal does), appends the records with an
-// AuditWriter (always strict here, so every batch's fate is known) and logs the lines once it is.
+// AuditWriter in the journal's mode, and logs the lines once their batch's fate is known (in either
+// mode). Logs through Logger only: the main thread's, or one made by the module it is given.
 
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditError, AuditWriter, NODE_AUDIT_FS_SYNC } from '../audit/index.js';
-import type { Logger } from '../shared/index.js';
+import type { LogLevel, Logger } from '../shared/index.js';
 import { auditRecordJson, txnLogLine, type TxnSummary } from '../switch/index.js';
 import { IdSource } from '../trace/index.js';
-import type { Failure, JournalInit, LogLevelName, ToMain, ToWorker } from './journal-protocol.js';
-import { createLogger } from './logger.js';
+import type { Failure, JournalInit, LineLogger, LineLoggerFactory, ToMain, ToWorker } from './journal-protocol.js';
 import { txnLines } from './txn-lines.js';
 
 const port = parentPort!;
 const init = workerData as JournalInit;
 const send = (m: ToMain): void => port.postMessage(m);
 
-const forward = (level: LogLevelName) => (obj: object, msg?: string): void => send({ t: 'log', level, obj, msg: msg ?? '' });
+const forward = (level: LogLevel) => (obj: object, msg?: string): void => send({ t: 'log', level, obj, msg: msg ?? '' });
 /** The main thread's logger, reached by message: for the writer's rare lines, and txn lines when no fd is given. */
 const toMain: Logger = {
   trace: forward('trace'), debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error'),
   child: () => toMain,
   isLevelEnabled: () => true,
 };
-// Synchronous: one write per batch, straight from this thread.
-const own = init.log === null ? null : createLogger(init.log.level, init.log.fd, true);
-const txnLog: Logger = own?.logger ?? toMain;
+/** This thread's own logger, for txn.done lines (synchronous: one write per batch, straight from this thread); null: they go to the main thread. */
+let own: LineLogger | null = null;
+let txnLog: Logger = toMain;
+
+/** Makes `own` with the factory of the module named in `init.log`. */
+async function openOwnLog(log: NonNullable<JournalInit['log']>): Promise<void> {
+  const { createLogger } = (await import(log.module)) as { createLogger: LineLoggerFactory };
+  own = createLogger(log.level, log.fd, true);
+  txnLog = own.logger;
+}
 
 function failure(err: unknown): Failure {
   return err instanceof AuditError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
@@ -74,9 +81,10 @@ async function main(): Promise<void> {
   const ids = new IdSource();
   let writer: AuditWriter;
   try {
+    if (init.log !== null) await openOwnLog(init.log);
     const key = init.key === null ? null : Buffer.from(init.key);
     writer = await AuditWriter.open({
-      dir: init.dir, mode: 'strict', key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC,
+      dir: init.dir, mode: init.mode, key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC,
     });
   } catch (err) {
     send({ t: 'open-failed', ...failure(err) });
@@ -85,14 +93,13 @@ async function main(): Promise<void> {
   send({ t: 'opened', nice: lowerPriority(init.niceBy) });
   port.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
-      let last: Promise<void> = Promise.resolve();
-      for (const s of m.summaries) last = writer.append(auditRecordJson(s, ids));
-      last.then(
+      for (const s of m.summaries) void writer.append(auditRecordJson(s, ids));
+      writer.whenWritten().then(
         () => settled({ t: 'done', n: m.n }, m.summaries, null),
         (err: unknown) => {
           const f = failure(err);
           // In async mode the terminals had their answers already: the lines say what they were told.
-          settled({ t: 'failed', n: m.n, ...f }, m.summaries, init.isStrict ? f : null);
+          settled({ t: 'failed', n: m.n, ...f }, m.summaries, init.mode === 'strict' ? f : null);
         },
       );
       return;

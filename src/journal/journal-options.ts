@@ -1,0 +1,55 @@
+// The journal thread's options: checked once, by resolveJournalOptions, into a frozen whole that
+// JournalThread.open takes as it is (the CLI resolves them before it binds its port). Throws only
+// ConfigError; never echoes the key.
+
+import { resolveAuditWriterOptions, type AuditMode, type AuditWriterOptions } from '../audit/index.js';
+import { checkInteger, ConfigError, type Logger } from '../shared/index.js';
+
+export interface JournalThreadOptions {
+  dir: string;
+  /** `strict`: record() resolves once the record is on disk. `async`: at once. */
+  mode: AuditMode;
+  key: Buffer | null;
+  maxFileBytes?: number;
+  /** Rotated files older than this many days are deleted (0: kept). */
+  retentionDays?: number;
+  /** The oldest rotated files are deleted while the log passes this many bytes (0: no limit). */
+  retentionBytes?: number;
+  /** The writer's own lines (audit.opened, audit.write_failed, …), and txn.done lines when `logFd` is null. */
+  logger?: Logger;
+  /** The worker logs txn.done lines itself on this fd at `logLevel` (the process logger's own destination); null: through `logger`. */
+  logFd?: number | null;
+  logLevel?: string;
+  /** With `logFd`: the URL of the module whose `createLogger` (a LineLoggerFactory) makes the worker's logger. */
+  logModule?: string;
+}
+
+export interface ResolvedJournalOptions {
+  /** The audit log's options, as the worker's AuditWriter opens it (its mode is the journal's). */
+  readonly audit: Readonly<Required<AuditWriterOptions>>;
+  readonly log: Readonly<{ module: string; fd: number; level: string }> | null;
+}
+
+const RESOLVED = new WeakSet<object>();
+
+/**
+ * Defaults filled in and every option checked; given options already resolved, returns them as
+ * they are.
+ * @throws ConfigError naming the first invalid option (`audit.dir`, `audit.mode`, …, `journal.logModule`).
+ */
+export function resolveJournalOptions(options: JournalThreadOptions | ResolvedJournalOptions): ResolvedJournalOptions {
+  if (RESOLVED.has(options)) return options as ResolvedJournalOptions;
+  const { logFd = null, logLevel = 'info', logModule, ...audit } = options as JournalThreadOptions;
+  const resolvedAudit = resolveAuditWriterOptions(audit);
+  let log: ResolvedJournalOptions['log'] = null;
+  if (logFd !== null) {
+    checkInteger('journal.logFd', logFd, 0, 2 ** 31 - 1);
+    if (typeof logModule !== 'string' || logModule === '') {
+      throw new ConfigError('journal.logModule', 'required with logFd: the URL of a module exporting createLogger(level, fd, isSync)');
+    }
+    log = Object.freeze({ module: logModule, fd: logFd, level: logLevel });
+  }
+  const resolved: ResolvedJournalOptions = Object.freeze({ audit: resolvedAudit, log });
+  RESOLVED.add(resolved);
+  return resolved;
+}

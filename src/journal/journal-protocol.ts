@@ -1,0 +1,53 @@
+// The messages between JournalThread (main thread) and its worker. Summaries of finished
+// transactions go over in one batch per event-loop turn (strict mode: up to 16 each); each batch is
+// answered once its records are on disk or failed.
+
+import type { AuditMode, AuditWriterStats } from '../audit/index.js';
+import type { LogLevel, Logger } from '../shared/index.js';
+import type { TxnSummary } from '../switch/index.js';
+
+/**
+ * The worker's own logger, for txn.done lines written straight to the process's log destination:
+ * what `createLogger(level, fd, isSync)`, exported by the module the composition root names (see
+ * JournalThreadOptions.logModule), returns. The journal builds no logger itself.
+ */
+export interface LineLogger {
+  logger: Logger;
+  /** The logger's bindings as it writes them into each line (`,"service":"isotrace"`). */
+  bindings: string;
+  /** Appends ready-made lines to the logger's destination. */
+  write(lines: string): void;
+  /** Writes out what is buffered. */
+  flush(): void;
+}
+
+export type LineLoggerFactory = (level: string, fd: number, isSync: boolean) => LineLogger;
+
+/** What the worker starts with (workerData). */
+export interface JournalInit {
+  dir: string;
+  key: Uint8Array | null;
+  maxFileBytes: number;
+  retentionDays: number;
+  retentionBytes: number;
+  mode: AuditMode;
+  /** Async mode: how much the worker lowers its own scheduling priority (nice), being off the answers' path. */
+  niceBy: number;
+  /** Where the worker writes txn.done lines itself (a LineLogger from `module` on this fd at this level); null: it sends them back to the main thread's logger. */
+  log: { module: string; fd: number; level: string } | null;
+}
+
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+export type ToWorker = { t: 'batch'; n: number; summaries: TxnSummary[] } | { t: 'close' };
+
+export type ToMain =
+  | { t: 'opened'; nice: number }
+  | ({ t: 'open-failed' } & Failure)
+  | { t: 'done'; n: number }
+  | ({ t: 'failed'; n: number } & Failure)
+  | { t: 'log'; level: LogLevel; obj: object; msg: string }
+  | { t: 'closed'; stats: AuditWriterStats; head: string; error: Failure | null };
