@@ -2,7 +2,7 @@
 // the last N in chain order, and lookup by record id, trace id or RRN, across rotated files.
 
 import { describe, expect, it } from 'vitest';
-import { findAuditRecords, lastAuditEntries, matchesQuery, queryAudit, type AuditQuery } from '../../src/audit/index.js';
+import { GENESIS_HASH, auditRecordProblem, findAuditRecords, isStoredAuditRecord, lastAuditEntries, matchesQuery, queryAudit, type AuditEntry, type AuditQuery, type StoredAuditRecord } from '../../src/audit/index.js';
 import { auditFiles, sampleRecord, writtenLog } from './helpers/audit-fixtures.js';
 
 const T0 = Date.UTC(2026, 10, 23, 20, 30);
@@ -21,7 +21,14 @@ function record(i: number): Record<string, unknown> {
 }
 
 const N = 12;
-const ids = (entries: Array<{ record: Record<string, unknown> }>): unknown[] => entries.map((e) => e.record.id);
+const ids = (entries: AuditEntry[]): unknown[] => entries.map((e) => e.record.id);
+
+/** `r` as the reader returns it once written (prev and hash added), through the reader's guard. */
+function stored(r: Record<string, unknown>): StoredAuditRecord {
+  const s = { ...r, prev: GENESIS_HASH, hash: GENESIS_HASH };
+  if (!isStoredAuditRecord(s)) throw new Error(`not an audit record: ${auditRecordProblem(s)}`);
+  return s;
+}
 const idsOf = (...is: number[]): unknown[] => is.map((i) => sampleRecord(i).id);
 
 async function rotatedLog(): Promise<string> {
@@ -45,12 +52,12 @@ describe('matchesQuery', () => {
     ['stan and rrn match', { stan: '000003', rrn: '632700000301' }, true],
     ['stan differs', { stan: '000004' }, false],
   ])('decides %s when filtering one record', (_, query, expected) => {
-    expect(matchesQuery(record(3), query)).toBe(expected);
+    expect(matchesQuery(stored(record(3)), query)).toBe(expected);
   });
 
   it('drops a record without a parsable received_at when a time filter is set', () => {
-    expect(matchesQuery({ ...record(1), received_at: null }, { sinceMs: 0 })).toBe(false);
-    expect(matchesQuery({ ...record(1), received_at: null }, {})).toBe(true);
+    expect(matchesQuery(stored({ ...record(1), received_at: 'yesterday' }), { sinceMs: 0 })).toBe(false);
+    expect(matchesQuery(stored({ ...record(1), received_at: 'yesterday' }), {})).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditWriter, readAudit, type AuditEntry } from '../../src/audit/index.js';
+import { AuditWriter, readAudit, type AuditEntry, type StoredAuditRecord } from '../../src/audit/index.js';
 import { auditFiles, sampleRecord, tempDir, UNSYNCED_FS, writtenLog } from './helpers/audit-fixtures.js';
 
 const ids = (entries: AuditEntry[]): unknown[] => entries.map((e) => e.record.id);
@@ -89,6 +89,14 @@ describe('readAudit', () => {
     await expect(readAll(dir)).rejects.toMatchObject({ name: 'AuditError', code: 'AUDIT_BAD_RECORD', message: `${file} line 2: not a JSON object` });
   });
 
+  it('throws AUDIT_BAD_RECORD for a hashed JSON object that is not an audit record, naming what it lacks', async () => {
+    const dir = await writtenLog([sampleRecord(0)], null);
+    const file = join(dir, auditFiles(dir)[0]);
+    const { request: _request, ...noRequest } = sampleRecord(1);
+    appendFileSync(file, `${JSON.stringify({ ...noRequest, prev: 'a'.repeat(64), hash: 'b'.repeat(64) })}\n`);
+    await expect(readAll(dir)).rejects.toMatchObject({ name: 'AuditError', code: 'AUDIT_BAD_RECORD', message: `${file} line 2: not an audit record (no request.mti string)` });
+  });
+
   it('throws AUDIT_DIR_NOT_FOUND for a missing directory', async () => {
     await expect(readAll(join(tempDir(), 'missing'))).rejects.toMatchObject({ code: 'AUDIT_DIR_NOT_FOUND' });
   });
@@ -99,10 +107,10 @@ describe('readAudit', () => {
 
   it('reads lines longer than one read chunk whole', async () => {
     const dir = tempDir();
-    const big = { id: 'big', blob: 'x'.repeat(600_000), hash: 'b'.repeat(64) };
+    const big = { ...sampleRecord(0), id: 'big', blob: 'x'.repeat(600_000), prev: 'a'.repeat(64), hash: 'b'.repeat(64) };
     writeFileSync(join(dir, 'audit-20261123-000001.ndjson'), `${JSON.stringify(big)}\n${JSON.stringify({ ...big, id: 'next' })}\n`);
     const entries = await readAll(dir);
-    expect(entries.map((e) => [e.line, e.record.id, (e.record.blob as string).length])).toEqual([
+    expect(entries.map((e) => [e.line, e.record.id, (e.record as StoredAuditRecord & { blob: string }).blob.length])).toEqual([
       [1, 'big', 600_000],
       [2, 'next', 600_000],
     ]);

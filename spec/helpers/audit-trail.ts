@@ -5,47 +5,23 @@
 
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { readAudit } from '../../src/audit/index.js';
+import { isCompactRecord, readAudit, type AuditErrorInfo, type AuditRoute, type StoredFullAuditRecord } from '../../src/audit/index.js';
 import type { IsoMessage } from '../../src/codec/index.js';
 import type { LogLine } from './log-collector.js';
 import { ROUTES_PATH } from './test-cards.js';
 
-export interface AuditRoute {
-  issuer: string;
-  bin: string | null;
-}
+export type { AuditErrorInfo, AuditRoute } from '../../src/audit/index.js';
 
-export interface AuditErrorInfo {
-  code: string;
-  field: number | string | null;
-  offset: number | null;
-}
+/** A full record as stored (docs/audit.md): src/audit's AuditRecord with the chain's keys. */
+export type AuditRecord = StoredFullAuditRecord;
 
-/** A record as docs/audit.md describes it. */
-export interface AuditRecord {
-  id: string;
-  trace_id: string;
-  received_at: string;
-  completed_at: string;
-  duration_us: number;
-  source: { conn_id: string; remote: string };
-  request: {
-    mti: string; stan: string | null; rrn: string | null; terminal_id: string | null; merchant_id: string | null; acquirer_id: string | null;
-    processing_code: string | null; amount: string | null; currency: string | null; pan: string | null; fields: number[];
-  };
-  route: AuditRoute | null;
-  outcome: { response_code: string; approval_code: string | null; reason: string; duplicate: boolean };
-  response: { mti: string; fields: number[] } | null;
-  stages: Array<{ name: string; start_us: number; duration_us: number; status: 'ok' | 'error' }>;
-  error: AuditErrorInfo | null;
-  prev: string;
-  hash: string;
-}
-
-/** Every record of the log in `dir`, oldest first. */
+/** Every record of the log in `dir`, oldest first; all must be full records (none compact). */
 export async function auditRecords(dir: string): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];
-  for await (const { record } of readAudit(dir)) out.push(record as unknown as AuditRecord);
+  for await (const { file, line, record } of readAudit(dir)) {
+    if (isCompactRecord(record)) throw new Error(`${file} line ${line}: a compact record where a full one was expected`);
+    out.push(record);
+  }
   return out;
 }
 

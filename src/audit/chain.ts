@@ -3,6 +3,9 @@
 // hash = hex SHA-256 of it, or HMAC-SHA-256 with the audit key. The sealed line appends `hash`.
 
 import { createHmac, createSecretKey, hash as sha256Once, type KeyObject } from 'node:crypto';
+import type { ChainMark } from './record.js';
+
+export type { ChainMark } from './record.js';
 
 /** The `prev` of the first record ever written: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -29,16 +32,6 @@ export function sealedBytesMax(body: string): number {
   return body.length * 3 + SEAL_BYTES;
 }
 
-/** What the first record of every file states about the chain (hashed with it). */
-export interface ChainMark {
-  /** The hashes are HMACs: verifying needs the key. */
-  keyed: boolean;
-  /** The file's sequence number. */
-  file: number;
-  /** Records in the chain before this one (in earlier files, kept or deleted by retention). */
-  records_before: number;
-}
-
 /** The `"chain":{…}` key the first record of a file carries, as sealInto inserts it. */
 export function chainMarkText(mark: ChainMark): string {
   return `"chain":{"keyed":${mark.keyed},"file":${mark.file},"records_before":${mark.records_before}}`;
@@ -48,8 +41,8 @@ export function chainMarkText(mark: ChainMark): string {
 export function chainMarkOf(record: Record<string, unknown>): ChainMark | null {
   const c = record.chain;
   if (typeof c !== 'object' || c === null) return null;
-  const m = c as Record<string, unknown>;
-  return typeof m.keyed === 'boolean' && typeof m.file === 'number' && typeof m.records_before === 'number' ? (m as unknown as ChainMark) : null;
+  const { keyed, file, records_before } = c as Record<string, unknown>;
+  return typeof keyed === 'boolean' && typeof file === 'number' && typeof records_before === 'number' ? { keyed, file, records_before } : null;
 }
 
 /**

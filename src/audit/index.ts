@@ -1,5 +1,5 @@
-// Public surface of src/audit: the writer (group commit, hash chain, rotation, crash repair), the
-// verifier and the reader. Imports only shared/.
+// Public surface of src/audit: the record type, the writer (group commit, hash chain, rotation,
+// crash repair), the verifier and the reader. Imports only shared/.
 
 export { AuditWriter } from './writer.js';
 export type { AuditWriterStats } from './writer.js';
@@ -14,9 +14,14 @@ export type { AuditFileName } from './files.js';
 export { verifyAudit } from './verify.js';
 export { HEAD_FILE } from './head.js';
 export type { VerifyResult } from './verify.js';
+export { asAuditRecordText, auditRecordProblem, isCompactRecord, isStoredAuditRecord } from './record.js';
+export type {
+  AuditErrorInfo, AuditOutcome, AuditRecord, AuditRecordText, AuditRequest, AuditResponse, AuditRoute, AuditSource, AuditStage,
+  ChainKeys, ChainMark, CompactAuditRecord, StoredAuditRecord, StoredFullAuditRecord,
+} from './record.js';
 export { readAudit } from './reader.js';
 export type { AuditEntry, ReadAuditOptions } from './reader.js';
-export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudit, receivedAtMs, recordText } from './query.js';
+export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudit, receivedAtMs } from './query.js';
 export type { AuditQuery } from './query.js';
 export type { CommitGroup } from './commit-group.js';
 export { CommitQueue } from './commit-queue.js';

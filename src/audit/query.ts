@@ -3,6 +3,7 @@
 // are not checked against the chain (verifyAudit does that).
 
 import { readAudit, type AuditEntry } from './reader.js';
+import type { StoredAuditRecord } from './record.js';
 
 /** What `audit list` filters on; every field set must match (absent fields match anything). */
 export interface AuditQuery {
@@ -23,43 +24,33 @@ export interface AuditQuery {
   key?: string;
 }
 
-/** The string at `record[a][b]` (or `record[a]`), else null: records from older writers may lack keys. */
-export function recordText(record: Record<string, unknown>, a: string, b?: string): string | null {
-  let value = record[a];
-  if (b !== undefined) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[b] : undefined;
-  return typeof value === 'string' ? value : null;
+/** `received_at` as ms since the epoch (microseconds dropped), or NaN when unparsable. */
+export function receivedAtMs(record: StoredAuditRecord): number {
+  return typeof record.received_at === 'string' ? Date.parse(record.received_at) : Number.NaN;
 }
 
-/** `received_at` as ms since the epoch (microseconds dropped), or NaN when absent or unparsable. */
-export function receivedAtMs(record: Record<string, unknown>): number {
-  const text = recordText(record, 'received_at');
-  return text === null ? Number.NaN : Date.parse(text);
-}
+/** True when `wanted` is unset or equals `value`. */
+const isMatch = (wanted: string | undefined, value: string | null | undefined): boolean => wanted === undefined || value === wanted;
 
 /** True when `record` passes every filter of `query`. */
-export function matchesQuery(record: Record<string, unknown>, query: AuditQuery): boolean {
+export function matchesQuery(record: StoredAuditRecord, query: AuditQuery): boolean {
   if (query.sinceMs !== undefined || query.untilMs !== undefined) {
     const at = receivedAtMs(record);
     if (Number.isNaN(at)) return false;
     if (query.sinceMs !== undefined && at < query.sinceMs) return false;
     if (query.untilMs !== undefined && at >= query.untilMs) return false;
   }
-  const checks: Array<[string | undefined, string, string]> = [
-    [query.terminalId, 'request', 'terminal_id'],
-    [query.responseCode, 'outcome', 'response_code'],
-    [query.mti, 'request', 'mti'],
-    [query.stan, 'request', 'stan'],
-    [query.rrn, 'request', 'rrn'],
-  ];
-  return checks.every(([wanted, a, b]) => wanted === undefined || recordText(record, a, b) === wanted)
+  const { request } = record;
+  return isMatch(query.terminalId, request.terminal_id) && isMatch(query.responseCode, record.outcome.response_code)
+    && isMatch(query.mti, request.mti) && isMatch(query.stan, request.stan) && isMatch(query.rrn, request.rrn)
     && (query.key === undefined || matchesKey(record, query.key));
 }
 
 /** True when `key` is the record's RRN, or its record id or trace id or a prefix of one (case ignored). */
-export function matchesKey(record: Record<string, unknown>, key: string): boolean {
-  if (recordText(record, 'request', 'rrn') === key) return true;
+export function matchesKey(record: StoredAuditRecord, key: string): boolean {
+  if (record.request.rrn === key) return true;
   const lower = key.toLowerCase();
-  return recordText(record, 'id')?.startsWith(lower) === true || recordText(record, 'trace_id')?.startsWith(lower) === true;
+  return record.id.startsWith(lower) || record.trace_id.startsWith(lower);
 }
 
 /**

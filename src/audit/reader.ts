@@ -8,6 +8,7 @@ import { parseLine } from './chain.js';
 import { AuditError } from './errors.js';
 import { listAuditFiles, type AuditFileName } from './files.js';
 import { LineCursor } from './line-cursor.js';
+import { auditRecordProblem, isStoredAuditRecord, type StoredAuditRecord } from './record.js';
 
 export interface ReadAuditOptions {
   /** Keep watching for new lines and new files until `signal` aborts (default false: stop at the end). */
@@ -24,7 +25,7 @@ export interface AuditEntry {
   /** 1-based line number in that file. */
   line: number;
   /** The record as stored, `prev` and `hash` included. */
-  record: Record<string, unknown>;
+  record: StoredAuditRecord;
 }
 
 /** Waits `ms`; false when `signal` fired first. */
@@ -43,13 +44,15 @@ function* entries(cursor: LineCursor, lines: string[]): Generator<AuditEntry> {
     line++;
     const parsed = parseLine(text);
     if (!('record' in parsed)) throw new AuditError('AUDIT_BAD_RECORD', `${cursor.path} line ${line}: ${parsed.reason}`);
-    yield { file: cursor.path, line, record: parsed.record };
+    const { record } = parsed;
+    if (!isStoredAuditRecord(record)) throw new AuditError('AUDIT_BAD_RECORD', `${cursor.path} line ${line}: not an audit record (${auditRecordProblem(record)})`);
+    yield { file: cursor.path, line, record };
   }
 }
 
 /**
  * Yields `{ file, line, record }` for every record in `dir`, oldest first. Records are not checked
- * against the chain (verifyAudit does that).
+ * against the chain (verifyAudit does that), but each is checked for the keys readers rely on.
  * @throws AuditError AUDIT_DIR_NOT_FOUND when `dir` does not exist, AUDIT_BAD_RECORD for a
  *   complete line that is not a record.
  */

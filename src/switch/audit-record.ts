@@ -1,8 +1,11 @@
 // The audit record of one finished transaction, built once at its end: who (source), what
 // (request summary, masked PAN, field numbers), when (times, stage timings), where it went (route)
 // and how it ended (outcome, response, error). Track data, PIN blocks, CVV and DE 55 never appear.
+// The shapes are src/audit's AuditRecord and CompactAuditRecord (docs/audit-record.schema.json);
+// the text is built directly, without an intermediate object, as it runs once per transaction.
 
 import { v7 as uuidv7 } from 'uuid';
+import { asAuditRecordText, type AuditRecordText } from '../audit/index.js';
 import type { IdSource } from '../trace/index.js';
 import { fieldMaskList } from './field-mask.js';
 import { S, type TxnSummary } from './txn-summary.js';
@@ -80,29 +83,29 @@ function present(key: string, v: unknown): string {
  * from where, how long the frame was, the error and its place, what it was answered; no stages,
  * no field lists and no empty keys, so a flood of garbage costs a fraction of the full record.
  */
-function compactRecordJson(s: TxnSummary, id: string, receivedUs: number, completedUs: number): string {
+function compactRecordJson(s: TxnSummary, id: string, receivedUs: number, completedUs: number): AuditRecordText {
   const request = `"mti":${str(s[S.MTI] as string)}${present('stan', s[S.STAN])}${present('rrn', s[S.RRN])}${present('terminal_id', s[S.TERMINAL])}`;
   const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)}}`;
-  return `{"id":"${id}","trace_id":${str(s[S.TRACE_ID] as string)},`
+  return asAuditRecordText(`{"id":"${id}","trace_id":${str(s[S.TRACE_ID] as string)},`
     + `"received_at":"${isoMicros(receivedUs)}","completed_at":"${isoMicros(completedUs)}","duration_us":${completedUs - receivedUs},`
     + `"source":{"conn_id":${str(s[S.CONN_ID] as string)},"remote":${str(s[S.REMOTE] as string)}},"frame_bytes":${s[S.UNREADABLE_BYTES] as number},`
-    + `"request":{${request}},"outcome":{"response_code":${str(s[S.RESPONSE_CODE] as string)}},"response":${response},"error":${errorJson(s)}}`;
+    + `"request":{${request}},"outcome":{"response_code":${str(s[S.RESPONSE_CODE] as string)}},"response":${response},"error":${errorJson(s)}}`);
 }
 
 /**
- * The record of a finished transaction as JSON text, keys in the order they are written: exactly
+ * The AuditRecord (or CompactAuditRecord) of a finished transaction as JSON text, keys in the order they are written: exactly
  * the text JSON.stringify gives for the same record (the hash chain's canonical form depends on
  * it), built without an intermediate object. `ids` supplies the randomness of the time-ordered
  * record id (UUID v7) without a call into the secure generator per record; records must be made in
  * the order they are written.
  */
-export function auditRecordJson(s: TxnSummary, ids: IdSource): string {
+export function auditRecordJson(s: TxnSummary, ids: IdSource): AuditRecordText {
   const receivedUs = s[S.RECEIVED_US] as number;
   const completedUs = s[S.COMPLETED_US] as number;
   if (s[S.UNREADABLE_BYTES] !== null) return compactRecordJson(s, recordId(Math.floor(receivedUs / 1000), ids), receivedUs, completedUs);
   const route = s[S.HAS_ROUTE] === true ? `{"issuer":${str(s[S.ISSUER] as string)},"bin":${opt(s[S.BIN], true)}}` : 'null';
   const response = s[S.RESPONSE_MTI] === null ? 'null' : `{"mti":${str(s[S.RESPONSE_MTI] as string)},"fields":[${fieldMaskList(s, S.RESPONSE_FIELDS)}]}`;
-  return `{"id":"${recordId(Math.floor(receivedUs / 1000), ids)}","trace_id":${str(s[S.TRACE_ID] as string)},`
+  return asAuditRecordText(`{"id":"${recordId(Math.floor(receivedUs / 1000), ids)}","trace_id":${str(s[S.TRACE_ID] as string)},`
     + `"received_at":"${isoMicros(receivedUs)}","completed_at":"${isoMicros(completedUs)}","duration_us":${completedUs - receivedUs},`
     + `"source":{"conn_id":${str(s[S.CONN_ID] as string)},"remote":${str(s[S.REMOTE] as string)}},`
     + `"request":{"mti":${str(s[S.MTI] as string)},"stan":${opt(s[S.STAN], true)},"rrn":${opt(s[S.RRN], true)},"terminal_id":${opt(s[S.TERMINAL], true)},`
@@ -110,5 +113,5 @@ export function auditRecordJson(s: TxnSummary, ids: IdSource): string {
     + `"amount":${opt(s[S.AMOUNT])},"currency":${opt(s[S.CURRENCY])},"pan":${opt(s[S.MASKED_PAN])},"fields":[${fieldMaskList(s, S.REQUEST_FIELDS)}]},`
     + `"route":${route},`
     + `"outcome":{"response_code":${str(s[S.RESPONSE_CODE] as string)},"approval_code":${opt(s[S.APPROVAL_CODE])},"reason":${str(s[S.REASON] as string)},"duplicate":${s[S.DUPLICATE] === true}},`
-    + `"response":${response},"stages":${stageList(s)},"error":${errorJson(s)}}`;
+    + `"response":${response},"stages":${stageList(s)},"error":${errorJson(s)}}`);
 }

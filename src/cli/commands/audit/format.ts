@@ -2,7 +2,7 @@
 // (a line per new record): time (UTC), MTI, STAN, terminal, masked PAN, amount, RC, ms, trace id.
 // Prints only what the record holds: its PAN is already masked by the switch.
 
-import { recordText } from '../../../audit/index.js';
+import { isCompactRecord, type AuditRequest, type StoredAuditRecord } from '../../../audit/index.js';
 
 type Align = 'left' | 'right';
 
@@ -10,7 +10,7 @@ interface Column {
   title: string;
   width: number;
   align: Align;
-  value: (r: Record<string, unknown>) => string | null;
+  value: (r: StoredAuditRecord) => string | null | undefined;
 }
 
 /** Trace ids are shown by their first 8 hex digits: enough to pick one out, `show` takes the whole id. */
@@ -33,20 +33,25 @@ export function formatMs(us: unknown, decimals = 2): string | null {
   return typeof us === 'number' ? (us / 1000).toFixed(decimals) : null;
 }
 
+/** The request of a full record; null for a compact one (no PAN, no amount). */
+export function fullRequest(record: StoredAuditRecord): AuditRequest | null {
+  return isCompactRecord(record) ? null : record.request;
+}
+
 const COLUMNS: readonly Column[] = [
-  { title: 'TIME (UTC)', width: 23, align: 'left', value: (r) => shortTime(recordText(r, 'received_at')) },
-  { title: 'MTI', width: 4, align: 'left', value: (r) => recordText(r, 'request', 'mti') },
-  { title: 'STAN', width: 6, align: 'left', value: (r) => recordText(r, 'request', 'stan') },
-  { title: 'TERMINAL', width: 8, align: 'left', value: (r) => recordText(r, 'request', 'terminal_id') },
-  { title: 'PAN', width: 19, align: 'left', value: (r) => recordText(r, 'request', 'pan') },
-  { title: 'AMOUNT', width: 12, align: 'right', value: (r) => formatAmount(recordText(r, 'request', 'amount')) },
+  { title: 'TIME (UTC)', width: 23, align: 'left', value: (r) => shortTime(r.received_at) },
+  { title: 'MTI', width: 4, align: 'left', value: (r) => r.request.mti },
+  { title: 'STAN', width: 6, align: 'left', value: (r) => r.request.stan },
+  { title: 'TERMINAL', width: 8, align: 'left', value: (r) => r.request.terminal_id },
+  { title: 'PAN', width: 19, align: 'left', value: (r) => fullRequest(r)?.pan },
+  { title: 'AMOUNT', width: 12, align: 'right', value: (r) => formatAmount(fullRequest(r)?.amount ?? null) },
   // 3: a 1993 action code (000) is as wide as the column.
-  { title: 'RC', width: 3, align: 'left', value: (r) => recordText(r, 'outcome', 'response_code') },
+  { title: 'RC', width: 3, align: 'left', value: (r) => r.outcome.response_code },
   { title: 'MS', width: 8, align: 'right', value: (r) => formatMs(r.duration_us) },
-  { title: 'TRACE', width: SHORT_TRACE_CHARS, align: 'left', value: (r) => recordText(r, 'trace_id')?.slice(0, SHORT_TRACE_CHARS) ?? null },
+  { title: 'TRACE', width: SHORT_TRACE_CHARS, align: 'left', value: (r) => r.trace_id.slice(0, SHORT_TRACE_CHARS) },
 ];
 
-function cells(values: ReadonlyArray<string | null>): string {
+function cells(values: ReadonlyArray<string | null | undefined>): string {
   return COLUMNS.map((c, i) => {
     const text = values[i] ?? '-';
     return c.align === 'right' ? text.padStart(c.width) : text.padEnd(c.width);
@@ -61,6 +66,6 @@ export function compactHeader(): string {
 }
 
 /** One record as one line; a missing value is `-`. */
-export function compactLine(record: Record<string, unknown>): string {
+export function compactLine(record: StoredAuditRecord): string {
   return cells(COLUMNS.map((c) => c.value(record)));
 }

@@ -3,9 +3,9 @@
 // scaled to the transaction's duration; or the record as JSON. Several matches are listed, not
 // guessed between. The PAN shown is the record's, already masked.
 
-import { AuditError, findAuditRecords, recordText, type AuditEntry } from '../../../audit/index.js';
+import { AuditError, findAuditRecords, isCompactRecord, type AuditEntry, type AuditErrorInfo, type StoredAuditRecord } from '../../../audit/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
-import { compactHeader, compactLine, formatAmount, formatMs } from './format.js';
+import { compactHeader, compactLine, formatAmount, formatMs, fullRequest } from './format.js';
 import { queryOf } from './list.js';
 import { auditDirFrom, runAuditCommand } from './options.js';
 
@@ -34,14 +34,11 @@ export interface WaterfallStage {
   status?: string;
 }
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+const num = (v: number): number => (Number.isFinite(v) && v > 0 ? v : 0);
 
-/** The stages of a record, skipping malformed entries. */
-function stagesOf(record: Record<string, unknown>): WaterfallStage[] {
-  const stages = Array.isArray(record.stages) ? (record.stages as unknown[]) : [];
-  return stages
-    .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
-    .map((s) => ({ name: String(s.name ?? '?'), start_us: num(s.start_us), duration_us: num(s.duration_us), status: typeof s.status === 'string' ? s.status : undefined }));
+/** The stages of a record (none for a compact one). */
+function stagesOf(record: StoredAuditRecord): WaterfallStage[] {
+  return isCompactRecord(record) ? [] : record.stages.map((s) => ({ name: s.name, start_us: num(s.start_us), duration_us: num(s.duration_us), status: s.status }));
 }
 
 /**
@@ -63,47 +60,47 @@ export function waterfall(stages: readonly WaterfallStage[], totalUs: number, wi
 
 const orDash = (v: string | null | undefined): string => v ?? '-';
 
-/** The record's `error` ({code, field, offset}, or a bare code from older records) as `CODE (field F, byte O)`. */
-function errorText(error: unknown): string {
-  if (typeof error === 'string') return error;
-  if (typeof error !== 'object' || error === null) return '-';
-  const { code, field, offset } = error as Record<string, unknown>;
-  const where = [field === null || field === undefined ? '' : `field ${String(field)}`, typeof offset === 'number' ? `byte ${offset}` : ''].filter((w) => w !== '');
-  return `${String(code ?? '-')}${where.length === 0 ? '' : ` (${where.join(', ')})`}`;
+/** The record's `error` as `CODE (field F, byte O)`. */
+function errorText(error: AuditErrorInfo | null): string {
+  if (error === null) return '-';
+  const { code, field, offset } = error;
+  const where = [field === null ? '' : `field ${String(field)}`, offset === null ? '' : `byte ${offset}`].filter((w) => w !== '');
+  return `${code}${where.length === 0 ? '' : ` (${where.join(', ')})`}`;
 }
 
 /** The record's key fields as aligned `key: value` lines. */
-export function keyValueLines(record: Record<string, unknown>, where: string): string[] {
-  const t = (a: string, b?: string): string => orDash(recordText(record, a, b));
-  const outcome = (record.outcome ?? {}) as Record<string, unknown>;
-  const currency = recordText(record, 'request', 'currency');
-  const amount = formatAmount(recordText(record, 'request', 'amount'));
+export function keyValueLines(record: StoredAuditRecord, where: string): string[] {
+  const { request, outcome, source } = record;
+  const full = isCompactRecord(record) ? null : record;
+  const fullReq = fullRequest(record);
+  const currency = fullReq?.currency ?? null;
+  const amount = formatAmount(fullReq?.amount ?? null);
   const rows: Array<[string, string]> = [
-    ['id', t('id')],
-    ['trace_id', t('trace_id')],
-    ['received_at', t('received_at')],
-    ['completed_at', t('completed_at')],
+    ['id', record.id],
+    ['trace_id', record.trace_id],
+    ['received_at', record.received_at],
+    ['completed_at', orDash(record.completed_at)],
     ['duration', `${orDash(formatMs(record.duration_us, 3))} ms`],
-    ['source', `${t('source', 'remote')} (connection ${String((record.source as Record<string, unknown> | null)?.conn_id ?? '-')})`],
-    ['mti', `${t('request', 'mti')} -> ${t('response', 'mti')}`],
-    ['stan', t('request', 'stan')],
-    ['rrn', t('request', 'rrn')],
-    ['terminal_id', t('request', 'terminal_id')],
-    ['merchant_id', t('request', 'merchant_id')],
-    ['acquirer_id', t('request', 'acquirer_id')],
-    ['processing_code', t('request', 'processing_code')],
+    ['source', `${orDash(source.remote)} (connection ${source.conn_id})`],
+    ['mti', `${request.mti} -> ${orDash(record.response?.mti)}`],
+    ['stan', orDash(request.stan)],
+    ['rrn', orDash(request.rrn)],
+    ['terminal_id', orDash(request.terminal_id)],
+    ['merchant_id', orDash(fullReq?.merchant_id)],
+    ['acquirer_id', orDash(fullReq?.acquirer_id)],
+    ['processing_code', orDash(fullReq?.processing_code)],
     ['amount', amount === null ? '-' : `${amount}${currency === null ? '' : ` (currency ${currency})`}`],
-    ['pan', t('request', 'pan')],
-    ['route', `${t('route', 'issuer')} (bin ${t('route', 'bin')})`],
-    ['response_code', t('outcome', 'response_code')],
-    ['approval_code', t('outcome', 'approval_code')],
-    ['reason', t('outcome', 'reason')],
-    ['duplicate', outcome.duplicate === true ? 'yes' : 'no'],
+    ['pan', orDash(fullReq?.pan)],
+    ['route', `${orDash(full?.route?.issuer)} (bin ${orDash(full?.route?.bin)})`],
+    ['response_code', outcome.response_code],
+    ['approval_code', orDash(full?.outcome.approval_code)],
+    ['reason', orDash(full?.outcome.reason)],
+    ['duplicate', full?.outcome.duplicate === true ? 'yes' : 'no'],
     ['error', errorText(record.error)],
     ['stored', where],
   ];
   // A compact record (nothing readable past the MTI) says how long the frame was.
-  if (typeof record.frame_bytes === 'number') rows.splice(6, 0, ['frame', `${record.frame_bytes} bytes, nothing readable past the MTI`]);
+  if (isCompactRecord(record)) rows.splice(6, 0, ['frame', `${record.frame_bytes} bytes, nothing readable past the MTI`]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
 }

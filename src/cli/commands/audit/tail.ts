@@ -1,7 +1,7 @@
 // `isotrace audit tail [-f]`: the last N audit records, one compact line (or JSON line) each, then
 // with -f every record written after, until the signal fires (SIGINT at the command line).
 
-import { lastAuditEntries, readAudit } from '../../../audit/index.js';
+import { lastAuditEntries, readAudit, type StoredAuditRecord } from '../../../audit/index.js';
 import { EXIT, type ExitCode, type Io } from '../../io.js';
 import { compactHeader, compactLine } from './format.js';
 import { auditDirFrom, parseCount, runAuditCommand } from './options.js';
@@ -31,7 +31,7 @@ export function runAuditTail(flags: AuditTailFlags, io: Io, env: NodeJS.ProcessE
   return runAuditCommand(io, async () => {
     const lines = flags.lines === undefined ? DEFAULT_TAIL_LINES : parseCount('-n/--lines', flags.lines, 0);
     const dir = auditDirFrom(flags, env);
-    const print = (record: Record<string, unknown>): void => io.out(flags.json === true ? JSON.stringify(record) : compactLine(record));
+    const print = (record: StoredAuditRecord): void => io.out(flags.json === true ? JSON.stringify(record) : compactLine(record));
     const { entries, seen } = await lastAuditEntries(dir, lines);
     if (flags.json !== true && (entries.length > 0 || flags.follow === true)) io.out(compactHeader());
     for (const e of entries) print(e.record);
