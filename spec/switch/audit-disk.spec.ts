@@ -84,7 +84,7 @@ describe('serve strict on a failing audit disk', () => {
     const { traces, done } = await failOnce('failSync', 'EIO');
     const root = traces.traces.find((tr) => tr.traceId === done.trace_id)!.root;
     expect(root.attributes['iso.response_code']).toBe('96');
-    // As for any other 96 (Switch#finish: status 'error' for RC 96, error.code when the transaction failed).
+    // As for any other 96 (the pipeline's root span: status 'error' for RC 96, error.code when the transaction failed).
     expect({ status: root.status, code: root.attributes['error.code'] }).toEqual({ status: 'error', code: 'AUDIT_WRITE_FAILED' });
   });
 

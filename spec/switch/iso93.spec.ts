@@ -7,22 +7,9 @@ import { ACTION_CODES, ACTION_CODE_MEANINGS, ISSUER_TO_ACTION_CODE, RC, RC_MEANI
 import { IssuerError } from '../../src/shared/index.js';
 import { CONN, testSwitch, type TestSwitch } from '../helpers/switch-env.js';
 import { cardFor } from '../helpers/test-cards.js';
+import { nextStan93 as nextStan, request93 } from '../helpers/iso93.js';
 
 const codec = builtinCodec('iso93ascii');
-let stanSeq = 100;
-const nextStan = (): string => String(++stanSeq).padStart(6, '0');
-
-/** A 1993 authorization or financial request with 1993 field formats (DE 12 n12, DE 22 an12, DE 24). */
-function request93(mti: string, pan: string, amount = '000000001000', extra: Record<number, string> = {}): IsoMessage {
-  const msg = new IsoMessage(mti);
-  const fields: Record<number, string> = {
-    2: pan, 3: '000000', 4: amount, 7: '1205101500', 11: nextStan(), 12: '261205111500', 22: '600101600000',
-    24: mti === '1200' ? '200' : '100', 32: '123456', 41: 'TERM0093', 42: 'MERCHANT0000001', 49: '840', ...extra,
-  };
-  for (const [de, v] of Object.entries(fields)) if (v !== '') msg.set(Number(de), v);
-  return msg;
-}
-
 function network93(code: string | null): IsoMessage {
   const msg = new IsoMessage('1804').set(7, '1205101500').set(11, nextStan()).set(41, 'TERM0093');
   return code === null ? msg : msg.set(24, code);

@@ -27,6 +27,8 @@ export class TxnContext {
   /** The request as decoded; partial when decodeError is set. */
   readonly request: IsoMessage;
   readonly decodeError: DecodeError | null;
+  /** The frame's length in bytes, kept for the record of a request of which no field could be read. */
+  readonly frameBytes: number;
   kind: TxnKind;
   /** Clear PAN from DE 2 or track 2, for routing and the issuer only. */
   pan: string | null;
@@ -36,7 +38,7 @@ export class TxnContext {
   /** Key under which a first answer is kept for repeats; null when not deduplicated. */
   dedupeKey: string | null;
   isDuplicate: boolean;
-  /** Set once the outcome is known; later stages but respond are skipped. */
+  /** Set once the outcome is known; later stages but respond are skipped (the commit phase still runs). */
   isDecided: boolean;
   responseCode: string;
   approvalCode: string | null;
@@ -50,12 +52,13 @@ export class TxnContext {
   responseBytes: Buffer | null;
   completedAtUs: number;
 
-  constructor(trace: TraceRecord, conn: ConnectionInfo, receivedAtUs: number, request: IsoMessage, decodeError: DecodeError | null) {
+  constructor(trace: TraceRecord, conn: ConnectionInfo, receivedAtUs: number, request: IsoMessage, decodeError: DecodeError | null, frameBytes = 0) {
     this.trace = trace;
     this.conn = conn;
     this.receivedAtUs = receivedAtUs;
     this.request = request;
     this.decodeError = decodeError;
+    this.frameBytes = frameBytes;
     this.kind = 'unsupported';
     this.pan = null;
     this.route = null;

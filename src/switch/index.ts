@@ -25,3 +25,5 @@ export type { Dialect } from './dialect.js';
 export { isLuhnValid, panOf, expiryOf, amountOf, stanOf, terminalOf, merchantOf, acquirerOf, rrnOf } from './fields.js';
 export { kindOf } from './stages/validate.js';
 export { STAGES } from './pipeline.js';
+export { ABORT, COMMIT } from './commit.js';
+export type { CommitEnv, Participant } from './commit.js';

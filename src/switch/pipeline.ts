@@ -1,10 +1,13 @@
 // The stage pipeline (as jPOS's TransactionManager): runs validate, dedupe, route, authorize in
 // order until one decides, then always respond. Times each stage as a span of its own, and turns
 // any throw into RC 96 (or 91 for an issuer timeout) with the error kept for the audit record.
+// Then it ends the trace's root span and runs the commit phase (commit.ts), or its abort path.
 
-import { nowUs, type SpanRecord } from '../trace/index.js';
+import { nowUs, type AttributeValue, type SpanRecord } from '../trace/index.js';
+import { abort, COMMIT, JOURNAL, type CommitEnv } from './commit.js';
 import type { TxnContext } from './context.js';
 import type { SwitchEnv } from './env.js';
+import { rrnOf, stanOf, terminalOf } from './fields.js';
 import { responseCodeFor } from './result-codes.js';
 import { authorize } from './stages/authorize.js';
 import { dedupe } from './stages/dedupe.js';
@@ -62,11 +65,31 @@ function runStage(ctx: TxnContext, env: SwitchEnv, span: SpanRecord, stage: Stag
   return pending.then(() => span.end('ok', nowUs()), (err: unknown) => failStage(ctx, env, span, err));
 }
 
+/** Ends the transaction's root span: completion time and its attributes, never card data. */
+function endRoot(ctx: TxnContext, env: SwitchEnv): void {
+  ctx.completedAtUs = nowUs();
+  const req = ctx.request;
+  const attrs: Record<string, AttributeValue> = {
+    'iso.mti': req.mti,
+    'iso.stan': stanOf(req),
+    'iso.terminal_id': terminalOf(req),
+    'iso.rrn': ctx.response === null ? rrnOf(req) : rrnOf(ctx.response),
+    'iso.response_code': ctx.responseCode,
+    'iso.issuer': ctx.route?.issuer ?? '',
+  };
+  if (ctx.isDuplicate) attrs['isotrace.duplicate'] = true;
+  if (ctx.error !== null) attrs['error.code'] = ctx.error.code;
+  ctx.trace.root.attributes = attrs;
+  ctx.trace.root.end(ctx.responseCode === env.dialect.codes.SYSTEM_ERROR ? 'error' : 'ok', ctx.completedAtUs);
+}
+
 /**
- * Runs the stages over `ctx`; afterwards ctx.responseBytes holds the answer (unless even that
- * failed). Each stage starts where the one before it ended, so stage timings tile the pipeline.
+ * HOT: runs the stages over `ctx`, then respond, then the commit participants; afterwards
+ * ctx.responseBytes holds the answer to send (unless even building it failed). Each stage starts
+ * where the one before it ended, so stage timings tile the pipeline. Only the journal's failure
+ * aborts: then the abort participants run instead of the rest, and the answer is a 96.
  */
-export async function runPipeline(ctx: TxnContext, env: SwitchEnv): Promise<void> {
+export async function runPipeline(ctx: TxnContext, env: CommitEnv): Promise<void> {
   const root = ctx.trace.root;
   let at = nowUs();
   for (let i = 0; i < STAGES.length && !ctx.isDecided; i++) {
@@ -76,4 +99,16 @@ export async function runPipeline(ctx: TxnContext, env: SwitchEnv): Promise<void
     at = span.endUs;
   }
   runStage(ctx, env, ctx.trace.startSpan('respond', root, at), respond); // respond is synchronous
+  if (ctx.decodeError === null && ctx.responseCode === env.dialect.codes.FORMAT_ERROR) env.onFormatError?.(ctx.conn);
+  endRoot(ctx, env);
+  let i = 0;
+  try {
+    for (; i < COMMIT.length; i++) {
+      const pending = COMMIT[i][1](ctx, env);
+      if (pending !== undefined) await pending;
+    }
+  } catch (err) {
+    if (i !== JOURNAL) throw err; // the participants after the journal do not fail: a throw there is a bug
+    await abort(ctx, env, err);
+  }
 }

@@ -1,14 +1,14 @@
 // Stage authorize: asks the routed issuer (authorizations, financial requests, reversals) or
 // answers network management itself (codec's NETWORK_CODES: 0800 DE 70 001 sign-on, 002 sign-off,
 // 301 echo; 1804 DE 24 801, 802, 831). Issuers answer in 1987 codes; the dialect turns them into what the wire carries.
-// Also what the Switch does with an approval once its fate is known: remember it for reversals, or
-// release its hold.
+// What becomes of an approval once its fate is known (remembered for reversals, or its hold
+// released) is the commit phase's (commit.ts).
 
 import type { IsoMessage } from '../../codec/index.js';
 import type { IssuerBackend, IssuerDecision } from '../../shared/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
-import { acquirerOf, amountOf, expiryOf, fieldText, stanOf, terminalOf } from '../fields.js';
+import { amountOf, expiryOf } from '../fields.js';
 import { RC } from '../result-codes.js';
 
 function network(ctx: TxnContext, env: SwitchEnv): void {
@@ -71,34 +71,4 @@ export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> 
     env.issuerTimeoutMs,
   );
   apply(ctx, env, decision);
-}
-
-/**
- * Makes an approval reversible: called once its answer stands (its audit record written), so that
- * an approval answered 96 after all, whose hold is released, is no original to reverse.
- */
-export function rememberApproval(ctx: TxnContext, env: SwitchEnv): void {
-  if (ctx.responseCode !== env.dialect.codes.APPROVED || ctx.holdId === null) return;
-  const req = ctx.request;
-  const ids = { mti: req.mti, stan: stanOf(req), transmission: fieldText(req, env.dialect.originalTimeDe), acquirer: acquirerOf(req), terminal: terminalOf(req) };
-  env.originals.remember(ids, ctx.route!.issuer, ctx.holdId);
-}
-
-/**
- * Gives back the hold of an approval the terminal was answered 96 for after all (its audit record
- * could not be written), as a reversal would. Resolves either way; a failure is logged.
- */
-export async function releaseHold(ctx: TxnContext, env: SwitchEnv): Promise<void> {
-  if (ctx.holdId === null || ctx.route === null) return;
-  const issuer = env.issuers.get(ctx.route.issuer)!;
-  const at = { evt: 'txn.hold_released', trace_id: ctx.trace.traceId, issuer: issuer.name };
-  // TODO(#15): a remote issuer needs a reversal advice (0420) for this, kept and sent until acknowledged.
-  try {
-    // The issuer answers in 1987 codes whatever the terminal's edition (IssuerDecision).
-    const d = await issuer.reverse({ message: ctx.request, holdId: ctx.holdId, traceId: ctx.trace.traceId }, env.issuerTimeoutMs);
-    if (d.responseCode === RC.APPROVED) env.logger.warn(at, 'hold of an approval answered 96 released');
-    else env.logger.error({ ...at, evt: 'txn.hold_release_failed', rc: d.responseCode }, 'hold of an approval answered 96 not released');
-  } catch (err) {
-    env.logger.error({ ...at, evt: 'txn.hold_release_failed', err: { code: (err as { code?: string }).code } }, 'hold of an approval answered 96 not released');
-  }
 }

@@ -1,6 +1,7 @@
 // Stage respond: always runs. Builds the answer from the request (echoing what primer §5 says a
 // response echoes, adding DE 37 when absent, DE 38 on approval and DE 39), packs it and hands it
-// back (the Switch hands it to waiting repeats once the audit record is written).
+// back (the commit phase hands it to waiting repeats once the audit record is written, and on
+// abort runs it again for the 96).
 
 import { IsoMessage, responseMti } from '../../codec/index.js';
 import type { TxnContext } from '../context.js';
