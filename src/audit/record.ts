@@ -63,8 +63,8 @@ export interface AuditErrorInfo {
   offset: number | null;
 }
 
-/** The record of one finished transaction, as the switch builds it (before the chain adds its keys). */
-export interface AuditRecord {
+/** What every record starts with: its ids, times and where the request came from. */
+interface AuditRecordHead {
   /** UUID v7, time-ordered. */
   id: string;
   trace_id: string;
@@ -73,6 +73,10 @@ export interface AuditRecord {
   completed_at: string;
   duration_us: number;
   source: AuditSource;
+}
+
+/** The record of one finished transaction, as the switch builds it (before the chain adds its keys). */
+export interface AuditRecord extends AuditRecordHead {
   request: AuditRequest;
   route: AuditRoute | null;
   outcome: AuditOutcome;
@@ -85,13 +89,7 @@ export interface AuditRecord {
  * The record of a request of which nothing past the MTI could be decoded: no stages, no field
  * lists, no empty keys (`stan`, `rrn`, `terminal_id` only when read).
  */
-export interface CompactAuditRecord {
-  id: string;
-  trace_id: string;
-  received_at: string;
-  completed_at: string;
-  duration_us: number;
-  source: AuditSource;
+export interface CompactAuditRecord extends AuditRecordHead {
   /** The frame's length without its length header. */
   frame_bytes: number;
   request: { mti: string; stan?: string; rrn?: string; terminal_id?: string };
