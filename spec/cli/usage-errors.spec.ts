@@ -32,6 +32,16 @@ describe('isotrace usage errors', () => {
     expect(r.stderr).toContain("unknown option '--ammount'");
   });
 
+  it.each([['audit'], ['terminal']])('shows the help of %s on stderr and exits 2, as isotrace alone does, when its sub-command is missing', async (command) => {
+    const r = await runCli([command]);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toContain(`Usage: isotrace ${command} [options] [command]`);
+  });
+
+  it('still exits 0 for a help that was asked for (help audit, audit --help)', async () => {
+    for (const argv of [['help', 'audit'], ['audit', '--help']]) expect((await runCli(argv)).code).toBe(0);
+  });
+
   it('issue #13: names the option it guessed on the same line when the option is mistyped', async () => {
     const r = await runCli(['terminal', 'auth', '--ammount', '5']);
     expect(r).toEqual({ code: 2, stdout: '', stderr: "isotrace: CLI_UNKNOWN_OPTION unknown option '--ammount' (did you mean --amount?)\n" });

@@ -117,8 +117,10 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-      if (!ok) io.err(errorLine(usageErrorOf(err)));
+      // 'commander.help' with exit code 1 is a command given without its sub-command: the help
+      // went to stderr as for `isotrace` alone, and it is bad usage (2), as there.
+      const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0);
+      if (!ok && err.code !== 'commander.help') io.err(errorLine(usageErrorOf(err)));
       return ok ? EXIT.OK : EXIT.USAGE;
     }
     io.err(errorLine(err)); // not ours to expect: still one line (CLI_INTERNAL), never a stack
