@@ -27,6 +27,9 @@ export interface AuditWriterOptions {
   retentionBytes?: number;
 }
 
+/** Where `serve` writes the log and the audit commands read it unless told otherwise (relative to the working directory). */
+export const DEFAULT_AUDIT_DIR = './var/audit';
+
 export const DEFAULT_AUDIT_WRITER_OPTIONS = Object.freeze({
   maxFileBytes: 64 * 1024 * 1024,
   logger: NOOP_LOGGER as Logger,

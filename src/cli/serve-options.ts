@@ -2,7 +2,7 @@
 // Kinds, value lists, ranges and defaults of library options come from the library's own tables.
 // docs/config.md documents the same list.
 
-import { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_WRITER_OPTIONS as A } from '../audit/index.js';
+import { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_DIR, DEFAULT_AUDIT_WRITER_OPTIONS as A } from '../audit/index.js';
 import {
   DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, SERVER_OPTION_RANGES as R, type ServerLimitName,
 } from '../transport/index.js';
@@ -55,7 +55,7 @@ export const SERVE_OPTIONS = Object.freeze([
 
 /** The audit options serve takes (docs/config.md, section Audit). The HMAC key is ISOTRACE_AUDIT_KEY only. */
 export const AUDIT_OPTIONS = Object.freeze([
-  textOption('auditDir', 'ISOTRACE_AUDIT_DIR', './var/audit', 'directory of the audit log'),
+  textOption('auditDir', 'ISOTRACE_AUDIT_DIR', DEFAULT_AUDIT_DIR, 'directory of the audit log'),
   enumOption('auditMode', 'ISOTRACE_AUDIT_MODE', AUDIT_MODES, 'strict', 'strict: answer once the record is on disk; async: do not wait'),
   intOption('auditRetentionDays', 'ISOTRACE_AUDIT_RETENTION_DAYS', AUDIT_OPTION_RANGES.retentionDays, A.retentionDays, 'delete rotated audit files last written more than this many days ago; 0: keep them'),
   intOption('auditRetentionBytes', 'ISOTRACE_AUDIT_RETENTION_BYTES', AUDIT_OPTION_RANGES.retentionBytes, A.retentionBytes, 'delete the oldest rotated audit files while the log is larger than this; 0: no limit'),

@@ -1,12 +1,9 @@
 // Options shared by the `isotrace audit` sub-commands: the directory, times (`--since 15m`,
 // ISO 8601), counts, and how their failures become one line and an exit code.
 
-import { AuditError } from '../../../audit/index.js';
+import { AuditError, DEFAULT_AUDIT_DIR } from '../../../audit/index.js';
 import { durationMs } from '../../duration.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
-
-/** Where the log lives unless --dir or ISOTRACE_AUDIT_DIR says otherwise (relative to the working directory). */
-export const DEFAULT_AUDIT_DIR = './var/audit';
 
 /** The audit directory: --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit. */
 export function auditDirFrom(opts: { dir?: string }, env: NodeJS.ProcessEnv): string {
