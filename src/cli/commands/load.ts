@@ -1,14 +1,13 @@
 // `isotrace load`: drives a switch with N closed-loop terminal connections (src/sim LoadRun) and
 // prints a summary table or one JSON object; a live progress line on stderr when it is a terminal.
 
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_LOAD_OPTIONS, LOAD_KINDS, LoadRun, MAX_LOAD_CONNECTIONS, parseMix, type LoadSnapshot, type LoadSummary } from '../../sim/index.js';
 import { SwitchError, plural } from '../../shared/index.js';
-import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';
-import { headerOption, specOption } from '../options.js';
+import { framingOf, framingOption, headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { approvingCards } from '../test-cards.js';
 
@@ -58,7 +57,7 @@ function cardsOf(text: string | undefined): string[] {
 /** The engine's options from the flags. @throws UsageError, ConfigError, SpecError. */
 function runOf(flags: LoadFlags): LoadRun {
   const codec = loadCodec(flags.spec);
-  if (!(FRAMINGS as readonly string[]).includes(flags.framing)) throw new UsageError(`--framing must be one of ${FRAMINGS.join(', ')} (got "${flags.framing}")`);
+  const framing = framingOf(flags.framing);
   const count = flags.count === undefined ? 0 : integer('--count', flags.count, 1);
   const durationMs = flags.duration !== undefined ? parseDurationFlag('--duration', flags.duration, 1, MAX_DURATION_MS) : count > 0 ? 0 : DEFAULT_LOAD_OPTIONS.durationMs;
   return new LoadRun({
@@ -66,8 +65,8 @@ function runOf(flags: LoadFlags): LoadRun {
     host: flags.host,
     port: integer('--port', flags.port, 1, 65_535),
     codec,
-    framing: flags.framing as Framing,
-    header: headerKind(flags.header, codec.spec) as FrameHeader,
+    framing,
+    header: headerKind(flags.header, codec.spec),
     connections: integer('--connections', flags.connections, 1, MAX_LOAD_CONNECTIONS),
     ratePerSecond: integer('--rate', flags.rate, 0),
     durationMs,
@@ -148,7 +147,7 @@ export function registerLoad(program: Command, io: Io, setExit: (code: number) =
     .option('--host <host>', 'switch host', '127.0.0.1')
     .option('--port <port>', 'switch port', '8583')
     .addOption(specOption())
-    .addOption(new Option('--framing <name>', 'TCP length header').choices([...FRAMINGS]).default('ascii4'))
+    .addOption(framingOption('TCP length header', 'ascii4'))
     .addOption(headerOption())
     .option('--connections <n>', 'terminal connections (terminal ids LD000001...)', '10')
     .option('--rate <n>', 'target total requests per second; 0 = as fast as answers come', '0')

@@ -3,10 +3,9 @@
 
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { ConfigError } from '../../shared/index.js';
 import { SpecError } from '../../codec/index.js';
-import { FRAMINGS, type Framing } from '../../transport/index.js';
 import {
   DEFAULT_STEP_TIMEOUT_MS, MAX_STEP_TIMEOUT_MS, captureScenario, jsonReport, junitReport, parseScenario, randomStans, runScenario, textReport, totals,
   type Scenario, type ScenarioResult,
@@ -15,7 +14,7 @@ import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { jsonSyntaxProblem } from '../json-syntax.js';
-import { headerOption, specOption } from '../options.js';
+import { framingOf, framingOption, headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 
 export interface ReplayOptions {
@@ -85,7 +84,7 @@ export async function runReplay(paths: string[], opts: ReplayOptions, io: Io): P
     for (const s of scenarios) {
       const codec = loadCodec(s.spec ?? opts.spec);
       const header = headerKind(s.header ?? opts.header, codec.spec);
-      const framing = (s.framing ?? opts.framing ?? 'ascii4') as Framing;
+      const framing = s.framing ?? framingOf(opts.framing ?? 'ascii4'); // a scenario's own is checked when parsed
       results.push(await runScenario(s, codec, { host: opts.host ?? '127.0.0.1', port, framing, header }, { stans }));
     }
     if (opts.junit !== undefined) {
@@ -115,7 +114,7 @@ export function registerReplay(program: Command, io: Io, setExit: (code: number)
     .option('--host <host>', 'the switch host (default: 127.0.0.1)')
     .option('--port <port>', 'the switch port (default: 8583)')
     .addOption(specOption())
-    .addOption(new Option('--framing <name>', 'length header (default: ascii4)').choices([...FRAMINGS]))
+    .addOption(framingOption('length header (default: ascii4)'))
     .addOption(headerOption())
     .option('--timeout <duration>', `a step's default wait for its answer: ${DURATION_SYNTAX} (default: ${DEFAULT_STEP_TIMEOUT_MS / 1000}s)`)
     .option('--json', 'print the report as one JSON object')

@@ -3,7 +3,7 @@
 // record's trace_id. The per-terminal state file (STAN counter, history) is terminal-state.ts.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { readAudit } from '../../audit/index.js';
 import { describe as describeMessage, toJson, type Codec } from '../../codec/index.js';
 import {
@@ -11,11 +11,10 @@ import {
   type TerminalAction, type TerminalResult,
 } from '../../sim/index.js';
 import { dialectOf } from '../../switch/index.js';
-import { FRAMINGS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';
-import { headerOption, specOption } from '../options.js';
+import { framingOf, framingOption, headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { HISTORY_LENGTH, findInHistory, readState, recordAnswer, remember, takeStan, writeState, type HistoryEntry, type TerminalState } from '../terminal-state.js';
 import { approvingCards, cardExpiry } from '../test-cards.js';
@@ -98,7 +97,7 @@ interface Prepared {
 /** Flags checked and the request built. @throws UsageError, ConfigError, SpecError. */
 function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   const codec = loadCodec(flags.spec);
-  if (!(FRAMINGS as readonly string[]).includes(flags.framing)) throw new UsageError(`--framing must be one of ${FRAMINGS.join(', ')} (got "${flags.framing}")`);
+  const framing = framingOf(flags.framing);
   const port = Number(checked('--port', flags.port, /^\d{1,5}$/, 'a port number 1..65535'));
   if (port < 1 || port > 65535) throw new UsageError(`--port expects a port number 1..65535 (got "${flags.port}")`);
   const terminalId = checked('--terminal', flags.terminal, /^[A-Za-z0-9]{1,8}$/, '1..8 letters or digits');
@@ -122,8 +121,8 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
     original,
   }, new Date(), codec);
   const target = {
-    codec, host: flags.host, port, framing: flags.framing as Framing,
-    header: headerKind(flags.header, codec.spec) as FrameHeader, timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
+    codec, host: flags.host, port, framing,
+    header: headerKind(flags.header, codec.spec), timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
   };
   const entry = action === 'auth' || action === 'purchase' ? remember(state, request) : null;
   return { codec, action, terminalId, state, entry, request, target };
@@ -222,7 +221,7 @@ export function registerTerminal(program: Command, io: Io, setExit: (code: numbe
       .option('--host <host>', 'switch host', '127.0.0.1')
       .option('--port <port>', 'switch port', '8583')
       .addOption(specOption())
-      .addOption(new Option('--framing <name>', 'TCP length header').choices([...FRAMINGS]).default('ascii4'))
+      .addOption(framingOption('TCP length header', 'ascii4'))
       .addOption(headerOption());
     addTransactionOptions(cmd, action);
     cmd
