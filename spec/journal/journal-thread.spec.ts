@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditError, AuditWriter, auditFileName, verifyAudit } from '../../src/audit/index.js';
 import { JournalThread, resolveJournalOptions, type JournalThreadOptions } from '../../src/journal/index.js';
 import { IsoMessage } from '../../src/codec/index.js';
-import { S, TxnContext, auditRecordJson, summarize, type TxnSummary } from '../../src/switch/index.js';
+import { auditRecordJson } from '../../src/audit/index.js';
+import { TxnContext, TxnOutcome } from '../../src/switch/index.js';
 import { IdSource, TraceRecord } from '../../src/trace/index.js';
 import { sampleRecord, storedRecords, tempDir } from '../audit/helpers/audit-fixtures.js';
 import { LogCollector } from '../helpers/log-collector.js';
@@ -18,8 +19,8 @@ import { testCards } from '../helpers/test-cards.js';
 const PAN = testCards()[0].pan;
 const ids = new IdSource();
 
-/** The summary of an approved 0100 for PAN with STAN `i`, as the switch leaves it for its journal. */
-function approval(i: number): TxnSummary {
+/** The outcome of an approved 0100 for PAN with STAN `i`, as the switch leaves it for its journal. */
+function approval(i: number): TxnOutcome {
   const stan = String(i).padStart(6, '0');
   const receivedAtUs = Date.UTC(2026, 10, 23, 20, 30, 0) * 1000 + i * 1000;
   const request = new IsoMessage('0100').set(2, PAN).set(3, '000000').set(4, '000000010000').set(7, '1123203000')
@@ -33,7 +34,7 @@ function approval(i: number): TxnSummary {
   ctx.response = new IsoMessage('0110').set(11, stan).set(38, 'A1B2C3').set(39, '00');
   ctx.trace.startSpan('validate', ctx.trace.root, receivedAtUs + 3).end('ok', receivedAtUs + 15);
   ctx.completedAtUs = receivedAtUs + 1500 + i;
-  return summarize(ctx);
+  return TxnOutcome.of(ctx);
 }
 
 const open: JournalThread[] = [];
@@ -83,7 +84,7 @@ describe('JournalThread', () => {
     await journal.record(s);
     const records = storedRecords(dir);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ trace_id: s[S.TRACE_ID], request: { stan: '000001' }, outcome: { response_code: '00' } });
+    expect(records[0]).toMatchObject({ trace_id: s.traceId, request: { stan: '000001' }, outcome: { response_code: '00' } });
     await journal.record(approval(2));
     expect(storedRecords(dir).map((r) => (r.request as { stan: string }).stan)).toEqual(['000001', '000002']);
     await journal.close();
@@ -96,18 +97,18 @@ describe('JournalThread', () => {
     const dir = tempDir();
     const journal = await openJournal(dir);
     const count = 50;
-    const summaries = Array.from({ length: count }, (_, i) => approval(i));
-    await Promise.all(summaries.map((s) => journal.record(s)));
+    const outcomes = Array.from({ length: count }, (_, i) => approval(i));
+    await Promise.all(outcomes.map((s) => journal.record(s)));
     await journal.close();
     expect(journal.stats.records).toBe(count);
     expect(journal.stats.batches).toBeGreaterThan(0);
     expect(journal.stats.batches).toBeLessThan(count);
     expect(journal.stats.failures).toBe(0);
-    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(summaries.map((s) => s[S.TRACE_ID]));
+    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(outcomes.map((s) => s.traceId));
     expect(await verifyAudit(dir, null)).toMatchObject({ ok: true, records: count });
   });
 
-  it('strict: sends a batch once it holds 16 summaries, so that it is on disk before the turn that made it ends', async () => {
+  it('strict: sends a batch once it holds 16 outcomes, so that it is on disk before the turn that made it ends', async () => {
     const dir = tempDir();
     const journal = await openJournal(dir);
     const first = Array.from({ length: 16 }, (_, i) => approval(i));
@@ -121,13 +122,13 @@ describe('JournalThread', () => {
     pending.push(journal.record(last));
     expect(completeLines(dir)).toBe(16); // the 17th waits for the end of the turn
     await Promise.all(pending);
-    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual([...first, last].map((s) => s[S.TRACE_ID]));
+    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual([...first, last].map((s) => s.traceId));
   });
 
   it('keeps the order of records across turns', async () => {
     const dir = tempDir();
     const journal = await openJournal(dir, { mode: 'async' });
-    const sent: TxnSummary[] = [];
+    const sent: TxnOutcome[] = [];
     for (let turn = 0; turn < 5; turn++) {
       for (let i = 0; i < 4; i++) {
         const s = approval(turn * 10 + i);
@@ -137,19 +138,19 @@ describe('JournalThread', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await journal.close();
-    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(sent.map((s) => s[S.TRACE_ID]));
+    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(sent.map((s) => s.traceId));
   });
 
   it('logs a txn.done line per record on the given logger, with trace id and rc and no clear PAN', async () => {
     const dir = tempDir();
     const log = new LogCollector('info');
     const journal = await openJournal(dir, { logger: log });
-    const summaries = [approval(7), approval(8)];
-    await Promise.all(summaries.map((s) => journal.record(s)));
+    const outcomes = [approval(7), approval(8)];
+    await Promise.all(outcomes.map((s) => journal.record(s)));
     const lines = await Promise.all([1, 2].map((nth) => log.next('txn.done', () => true, nth)));
     await journal.close();
     expect(lines.map((l) => [l.trace_id, l.span_id, l.stan, l.rc, l.msg])).toEqual(
-      summaries.map((s) => [s[S.TRACE_ID], s[S.SPAN_ID], s[S.STAN], '00', 'approved']),
+      outcomes.map((s) => [s.traceId, s.spanId, s.stan, '00', 'approved']),
     );
     expect(lines[0]).toMatchObject({ level: 'info', mti: '0100', issuer: 'stub', duplicate: false, duration_us: 1507 });
     expect(log.events('txn.done')).toHaveLength(2);
@@ -198,23 +199,23 @@ describe('JournalThread', () => {
     const fd = openSync(logPath, 'w');
     const logModule = new URL('../../src/cli/logger.ts', import.meta.url).href;
     const journal = await openJournal(dir, { logFd: fd, logLevel: 'info', logModule });
-    const summaries = [approval(3), approval(4)];
-    await Promise.all(summaries.map((s) => journal.record(s)));
+    const outcomes = [approval(3), approval(4)];
+    await Promise.all(outcomes.map((s) => journal.record(s)));
     await journal.close();
     closeSync(fd);
     const lines = readFileSync(logPath, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l.evt, l.service, l.trace_id, l.rc])).toEqual(summaries.map((s) => ['txn.done', 'isotrace', s[S.TRACE_ID], '00']));
+    expect(lines.map((l) => [l.evt, l.service, l.trace_id, l.rc])).toEqual(outcomes.map((s) => ['txn.done', 'isotrace', s.traceId, '00']));
   });
 
   it('resolves an async record at once, before it is even sent, and writes every record by close()', async () => {
     const dir = tempDir();
     const journal = await openJournal(dir, { mode: 'async' });
-    const summaries = Array.from({ length: 20 }, (_, i) => approval(i));
-    for (const s of summaries) await journal.record(s);
+    const outcomes = Array.from({ length: 20 }, (_, i) => approval(i));
+    for (const s of outcomes) await journal.record(s);
     // The batch goes to the worker after this turn: nothing can be on disk yet.
     expect(storedRecords(dir)).toHaveLength(0);
     await journal.close();
-    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(summaries.map((s) => s[S.TRACE_ID]));
+    expect(storedRecords(dir).map((r) => r.trace_id)).toEqual(outcomes.map((s) => s.traceId));
     expect(journal.stats.records).toBe(20);
     expect(await verifyAudit(dir, null)).toMatchObject({ ok: true, records: 20 });
   });
@@ -260,7 +261,7 @@ describe('JournalThread', () => {
     const s = approval(5);
     await expect(journal.record(s)).rejects.toMatchObject({ code: 'AUDIT_WRITE_FAILED' });
     const line = await log.next('txn.done');
-    expect(line).toMatchObject({ trace_id: s[S.TRACE_ID], rc: '96', err: { code: 'AUDIT_WRITE_FAILED' }, msg: 'audit record not written' });
+    expect(line).toMatchObject({ trace_id: s.traceId, rc: '96', err: { code: 'AUDIT_WRITE_FAILED' }, msg: 'audit record not written' });
     expect(log.events('audit.write_failed')).toHaveLength(1);
     await journal.close();
     expect(journal.stats).toMatchObject({ records: 0, failures: 1, recordsFailed: 1 });
@@ -276,7 +277,7 @@ describe('JournalThread', () => {
     const s = approval(6);
     await journal.record(s);
     const line = await log.next('txn.done');
-    expect(line).toMatchObject({ trace_id: s[S.TRACE_ID], rc: '00', msg: 'approved' });
+    expect(line).toMatchObject({ trace_id: s.traceId, rc: '00', msg: 'approved' });
     expect(line.err).toBeUndefined();
     await log.next('audit.write_failed');
     await journal.close();
@@ -294,15 +295,15 @@ describe('JournalThread', () => {
     expect(await verifyAudit(dir, Buffer.from('another key'))).toMatchObject({ ok: false, line: 1 });
   });
 
-  it('writes the record text auditRecordJson makes for each summary, but for id, prev and hash', async () => {
+  it('writes the record text auditRecordJson makes for each outcome, but for id, prev and hash', async () => {
     const dir = tempDir();
     const journal = await openJournal(dir);
-    const summaries = [approval(3), approval(4)];
-    await Promise.all(summaries.map((s) => journal.record(s)));
+    const outcomes = [approval(3), approval(4)];
+    await Promise.all(outcomes.map((s) => journal.record(s)));
     await journal.close();
     const stored = storedRecords(dir);
     expect(stored.map((r) => Object.keys(r).slice(-2))).toEqual([['prev', 'hash'], ['prev', 'hash']]);
-    const expected = summaries.map((s) => content(JSON.parse(auditRecordJson(s, new IdSource())) as Record<string, unknown>));
+    const expected = outcomes.map((s) => content(JSON.parse(auditRecordJson(s, new IdSource())) as Record<string, unknown>));
     expect(stored.map(content)).toEqual(expected);
     expect(expected[0]).toMatchObject({ request: { pan: `${PAN.slice(0, 6)}${'*'.repeat(PAN.length - 10)}${PAN.slice(-4)}` } });
     expect(stored.every((r) => typeof r.id === 'string' && /^[0-9a-f-]{36}$/.test(r.id))).toBe(true);

@@ -9,8 +9,8 @@ import { builtinCodec, type IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer } from '../../src/issuer/index.js';
 import type { IssuerBackend } from '../../src/shared/index.js';
 import {
-  ABORT, COMMIT, DuplicateCache, InlineJournal, OriginalsTable, S, Switch,
-  type CachedAnswer, type TxnJournal, type TxnSummary,
+  ABORT, COMMIT, DuplicateCache, InlineJournal, OriginalsTable, Switch,
+  type CachedAnswer, type TxnJournal, type TxnOutcome,
 } from '../../src/switch/index.js';
 import type { TraceRecord } from '../../src/trace/index.js';
 import { request93 } from '../helpers/iso93.js';
@@ -83,10 +83,10 @@ function observedSwitch(ed: Edition) {
   const inline = new InlineJournal(t.audit, t.log);
   const completedUs: number[] = [];
   const journal: TxnJournal = {
-    record(summary: TxnSummary) {
+    record(outcome: TxnOutcome) {
       events.push('journal');
-      completedUs.push(summary[S.COMPLETED_US] as number);
-      return inline.record(summary);
+      completedUs.push(outcome.completedUs);
+      return inline.record(outcome);
     },
   };
   const traces = new NotedTraces();

@@ -1,10 +1,12 @@
-// Field masks: the summary's compact form of which data elements a message holds. Whatever the set
-// of fields, the mask gives back exactly msg.fields(), in order.
+// Field masks: the finished transaction's compact form of which data elements a message holds.
+// Whatever the set of fields, the audit record's list read from the mask is exactly msg.fields(), in order.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IsoMessage } from '../../src/codec/index.js';
-import { FIELD_MASK_LENGTH, fieldMaskList, pushFieldMask } from '../../src/switch/field-mask.js';
+import { REQUEST } from '../../src/audit/index.js';
+import { fieldList } from '../../src/audit/record-text.js';
+import { FIELD_MASK_LENGTH, pushFieldMask } from '../../src/switch/field-mask.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 200);
 
@@ -12,7 +14,9 @@ function roundTrip(msg: IsoMessage | null, lead: unknown[] = []): string {
   const flat = [...lead];
   pushFieldMask(flat, msg);
   expect(flat).toHaveLength(lead.length + FIELD_MASK_LENGTH);
-  return fieldMaskList(flat, lead.length);
+  // Only the mask of what FinishedTxn offers is read by the list.
+  const masks = { fieldMaskGroups: FIELD_MASK_LENGTH, fieldMask: (_: number, g: number) => flat[lead.length + g] as number };
+  return fieldList(masks, REQUEST);
 }
 
 function messageWith(des: readonly number[]): IsoMessage {

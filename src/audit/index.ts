@@ -29,3 +29,7 @@ export type { CommitBatch, CommitQueueOptions } from './commit-queue.js';
 export { AuditLock, LOCK_FILE } from './lock.js';
 export type { AuditLockHolder } from './lock.js';
 export { makeDirectory } from './make-directory.js';
+export { auditRecordJson, isoMicros } from './record-text.js';
+export type { RandomBytes } from './record-text.js';
+export { REQUEST, RESPONSE } from './finished-txn.js';
+export type { FinishedTxn } from './finished-txn.js';

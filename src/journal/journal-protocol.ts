@@ -1,10 +1,10 @@
-// The messages between JournalThread (main thread) and its worker. Summaries of finished
-// transactions go over in one batch per event-loop turn (strict mode: up to 16 each); each batch is
+// The messages between JournalThread (main thread) and its worker. Finished transactions go over,
+// in their wire form, in one batch per event-loop turn (strict mode: up to 16 each); each batch is
 // answered once its records are on disk or failed.
 
 import type { AuditMode, AuditWriterStats } from '../audit/index.js';
 import type { LogLevel, Logger } from '../shared/index.js';
-import type { TxnSummary } from '../switch/index.js';
+import type { OutcomeWire } from '../switch/index.js';
 
 /**
  * The worker's own logger, for txn.done lines written straight to the process's log destination:
@@ -42,7 +42,7 @@ export interface Failure {
   message: string;
 }
 
-export type ToWorker = { t: 'batch'; n: number; summaries: TxnSummary[] } | { t: 'close' };
+export type ToWorker = { t: 'batch'; n: number; outcomes: OutcomeWire[] } | { t: 'close' };
 
 export type ToMain =
   | { t: 'opened'; nice: number }

@@ -1,5 +1,5 @@
 // JournalThread: the switch's TxnJournal on a worker thread. The event loop only posts each turn's
-// transaction summaries in one message (strict mode: in messages of up to 16; the batching is the
+// finished transactions (TxnOutcome's wire form) in one message (strict mode: in messages of up to 16; the batching is the
 // audit writer's own CommitQueue); making the audit record texts, sealing them (SHA-256 or HMAC
 // each), writing, syncing and formatting the txn.done lines all happen on the worker, with the same
 // functions InlineJournal uses. Strict mode resolves once the batch is on disk; async at once.
@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { AuditError, CommitQueue, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
 import type { Logger } from '../shared/index.js';
-import type { TxnJournal, TxnSummary } from '../switch/index.js';
+import type { OutcomeWire, TxnJournal, TxnOutcome } from '../switch/index.js';
 import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalOptions } from './journal-options.js';
 import type { Failure, JournalInit, ToMain, ToWorker } from './journal-protocol.js';
 
@@ -20,7 +20,7 @@ type Closed = Extract<ToMain, { t: 'closed' }>;
  */
 const ASYNC_NICE_BY = 10;
 /**
- * Strict mode: a batch goes to the journal thread once it holds this many summaries, without
+ * Strict mode: a batch goes to the journal thread once it holds this many outcomes, without
  * waiting for the end of the event-loop turn, so that the thread seals and syncs while the loop
  * is still handling the rest of the turn's requests (measured on 2 cores under the switch
  * benchmark: about 24,400 to 28,500-29,200 answers a second with 8 to 16; no gain in async mode,
@@ -41,8 +41,8 @@ const asError = (f: Failure): AuditError => new AuditError(f.code as 'AUDIT_WRIT
 export class JournalThread implements TxnJournal {
   readonly #worker: Worker;
   readonly #log: Logger;
-  /** The summaries of the batch being filled; posted once per turn, and in strict mode at 16. */
-  readonly #queue: CommitQueue<TxnSummary>;
+  /** The outcomes of the batch being filled; posted once per turn, and in strict mode at 16. */
+  readonly #queue: CommitQueue<OutcomeWire>;
   #next = 0;
   /** Strict mode: the batches posted and not yet answered, by number. */
   readonly #waiting = new Map<number, CommitGroup>();
@@ -109,11 +109,11 @@ export class JournalThread implements TxnJournal {
     return this.#head;
   }
 
-  /** HOT: queues `summary` for this turn's batch (strict mode: for the batch being filled). */
-  record(summary: TxnSummary): Promise<void> {
+  /** HOT: queues `outcome` for this turn's batch (strict mode: for the batch being filled). */
+  record(outcome: TxnOutcome): Promise<void> {
     if (this.#closing !== null) return Promise.reject(new AuditError('AUDIT_CLOSED', 'the audit writer is closed'));
     if (this.#stopped !== null) return Promise.reject(this.#stopped);
-    return this.#queue.push(summary);
+    return this.#queue.push(outcome.wire);
   }
 
   /** Sends what is queued, waits for it, closes the audit log and ends the worker. */
@@ -131,13 +131,13 @@ export class JournalThread implements TxnJournal {
     if (m.error !== null) throw asError(m.error);
   }
 
-  /** Sends the summaries queued, if any, as one batch (the queue's onReady). */
+  /** Sends the outcomes queued, if any, as one batch (the queue's onReady). */
   readonly #sendBatch = (): void => {
     if (this.#queue.length === 0 || this.#stopped !== null) return;
     const { items, group } = this.#queue.take();
     const n = this.#next++;
     if (group !== null) this.#waiting.set(n, group);
-    this.#send({ t: 'batch', n, summaries: items });
+    this.#send({ t: 'batch', n, outcomes: items });
   };
 
   #send(m: ToWorker): void {

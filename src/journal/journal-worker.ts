@@ -1,13 +1,13 @@
 // The worker side of JournalThread: makes each transaction's audit record text and txn.done line
-// from its summary (the switch's own functions, as InlineJournal does), appends the records with an
+// from its outcome (the same functions InlineJournal uses), appends the records with an
 // AuditWriter in the journal's mode, and logs the lines once their batch's fate is known (in either
 // mode). Logs through Logger only: the main thread's, or one made by the module it is given.
 
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuditError, AuditWriter, NODE_AUDIT_FS_SYNC } from '../audit/index.js';
+import { AuditError, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
 import type { LogLevel, Logger } from '../shared/index.js';
-import { auditRecordJson, txnLogLine, type TxnSummary } from '../switch/index.js';
+import { TxnOutcome, txnLogLine } from '../switch/index.js';
 import { IdSource } from '../trace/index.js';
 import type { Failure, JournalInit, LineLogger, LineLoggerFactory, ToMain, ToWorker } from './journal-protocol.js';
 import { txnLines } from './txn-lines.js';
@@ -38,14 +38,14 @@ function failure(err: unknown): Failure {
   return err instanceof AuditError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
 }
 
-function logLines(summaries: TxnSummary[], failed: Failure | null): void {
+function logLines(outcomes: TxnOutcome[], failed: Failure | null): void {
   if (!txnLog.isLevelEnabled('info')) return;
   if (own !== null) {
-    own.write(txnLines(summaries, failed, own.bindings, Date.now()));
+    own.write(txnLines(outcomes, failed, own.bindings, Date.now()));
     return;
   }
-  for (const s of summaries) {
-    const { obj, msg } = txnLogLine(s, failed);
+  for (const o of outcomes) {
+    const { obj, msg } = txnLogLine(o, failed);
     txnLog.info(obj, msg);
   }
 }
@@ -55,10 +55,10 @@ function logLines(summaries: TxnSummary[], failed: Failure | null): void {
  * it, the lines do not); lines sent to the main thread go before it, so that they are logged by the
  * time a terminal holds its answer.
  */
-function settled(answer: ToMain, summaries: TxnSummary[], failed: Failure | null): void {
-  if (own === null) logLines(summaries, failed);
+function settled(answer: ToMain, outcomes: TxnOutcome[], failed: Failure | null): void {
+  if (own === null) logLines(outcomes, failed);
   send(answer);
-  if (own !== null) logLines(summaries, failed);
+  if (own !== null) logLines(outcomes, failed);
 }
 
 /**
@@ -93,13 +93,14 @@ async function main(): Promise<void> {
   send({ t: 'opened', nice: lowerPriority(init.niceBy) });
   port.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
-      for (const s of m.summaries) void writer.append(auditRecordJson(s, ids));
+      const outcomes = m.outcomes.map(TxnOutcome.fromWire);
+      for (const o of outcomes) void writer.append(auditRecordJson(o, ids));
       writer.whenWritten().then(
-        () => settled({ t: 'done', n: m.n }, m.summaries, null),
+        () => settled({ t: 'done', n: m.n }, outcomes, null),
         (err: unknown) => {
           const f = failure(err);
           // In async mode the terminals had their answers already: the lines say what they were told.
-          settled({ t: 'failed', n: m.n, ...f }, m.summaries, init.mode === 'strict' ? f : null);
+          settled({ t: 'failed', n: m.n, ...f }, outcomes, init.mode === 'strict' ? f : null);
         },
       );
       return;

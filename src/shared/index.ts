@@ -11,3 +11,4 @@ export { plural } from './plural.js';
 export type { Clock, ClockTimer } from './clock.js';
 export type { AuthorizationRequest, ReversalRequest, IssuerDecision, IssuerBackend } from './issuer-port.js';
 export { IssuerError, RoutingError } from './issuer-errors.js';
+export { jsonString } from './json-text.js';

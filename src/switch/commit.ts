@@ -11,7 +11,7 @@ import { acquirerOf, fieldText, stanOf, terminalOf } from './fields.js';
 import type { TxnJournal } from './journal.js';
 import { RC } from './result-codes.js';
 import { respond } from './stages/respond.js';
-import { summarize } from './txn-summary.js';
+import { TxnOutcome } from './txn-outcome.js';
 
 /** What the commit participants work with besides the stages' env: where the transaction and its trace go. */
 export interface CommitEnv extends SwitchEnv {
@@ -24,7 +24,7 @@ export type Participant = (ctx: TxnContext, env: CommitEnv) => void | Promise<vo
 
 /** Hands the transaction to the journal; rejects when its record cannot be written (strict mode). */
 function journal(ctx: TxnContext, env: CommitEnv): Promise<void> {
-  return env.journal.record(summarize(ctx, ctx.frameBytes));
+  return env.journal.record(TxnOutcome.of(ctx));
 }
 
 /**

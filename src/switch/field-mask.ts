@@ -5,7 +5,6 @@
 import type { IsoMessage } from '../codec/index.js';
 
 const BITS = 48;
-const HALF = 2 ** 24;
 
 /** Numbers a field mask takes in a flat array. */
 export const FIELD_MASK_LENGTH = 4;
@@ -31,21 +30,4 @@ export function pushFieldMask(out: unknown[], msg: IsoMessage | null): void {
     }
   }
   out.push(m0, m1, m2, m3);
-}
-
-/** The field numbers of the mask at `at` in `flat`, as a JSON array's inside: `2,3,4,11`. */
-export function fieldMaskList(flat: readonly unknown[], at: number): string {
-  let out = '';
-  for (let g = 0; g < FIELD_MASK_LENGTH; g++) {
-    const m = flat[at + g] as number;
-    if (m === 0) continue;
-    // Two 24-bit halves, so that the bit tests stay in 32-bit integers.
-    const halves = [m % HALF, Math.floor(m / HALF)];
-    for (let h = 0; h < 2; h++) {
-      for (let b = 0, bits = halves[h]; bits !== 0; b++, bits >>>= 1) {
-        if ((bits & 1) !== 0) out += `${out === '' ? '' : ','}${g * BITS + h * 24 + b + 1}`;
-      }
-    }
-  }
-  return out;
 }

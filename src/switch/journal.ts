@@ -3,11 +3,11 @@
 // work, with the same functions, on a worker thread. The line is logged once the record's fate is
 // known, so that it shows what the terminal was answered.
 
-import { IdSource } from '../trace/index.js';
+import { auditRecordJson } from '../audit/index.js';
 import type { Logger } from '../shared/index.js';
-import { auditRecordJson } from './audit-record.js';
+import { IdSource } from '../trace/index.js';
 import { txnLogLine } from './txn-done.js';
-import type { TxnSummary } from './txn-summary.js';
+import type { TxnOutcome } from './txn-outcome.js';
 
 /**
  * The audit trail (src/audit's AuditWriter), given each record as the JSON text of one object. In
@@ -23,7 +23,7 @@ export interface TxnJournal {
    * (async mode, or no audit trail).
    * @throws (rejects) when its record could not be written in strict mode: the answer becomes 96.
    */
-  record(summary: TxnSummary): Promise<void>;
+  record(outcome: TxnOutcome): Promise<void>;
 }
 
 export class InlineJournal implements TxnJournal {
@@ -36,21 +36,21 @@ export class InlineJournal implements TxnJournal {
     this.#log = logger;
   }
 
-  async record(summary: TxnSummary): Promise<void> {
+  async record(outcome: TxnOutcome): Promise<void> {
     if (this.#audit !== null) {
       try {
-        await this.#audit.append(auditRecordJson(summary, this.#ids));
+        await this.#audit.append(auditRecordJson(outcome, this.#ids));
       } catch (err) {
-        this.#logLine(summary, { code: (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED' });
+        this.#logLine(outcome, { code: (err as { code?: string }).code ?? 'AUDIT_WRITE_FAILED' });
         throw err;
       }
     }
-    this.#logLine(summary, null);
+    this.#logLine(outcome, null);
   }
 
-  #logLine(summary: TxnSummary, failure: { code: string } | null): void {
+  #logLine(outcome: TxnOutcome, failure: { code: string } | null): void {
     if (!this.#log.isLevelEnabled('info')) return;
-    const { obj, msg } = txnLogLine(summary, failure);
+    const { obj, msg } = txnLogLine(outcome, failure);
     this.#log.info(obj, msg);
   }
 }

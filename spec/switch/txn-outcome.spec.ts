@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCodec, IsoMessage } from '../../src/codec/index.js';
-import { TxnContext, auditRecordJson, isoMicros, summarize } from '../../src/switch/index.js';
+import { auditRecordJson, isoMicros } from '../../src/audit/index.js';
+import { TxnContext, TxnOutcome } from '../../src/switch/index.js';
 import { IdSource, TraceRecord } from '../../src/trace/index.js';
 
 function record(receivedAtUs: number, ids: IdSource): Record<string, unknown> {
   const request = new IsoMessage('0800').set(11, '000001').set(70, '301');
   const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0800', receivedAtUs), { connId: 'c1', remote: '127.0.0.1:1' }, receivedAtUs, request, null);
   ctx.completedAtUs = receivedAtUs + 10;
-  return JSON.parse(auditRecordJson(summarize(ctx), ids)) as Record<string, unknown>;
+  return JSON.parse(auditRecordJson(TxnOutcome.of(ctx), ids)) as Record<string, unknown>;
 }
 
 describe('auditRecordJson', () => {
@@ -26,7 +27,7 @@ describe('auditRecordJson', () => {
   });
 });
 
-describe('summarize', () => {
+describe('TxnOutcome.of', () => {
   it('takes the stages from the root\'s child spans only, in the order they ran, timed from receipt', () => {
     const ids = new IdSource();
     const at = Date.UTC(2026, 10, 23, 20, 0, 0) * 1000;
@@ -37,7 +38,7 @@ describe('summarize', () => {
     ctx.trace.startSpan('issuer.call', authorize, at + 10).end('ok', at + 40);
     authorize.end('error', at + 41);
     ctx.completedAtUs = at + 50;
-    const rec = JSON.parse(auditRecordJson(summarize(ctx), ids)) as { stages: unknown[] };
+    const rec = JSON.parse(auditRecordJson(TxnOutcome.of(ctx), ids)) as { stages: unknown[] };
     expect(rec.stages).toEqual([
       { name: 'validate', start_us: 5, duration_us: 4, status: 'ok' },
       { name: 'authorize', start_us: 9, duration_us: 32, status: 'error' },
@@ -52,14 +53,14 @@ describe('auditRecordJson for a request that could not be decoded', () => {
     const frame = Buffer.from('0100', 'latin1');
     const { message, error } = builtinCodec('iso87ascii').unpackPartial(frame);
     expect(error).not.toBeNull();
-    const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c7', remote: '127.0.0.1:40000' }, at, message, error);
+    const ctx = new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c7', remote: '127.0.0.1:40000' }, at, message, error, frame.length);
     ctx.trace.startSpan('validate', ctx.trace.root, at + 5).end('error', at + 9);
     ctx.error = { code: error!.code, field: error!.field ?? null, offset: error!.offset ?? null };
     ctx.responseCode = '30';
     ctx.reason = `format error: ${error!.code}`;
     ctx.response = new IsoMessage('0110').set(39, '30');
     ctx.completedAtUs = at + 50;
-    const text = auditRecordJson(summarize(ctx, frame.length), ids);
+    const text = auditRecordJson(TxnOutcome.of(ctx), ids);
     const rec = JSON.parse(text) as Record<string, unknown>;
     expect(JSON.stringify(rec)).toBe(text);
     expect(Object.keys(rec)).toEqual(['id', 'trace_id', 'received_at', 'completed_at', 'duration_us', 'source', 'frame_bytes', 'request', 'outcome', 'response', 'error']);
@@ -68,7 +69,7 @@ describe('auditRecordJson for a request that could not be decoded', () => {
       outcome: { response_code: '30' }, response: { mti: '0110' }, error: { code: error!.code, field: error!.field, offset: error!.offset },
     });
     expect(text.length).toBeLessThan(420);
-    const full = auditRecordJson(summarize(new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c7', remote: '127.0.0.1:40000' }, at, message, null)), ids);
+    const full = auditRecordJson(TxnOutcome.of(new TxnContext(new TraceRecord(ids, 'iso8583 0100', at), { connId: 'c7', remote: '127.0.0.1:40000' }, at, message, null)), ids);
     expect(JSON.parse(full)).toHaveProperty('stages');
   });
 });
