@@ -21,4 +21,4 @@ export { currencyExponent } from './currency.js';
 export { yymmUtc } from './expiry.js';
 export { NETWORK_CODES, NETWORK_CODES_93, networkCodeMeanings } from './network-codes.js';
 export type { NetworkCodes } from './network-codes.js';
-export { transmissionTime } from './transmission-time.js';
+export { localDate87, localDateTime93, localTime87, transmissionTime } from './transmission-time.js';

@@ -25,7 +25,7 @@ export type { RunOptions, ScenarioResult, ShownMessage, StepResult } from './rep
 export { textReport, jsonReport, junitReport, totals, diffLines } from './replay/report.js';
 export type { ReplayTotals } from './replay/report.js';
 
-export { ACTION_MTI_93, FUNCTION_CODES_93, localDateTime, originalDataElements93 } from './terminal/message-93.js';
+export { ACTION_MTI_93, FUNCTION_CODES_93, originalDataElements93 } from './terminal/message-93.js';
 export { TERMINAL_ACTIONS, ACTION_MTI, amountMinorUnits, buildTerminalRequest, currencyExponent, originalDataElements, originalOf } from './terminal/message.js';
 export type { OriginalTransaction, TerminalAction, TerminalParams } from './terminal/message.js';
 export { sendTerminalRequest, DEFAULT_TERMINAL_TIMEOUT_MS } from './terminal/send.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../../src/codec/index.js';
-import { buildTerminalRequest, localDateTime, originalDataElements93, originalOf, type TerminalParams } from '../../../src/sim/index.js';
+import { localDateTime93 } from '../../../src/codec/index.js';
+import { buildTerminalRequest, originalDataElements93, originalOf, type TerminalParams } from '../../../src/sim/index.js';
 import { cardFor } from '../../helpers/test-cards.js';
 
 const codec = builtinCodec('iso93ascii');
@@ -37,6 +38,6 @@ describe('buildTerminalRequest, ISO 8583:1993', () => {
 
   it('leaves DE 56 out when the original has no 12-digit DE 12 (a state file of a 1987 run)', () => {
     expect(originalDataElements93({ mti: '0100', stan: '000001', transmission: '0612143015', amount: '000000001250', currency: '840', acquirer: '123456', rrn: null })).toBeNull();
-    expect(localDateTime(NOW)).toBe('260612143015');
+    expect(localDateTime93(NOW)).toBe('260612143015');
   });
 });

@@ -1,7 +1,7 @@
 // The terminal simulator's requests in ISO 8583:1993: 1100, 1200, 1420 (with DE 56) and 1804
 // (DE 24 function code 831 echo, 801 sign-on), built from plain parameters and a clock. Pure.
 
-import { NETWORK_CODES_93, transmissionTime } from '../../codec/index.js';
+import { localDateTime93, NETWORK_CODES_93, transmissionTime } from '../../codec/index.js';
 import type { OriginalTransaction, TerminalAction, TerminalParams } from './message.js';
 
 /** Request MTI of each action in 1993: a reversal goes as an advice (1420), network management as 1804. */
@@ -23,13 +23,6 @@ const REASON_CUSTOMER_CANCELLATION = '4000';
  */
 export const POS_DATA_CODE_93 = '600101600000';
 
-const two = (n: number): string => (n < 10 ? '0' : '') + n;
-
-/** DE 12 (n 12): local date and time, YYMMDDhhmmss. */
-export function localDateTime(now: Date): string {
-  return two(now.getFullYear() % 100) + two(now.getMonth() + 1) + two(now.getDate()) + two(now.getHours()) + two(now.getMinutes()) + two(now.getSeconds());
-}
-
 /**
  * DE 56 (n ..35): the original's MTI, STAN, local date and time (DE 12, 12 digits) and acquirer
  * ID as an LL-prefixed field of its own; null when the original's DE 12 is not 12 digits.
@@ -37,7 +30,7 @@ export function localDateTime(now: Date): string {
 export function originalDataElements93(original: OriginalTransaction): string | null {
   const local = original.local ?? '';
   if (!/^\d{12}$/.test(local)) return null;
-  return original.mti + original.stan + local + two(original.acquirer.length) + original.acquirer;
+  return original.mti + original.stan + local + String(original.acquirer.length).padStart(2, '0') + original.acquirer;
 }
 
 /** Fields of `action` in DE order; values the spec cannot carry are dropped by the caller. */
@@ -45,11 +38,11 @@ export function fieldsOf93(action: TerminalAction, p: TerminalParams, now: Date)
   const de7 = transmissionTime(now);
   const terminal: Array<[number, string]> = [[41, p.terminalId.padEnd(8, ' ')]];
   if (action === 'echo' || action === 'signon') {
-    return [[7, de7], [11, p.stan], [12, localDateTime(now)], [24, FUNCTION_CODES_93[action]], ...terminal];
+    return [[7, de7], [11, p.stan], [12, localDateTime93(now)], [24, FUNCTION_CODES_93[action]], ...terminal];
   }
   const merchant: Array<[number, string]> = [[42, p.merchantId.padEnd(15, ' ')], [49, p.currency]];
   if (action !== 'reverse') {
-    return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], [12, localDateTime(now)], [14, p.expiry], [22, POS_DATA_CODE_93],
+    return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], [12, localDateTime93(now)], [14, p.expiry], [22, POS_DATA_CODE_93],
       [24, FUNCTION_CODES_93[action]], [32, p.acquirerId], ...terminal, ...merchant];
   }
   // As in 1987, the advice repeats the original's DE 4, 7, 11 and 12, so the switch can match it
@@ -57,8 +50,8 @@ export function fieldsOf93(action: TerminalAction, p: TerminalParams, now: Date)
   const o = p.original;
   const de56 = o === null ? null : originalDataElements93(o);
   const ids: Array<[number, string]> = o === null
-    ? [[4, p.amount], [7, de7], [11, p.stan], [12, localDateTime(now)]]
-    : [[4, o.amount], [7, o.transmission], [11, o.stan], [12, o.local ?? localDateTime(now)]];
+    ? [[4, p.amount], [7, de7], [11, p.stan], [12, localDateTime93(now)]]
+    : [[4, o.amount], [7, o.transmission], [11, o.stan], [12, o.local ?? localDateTime93(now)]];
   return [[3, '000000'], ...ids, [22, POS_DATA_CODE_93], [24, FUNCTION_CODES_93.reverse], [25, REASON_CUSTOMER_CANCELLATION],
     [32, o?.acquirer ?? p.acquirerId], ...terminal, ...merchant, ...(de56 === null ? [] : [[56, de56] as [number, string]])];
 }

@@ -2,7 +2,7 @@
 // 0800, built from plain parameters and a clock reading; 1993 specs get message-93.ts's
 // 1100, 1200, 1420 and 1804. Pure: no I/O. Throws only ConfigError.
 
-import { IsoMessage, NETWORK_CODES, currencyExponent as exponentOf, specVersion, transmissionTime, type Codec } from '../../codec/index.js';
+import { IsoMessage, NETWORK_CODES, currencyExponent as exponentOf, localDate87, localTime87, specVersion, transmissionTime, type Codec } from '../../codec/index.js';
 import { ConfigError } from '../../shared/index.js';
 import { ACTION_MTI_93, fieldsOf93 } from './message-93.js';
 
@@ -76,8 +76,6 @@ export interface TerminalParams {
   original: OriginalTransaction | null;
 }
 
-const two = (n: number): string => (n < 10 ? '0' : '') + n;
-
 /** Fields of `action` in DE order; values the spec cannot carry are dropped by the caller. */
 function fieldsOf(action: TerminalAction, p: TerminalParams, now: Date): Array<[number, string]> {
   const de7 = transmissionTime(now);
@@ -85,7 +83,7 @@ function fieldsOf(action: TerminalAction, p: TerminalParams, now: Date): Array<[
   if (action === 'echo' || action === 'signon') {
     return [[7, de7], [11, p.stan], ...terminal, [70, action === 'echo' ? NETWORK_CODES.echo : NETWORK_CODES.signOn]];
   }
-  const local: Array<[number, string]> = [[12, two(now.getHours()) + two(now.getMinutes()) + two(now.getSeconds())], [13, two(now.getMonth() + 1) + two(now.getDate())]];
+  const local: Array<[number, string]> = [[12, localTime87(now)], [13, localDate87(now)]];
   if (action !== 'reverse') {
     return [[2, p.pan], [3, '000000'], [4, p.amount], [7, de7], [11, p.stan], ...local, [14, p.expiry], [22, '012'], [25, '00'], [32, p.acquirerId], ...terminal,
       [42, p.merchantId.padEnd(15, ' ')], [49, p.currency]];
