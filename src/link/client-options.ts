@@ -3,11 +3,11 @@
 
 import type { Codec, IsoMessage } from '../codec/index.js';
 import {
-  checkBoolean, checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, SYSTEM_CLOCK,
+  checkBoolean, checkInteger, checkKnownKeys, checkLoggerAndClock, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, stripUndefined, SYSTEM_CLOCK,
   type Clock, type Logger,
 } from '../shared/index.js';
 import {
-  checkLoggerAndClock, FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, parseTpdu, stripUndefined,
+  FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, parseTpdu,
   type CloseReason, type ConnectionSettings, type FrameHeader, type Framing,
 } from '../transport/index.js';
 import { DEFAULT_KEY_FIELDS, defaultKeyOf, type KeyOf } from './match-key.js';

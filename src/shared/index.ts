@@ -12,3 +12,4 @@ export type { Clock, ClockTimer } from './clock.js';
 export type { AuthorizationRequest, ReversalRequest, IssuerDecision, IssuerBackend } from './issuer-port.js';
 export { IssuerError, RoutingError } from './issuer-errors.js';
 export { jsonString } from './json-text.js';
+export { checkLoggerAndClock, stripUndefined } from './options.js';

@@ -21,7 +21,6 @@ export { FrameServer } from './server.js';
 export type { BoundAddress, DrainResult, FrameHandler, ServerEvents, ServerStats } from './server.js';
 export { DEFAULT_SERVER_OPTIONS, MAX_FRAME_BYTES_LIMIT, SERVER_OPTION_RANGES, resolveServerOptions } from './server-options.js';
 export type { ServerLimitName, ServerOptions, ResolvedServerOptions } from './server-options.js';
-export { checkLoggerAndClock, stripUndefined } from './server-options.js';
 export { dial } from './dial.js';
 export type { DialTarget } from './dial.js';
 export { drainOnSignals } from './signals.js';

@@ -2,7 +2,7 @@
 // naming the option path and the allowed range. docs/config.md documents each option.
 
 import {
-  checkInteger, checkKnownKeys, checkOneOf, ConfigError, NOOP_LOGGER, SYSTEM_CLOCK, type Clock, type Logger,
+  checkInteger, checkKnownKeys, checkLoggerAndClock, checkOneOf, ConfigError, NOOP_LOGGER, stripUndefined, SYSTEM_CLOCK, type Clock, type Logger,
 } from '../shared/index.js';
 import type { ConnectionSettings } from './connection.js';
 import { FRAMINGS, type Framing } from './framing/length-headers.js';
@@ -113,23 +113,4 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     frameTimeoutMs: o.frameTimeoutMs, maxKeepAliveOnlyMs: o.maxKeepAliveOnlyMs, maxInFlight: o.maxInFlightPerConnection, isPauseOnBackpressure: true,
   });
   return Object.freeze({ ...o, connection });
-}
-
-/** Options given as `undefined` mean "the default", as if left out. */
-export function stripUndefined<T extends object>(options: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
-}
-
-/** @throws ConfigError unless `logger` and `clock` have the methods isotrace calls. */
-export function checkLoggerAndClock(path: string, logger: unknown, clock: unknown): void {
-  const l = logger as Record<string, unknown>;
-  for (const m of ['trace', 'debug', 'info', 'warn', 'error', 'child', 'isLevelEnabled']) {
-    if (typeof l?.[m] !== 'function') throw new ConfigError(`${path}.logger`, `expected a pino-compatible logger (missing ${m})`);
-  }
-  const c = clock as Record<string, unknown>;
-  for (const m of ['now', 'setTimeout', 'setInterval']) {
-    if (typeof c?.[m] !== 'function') throw new ConfigError(`${path}.clock`, `expected a Clock (missing ${m})`);
-  }
 }
