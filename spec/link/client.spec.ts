@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IsoMessage } from '../../src/codec/index.js';
+import { builtinCodec, IsoMessage } from '../../src/codec/index.js';
 import { ConfigError } from '../../src/shared/index.js';
 import { IsoClient } from '../../src/link/index.js';
 import { ConnectionError, FrameServer, TimeoutError } from '../../src/transport/index.js';
@@ -184,6 +184,38 @@ describe('IsoClient link', () => {
     await client.connect();
     expect(issuer.received.map((m) => [m.mti, m.get(70)])).toEqual([['0800', '001']]);
     expect(client.isUp).toBe(true);
+  });
+
+  it('signs on with an 1804 (DE 24 = 801) on a 1993 spec, up on action code 800', async () => {
+    const codec93 = builtinCodec('iso93ascii');
+    const issuer = await startIssuer(cleanup, (req) => answerOf(req, '800'), {}, codec93);
+    const client = makeClient(cleanup, { codec: codec93, port: issuer.port, hasSignOn: true });
+    await client.connect();
+    expect(issuer.received.map((m) => [m.mti, m.get(24)])).toEqual([['1804', '801']]);
+    expect(client.isUp).toBe(true);
+  });
+
+  it('signs off (0800, DE 70 = 002) when closed after signing on, and not when it never signed on', async () => {
+    const issuer = await startIssuer(cleanup);
+    const client = makeClient(cleanup, { codec: CODEC, port: issuer.port, hasSignOn: true });
+    await client.connect();
+    await client.close();
+    expect(issuer.received.map((m) => [m.mti, m.get(70)])).toEqual([['0800', '001'], ['0800', '002']]);
+    expect(client.state).toBe('closed');
+    const plain = await startIssuer(cleanup);
+    const other = makeClient(cleanup, { codec: CODEC, port: plain.port });
+    await other.connect();
+    await other.close();
+    expect(plain.received).toEqual([]);
+  });
+
+  it('closes within the request timeout when the sign-off is not answered', async () => {
+    const issuer = await startIssuer(cleanup, (req) => (req.get(70) === '002' ? null : answerOf(req)));
+    const client = makeClient(cleanup, { codec: CODEC, port: issuer.port, hasSignOn: true, requestTimeoutMs: 100 });
+    await client.connect();
+    await client.close();
+    expect(issuer.received.map((m) => m.get(70))).toEqual(['001', '002']);
+    expect(client.state).toBe('closed');
   });
 
   it('keeps the link down and retries when the sign-on is refused', async () => {

@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { isResponseMti, NETWORK_CODES, type IsoMessage } from '../codec/index.js';
+import { isResponseMti, specVersion, type IsoMessage, type SpecVersion } from '../codec/index.js';
 import type { ClockTimer, Logger } from '../shared/index.js';
 import {
   Backoff, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
@@ -12,7 +12,7 @@ import {
 } from '../transport/index.js';
 import { resolveClientOptions, type ClientEvents, type ClientOptions, type ClientStats, type LinkState, type ResolvedClientOptions } from './client-options.js';
 import { missingFields } from './match-key.js';
-import { networkRequest } from './network.js';
+import { isNetworkAccepted, networkRequest, type NetworkAction } from './network.js';
 import { PendingRequest, PendingRequests } from './pending-requests.js';
 import { StanCounter } from './stan-counter.js';
 
@@ -33,11 +33,15 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #isEchoInFlight = false;
   #upWaiters: Array<[() => void, (err: Error) => void]> = [];
   #closeWaiter: (() => void) | null = null;
+  #closing: Promise<void> | null = null;
+  /** The edition of the codec's spec: which network-management messages the link sends (0800 or 1804). */
+  readonly #version: SpecVersion;
 
   /** @throws ConfigError naming the first invalid option. Does not connect: call connect(). */
   constructor(options: ClientOptions) {
     super();
     this.options = resolveClientOptions(options);
+    this.#version = specVersion(this.options.codec.spec);
     this.#log = this.options.logger.child({ link: this.options.name, peer: `${this.options.host}:${this.options.port}` });
     this.#backoff = new Backoff(this.options.reconnect, this.options.random);
   }
@@ -89,9 +93,24 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     return this.#send(msg);
   }
 
-  /** Closes the link now: waiting requests fail with LINK_CLOSED and no reconnect follows. */
-  async close(): Promise<void> {
+  /**
+   * Closes the link: signs off first when it signed on and is up (waiting at most the request
+   * timeout for the answer), then waiting requests fail with LINK_CLOSED and no reconnect follows.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.#state === 'closed') return;
+    if (this.#state === 'up' && this.options.hasSignOn) {
+      await this.#network('signOff').then(
+        (res) => this.#log.info({ evt: 'link.signed_off', accepted: isNetworkAccepted(res, this.#version) }, 'signed off'),
+        (err: Error) => this.#log.warn({ evt: 'link.sign_off_failed', err: { code: (err as { code?: string }).code, message: err.message } }, 'sign-off not answered'),
+      );
+      if ((this.#state as LinkState) === 'closed') return;
+    }
     this.#state = 'closed';
     this.#retryTimer?.clear();
     this.#sweepTimer?.clear();
@@ -106,6 +125,11 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
       });
     }
     this.#log.info({ evt: 'link.closed' }, 'link closed');
+  }
+
+  /** Sends the network-management request for `action` in the link's edition. */
+  #network(action: NetworkAction): Promise<IsoMessage> {
+    return this.#send(networkRequest(action, this.#stan.next(), new Date(), this.#version));
   }
 
   #send(msg: IsoMessage): Promise<IsoMessage> {
@@ -153,10 +177,10 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #signOn(): void {
     this.#state = 'signing-on';
     const conn = this.#conn!;
-    this.#send(networkRequest(NETWORK_CODES.signOn, this.#stan.next(), new Date())).then(
+    this.#network('signOn').then(
       (res) => {
         const rc = res.get(39);
-        if (rc === '00') this.#up();
+        if (isNetworkAccepted(res, this.#version)) this.#up();
         else conn.close('local', new ConnectionError('LINK_SIGN_ON_FAILED', `sign-on answered with DE 39 ${typeof rc === 'string' ? rc : 'absent'}`));
       },
       (err: Error) => conn.close('local', new ConnectionError('LINK_SIGN_ON_FAILED', `sign-on failed: ${err.message}`, { cause: err })),
@@ -284,7 +308,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
 
   #echo(conn: Connection): void {
     this.#isEchoInFlight = true;
-    this.#send(networkRequest(NETWORK_CODES.echo, this.#stan.next(), new Date())).then(
+    this.#network('echo').then(
       () => {
         this.#isEchoInFlight = false;
       },

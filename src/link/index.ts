@@ -8,5 +8,6 @@ export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, resolveClientOptions } from 
 export type { ClientOptions, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
 export { DEFAULT_KEY_FIELDS, defaultKeyOf, missingFields } from './match-key.js';
 export type { KeyOf } from './match-key.js';
-export { networkRequest, networkResponse } from './network.js';
+export { isNetworkAccepted, networkRequest, networkResponse } from './network.js';
+export type { NetworkAction } from './network.js';
 export { MAX_STAN, StanCounter, stanAfter } from './stan-counter.js';

@@ -1,7 +1,7 @@
 // A scriptable issuer for client tests: a FrameServer that decodes each request with the codec
 // and answers (or holds) it as the test decides.
 
-import { builtinCodec, IsoMessage, responseMti } from '../../../src/codec/index.js';
+import { builtinCodec, IsoMessage, responseMti, type Codec } from '../../../src/codec/index.js';
 import type { ConnectionContext, ServerOptions } from '../../../src/transport/index.js';
 import { startServer } from '../../transport/helpers/servers.js';
 import type { Cleanup } from '../../transport/helpers/sockets.js';
@@ -11,7 +11,7 @@ export const CODEC = builtinCodec('iso87ascii');
 /** The usual answer: response MTI, DE 11 and 41 echoed, DE 39 = `rc`. */
 export function answerOf(req: IsoMessage, rc = '00'): IsoMessage {
   const res = new IsoMessage(responseMti(req.mti));
-  for (const de of [7, 11, 41, 70]) {
+  for (const de of [7, 11, 24, 41, 70]) {
     const v = req.get(de);
     if (v !== undefined) res.set(de, v);
   }
@@ -34,16 +34,16 @@ export interface Issuer {
   close(): Promise<unknown>;
 }
 
-/** Starts an issuer whose `decide` turns each request into an answer. */
-export async function startIssuer(cleanup: Cleanup, decide: (req: IsoMessage) => Reply = (req) => answerOf(req), options: ServerOptions = {}): Promise<Issuer> {
+/** Starts an issuer whose `decide` turns each request into an answer, speaking `codec`. */
+export async function startIssuer(cleanup: Cleanup, decide: (req: IsoMessage) => Reply = (req) => answerOf(req), options: ServerOptions = {}, codec: Codec = CODEC): Promise<Issuer> {
   const received: IsoMessage[] = [];
   const contexts: ConnectionContext[] = [];
   const { server, port } = await startServer(cleanup, (frame, ctx) => {
-    const req = CODEC.unpack(frame).detach();
+    const req = codec.unpack(frame).detach();
     received.push(req);
     contexts.push(ctx);
     const r = decide(req);
-    const pack = (m: IsoMessage | Buffer | null): Buffer | null => (m === null ? null : Buffer.isBuffer(m) ? m : CODEC.pack(m));
+    const pack = (m: IsoMessage | Buffer | null): Buffer | null => (m === null ? null : Buffer.isBuffer(m) ? m : codec.pack(m));
     return r instanceof Promise ? r.then(pack) : pack(r);
   }, options);
   return { port, received, contexts, close: () => server.close() };
