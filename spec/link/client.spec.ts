@@ -163,6 +163,35 @@ describe('IsoClient link', () => {
     expect(client.stats).toMatchObject({ linkUps: 2, linkDowns: 1 });
   });
 
+  it('fails over to the next endpoint when the first refuses, and back to the first when the second drops', async () => {
+    const log = new CaptureLogger();
+    const closed = new FrameServer(() => null, { port: 0 });
+    const { port: deadPort } = await closed.listen();
+    await closed.close();
+    const second = await startIssuer(cleanup);
+    const client = makeClient(cleanup, {
+      codec: CODEC, logger: log, reconnect: { initialMs: 5, maxMs: 20 },
+      endpoints: [{ host: '127.0.0.1', port: deadPort }, { host: '127.0.0.1', port: second.port }],
+    });
+    await client.connect();
+    expect((await client.request(auth('000001'))).get(39)).toBe('00');
+    expect(log.events('link.up')).toMatchObject([{ endpoint: `127.0.0.1:${second.port}` }]);
+    expect(log.events('link.failover')).toMatchObject([{ from: `127.0.0.1:${deadPort}`, to: `127.0.0.1:${second.port}` }]);
+    // The first endpoint comes back; the second goes away: the link returns to the first.
+    const first = await startIssuer(cleanup, undefined, { port: deadPort });
+    await second.close();
+    await until(() => log.events('link.up').length === 2, 'the link up again');
+    expect(log.events('link.up')[1]).toMatchObject({ endpoint: `127.0.0.1:${deadPort}` });
+    expect((await client.request(auth('000002'))).get(39)).toBe('00');
+    expect(first.received.map((m) => m.get(11))).toEqual(['000002']);
+  });
+
+  it('names the bad endpoint in its option error', () => {
+    expect(() => new IsoClient({ codec: CODEC, endpoints: [{ host: '127.0.0.1', port: 9100 }, { host: '', port: 9101 }] })).toThrow(/client\.endpoints\[1\]\.host/);
+    expect(() => new IsoClient({ codec: CODEC, endpoints: [{ host: 'h', port: 70000 }] })).toThrow(/client\.endpoints\[0\]\.port/);
+    expect(() => new IsoClient({ codec: CODEC })).toThrow(/client\.port/);
+  });
+
   it('gives up with LINK_CONNECT_FAILED after reconnect.maxAttempts failures', async () => {
     const { server, port } = await (async () => {
       const s = new FrameServer(() => null, { port: 0 });

@@ -43,12 +43,23 @@ export interface ReconnectOptions {
   maxAttempts?: number;
 }
 
+/** One address a link may connect to. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
 export interface ClientOptions {
   /** The codec that packs requests and unpacks responses (required). */
   codec: Codec;
-  /** The peer's port (required). */
-  port: number;
+  /** The peer's port (required unless `endpoints` is given). */
+  port?: number;
   host?: string;
+  /**
+   * The peer's addresses, in order of preference (instead of host and port): a connect that fails
+   * or a link that drops moves on to the next one (failover), back to the first after the last.
+   */
+  endpoints?: readonly Endpoint[];
   /** Name bound to every log line of the link, e.g. `issuer-a`. */
   name?: string;
   framing?: Framing;
@@ -80,6 +91,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   codec: null as unknown as Codec,
   port: 0,
   host: '127.0.0.1',
+  endpoints: [] as readonly Endpoint[],
   name: 'link',
   framing: 'ascii4' as Framing,
   header: 'none' as FrameHeader,
@@ -106,13 +118,30 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
 });
 
 export type ResolvedClientOptions = Readonly<
-  Required<Omit<ClientOptions, 'reconnect' | 'tpdu'>> & {
+  Required<Omit<ClientOptions, 'reconnect' | 'tpdu' | 'endpoints'>> & {
+    /** Never empty: `endpoints` as given, or the one of `host` and `port`. */
+    endpoints: readonly Endpoint[];
     reconnect: Readonly<Required<ReconnectOptions>>;
     /** The default TPDU as a 40-bit integer; -1 when none. */
     tpdu: number;
     connection: Readonly<ConnectionSettings>;
   }
 >;
+
+/** `endpoints` checked, or the one endpoint of `host` and `port`. */
+function resolveEndpoints(o: { host: unknown; port: unknown; endpoints: unknown }): readonly Endpoint[] {
+  const given = o.endpoints;
+  if (!Array.isArray(given)) throw new ConfigError('client.endpoints', 'expected a list of { host, port }');
+  const list = given.length === 0 ? [{ host: o.host, port: o.port }] : given;
+  const prefix = given.length === 0 ? 'client' : null;
+  return Object.freeze(list.map((e: unknown, i) => {
+    const { host, port } = (e ?? {}) as Partial<Endpoint>;
+    const at = prefix ?? `client.endpoints[${i}]`;
+    if (typeof host !== 'string' || host === '') throw new ConfigError(`${at}.host`, 'expected a host name or IP address');
+    checkInteger(`${at}.port`, port, 1, 65535);
+    return Object.freeze({ host, port: port as number });
+  }));
+}
 
 /**
  * Defaults filled in and every option checked.
@@ -124,9 +153,8 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   const o = { ...DEFAULT_CLIENT_OPTIONS, ...stripUndefined(options) };
   const codec = o.codec as unknown as Record<string, unknown> | null;
   if (typeof codec?.pack !== 'function' || typeof codec?.unpack !== 'function') throw new ConfigError('client.codec', 'expected a Codec (from src/codec)');
-  if (typeof o.host !== 'string' || o.host === '') throw new ConfigError('client.host', 'expected a host name or IP address');
   if (typeof o.name !== 'string' || o.name === '') throw new ConfigError('client.name', 'expected a non-empty name');
-  checkInteger('client.port', o.port, 1, 65535);
+  const endpoints = resolveEndpoints(o);
   checkOneOf('client.framing', o.framing, FRAMINGS);
   checkOneOf('client.header', o.header, FRAME_HEADERS);
   const tpdu = o.tpdu === null ? -1 : parseTpdu('client.tpdu', o.tpdu);
@@ -156,5 +184,5 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: 0,
     frameTimeoutMs: o.frameTimeoutMs, maxKeepAliveOnlyMs: 0, maxInFlight: Infinity, isPauseOnBackpressure: false,
   });
-  return Object.freeze({ ...o, tpdu, reconnect, connection });
+  return Object.freeze({ ...o, host: endpoints[0].host, port: endpoints[0].port, endpoints, tpdu, reconnect, connection });
 }

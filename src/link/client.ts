@@ -10,11 +10,13 @@ import {
   Backoff, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
   type CloseReason, type ConnectionOwner,
 } from '../transport/index.js';
-import { resolveClientOptions, type ClientEvents, type ClientOptions, type ClientStats, type LinkState, type ResolvedClientOptions } from './client-options.js';
+import { resolveClientOptions, type ClientEvents, type ClientOptions, type ClientStats, type Endpoint, type LinkState, type ResolvedClientOptions } from './client-options.js';
 import { missingFields } from './match-key.js';
 import { isNetworkAccepted, networkRequest, type NetworkAction } from './network.js';
 import { PendingRequest, PendingRequests } from './pending-requests.js';
 import { StanCounter } from './stan-counter.js';
+
+const address = (e: Endpoint): string => `${e.host}:${e.port}`;
 
 export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionOwner {
   readonly options: ResolvedClientOptions;
@@ -34,6 +36,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #upWaiters: Array<[() => void, (err: Error) => void]> = [];
   #closeWaiter: (() => void) | null = null;
   #closing: Promise<void> | null = null;
+  /** Index of the endpoint dialled next (or connected to). */
+  #endpoint = 0;
   /** The edition of the codec's spec: which network-management messages the link sends (0800 or 1804). */
   readonly #version: SpecVersion;
 
@@ -42,7 +46,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     super();
     this.options = resolveClientOptions(options);
     this.#version = specVersion(this.options.codec.spec);
-    this.#log = this.options.logger.child({ link: this.options.name, peer: `${this.options.host}:${this.options.port}` });
+    this.#log = this.options.logger.child({ link: this.options.name, peer: this.options.endpoints.map(address).join(',') });
     this.#backoff = new Backoff(this.options.reconnect, this.options.random);
   }
 
@@ -161,7 +165,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #dial(): void {
     const o = this.options;
     this.#state = 'connecting';
-    this.#dialing = dial(o, (socket) => {
+    const at = o.endpoints[this.#endpoint];
+    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock }, (socket) => {
       this.#dialing = null;
       if (this.#state === 'closed') return void socket.destroy();
       this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);
@@ -169,7 +174,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
       else this.#up();
     }, (err) => {
       this.#dialing = null;
-      this.#log.debug({ evt: 'link.connect-failed', err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'connect failed');
+      this.#log.debug({ evt: 'link.connect-failed', endpoint: address(at), err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'connect failed');
       this.#retry(err);
     });
   }
@@ -192,14 +197,24 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     this.#failures = 0;
     this.#backoff.reset();
     this.#stats.linkUps++;
-    this.#log.info({ evt: 'link.up', connId: this.#conn?.connId, isSignedOn: this.options.hasSignOn }, 'link up');
+    this.#log.info({ evt: 'link.up', connId: this.#conn?.connId, endpoint: address(this.options.endpoints[this.#endpoint]), isSignedOn: this.options.hasSignOn }, 'link up');
     for (const [resolve] of this.#upWaiters.splice(0)) resolve();
     this.emit('up');
+  }
+
+  /** The next dial goes to the next endpoint, when there are several (after the last, the first). */
+  #failover(): void {
+    const list = this.options.endpoints;
+    if (list.length < 2) return;
+    const from = list[this.#endpoint];
+    this.#endpoint = (this.#endpoint + 1) % list.length;
+    this.#log.info({ evt: 'link.failover', from: address(from), to: address(list[this.#endpoint]) }, 'trying the next endpoint');
   }
 
   #retry(cause: Error | null): void {
     if (this.#state === 'closed') return;
     this.#failures++;
+    this.#failover();
     const max = this.options.reconnect.maxAttempts;
     if (max > 0 && this.#failures >= max) {
       this.#state = 'idle';

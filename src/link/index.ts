@@ -5,7 +5,7 @@
 export { IsoClient } from './client.js';
 export type { ClientEvents, ClientStats, LinkState } from './client-options.js';
 export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, resolveClientOptions } from './client-options.js';
-export type { ClientOptions, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
+export type { ClientOptions, Endpoint, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
 export { DEFAULT_KEY_FIELDS, defaultKeyOf, missingFields } from './match-key.js';
 export type { KeyOf } from './match-key.js';
 export { isNetworkAccepted, networkRequest, networkResponse } from './network.js';
