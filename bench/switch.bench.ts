@@ -5,68 +5,20 @@
 // /proc/PID/stat) is the figure that travels between machines. BENCH_SWITCH_AB=OLD_BIN runs the
 // isotrace launcher OLD_BIN (another build) alternately with this one, BENCH_ROUNDS times (3).
 
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processCpuUs } from './proc-cpu.js';
+import { CONNECTIONS, figures as line, freePort, load, startIsotrace, THIS_BIN, WARMUP_MS, type LoadResult } from './servers.js';
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_SWITCH_DURATION_MS ?? 20_000);
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
-
-interface LoadResult {
-  /** CPU µs the server used per answer while measuring. */
-  cpuUsPerAnswer: number;
-  answers: number;
-  approvals: number;
-  perSecond: number;
-  p50us: number;
-  p99us: number;
-  p999us: number;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function accepting(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = createConnection({ host: '127.0.0.1', port }, () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-/** Drives the server `pid` listening on `port`; its CPU is read when measuring starts and ends. */
-async function load(port: number, pid: number): Promise<LoadResult> {
-  const client = fork(new URL('./switch-load-client.js', import.meta.url), [port, CONNECTIONS, DURATION_MS, WARMUP_MS].map(String), { stdio: 'inherit' });
-  await once(client, 'message'); // 'measuring'
-  const cpu0 = processCpuUs(pid);
-  const [result] = (await once(client, 'message')) as [Omit<LoadResult, 'cpuUsPerAnswer'>];
-  const cpuUsPerAnswer = (processCpuUs(pid) - cpu0) / result.answers;
-  await once(client, 'exit');
-  return { ...result, cpuUsPerAnswer };
-}
 
 async function echo(): Promise<LoadResult> {
   const server = fork(new URL('./bare-echo-server.js', import.meta.url), { stdio: 'inherit' });
   try {
     const [{ port }] = (await once(server, 'message')) as [{ port: number }];
-    return await load(port, server.pid!);
+    return await load(port, [server.pid!], DURATION_MS);
   } finally {
     server.disconnect();
     await once(server, 'exit');
@@ -77,30 +29,22 @@ async function echo(): Promise<LoadResult> {
 async function serve(bin: string, extra: string[]): Promise<LoadResult & { recordsPerFsync: number }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-bench-'));
-  const logFd = openSync(join(dir, 'serve.log'), 'w');
-  const args = [bin, 'serve', '--port', String(port), '--audit-dir', join(dir, 'audit'), ...extra];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', logFd, 'inherit'] });
+  const log = join(dir, 'serve.log');
   try {
-    await accepting(port);
-    const result = await load(port, child.pid!);
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    const closed = readFileSync(join(dir, 'serve.log'), 'utf8').split('\n').find((l) => l.includes('"audit.closed"'));
+    const server = await startIsotrace(bin, ['serve', '--port', String(port), '--audit-dir', join(dir, 'audit'), ...extra], log, port);
+    let result: LoadResult;
+    try {
+      result = await load(port, [server.pid], DURATION_MS);
+    } finally {
+      await server.stop();
+    }
+    const closed = readFileSync(log, 'utf8').split('\n').find((l) => l.includes('"audit.closed"'));
     return { ...result, recordsPerFsync: closed === undefined ? 0 : (JSON.parse(closed) as { recordsPerBatch: number }).recordsPerBatch };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-    closeSync(logFd);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const line = (name: string, r: LoadResult): string =>
-  `  ${name.padEnd(28)} ${Math.round(r.perSecond).toLocaleString('en-US').padStart(8)}/s   CPU ${r.cpuUsPerAnswer.toFixed(1).padStart(5)} µs/answer   p50 ${r.p50us.toFixed(0).padStart(5)} µs   p99 ${r.p99us.toFixed(0).padStart(5)} µs   p99.9 ${r.p999us.toFixed(0).padStart(6)} µs`;
-
-const THIS_BIN = new URL('../../bin/isotrace.js', import.meta.url).pathname;
 
 /** Both audit modes of the launcher `bin`, each beside the echo figures `base`. */
 async function serveModes(bin: string, label: string, base: LoadResult): Promise<void> {
