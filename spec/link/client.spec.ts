@@ -104,6 +104,40 @@ describe('IsoClient timeouts (manual clock)', () => {
     expect(client.stats).toMatchObject({ timedOut: 1, unmatched: 1 });
   });
 
+  it('fails a request within timeoutPrecisionMs of its timeout, and hands its late answer to listeners', async () => {
+    const clock = new ManualClock();
+    let release: (() => void) | undefined;
+    const issuer = await startIssuer(cleanup, (req) => new Promise((resolve) => (release = () => resolve(answerOf(req)))));
+    const client = makeClient(cleanup, { codec: CODEC, port: issuer.port, clock, requestTimeoutMs: 2_000, timeoutPrecisionMs: 25 });
+    const late: Array<[string | undefined, number]> = [];
+    client.on('late', (res, lateByMs) => late.push([res.get(11) as string | undefined, lateByMs]));
+    await client.connect();
+    clock.advance(110); // the request's timeout, 2110, falls between two default checks (2000 and 2500)
+    const pending = client.request(auth('000042')).catch((e: unknown) => e);
+    await until(() => release !== undefined, 'the request at the issuer');
+    clock.advance(2_000 + 25);
+    expect(await pending).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    clock.advance(300);
+    release!();
+    await until(() => late.length === 1, 'the late answer');
+    expect(late[0][0]).toBe('000042');
+    expect(late[0][1]).toBeGreaterThanOrEqual(300);
+  });
+
+  it('checks timeouts a quarter of the shortest timeout apart by default (up to once a second)', async () => {
+    const clock = new ManualClock();
+    const issuer = await startIssuer(cleanup, () => new Promise(() => {}));
+    const client = makeClient(cleanup, { codec: CODEC, port: issuer.port, clock, requestTimeoutMs: 2_000 });
+    await client.connect();
+    clock.advance(100); // the checks run at 500, 1000, ... ms: this request's timeout, 2100, falls between two
+    const pending = client.request(auth('000043')).catch((e: unknown) => e);
+    await until(() => issuer.received.length === 1, 'the request at the issuer');
+    clock.advance(2_000 + 25);
+    expect(client.pendingCount).toBe(1);
+    clock.advance(400);
+    expect(await pending).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+  });
+
   it('sends an echo (0800, DE 70 = 301) when nothing arrived for echoIntervalMs', async () => {
     const clock = new ManualClock();
     const issuer = await startIssuer(cleanup);

@@ -30,6 +30,8 @@ export interface ClientStats {
 export interface ClientEvents {
   up: [];
   down: [reason: CloseReason];
+  /** A response arrived for a request that had timed out already (also logged as link.unmatched). */
+  late: [response: IsoMessage, lateByMs: number];
 }
 
 export interface ReconnectOptions {
@@ -70,6 +72,11 @@ export interface ClientOptions {
   frameTimeoutMs?: number;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * How late a request may fail with REQUEST_TIMEOUT at most, ms: timeouts are checked this often
+   * (and no less often than a quarter of the shortest timeout, up to once a second). Default 1000.
+   */
+  timeoutPrecisionMs?: number;
   maxInFlight?: number;
   keyOf?: KeyOf;
   /** DE numbers keyOf reads, named in logs when a response lacks them. */
@@ -100,6 +107,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   frameTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  timeoutPrecisionMs: 1000,
   maxInFlight: 1000,
   keyOf: defaultKeyOf as KeyOf,
   keyFields: DEFAULT_KEY_FIELDS,
@@ -163,6 +171,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   checkInteger('client.frameTimeoutMs', o.frameTimeoutMs, 0, DAY_MS);
   checkInteger('client.connectTimeoutMs', o.connectTimeoutMs, 1, DAY_MS);
   checkInteger('client.requestTimeoutMs', o.requestTimeoutMs, 1, DAY_MS);
+  checkInteger('client.timeoutPrecisionMs', o.timeoutPrecisionMs, 10, 1000);
   checkInteger('client.maxInFlight', o.maxInFlight, 1, 1_000_000);
   if (typeof o.keyOf !== 'function') throw new ConfigError('client.keyOf', 'expected a function (msg) => string | null');
   if (!Array.isArray(o.keyFields) || !o.keyFields.every((de) => Number.isInteger(de) && de >= 1 && de <= 192)) {

@@ -77,7 +77,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     if (this.#state === 'closed') return Promise.reject(new ConnectionError('LINK_CLOSED', 'the client is closed'));
     const up = new Promise<void>((resolve, reject) => this.#upWaiters.push([resolve, reject]));
     if (this.#state === 'idle') {
-      this.#sweepTimer ??= this.options.clock.setInterval(this.#sweep, sweepIntervalMs(this.options.requestTimeoutMs, this.options.echoIntervalMs, this.options.frameTimeoutMs));
+      const o = this.options;
+      this.#sweepTimer ??= o.clock.setInterval(this.#sweep, Math.min(o.timeoutPrecisionMs, sweepIntervalMs(o.requestTimeoutMs, o.echoIntervalMs, o.frameTimeoutMs)));
       this.#dial();
     }
     return up;
@@ -268,6 +269,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     const reason = key === null ? 'missing-key-fields' : timedOutAt !== undefined ? 'late' : 'no-pending-request';
     const lateByMs = timedOutAt === undefined ? undefined : Math.round(this.options.clock.now() - timedOutAt);
     this.#log.warn({ evt: 'link.unmatched', reason, mti: msg.mti, missing, lateByMs, pending: this.#pending.size }, `response matches no request: ${reason}`);
+    if (lateByMs !== undefined) this.emit('late', msg.detach(), lateByMs);
   }
 
   #answerPeer(conn: Connection, req: IsoMessage): void {
