@@ -8,3 +8,13 @@ export { DEFAULT_REMOTE_ISSUER, ISSUER_TYPES, PIN_BLOCK_RULES, STUB_ISSUER, chec
 export type {
   IssuerDefinition, IssuerEndpoint, PinBlockRule, RemoteIssuerDefinition, StubIssuerDefinition, TraceField,
 } from './issuer-definition.js';
+export { IssuerMapping } from './issuer-mapping.js';
+export type { IssuerMappingOptions } from './issuer-mapping.js';
+export { toIssuerRequest } from './issuer-request.js';
+export type { IssuerLeg } from './issuer-request.js';
+export { toTerminalAnswer } from './terminal-answer.js';
+export { REVERSAL_REASONS, reversalAdvice } from './reversal-advice.js';
+export type { AdviceLeg, ReversalReason } from './reversal-advice.js';
+export { MappingError } from './mapping-error.js';
+export type { MappingErrorCode } from './mapping-error.js';
+export { COMMON_FIELDS } from './edition-map.js';
