@@ -7,13 +7,17 @@ import { loadRoutesFile } from '../../src/cli/routes-file.js';
 import { ConfigError } from '../../src/shared/index.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
-import { CARDS_PATH, ROUTES_PATH } from '../helpers/test-cards.js';
+import { Resources, serve } from '../helpers/serve-harness.js';
+import { message, purchaseFields } from '../helpers/terminal.js';
+import { CARDS_PATH, ROUTES_PATH, cardFor } from '../helpers/test-cards.js';
 
 const REMOTE_PATH = join(FIXTURES_DIR, 'routes-remote.json');
 const ACME = { endpoints: ['tcp://127.0.0.1:9100'], spec: 'iso87binary', framing: 'binary2', traceField: 63 };
 
 const cleanup: (() => void)[] = [];
-afterEach(() => {
+const resources = new Resources();
+afterEach(async () => {
+  await resources.run();
   for (const done of cleanup.splice(0)) done();
 });
 
@@ -79,5 +83,14 @@ describe('isotrace serve with issuers in the routes file', () => {
     const r = await runCli(['serve', '--port', String(port), '--cards', CARDS_PATH, '--routes', REMOTE_PATH, '--audit-dir', auditDir]);
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'isotrace: ISSUER_UNAVAILABLE issuer acme: remote issuers are not wired yet\n' });
     expect(existsSync(auditDir)).toBe(false);
+  });
+
+  it('answers through a stub issuer defined under another name, as through the stub', async () => {
+    const card = cardFor('00');
+    const path = routesFile({ issuers: { lab: { type: 'stub' } }, routes: [{ bin: card.pan.slice(0, 6), issuer: 'lab' }] });
+    const switch_ = await serve(resources, { routes: path });
+    const terminal = await switch_.terminal();
+    const answer = await terminal.request(message(switch_.codec, '0100', purchaseFields(card.pan, card.expiry)));
+    expect([answer.mti, answer.get(39), typeof answer.get(38)]).toEqual(['0110', '00', 'string']);
   });
 });
