@@ -22,3 +22,5 @@ export { yymmUtc } from './expiry.js';
 export { NETWORK_CODES, NETWORK_CODES_93, networkCodeMeanings } from './network-codes.js';
 export type { NetworkCodes } from './network-codes.js';
 export { localDate87, localDateTime93, localTime87, transmissionTime } from './transmission-time.js';
+export { RESPONSE_ECHO_FIELDS } from './response-echo.js';
+export { ISSUER_TO_ACTION_CODE, actionCodeOf, responseCodeOf } from './edition-codes.js';

@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   ISSUER_TIMEOUT: 'the issuer did not answer within the issuer timeout',
   ISSUER_UNAVAILABLE: 'the issuer named by a route is not reachable or not configured',
   ROUTE_NOT_FOUND: 'no BIN route matches the card number',
+  ISSUER_FIELD_UNMAPPABLE: "a field cannot be carried between the terminal's spec and the issuer link's: the target spec does not define it, or its value does not fit there",
+  ISSUER_ORIGINAL_INCOMPLETE: 'the original a reversal names lacks a field its original data elements (DE 90, or DE 56 in 1993) are built from',
   // switch
   SWITCH_INTERNAL: 'a stage failed unexpectedly; the request was answered with RC 96',
   // audit

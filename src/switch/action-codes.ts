@@ -1,5 +1,6 @@
 // ISO 8583:1993 DE 39 action codes (n 3): the ones the switch sets, their meanings, and the mapping
-// from an issuer's outcome (a 1987 response code, as IssuerDecision carries it) to an action code.
+// from an issuer's outcome (a 1987 response code, as IssuerDecision carries it) to an action code
+// (the codec's, re-exported).
 
 import { RC, type ResponseCodes } from './result-codes.js';
 
@@ -68,45 +69,9 @@ export const ACTION_CODE_MEANINGS: Readonly<Record<string, string>> = {
   '923': 'request in progress',
 };
 
-/** Issuer outcome (1987 DE 39) -> 1993 action code. Approvals of reversals become 400 apart. */
-const FROM_1987: Readonly<Record<string, string>> = {
-  '00': '000',
-  '05': '100',
-  '12': '902',
-  '13': '110',
-  '14': '111',
-  '15': '908',
-  '25': '914',
-  '30': '904',
-  '41': '208',
-  '43': '209',
-  '51': '116',
-  '54': '101',
-  '55': '117',
-  '57': '119',
-  '58': '120',
-  '61': '121',
-  '62': '104',
-  '65': '123',
-  '91': '907',
-  '94': '913',
-  '96': '909',
-};
-
-/** Generic decline for an issuer code not in the table: 'do not honour'. */
-const DO_NOT_HONOUR = '100';
-
-/**
- * The action code for an issuer's answer: a 1987 response code mapped by the table above, a
- * 3-digit code (a backend that already speaks 1993) as is, anything else 100 (do not honour).
- */
-export function actionCodeOf(issuerCode: string): string {
-  if (issuerCode.length === 3) return issuerCode;
-  return (issuerCode.length === 2 ? FROM_1987[issuerCode] : undefined) ?? DO_NOT_HONOUR;
-}
-
-/** The mapping as [issuer code, action code] rows, for docs and tests. */
-export const ISSUER_TO_ACTION_CODE: ReadonlyArray<readonly [string, string]> = Object.entries(FROM_1987);
+// Issuer outcome (1987 DE 39) -> action code: the codec's table, shared with the remote issuer
+// link's mapping of answers (src/issuer).
+export { ISSUER_TO_ACTION_CODE, actionCodeOf } from '../codec/index.js';
 
 /** The system-malfunction code of the edition `code` is from: 909 beside a 3-digit action code, else 96. */
 export function systemErrorLike(code: string): string {

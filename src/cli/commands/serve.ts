@@ -1,17 +1,19 @@
 // `isotrace serve`: the composition root of the switch. Resolves and checks the configuration,
-// builds the logger, codec, routes, issuer stub, tracing and the TCP server, and drains on SIGTERM/SIGINT.
+// builds the logger, codec, routes and issuers, tracing and the TCP server, and drains on SIGTERM/SIGINT.
 
 import { AuditLock } from '../../audit/index.js';
 import { SpecError, type IsoMessage } from '../../codec/index.js';
 import { StubIssuer, loadCards } from '../../issuer/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
+import { DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../../journal/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../../transport/index.js';
 import { readJsonFile } from '../config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
+import { issuerBackends } from '../issuer-backends.js';
 import { createLogger } from '../logger.js';
+import { loadRoutesFile } from '../routes-file.js';
 import { serveConfig, type ServeConfig } from '../serve-config.js';
 import { loadCodec } from '../spec-loader.js';
 
@@ -69,11 +71,14 @@ export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: numbe
   // Everything is checked before anything is bound or written; then the port is bound before the
   // audit directory is locked and opened, so that a switch that cannot listen touches no file.
   const codec = loadCodec(cfg.spec);
-  const routes = new BinTable((readJsonFile(cfg.routes, 'routes') as { routes?: unknown })?.routes, cfg.routes);
+  const { routes, issuers: definitions, issuerCodecs } = loadRoutesFile(cfg.routes);
   const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
-  const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
-  for (const name of routes.issuers) {
-    if (!issuers.has(name)) throw new ConfigError(`routes ${cfg.routes}`, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
+  let issuers: Map<string, IssuerBackend<IsoMessage>>;
+  try {
+    issuers = issuerBackends(definitions, issuerCodecs, stub);
+  } catch (err) {
+    await stub.close();
+    throw err;
   }
   const switchEnv: SwitchEnv = {
     codec,

@@ -3,13 +3,11 @@
 // back (the commit phase hands it to waiting repeats once the audit record is written, and on
 // abort runs it again for the 96).
 
-import { IsoMessage, responseMti } from '../../codec/index.js';
+import { IsoMessage, RESPONSE_ECHO_FIELDS, responseMti } from '../../codec/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { SWITCH_RRNS } from '../rrn.js';
 
-/** Echoed when present: PAN (if sent), amounts, times, STAN, NII, institutions, RRN, terminal, merchant, currency. */
-const ECHO = [2, 3, 4, 7, 11, 12, 13, 24, 32, 33, 37, 41, 42, 49] as const;
 /**
  * Echoed by the answer to a request that failed to decode, when they could be read (the codec
  * reads on past a bad field whose length is known): what a terminal matches an answer by, never
@@ -22,7 +20,7 @@ export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
   const req = ctx.request;
   const res = new IsoMessage(responseMti(req.mti));
   const fields = env.codec.fields;
-  for (const de of ctx.decodeError === null ? ECHO : FORMAT_ERROR_ECHO) {
+  for (const de of ctx.decodeError === null ? RESPONSE_ECHO_FIELDS : FORMAT_ERROR_ECHO) {
     const v = req.get(de);
     if (v !== undefined) res.set(de, v);
   }
