@@ -6,7 +6,7 @@ export { IsoClient } from './client.js';
 export type { ClientEvents, ClientStats, LinkState } from './client-options.js';
 export { DEFAULT_CLIENT_OPTIONS, DEFAULT_RECONNECT, resolveClientOptions } from './client-options.js';
 export type { ClientOptions, Endpoint, ReconnectOptions, ResolvedClientOptions } from './client-options.js';
-export { DEFAULT_KEY_FIELDS, defaultKeyOf, missingFields } from './match-key.js';
+export { DEFAULT_KEY_FIELDS, defaultKeyOf, keyOfFields, missingFields } from './match-key.js';
 export type { KeyOf } from './match-key.js';
 export { isNetworkAccepted, networkRequest, networkResponse } from './network.js';
 export type { NetworkAction } from './network.js';

@@ -27,3 +27,26 @@ export function missingFields(msg: IsoMessage, fields: readonly number[]): numbe
   for (const de of fields) if (!msg.has(de)) out.push(de);
   return out;
 }
+
+/**
+ * A key of the MTI class and the values of `fields` in order (a remote issuer's `matchKey`, such
+ * as [32, 11]): a field absent counts as empty, so network messages without it still match on the
+ * rest; null when none is present or the MTI is not 4 characters. `[41, 11]` gives defaultKeyOf.
+ */
+export function keyOfFields(fields: readonly number[]): KeyOf {
+  if (fields.length === 2 && fields[0] === 41 && fields[1] === 11) return defaultKeyOf;
+  const list = [...fields];
+  return (msg) => {
+    if (msg.mti.length !== 4) return null;
+    let key = msg.mti[1];
+    let isAny = false;
+    for (const de of list) {
+      const v = msg.get(de);
+      key += '|';
+      if (v === undefined) continue;
+      isAny = true;
+      key += typeof v === 'string' ? v : v.toString('hex');
+    }
+    return isAny ? key : null;
+  };
+}
