@@ -3,6 +3,7 @@
 // network management, and its own audit trail.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { responseMti } from '../../src/codec/index.js';
 import { auditRecords } from '../helpers/audit-trail.js';
 import { issuer, Resources, type Served } from '../helpers/serve-harness.js';
 import { cardFor, testCards } from '../helpers/test-cards.js';
@@ -31,7 +32,7 @@ describe.each(PAIRS)('isotrace issuer on $spec behind $framing', (pair) => {
     for (const card of testCards()) {
       for (const mti of ['0100', '0200']) {
         const answer = await t.request(message(host.codec, mti, purchaseFields(card.pan, card.expiry)));
-        expect([answer.mti, answer.get(39), card.pan.slice(0, 6)]).toEqual([`${mti[0]}${mti[1]}${Number(mti[2]) + 1}0`, expectedRc(card.rc), card.pan.slice(0, 6)]);
+        expect([answer.mti, answer.get(39), card.pan.slice(0, 6)]).toEqual([responseMti(mti), expectedRc(card.rc), card.pan.slice(0, 6)]);
         expect(answer.has(38)).toBe(card.rc === '00');
       }
     }

@@ -107,5 +107,11 @@ describe('field paths', () => {
     expect(fieldPathProblem(spec, { de: 65, tag: null }, 55)).toMatch(/^field 65 of spec iso87binary is of class b/);
     expect(fieldPathProblem({ ...spec, fields: { ...spec.fields, 63: { ...spec.fields[63], length: 40 } } }, { de: 63, tag: null }, 55))
       .toBe('field 63 of spec iso87binary holds at most 40 characters; 55 are needed');
+    expect(fieldPathProblem({ ...spec, fields: { ...spec.fields, 48: { ...spec.fields[48], length: 59 } } }, { de: 48, tag: 'TP' }, 55))
+      .toBe('field 48 of spec iso87binary holds at most 59 characters; 60 are needed');
+    expect(fieldPathProblem({ ...spec, fields: { ...spec.fields, 63: { ...spec.fields[63], prefix: 'fixed', length: 55 } } }, { de: 63, tag: null }, 55))
+      .toBe('field 63 of spec iso87binary is of fixed length 55; a trace context needs a variable-length field');
+    const { 62: _dropped, ...without62 } = spec.fields;
+    expect(fieldPathProblem({ ...spec, fields: without62 }, { de: 62, tag: null }, 55)).toBe('spec iso87binary does not define field 62');
   });
 });

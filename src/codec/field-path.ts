@@ -4,7 +4,7 @@
 
 import type { IsoMessage } from './message.js';
 import type { MessageSpec } from './spec.js';
-import { isSubelementTag, readSubelement, removeSubelement, writeSubelement } from './subelements.js';
+import { SUBELEMENT_HEADER_CHARS, isSubelementTag, readSubelement, removeSubelement, writeSubelement } from './subelements.js';
 
 export interface FieldPath {
   /** The DE number. */
@@ -32,16 +32,17 @@ export function fieldPathText(path: FieldPath): string {
 
 /**
  * Why `spec` cannot carry `chars` characters of `-`-separated hex (a traceparent, say) at `path`,
- * or null when it can: the field must be defined, of class ans, and long enough (with the tag's 5
- * characters for a subelement).
+ * or null when it can: the field must be defined, of class ans, of variable length and long enough
+ * (with the tag's and length's 5 characters for a subelement).
  */
 export function fieldPathProblem(spec: MessageSpec, path: FieldPath, chars: number): string | null {
   const f = spec.fields[path.de];
   if (f === undefined) return `spec ${spec.name} does not define field ${path.de}`;
   if (f.class !== 'ans') return `field ${path.de} of spec ${spec.name} is of class ${f.class}; a trace context needs class ans`;
-  const needed = path.tag === null ? chars : chars + 5;
+  const needed = path.tag === null ? chars : chars + SUBELEMENT_HEADER_CHARS;
   if (f.length < needed) return `field ${path.de} of spec ${spec.name} holds at most ${f.length} characters; ${needed} are needed`;
-  if (f.prefix === 'fixed' && f.length !== needed && path.tag === null) return `field ${path.de} of spec ${spec.name} is fixed at ${f.length} characters; ${needed} are needed`;
+  // A fixed field would pad the value (or the run of subelements) to a length nobody reads back.
+  if (f.prefix === 'fixed') return `field ${path.de} of spec ${spec.name} is of fixed length ${f.length}; a trace context needs a variable-length field`;
   return null;
 }
 
@@ -75,12 +76,12 @@ export function writeFieldPath(msg: IsoMessage, path: FieldPath, text: string): 
  * @throws DecodeError CODEC_BAD_SUBELEMENT when the field's subelements do not parse.
  */
 export function removeFieldPath(msg: IsoMessage, path: FieldPath): void {
-  const v = msg.get(path.de);
-  if (v === undefined) return;
-  if (path.tag === null || typeof v !== 'string') {
-    if (path.tag === null) msg.unset(path.de);
+  if (path.tag === null) {
+    msg.unset(path.de);
     return;
   }
+  const v = msg.get(path.de);
+  if (typeof v !== 'string') return;
   const rest = removeSubelement(v, path.tag, path.de);
   if (rest === '') msg.unset(path.de);
   else msg.set(path.de, rest);

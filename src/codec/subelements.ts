@@ -8,6 +8,8 @@ import { DecodeError, EncodeError } from './errors.js';
 /** The tag's width and the length's digits: `TP055...`. */
 const TAG_CHARS = 2;
 const LENGTH_DIGITS = 3;
+/** What a subelement adds to its value: tag and length. */
+export const SUBELEMENT_HEADER_CHARS = TAG_CHARS + LENGTH_DIGITS;
 /** The most characters one subelement's value may hold (LLL). */
 export const MAX_SUBELEMENT_CHARS = 999;
 const TAG_RE = /^[0-9A-Za-z]{2}$/;
@@ -38,10 +40,10 @@ function locate(data: string, tag: string, field: number, base: number): [number
   let at = 0;
   while (at < data.length) {
     const bad = (detail: string): DecodeError => new DecodeError('CODEC_BAD_SUBELEMENT', { field, offset: base + at, detail });
-    if (at + TAG_CHARS + LENGTH_DIGITS > data.length) throw bad(`subelement header truncated: ${data.length - at} of ${TAG_CHARS + LENGTH_DIGITS} characters`);
+    if (at + SUBELEMENT_HEADER_CHARS > data.length) throw bad(`subelement header truncated: ${data.length - at} of ${SUBELEMENT_HEADER_CHARS} characters`);
     const length = lengthAt(data, at + TAG_CHARS);
     if (length < 0) throw bad('subelement length is not 3 digits');
-    const end = at + TAG_CHARS + LENGTH_DIGITS + length;
+    const end = at + SUBELEMENT_HEADER_CHARS + length;
     if (end > data.length) throw bad(`subelement value of ${length} characters runs past the field's end`);
     if (data.startsWith(tag, at)) return [at, end];
     at = end;
@@ -56,7 +58,7 @@ function locate(data: string, tag: string, field: number, base: number): [number
  */
 export function readSubelement(data: string, tag: string, field = 48, base = 0): string | null {
   const found = locate(data, tag, field, base);
-  return found === null ? null : data.slice(found[0] + TAG_CHARS + LENGTH_DIGITS, found[1]);
+  return found === null ? null : data.slice(found[0] + SUBELEMENT_HEADER_CHARS, found[1]);
 }
 
 /**
