@@ -64,8 +64,11 @@ describe('isotrace issuer holds', () => {
     expect((await t.request(message(host.codec, '0100', purchaseFields(card.pan, card.expiry, 400)))).get(39)).toBe('00');
   });
 
-  it('issue #15: releases a hold once when a reversal advice is repeated as 0421 and sent again under a new STAN', async () => {
-    const { host, t } = await start(pair);
+  it.each([
+    ['the duplicate cache answers the repeat', {}],
+    ['no duplicate cache: the originals table knows it is reversed', { duplicateWindowMs: 0 }],
+  ])('issue #15: releases a hold once when a reversal advice is repeated as 0421 and sent again under a new STAN (%s)', async (_how, flags) => {
+    const { host, t } = await start(pair, flags);
     const auth = message(host.codec, '0200', purchaseFields(card.pan, card.expiry, 400));
     expect((await t.request(auth)).get(39)).toBe('00');
     const advice = purchaseFields(card.pan, card.expiry, 400, { 90: originalData(auth) });
