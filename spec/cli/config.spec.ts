@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_OPTION_RANGES, DEFAULT_AUDIT_WRITER_OPTIONS } from '../../src/audit/index.js';
 import { runServe } from '../../src/cli/commands/serve.js';
+import { kebab } from '../../src/cli/config.js';
+import { ISSUER_OPTIONS } from '../../src/cli/issuer-options.js';
 import { packageVersion } from '../../src/cli/package-info.js';
 import { serveConfig } from '../../src/cli/serve-config.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from '../../src/cli/serve-options.js';
@@ -175,12 +177,28 @@ describe('serve transport limits', () => {
 describe('docs/config.md', () => {
   it('documents every serve option under its own heading, with its flag and variable', () => {
     const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
-    const section = doc.slice(doc.indexOf('## `isotrace serve`'), doc.indexOf('## Transport server'));
+    const start = doc.indexOf('## `isotrace serve`');
+    const section = doc.slice(start, doc.indexOf('\n## ', start));
     for (const o of SERVE_OPTIONS) {
       expect(section).toMatch(new RegExp(`### ${o.name} \\(`));
       expect(section).toContain(o.env);
     }
     expect(section.match(/^### /gm)?.length).toBe(SERVE_OPTIONS.length);
+  });
+
+  it('documents each option of isotrace issuer not taken from serve under its own heading, with its flag and variable', () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('## `isotrace issuer`');
+    const section = doc.slice(start, doc.indexOf('\n## ', start));
+    const own = ISSUER_OPTIONS.filter((o) => !SERVE_OPTIONS.some((s) => s.name === o.name));
+    expect(own.map((o) => o.name)).toEqual(['traceField', 'delayMs', 'jitterMs', 'dropRate', 'closeAfter']);
+    for (const o of own) {
+      expect(section).toMatch(new RegExp(`### ${o.name} \\(`));
+      expect(section).toContain(`\`--${kebab(o.name)}\``);
+      expect(section).toContain(o.env);
+    }
+    expect(section.match(/^### /gm)?.length).toBe(own.length);
+    for (const o of ISSUER_OPTIONS.filter((i) => !own.includes(i))) expect(o.env).toBe(SERVE_OPTIONS.find((s) => s.name === o.name)!.env.replace('ISOTRACE_', 'ISOTRACE_ISSUER_'));
   });
 
   it('documents the audit options serve takes in the Audit section', () => {

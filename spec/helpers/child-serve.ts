@@ -1,4 +1,4 @@
-// The built CLI's `isotrace serve` as a child process (run `npm run build` first; `npm test` does):
+// The built CLI's `isotrace serve` (or `issuer`) as a child process (run `npm run build` first; `npm test` does):
 // its JSON log lines parsed as they arrive, the port read from server.listening, and the exit
 // awaited. Killed with SIGKILL after the test if still running. Test-only.
 
@@ -30,8 +30,17 @@ export interface ServeChild {
 }
 
 /** Starts `node bin/isotrace.js serve --port 0 ...args` and resolves once it listens and is ready. */
-export async function spawnServe(resources: Resources, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<ServeChild> {
-  const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', '0', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServe(resources: Resources, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<ServeChild> {
+  return spawnHost(resources, 'serve', args, env);
+}
+
+/** Starts `node bin/isotrace.js issuer --port 0 ...args` and resolves once it listens and is ready. */
+export function spawnIssuer(resources: Resources, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<ServeChild> {
+  return spawnHost(resources, 'issuer', args, env);
+}
+
+async function spawnHost(resources: Resources, command: 'serve' | 'issuer', args: string[], env: NodeJS.ProcessEnv): Promise<ServeChild> {
+  const child = spawn(process.execPath, ['bin/isotrace.js', command, '--port', '0', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   resources.add(() => (child.exitCode === null && child.signalCode === null ? child.kill('SIGKILL') : undefined));
   let stderr = '';
@@ -53,10 +62,10 @@ export async function spawnServe(resources: Resources, args: string[], env: Node
     const seen = lines.find((l) => l.evt === evt);
     return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ evt, resolve }));
   };
-  const early = exited.then(([code, signal]) => Promise.reject(new Error(`serve exited (${code ?? signal}) before listening: ${stderr}`)));
+  const early = exited.then(([code, signal]) => Promise.reject(new Error(`${command} exited (${code ?? signal}) before listening: ${stderr}`)));
   const listening = await Promise.race([next('server.listening'), early]);
   // The port is bound before the audit log opens: ready means signals now drain.
-  await Promise.race([next('serve.ready'), early]);
+  await Promise.race([next(`${command}.ready`), early]);
   early.catch(() => {});
   return { child, port: Number(listening.port), lines, next, stderr: () => stderr, exited };
 }

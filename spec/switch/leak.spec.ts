@@ -1,6 +1,7 @@
 // Standing leak test (style §5): every golden fixture of iso87ascii and iso87pos, and every test
 // card (authorization, purchase with track 2 and PIN block, reversal, a malformed copy), through the
-// real serve wiring at log level trace with OTLP export on. No PAN, track 2 or PIN block may appear
+// real serve wiring at log level trace with OTLP export on, and every test card through the real
+// `isotrace issuer` wiring continuing a caller's trace from DE 48. No PAN, track 2 or PIN block may appear
 // in clear in the log text, in the exported span bytes or in any file of the audit directories
 // (nor DE 55 there); masked PANs (first 6, last 4) are fine.
 
@@ -10,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASKED_PAN, auditRecords, maskedPan, type AuditRecord } from '../helpers/audit-trail.js';
 import { caseBytes, listCases } from '../helpers/fixtures.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
-import { Resources, serve, type Served } from '../helpers/serve-harness.js';
+import { formatTraceparent } from '../../src/trace/index.js';
+import { issuer, Resources, serve, type Served } from '../helpers/serve-harness.js';
 import { fileCards, testCards } from '../helpers/test-cards.js';
-import { message, originalData, purchaseFields, type Terminal } from '../helpers/terminal.js';
+import { message, originalData, purchaseFields, type Fields, type Terminal } from '../helpers/terminal.js';
 
 const resources = new Resources();
 const PIN_BLOCK = 'C0FFEE0123456789';
@@ -56,8 +58,13 @@ async function driveFixtures(spec: string, flags: Record<string, unknown>, optio
   auditDirs.push(sw.auditDir);
 }
 
-async function driveCards(): Promise<void> {
-  const sw = await serve(resources, { otlpEndpoint: collector.endpoint, issuerTimeoutMs: 100 });
+/** The span every request to the issuer names as its caller's (the switch's issuer call). */
+const CALLER_SPAN_ID = '00f067aa0ba902b7';
+/** DE 48 as a forwarding switch fills it for an issuer on `--trace-field 48:TP`. */
+const TRACE_DE48 = `TP055${formatTraceparent('4bf92f3577b34da6a3ce929d0e0e4736', CALLER_SPAN_ID, true)}`;
+
+/** Every test card through `sw`: authorization, purchase with track 2 and PIN block, reversal, a malformed copy; `extra` in each. */
+async function driveCards(sw: Served, extra: Fields = {}): Promise<void> {
   const cards = testCards();
   await Promise.all(cards.map(async (card, i) => {
     const t = await sw.terminal();
@@ -65,11 +72,11 @@ async function driveCards(): Promise<void> {
     const track2 = `${card.pan}=${card.expiry ?? '2812'}${DISCRETIONARY}`;
     secrets.pans.add(card.pan);
     secrets.tracks.add(track2);
-    const auth = message(sw.codec, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 41: tid }));
+    const auth = message(sw.codec, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 41: tid, ...extra }));
     await t.request(auth);
-    await t.request(message(sw.codec, '0200', purchaseFields(card.pan, null, 1_000, { 2: undefined, 35: track2, 52: PIN_BLOCK, 41: tid })));
-    await t.request(message(sw.codec, '0400', { ...purchaseFields(card.pan, card.expiry, 1_000, { 41: tid }), 90: originalData(auth) }));
-    const broken = sw.codec.pack(message(sw.codec, '0200', purchaseFields(card.pan, null, 1_000, { 35: track2, 52: PIN_BLOCK, 41: tid })));
+    await t.request(message(sw.codec, '0200', purchaseFields(card.pan, null, 1_000, { 2: undefined, 35: track2, 52: PIN_BLOCK, 41: tid, ...extra })));
+    await t.request(message(sw.codec, '0400', { ...purchaseFields(card.pan, card.expiry, 1_000, { 41: tid, ...extra }), 90: originalData(auth) }));
+    const broken = sw.codec.pack(message(sw.codec, '0200', purchaseFields(card.pan, null, 1_000, { 35: track2, 52: PIN_BLOCK, 41: tid, ...extra })));
     await drive(sw, t, broken.subarray(0, broken.length - 5));
   }));
   await sw.stop();
@@ -86,7 +93,9 @@ beforeAll(async () => {
   collectFixtureSecrets('iso87pos');
   await driveFixtures('iso87ascii', {});
   await driveFixtures('iso87pos', { spec: 'iso87pos', header: 'tpdu', framing: 'binary2' }, { framing: 'binary2', header: 'tpdu' });
-  await driveCards();
+  await driveCards(await serve(resources, { otlpEndpoint: collector.endpoint, issuerTimeoutMs: 100 }));
+  // isotrace issuer, continuing the caller's trace from DE 48: its logs, audit and spans too.
+  await driveCards(await issuer(resources, { otlpEndpoint: collector.endpoint, issuerTimeoutMs: 100, traceField: '48:TP' }), { 48: TRACE_DE48 });
 });
 afterAll(() => resources.run());
 
@@ -108,11 +117,13 @@ function leaksIn(text: string): string[] {
 describe('card data in logs and spans', () => {
   it('drove every fixture and card through the switch, logged at trace and exported spans', () => {
     const text = logs.join('\n');
-    expect(logs).toHaveLength(3);
+    expect(logs).toHaveLength(4);
     const done = text.split('\n').filter((l) => l.includes('"evt":"txn.done"')).length;
     expect(done).toBeGreaterThan(testCards().length * 4 + listCases('iso87ascii').length);
     expect(text).toContain('"level":"trace","connId"'); // the keep-alive: the most verbose level was on
-    expect(collector.spans.filter((s) => s.parentSpanId === '').length).toBe(done);
+    // Roots: the switch's own, and the issuer's, children of the caller's span.
+    expect(collector.spans.filter((s) => s.parentSpanId === '' || s.parentSpanId === CALLER_SPAN_ID).length).toBe(done);
+    expect(collector.spans.filter((s) => s.parentSpanId === CALLER_SPAN_ID).length).toBeGreaterThanOrEqual(testCards().length * 3);
     expect(secrets.pans.size).toBeGreaterThanOrEqual(13);
     expect(secrets.tracks.size).toBeGreaterThanOrEqual(testCards().length);
     expect(secrets.pinBlocks.size).toBeGreaterThanOrEqual(3);
@@ -154,7 +165,7 @@ describe('card data in the audit trail', () => {
   it('recorded every transaction of every switch driven, one record per txn.done line', async () => {
     const records = await allRecords();
     const done = logs.join('\n').split('\n').filter((l) => l.includes('"evt":"txn.done"')).length;
-    expect(auditDirs).toHaveLength(3);
+    expect(auditDirs).toHaveLength(4);
     expect(records).toHaveLength(done);
     expect(iccData.size).toBeGreaterThanOrEqual(2);
   });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FramingError } from '../../src/transport/index.js';
+import { FramingError, type ConnectionContext, type FrameServer } from '../../src/transport/index.js';
 import { DESIGN_TABLE_291 } from './framing/frame-table.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
 import { startServer, until } from './helpers/servers.js';
@@ -111,5 +111,30 @@ describe('FrameServer framing violations', () => {
     await peer.closed();
     expect(log.events('frame.error')).toMatchObject([{ level: 'warn', err: { code, offset: 0, framing }, connId: expect.any(String) }]);
     expect(log.events('conn.close')).toMatchObject([{ level: 'info', reason: 'framing-error', err: { code } }]);
+  });
+});
+
+describe('FrameServer.endConnection', () => {
+  it('ends one connection once its answer in flight is written, logged as local, and leaves the others open', async () => {
+    const log = new CaptureLogger();
+    let server: FrameServer | null = null;
+    const { server: started, port } = await startServer(cleanup, async (frame, ctx) => {
+      await Promise.resolve(); // answered later, as the switch does
+      if (frame.toString('latin1') === 'END') server!.endConnection(ctx);
+      return Buffer.from(`re:${frame.toString('latin1')}`);
+    }, { framing: 'ascii4', logger: log });
+    server = started;
+    const [ending, staying] = [await RawPeer.connect(port, cleanup), await RawPeer.connect(port, cleanup)];
+    ending.write(Buffer.from('0003END', 'latin1'));
+    await ending.closed();
+    expect(ending.received.toString('latin1')).toBe('0006re:END');
+    staying.write(Buffer.from('0002hi', 'latin1'));
+    await staying.until(9);
+    expect(staying.received.toString('latin1')).toBe('0005re:hi');
+    await until(() => log.events('conn.close').length === 1, 'conn.close');
+    expect(log.events('conn.close')[0]).toMatchObject({ reason: 'local', framesOut: 1 });
+    const stranger: ConnectionContext = { connId: 'c99', remoteAddress: '127.0.0.1', remotePort: 1, tpdu: null, log };
+    server.endConnection(stranger); // not one of its connections: nothing happens
+    expect(server.connectionCount).toBe(1);
   });
 });

@@ -8,7 +8,8 @@ import { DURATION_SYNTAX, durationMs } from './duration.js';
 import { jsonSyntaxProblem } from './json-syntax.js';
 
 export type OptionKind =
-  | { type: 'string' }
+  /** Non-empty text; with `pattern`, text it matches (`expected` says what that is, for the error). */
+  | { type: 'string'; pattern?: RegExp; expected?: string }
   | { type: 'int'; min: number; max: number }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'number'; min: number; max: number }
@@ -44,6 +45,16 @@ export function textOption<N extends string, D extends string | null>(name: N, e
   return { name, env, kind: { type: 'string' }, default: dflt, doc };
 }
 
+/** A non-empty string option matching `pattern`; `expected` names the form in errors ("a DE number or DE:TAG"). */
+export function patternOption<N extends string>(name: N, env: string, pattern: RegExp, expected: string, doc: string): OptionSpec<N, string, null> {
+  return { name, env, kind: { type: 'string', pattern, expected }, default: null, doc };
+}
+
+/** A number option in `range` (fractions allowed). */
+export function numberOption<N extends string>(name: N, env: string, range: OptionRange, dflt: number, doc: string): OptionSpec<N, number, number> {
+  return { name, env, kind: { type: 'number', min: range[0], max: range[1] }, default: dflt, doc };
+}
+
 /** An option with a fixed set of values (`values` is the library's own list, e.g. FRAMINGS). */
 export function enumOption<N extends string, V extends string, D extends V | null>(name: N, env: string, values: readonly V[], dflt: D, doc: string): OptionSpec<N, V, D> {
   return { name, env, kind: { type: 'enum', values }, default: dflt, doc };
@@ -67,6 +78,7 @@ function parse(spec: OptionSpec, raw: unknown, from: string): string | number {
   const k = spec.kind;
   if (k.type === 'string') {
     if (typeof raw !== 'string' || raw === '') throw new ConfigError(path, 'expected a non-empty string');
+    if (k.pattern !== undefined && !k.pattern.test(raw)) throw new ConfigError(path, `expected ${k.expected ?? `text matching ${k.pattern}`}, got ${JSON.stringify(raw)}`);
     return raw;
   }
   if (k.type === 'enum') {

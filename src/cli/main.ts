@@ -4,23 +4,17 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit/index.js';
 import { runDecode } from './commands/decode.js';
+import { registerIssuer } from './commands/issuer.js';
 import { runEncode } from './commands/encode.js';
 import { registerLoad } from './commands/load.js';
 import { registerReplay } from './commands/replay.js';
 import { registerTerminal } from './commands/terminal.js';
 import { runServe } from './commands/serve.js';
-import { kebab, type OptionSpec } from './config.js';
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS } from './serve-options.js';
+import { addOptionFlags } from './option-flags.js';
 import { headerOption, specOption } from './options.js';
 import { EXIT, PROCESS_IO, UsageError, errorLine, type Io, type UsageCode } from './io.js';
-
-
-/** `: a, b, c` for an option with a fixed set of values its doc line does not already name. */
-function choicesOf(o: OptionSpec): string {
-  if (o.kind.type !== 'enum' || o.kind.values.every((v) => o.doc.includes(v))) return '';
-  return `: ${o.kind.values.join(', ')}`;
-}
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('isotrace')
@@ -60,15 +54,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('serve')
     .description('run the switch (default 127.0.0.1:8583, iso87ascii, ascii4, in-process issuer stub)')
     .option('--config <file>', 'a JSON file of options (keys as below in camelCase); also ISOTRACE_CONFIG');
-  for (const o of [...SERVE_OPTIONS, ...AUDIT_OPTIONS]) {
-    const shown = o.default === null ? '' : ` (default: ${String(o.default).replace(/^.*\/fixtures\//, 'fixtures/')})`;
-    serve.option(`--${kebab(o.name)} <value>`, `${o.doc}${choicesOf(o)}; also ${o.env}${shown}`);
-  }
+  addOptionFlags(serve, [...SERVE_OPTIONS, ...AUDIT_OPTIONS]);
   serve
     .addHelpText('after', '\nExample:\n  isotrace serve --port 8583 --spec iso87ascii --framing ascii4 --log-level info')
     .action(async (opts) => setExit(await runServe(opts, io)));
 
   registerAudit(program, io, setExit);
+  registerIssuer(program, io, setExit);
 
   // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
   registerLoad(program, io, setExit);

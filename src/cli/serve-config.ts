@@ -1,11 +1,12 @@
-// The configuration of `isotrace serve`, resolved and checked once: each option from its flag, else
-// its ISOTRACE_* variable, else the --config file, else its default; then ISOTRACE_AUDIT_KEY and the
-// OTEL_* variables, checked by their own layers. The result is one frozen ServeConfig. Throws only ConfigError.
+// The configuration of `isotrace serve` (and of `isotrace issuer`, a host of the same making),
+// resolved and checked once: each option from its flag, else its ISOTRACE_* variable, else the
+// --config file, else its default; then the audit key and the OTEL_* variables, checked by their
+// own layers. The result is one frozen config. Throws only ConfigError.
 
 import { resolveAuditWriterOptions, type AuditMode } from '../audit/index.js';
 import { DEFAULT_OTLP_SINK_OPTIONS, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions } from '../trace/index.js';
 import type { Framing, ServerLimitName } from '../transport/index.js';
-import { readConfigFile, resolveOptions, type Resolved } from './config.js';
+import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from './serve-options.js';
 
@@ -33,41 +34,72 @@ export interface ServeOtlpOptions {
   readonly resourceAttributes: Readonly<Record<string, string>>;
 }
 
-/** Every value `serve` runs with, typed and checked; frozen all the way down (but the key's bytes). */
-export interface ServeConfig extends Resolved<typeof SERVE_OPTIONS> {
+/** What a host's configuration holds besides its options' values: grouped for the server, audit and OTLP. */
+export interface HostSettings {
   readonly server: ServeServerOptions;
   readonly audit: ServeAuditOptions;
   /** Null when no endpoint is set (no export): the OTEL_* variables are then not read. */
   readonly otlp: ServeOtlpOptions | null;
 }
 
+/** Every value `serve` runs with, typed and checked; frozen all the way down (but the key's bytes). */
+export interface ServeConfig extends Resolved<typeof SERVE_OPTIONS>, HostSettings {}
+
 /** The environment serve reads: ISOTRACE_* options and the variables below. */
 export type ServeEnv = Readonly<Record<string, string | undefined>>;
 
+/** The names by which hosts (serve, issuer) differ in what they read besides their options. */
+export interface HostConfigNames {
+  /** The variable naming the config file when --config is not given. */
+  readonly configEnv: string;
+  /** The variable holding the audit log's HMAC key. */
+  readonly auditKeyEnv: string;
+  /** The OTLP `service.name` when no OTEL_* variable names one. */
+  readonly serviceName: string;
+}
+
+/** serve's: ISOTRACE_CONFIG, ISOTRACE_AUDIT_KEY, service `isotrace`. */
+const SERVE_NAMES: HostConfigNames = Object.freeze({ configEnv: 'ISOTRACE_CONFIG', auditKeyEnv: 'ISOTRACE_AUDIT_KEY', serviceName: DEFAULT_OTLP_SINK_OPTIONS.serviceName });
+
+/** An audit option as a host's table carries it (its variable and default may be the host's own). */
+type AuditOptionSpec = (typeof AUDIT_OPTIONS)[number];
+
 /**
- * The resolved serve configuration: flags (commander's camelCase values), then ISOTRACE_*, then the
- * --config (or ISOTRACE_CONFIG) file, then defaults; OTEL_EXPORTER_OTLP_ENDPOINT when no isotrace
- * setting names an endpoint.
+ * A host's resolved configuration: `options` and `audits` from flags (commander's camelCase
+ * values), then their variables, then the --config (or `names.configEnv`) file, then defaults;
+ * OTEL_EXPORTER_OTLP_ENDPOINT when no isotrace setting names an endpoint. `options` must hold
+ * serve's host, port, framing, otlpEndpoint and transport options.
+ * @throws ConfigError naming the first bad option, where it came from and what is allowed.
+ */
+export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, audits: readonly AuditOptionSpec[], flags: Record<string, unknown>, env: ServeEnv, names: HostConfigNames): Resolved<S> & HostSettings {
+  const file = typeof flags.config === 'string' ? flags.config : env[names.configEnv];
+  const all = resolveOptions([...options, ...audits], flags, env, file === undefined ? null : readConfigFile(file), file) as Record<string, string | number | null>;
+  const { auditDir, auditMode, auditRetentionDays, auditRetentionBytes, ...values } = all;
+  const otlpEndpoint = (values.otlpEndpoint as string | null) ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT || null);
+  const otlp = otlpEndpoint === null ? null : otlpOptions(otlpEndpoint, env, names.serviceName);
+  const keyText = env[names.auditKeyEnv];
+  const key = keyText ? Buffer.from(keyText, 'utf8') : null;
+  const audit = Object.freeze({ dir: auditDir, mode: auditMode, key, retentionDays: auditRetentionDays, retentionBytes: auditRetentionBytes }) as ServeAuditOptions;
+  resolveAuditWriterOptions(audit);
+  const limits = Object.fromEntries(TRANSPORT_OPTION_NAMES.map((name) => [name, values[name]])) as Record<ServerLimitName, number>;
+  const server = Object.freeze({ ...limits, host: values.host, port: values.port, framing: values.framing }) as ServeServerOptions;
+  // Each value was produced by its own option's kind, as resolveOptions types it.
+  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp }) as unknown as Resolved<S> & HostSettings;
+}
+
+/**
+ * The resolved serve configuration (see resolveHostConfig): its options, the audit options,
+ * ISOTRACE_CONFIG, ISOTRACE_AUDIT_KEY and the OTEL_* variables.
  * @throws ConfigError naming the first bad option, where it came from and what is allowed.
  */
 export function serveConfig(flags: Record<string, unknown>, env: ServeEnv): ServeConfig {
-  const file = typeof flags.config === 'string' ? flags.config : env.ISOTRACE_CONFIG;
-  const all = resolveOptions([...SERVE_OPTIONS, ...AUDIT_OPTIONS], flags, env, file === undefined ? null : readConfigFile(file), file);
-  const { auditDir, auditMode, auditRetentionDays, auditRetentionBytes, ...values } = all;
-  const otlpEndpoint = values.otlpEndpoint ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT || null);
-  const otlp = otlpEndpoint === null ? null : otlpOptions(otlpEndpoint, env);
-  const key = env.ISOTRACE_AUDIT_KEY ? Buffer.from(env.ISOTRACE_AUDIT_KEY, 'utf8') : null;
-  const audit: ServeAuditOptions = Object.freeze({ dir: auditDir, mode: auditMode, key, retentionDays: auditRetentionDays, retentionBytes: auditRetentionBytes });
-  resolveAuditWriterOptions(audit);
-  const limits = Object.fromEntries(TRANSPORT_OPTION_NAMES.map((name) => [name, values[name]])) as Record<ServerLimitName, number>;
-  const server: ServeServerOptions = Object.freeze({ ...limits, host: values.host, port: values.port, framing: values.framing });
-  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp });
+  return resolveHostConfig(SERVE_OPTIONS, AUDIT_OPTIONS, flags, env, SERVE_NAMES);
 }
 
 /** @throws ConfigError naming OTEL_TRACES_SAMPLER_ARG, OTEL_RESOURCE_ATTRIBUTES or `otlp.endpoint`. */
-function otlpOptions(endpoint: string, env: ServeEnv): ServeOtlpOptions {
+function otlpOptions(endpoint: string, env: ServeEnv, serviceName: string): ServeOtlpOptions {
   const sampleRatio = parseSampleRatio(env.OTEL_TRACES_SAMPLER_ARG, 1.0);
-  const resource = otlpResourceSettings(env, { 'service.version': packageVersion() }, DEFAULT_OTLP_SINK_OPTIONS.serviceName);
+  const resource = otlpResourceSettings(env, { 'service.version': packageVersion() }, serviceName);
   const options = { endpoint, sampleRatio, serviceName: resource.serviceName, resourceAttributes: Object.freeze(resource.resourceAttributes) };
   resolveOtlpSinkOptions(options);
   return Object.freeze(options);

@@ -9,6 +9,9 @@ export { validateSpec, validateField, specVersion, FIELD_CLASSES, DATA_ENCODINGS
 export type { FieldSpec, MessageSpec, SpecFile, FieldClass, DataEncoding, Prefix, Sensitivity, SpecVersion } from './spec.js';
 export { BUILTIN_SPECS, builtinSpec, builtinSpecNames, builtinCodec, specFromFile } from './specs/index.js';
 export { decodeTlv, encodeTlv } from './tlv.js';
+export { MAX_SUBELEMENT_CHARS, SUBELEMENT_HEADER_CHARS, isSubelementTag, readSubelement, removeSubelement, writeSubelement } from './subelements.js';
+export { fieldPathProblem, fieldPathText, parseFieldPath, readFieldPath, removeFieldPath, writeFieldPath } from './field-path.js';
+export type { FieldPath } from './field-path.js';
 export type { TlvNode } from './tlv.js';
 export { maskPan, safeText, safeFieldMap, valueText, REDACTED } from './mask.js';
 export { describe, formatOf } from './describe.js';

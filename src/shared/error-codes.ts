@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   CODEC_BAD_SIGN: 'an x+n amount has a sign other than C or D',
   CODEC_BAD_HEX: 'a hex-ASCII binary field holds a non-hex character',
   CODEC_BAD_TLV: 'BER-TLV data is truncated or malformed',
+  CODEC_BAD_SUBELEMENT: 'a field of tagged subelements (tag, 3-digit length, value, as DE 48) is truncated or has a non-digit length',
   // codec: encoding
   CODEC_MISSING_MTI: 'the message to encode has no valid MTI',
   CODEC_BAD_VALUE: 'a field value has the wrong type for its class',

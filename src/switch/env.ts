@@ -1,7 +1,7 @@
 // SwitchEnv: what the stages work with besides the transaction: the codec, routes, issuers, the
 // duplicate cache and the table of approved originals. Built once by the cli.
 
-import type { Codec, IsoMessage } from '../codec/index.js';
+import type { Codec, FieldPath, IsoMessage } from '../codec/index.js';
 import type { IssuerBackend, Logger } from '../shared/index.js';
 import type { Dialect } from './dialect.js';
 import type { DuplicateCache } from './duplicates.js';
@@ -21,6 +21,11 @@ export interface SwitchEnv {
   /** How long an issuer may take before the terminal gets RC 91, in ms. */
   readonly issuerTimeoutMs: number;
   readonly logger: Logger;
+  /**
+   * Where requests carry the W3C traceparent of the caller's span (`isotrace issuer`): each
+   * transaction's trace continues it. Unset or null: every transaction starts a trace of its own.
+   */
+  readonly traceField?: FieldPath | null;
   /**
    * Called for each frame the switch could not read: answered RC 30, or dropped with its MTI
    * unreadable (the server counts them per connection and address, and closes past a limit).

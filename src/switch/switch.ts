@@ -1,8 +1,8 @@
-// Switch: one received frame in, one answer out. Starts the trace, decodes (partially when it
-// must), runs the pipeline (stages, respond, then the commit phase: journal, originals, duplicates,
-// trace export). No sockets.
+// Switch: one received frame in, one answer out. Decodes (partially when it must), starts the trace
+// (or continues the caller's, named by env.traceField), runs the pipeline (stages, respond, then the
+// commit phase: journal, originals, duplicates, trace export). No sockets.
 
-import { isResponseMti, type IsoMessage } from '../codec/index.js';
+import { isResponseMti, type FieldPath, type IsoMessage } from '../codec/index.js';
 import type { Logger } from '../shared/index.js';
 import { IdSource, nowUs, TraceRecord, type TraceSink } from '../trace/index.js';
 import type { CommitEnv } from './commit.js';
@@ -10,6 +10,7 @@ import { TxnContext, type ConnectionInfo } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { runPipeline } from './pipeline.js';
 import { InlineJournal, type TxnJournal } from './journal.js';
+import { remoteParentOf } from './trace-parent.js';
 
 export interface SwitchCounters {
   transactions: number;
@@ -27,12 +28,14 @@ export class Switch {
   readonly #env: CommitEnv;
   readonly #ids = new IdSource();
   readonly #log: Logger;
+  readonly #traceField: FieldPath | null;
   readonly counters: SwitchCounters = { transactions: 0, unreadable: 0, unsolicitedResponses: 0 };
 
   /** `journal`: where finished transactions go; by default, no audit trail and the txn.done line on env.logger. */
   constructor(env: SwitchEnv, traces: TraceSink, journal: TxnJournal = new InlineJournal(null, env.logger)) {
     this.#env = { ...env, journal, traces };
     this.#log = env.logger;
+    this.#traceField = env.traceField ?? null;
   }
 
   /**
@@ -58,7 +61,8 @@ export class Switch {
       return null;
     }
     const request = hasBytes(message) ? message.detach() : message;
-    const trace = new TraceRecord(this.#ids, `iso8583 ${message.mti}`, receivedAtUs);
+    const parent = this.#traceField === null ? null : remoteParentOf(request, this.#traceField, this.#log);
+    const trace = new TraceRecord(this.#ids, `iso8583 ${message.mti}`, receivedAtUs, parent);
     const ctx = new TxnContext(trace, conn, receivedAtUs, request, error, frameBytes);
     await runPipeline(ctx, this.#env);
     this.counters.transactions++;

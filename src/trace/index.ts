@@ -2,6 +2,8 @@
 
 export { IdSource } from './ids.js';
 export { nowUs } from './clock.js';
+export { formatTraceparent, parseTraceparent, TRACEPARENT_LENGTH } from './context.js';
+export type { RemoteParent } from './context.js';
 export { SpanRecord, TraceRecord, NOOP_TRACE_SINK } from './span.js';
 export type { AttributeValue, SpanStatus, TraceSink } from './span.js';
 export { RatioSampler, parseSampleRatio } from './ratio-sampler.js';

@@ -91,12 +91,15 @@ export class OtlpSink implements TraceSink {
   }
 
   /**
-   * Queues `trace` when it is sampled. Returns at once: no conversion, no I/O, never throws.
+   * Queues `trace` when it is sampled (by its id, or by its remote parent's sampled flag). Returns at once: no conversion, no I/O, never throws.
    * The sink keeps the record itself, so it must not change after this call.
    */
   // HOT: one id check and one array store per message.
   export(trace: TraceRecord): void {
-    if (!this.#sampler.isSampled(trace.traceId)) return;
+    // A trace continued from another process follows that process's decision (its sampled flag),
+    // as OpenTelemetry's ParentBased sampler does, so that one tree is exported whole or not at all.
+    const remote = trace.remoteParent;
+    if (remote === null ? !this.#sampler.isSampled(trace.traceId) : !remote.isSampled) return;
     this.#sampled++;
     if (this.#size === this.#maxQueue || this.#isClosed) {
       this.#dropped++;

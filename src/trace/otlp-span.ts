@@ -28,9 +28,16 @@ export function hrTimeOfUs(us: number): HrTime {
   return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
 }
 
+/** The root span's parent when the trace continues another process's span (its traceparent), else undefined. */
+function remoteContext(trace: TraceRecord): SpanContext | undefined {
+  const remote = trace.remoteParent;
+  if (remote === null) return undefined;
+  return { traceId: trace.traceId, spanId: remote.spanId, traceFlags: remote.isSampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true };
+}
+
 /**
  * One of our finished spans seen as a ReadableSpan: our trace and span ids, the parent link,
- * SERVER kind for the message's root span and INTERNAL for stage spans, times from startUs/endUs.
+ * SERVER kind for the message's root span (a child of the remote span its traceparent named, if any) and INTERNAL for stage spans, times from startUs/endUs.
  * A span that was never ended gets the root's end (or its own start), so no span runs backwards.
  */
 export class OtlpSpan implements ReadableSpan {
@@ -54,14 +61,12 @@ export class OtlpSpan implements ReadableSpan {
   readonly #context: SpanContext;
 
   constructor(trace: TraceRecord, span: SpanRecord, resource: Resource, scope: InstrumentationScope) {
-    const isRoot = span.parentSpanId === null;
+    const isRoot = span.parent === null;
     const rootEndUs = trace.root.endUs;
     const endUs = Math.max(span.startUs, span.endUs > 0 ? span.endUs : rootEndUs);
     this.name = span.name;
     this.kind = isRoot ? SpanKind.SERVER : SpanKind.INTERNAL;
-    this.parentSpanContext = isRoot
-      ? undefined
-      : { traceId: trace.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: false };
+    this.parentSpanContext = isRoot ? remoteContext(trace) : { traceId: trace.traceId, spanId: span.parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false };
     this.startTime = hrTimeOfUs(span.startUs);
     this.endTime = hrTimeOfUs(endUs);
     this.duration = hrTimeOfUs(endUs - span.startUs);

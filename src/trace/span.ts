@@ -3,6 +3,7 @@
 
 import type { IdSource } from './ids.js';
 import { nowUs } from './clock.js';
+import type { RemoteParent } from './context.js';
 
 export type AttributeValue = string | number | boolean;
 export type SpanStatus = 'unset' | 'ok' | 'error';
@@ -66,11 +67,18 @@ export class TraceRecord {
   readonly root: SpanRecord;
   /** Every span of the trace, the root first, in start order. */
   readonly spans: SpanRecord[];
+  /**
+   * The span of another process this trace continues (its traceparent came with the request):
+   * the root span's parent, and the trace id is its. Null for a trace started here.
+   */
+  readonly remoteParent: RemoteParent | null;
   readonly #ids: IdSource;
 
-  constructor(ids: IdSource, rootName: string, startUs: number = nowUs()) {
+  /** `remoteParent`: continue that trace (its id; the root a child of its span) instead of starting one. */
+  constructor(ids: IdSource, rootName: string, startUs: number = nowUs(), remoteParent: RemoteParent | null = null) {
     this.#ids = ids;
-    this.traceId = ids.traceId();
+    this.traceId = remoteParent === null ? ids.traceId() : remoteParent.traceId;
+    this.remoteParent = remoteParent;
     this.root = new SpanRecord(rootName, ids, null, startUs);
     this.spans = [this.root];
   }

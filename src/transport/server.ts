@@ -232,6 +232,16 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     conn.drain('format-errors', error);
   }
 
+  /**
+   * Stops taking frames from `ctx`'s connection and ends it once the answers in flight on it are
+   * written, as a drain of that one connection would; its close is logged and counted as `reason`.
+   * Does nothing for a connection already closed.
+   */
+  endConnection(ctx: ConnectionContext, reason: CloseReason = 'local'): void {
+    const conn = ctx as Connection;
+    if (this.#conns.has(conn)) conn.drain(reason);
+  }
+
   /** HOT (ConnectionOwner): one frame to the handler; a synchronous answer is written at once. */
   onFrame(conn: Connection, buf: Buffer, start: number, end: number): void {
     let answer: Uint8Array | null | Promise<Uint8Array | null>;

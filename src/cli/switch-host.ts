@@ -1,0 +1,209 @@
+// The switch as a running host: codec, issuer stub, duplicate cache and originals, the TCP server,
+// the audit journal (and its LOCK) and trace export, started and stopped as one. `serve` runs it
+// with its routes file; `issuer` with every card routed to the stub and the caller's trace continued.
+
+import { AuditLock } from '../audit/index.js';
+import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
+import { StubIssuer, loadCards } from '../issuer/index.js';
+import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../switch/index.js';
+import { JournalThread, resolveJournalOptions } from '../journal/index.js';
+import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
+import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
+import { readJsonFile } from './config.js';
+import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
+import { createLogger } from './logger.js';
+import type { ServeConfig } from './serve-config.js';
+import { loadCodec } from './spec-loader.js';
+
+/** The switch's view of a connection, with the transport's, for counting its format errors. */
+interface ServedConnection extends ConnectionInfo {
+  ctx: ConnectionContext;
+}
+
+/** Where hosts log: standard output. */
+const LOG_FD = 1;
+/** The module whose createLogger makes the journal thread's own logger. */
+const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
+
+/** The options a host runs with: those serve and issuer share. */
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'>;
+
+/** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
+export interface HostRouting {
+  routes: BinTable;
+  /** Where the routes came from, for errors: `routes fixtures/routes.json`. */
+  routesSource: string;
+  /** Where requests carry the caller's traceparent; null: every transaction starts its own trace. */
+  traceField: FieldPath | null;
+  /**
+   * Each issuer's backend by the name routes use, given the in-process stub; absent: the stub
+   * alone. Those other than the stub are closed with the host.
+   * @throws ConfigError or IssuerError when a backend cannot be built.
+   */
+  backends?(stub: IssuerBackend<IsoMessage>): Map<string, IssuerBackend<IsoMessage>>;
+}
+
+export interface HostParts {
+  /** The routing, from the loaded codec. @throws ConfigError for what does not fit the spec. */
+  routing(codec: Codec): HostRouting;
+  /**
+   * Wraps the switch's frame handler (fault injection); `endConnection` ends a connection once its
+   * answers in flight are out. Absent: the switch answers as is.
+   */
+  wrapHandler?(handler: FrameHandler, endConnection: (ctx: ConnectionContext) => void): FrameHandler;
+}
+
+export interface RunningSwitch {
+  server: FrameServer;
+  switch: Switch;
+  codec: Codec;
+  /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The server's frame handler, bound before the switch exists: the port is bound first, and frames
+ * that arrive before open() (start-up only) are copied and wait for it; with open(null) (start-up
+ * failed) they get no answer.
+ */
+function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } {
+  let sw: Switch | null = null;
+  let onOpen: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (onOpen = resolve));
+  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
+    return s.handle(frame, info);
+  };
+  const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
+    await opened;
+    return sw === null ? null : handle(sw, frame, conn);
+  };
+  return {
+    handler: (frame, conn) => (sw === null ? later(Buffer.from(frame), conn) : handle(sw, frame, conn)),
+    open(ready) {
+      sw = ready;
+      onOpen();
+    },
+  };
+}
+
+/**
+ * Builds and starts a host, logging to `logger`. `logFd`: the fd `logger` writes to, when it is
+ * the process's pino logger: the journal thread then writes txn.done lines there itself; null
+ * sends them back through `logger`. Nothing stays open when it throws.
+ * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
+ *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
+ */
+export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logger, logFd: number | null): Promise<RunningSwitch> {
+  // Everything is checked before anything is bound or written; then the port is bound before the
+  // audit directory is locked and opened, so that a host that cannot listen touches no file.
+  const codec = loadCodec(cfg.spec);
+  const routing = parts.routing(codec);
+  const { routes, routesSource, traceField } = routing;
+  const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
+  let issuers: Map<string, IssuerBackend<IsoMessage>>;
+  try {
+    issuers = routing.backends?.(stub) ?? new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
+    for (const name of routes.issuers) {
+      if (!issuers.has(name)) throw new ConfigError(routesSource, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
+    }
+  } catch (err) {
+    await stub.close();
+    throw err;
+  }
+  /** Every backend once (the stub may stand behind several names). */
+  const closeIssuers = async (): Promise<void> => {
+    await Promise.all([...new Set(issuers.values())].map((b) => b.close()));
+  };
+  const switchEnv: SwitchEnv = {
+    codec,
+    dialect: dialectOf(codec.spec),
+    routes,
+    issuers,
+    duplicates: new DuplicateCache({ windowMs: cfg.duplicateWindowMs }),
+    originals: new OriginalsTable(),
+    issuerTimeoutMs: cfg.issuerTimeoutMs,
+    logger,
+    onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
+    traceField,
+  };
+  // Checked by the config already; resolving adds the journal's own (log module and fd) once.
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE });
+  const gate = switchGate();
+  const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
+  const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx)) ?? gate.handler;
+  const server = new FrameServer(handler, { ...cfg.server, header, logger });
+  let lock: AuditLock | null = null;
+  const releaseAtExit = (): void => lock?.release();
+  let audit: JournalThread;
+  try {
+    await server.listen();
+    lock = AuditLock.acquire(journal.audit.dir, logger);
+    process.on('exit', releaseAtExit);
+    audit = await JournalThread.open(journal);
+  } catch (err) {
+    gate.open(null);
+    await server.close();
+    releaseAtExit();
+    process.off('exit', releaseAtExit);
+    await closeIssuers();
+    throw err;
+  }
+  const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
+  const sw = new Switch(switchEnv, traces, audit);
+  gate.open(sw);
+  return {
+    server,
+    switch: sw,
+    codec,
+    async stop() {
+      await server.drain();
+      await audit.close(); // the writer logs audit.closed, with the chain's head
+      releaseAtExit();
+      process.off('exit', releaseAtExit);
+      await traces.shutdown();
+      await closeIssuers();
+    },
+  };
+}
+
+/** Start-up failures the person running the host fixes in its options or environment: exit 2. */
+function isStartUsageProblem(err: unknown): boolean {
+  if (err instanceof ConfigError || err instanceof SpecError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SERVER_LISTEN_FAILED' || code === 'AUDIT_LOCKED' || code === 'AUDIT_OPEN_FAILED';
+}
+
+/**
+ * Runs a host from the command line: its configuration (a bad one: one line, exit 2), the process's
+ * logger on standard output, `start`, then until SIGTERM or SIGINT drains it and logs `stopped`
+ * (`[evt, msg]`); resolves with the exit code.
+ */
+export async function runHost<C extends HostConfig>(
+  io: Io, configOf: () => C, start: (cfg: C, logger: Logger, logFd: number) => Promise<RunningSwitch>, stopped: readonly [evt: string, msg: string],
+): Promise<ExitCode> {
+  let cfg: C;
+  try {
+    cfg = configOf();
+  } catch (err) {
+    io.err(errorLine(err));
+    return EXIT.USAGE;
+  }
+  const { logger, flush } = createLogger(cfg.logLevel, LOG_FD);
+  let running: RunningSwitch;
+  try {
+    running = await start(cfg, logger, LOG_FD);
+  } catch (err) {
+    flush();
+    io.err(errorLine(err));
+    return isStartUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
+  }
+  return new Promise((resolve) => {
+    drainOnSignals({ drain: () => running.stop() }, () => {
+      logger.info({ evt: stopped[0] }, stopped[1]);
+      flush();
+      resolve(EXIT.OK);
+    }, logger);
+  });
+}
