@@ -19,6 +19,9 @@ export class TraceCapture implements TraceSink {
   export(trace: TraceRecord): void {
     this.traces.push(trace);
   }
+  isSampled(): boolean {
+    return true;
+  }
   async shutdown(): Promise<void> {}
 }
 

@@ -15,7 +15,7 @@ const card = (changes: Partial<Card> = {}): Card => ({ pan: PAN, expiry: '2812',
 const NOON = Date.UTC(2026, 10, 23, 12);
 
 function request(amountMinor: number, changes: Partial<AuthorizationRequest<IsoMessage>> = {}): AuthorizationRequest<IsoMessage> {
-  return { kind: 'authorization', message: new IsoMessage('0100'), pan: PAN, expiry: null, amountMinor, currency: '840', processingCode: '000000', traceId: '0'.repeat(32), ...changes };
+  return { kind: 'authorization', message: new IsoMessage('0100'), pan: PAN, expiry: null, amountMinor, currency: '840', processingCode: '000000', traceId: '0'.repeat(32), traceparent: null, rrn: '', ...changes };
 }
 
 /** A clock the test sets, in ms since the epoch. */
@@ -85,16 +85,16 @@ describe('StubIssuer holds', () => {
     const d = await stub.authorize(request(6_000), 1000);
     expect(stub.availableMinor(PAN)).toBe(4_000);
     expect((await stub.authorize(request(6_000), 1000)).responseCode).toBe('51');
-    const released = await stub.reverse({ message: new IsoMessage('0400'), holdId: d.holdId!, traceId: '' });
+    const released = await stub.reverse({ message: new IsoMessage('0400'), holdId: d.holdId!, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' });
     expect(released).toMatchObject({ responseCode: '00', approvalCode: null, holdId: null });
     expect(stub.availableMinor(PAN)).toBe(10_000);
-    expect((await stub.reverse({ message: new IsoMessage('0400'), holdId: d.holdId!, traceId: '' })).responseCode).toBe('25');
+    expect((await stub.reverse({ message: new IsoMessage('0400'), holdId: d.holdId!, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' })).responseCode).toBe('25');
     expect(stub.availableMinor(PAN)).toBe(10_000);
   });
 
   it('answers 25 to a reversal of a hold it never placed', async () => {
     const stub = new StubIssuer([card()]);
-    expect((await stub.reverse({ message: new IsoMessage('0400'), holdId: 'H999', traceId: '' })).responseCode).toBe('25');
+    expect((await stub.reverse({ message: new IsoMessage('0400'), holdId: 'H999', traceId: '', traceparent: null, rrn: '', cause: 'cancellation' })).responseCode).toBe('25');
   });
 
   it('keeps balances in minor units of the card currency', () => {
@@ -119,11 +119,11 @@ describe('StubIssuer daily limit per UTC day', () => {
     const clock = clockAt(Date.UTC(2026, 10, 23, 10));
     const stub = new StubIssuer([card({ dailyLimit: 50, balance: 1000 })], clock.now);
     const morning = await stub.authorize(request(4_000), 1000);
-    await stub.reverse({ message: new IsoMessage('0400'), holdId: morning.holdId!, traceId: '' });
+    await stub.reverse({ message: new IsoMessage('0400'), holdId: morning.holdId!, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' });
     const again = await stub.authorize(request(5_000), 1000);
     expect(again.responseCode).toBe('00');
     clock.set(Date.UTC(2026, 10, 24, 10));
-    await stub.reverse({ message: new IsoMessage('0400'), holdId: again.holdId!, traceId: '' });
+    await stub.reverse({ message: new IsoMessage('0400'), holdId: again.holdId!, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' });
     expect((await stub.authorize(request(5_000), 1000)).responseCode).toBe('00');
     expect((await stub.authorize(request(1), 1000)).responseCode).toBe('61');
   });
@@ -135,7 +135,7 @@ describe('StubIssuer hold bound', () => {
     const holds: string[] = [];
     for (let i = 0; i < 5; i++) holds.push((await stub.authorize(request(100), 1000)).holdId!);
     expect(stub.availableMinor(PAN)).toBe(10_000 - 500);
-    const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
+    const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' });
     expect((await reverse(holds[0])).responseCode).toBe('25');
     expect((await reverse(holds[1])).responseCode).toBe('25');
     expect(stub.availableMinor(PAN)).toBe(10_000 - 500);
@@ -145,7 +145,7 @@ describe('StubIssuer hold bound', () => {
 
   it('keeps newer holds reversible after earlier ones were released', async () => {
     const stub = new StubIssuer([card({ balance: 100 })], () => NOON, 2);
-    const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
+    const reverse = (holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' });
     const first = (await stub.authorize(request(100), 1000)).holdId!;
     expect((await reverse(first)).responseCode).toBe('00');
     const a = (await stub.authorize(request(100), 1000)).holdId!;
@@ -157,7 +157,7 @@ describe('StubIssuer hold bound', () => {
 });
 
 describe('StubIssuer hold ring', () => {
-  const reverse = (stub: StubIssuer, holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '' });
+  const reverse = (stub: StubIssuer, holdId: string) => stub.reverse({ message: new IsoMessage('0400'), holdId, traceId: '', traceparent: null, rrn: '', cause: 'cancellation' });
 
   it('numbers holds H1, H2, … and derives the approval code from the serial in base 36', async () => {
     const stub = new StubIssuer([card()], () => NOON);

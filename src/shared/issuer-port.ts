@@ -16,7 +16,17 @@ export interface AuthorizationRequest<M> {
   currency: string;
   processingCode: string;
   traceId: string;
+  /** The W3C traceparent of the switch's issuer-call span, for a remote issuer's link; null for the stub. */
+  traceparent: string | null;
+  /** DE 37 the switch answers with when the request carries none (a remote issuer's link sends it too). */
+  rrn: string;
 }
+
+/**
+ * Why a hold is released: the terminal reversed the approval (its 0400/0420), or the switch does,
+ * as the approval could not be completed (its audit record was not written).
+ */
+export type ReversalCause = 'cancellation' | 'malfunction';
 
 /** A reversal of an approved request: releases the hold the approval placed. */
 export interface ReversalRequest<M> {
@@ -24,6 +34,9 @@ export interface ReversalRequest<M> {
   /** The hold the original approval returned. */
   holdId: string;
   traceId: string;
+  traceparent: string | null;
+  rrn: string;
+  cause: ReversalCause;
 }
 
 export interface IssuerDecision {
@@ -35,6 +48,11 @@ export interface IssuerDecision {
   reason: string;
   /** The hold an approval placed (released by a reversal), else null. */
   holdId: string | null;
+  /**
+   * Fields of the issuer's answer the terminal's answer carries besides DE 38 and 39 (DE 44, 54,
+   * 55), as the terminal's spec holds them; absent for the stub.
+   */
+  fields?: ReadonlyArray<readonly [de: number, value: string | Buffer]>;
 }
 
 /**
@@ -42,8 +60,13 @@ export interface IssuerDecision {
  * ISSUER_TIMEOUT after `timeoutMs`, or ISSUER_UNAVAILABLE when it cannot be reached.
  */
 export interface IssuerBackend<M> {
-  /** Name used in routes and audit records: 'stub', 'tcp://host:port'. */
+  /** Name used in routes and audit records: 'stub', 'acme'. */
   readonly name: string;
+  /**
+   * A remote issuer: the switch traces the call as a span of its own and hands it the span's
+   * traceparent and the RRN (the stub gets neither, at no cost).
+   */
+  readonly isRemote?: boolean;
   authorize(request: AuthorizationRequest<M>, timeoutMs: number): Promise<IssuerDecision>;
   reverse(request: ReversalRequest<M>, timeoutMs: number): Promise<IssuerDecision>;
   close(): Promise<void>;

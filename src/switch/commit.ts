@@ -10,6 +10,7 @@ import type { SwitchEnv } from './env.js';
 import { acquirerOf, fieldText, stanOf, terminalOf } from './fields.js';
 import type { TxnJournal } from './journal.js';
 import { RC } from './result-codes.js';
+import { callIssuer } from './stages/issuer-call.js';
 import { respond } from './stages/respond.js';
 import { TxnOutcome } from './txn-outcome.js';
 
@@ -62,10 +63,14 @@ async function release(ctx: TxnContext, env: CommitEnv): Promise<void> {
   if (ctx.responseCode !== env.dialect.codes.APPROVED || ctx.holdId === null || ctx.route === null) return;
   const issuer = env.issuers.get(ctx.route.issuer)!;
   const at = { evt: 'txn.hold_released', trace_id: ctx.trace.traceId, issuer: issuer.name };
-  // TODO(#15): a remote issuer needs a reversal advice (0420) for this, kept and sent until acknowledged.
   try {
-    // The issuer answers in 1987 codes whatever the terminal's edition (IssuerDecision).
-    const d = await issuer.reverse({ message: ctx.request, holdId: ctx.holdId, traceId: ctx.trace.traceId }, env.issuerTimeoutMs);
+    // The issuer answers in 1987 codes whatever the terminal's edition (IssuerDecision). A remote
+    // issuer queues a reversal advice (0420), kept and repeated until the issuer acknowledges it.
+    const holdId = ctx.holdId;
+    const d = await callIssuer(ctx, env, issuer, ({ traceparent, rrn }) => issuer.reverse(
+      { message: ctx.request, holdId, traceId: ctx.trace.traceId, traceparent, rrn, cause: 'malfunction' },
+      env.issuerTimeoutMs,
+    ));
     if (d.responseCode === RC.APPROVED) env.logger.warn(at, 'hold of an approval answered 96 released');
     else env.logger.error({ ...at, evt: 'txn.hold_release_failed', rc: d.responseCode }, 'hold of an approval answered 96 not released');
   } catch (err) {

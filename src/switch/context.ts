@@ -2,7 +2,8 @@
 // constructor. Holds the clear PAN for routing and the issuer; nothing here is logged as is.
 
 import type { DecodeError, IsoMessage } from '../codec/index.js';
-import type { TraceRecord } from '../trace/index.js';
+import type { IssuerDecision } from '../shared/index.js';
+import type { SpanRecord, TraceRecord } from '../trace/index.js';
 import type { Original } from './originals.js';
 import type { Route } from './routing.js';
 
@@ -48,6 +49,10 @@ export class TxnContext {
   rrn: string;
   error: ErrorInfo | null;
   response: IsoMessage | null;
+  /** The span of the stage running: the parent of a remote issuer call's span. */
+  stageSpan: SpanRecord | null;
+  /** Fields of a remote issuer's answer that the terminal's answer carries too (DE 44, 54, 55). */
+  issuerFields: IssuerDecision['fields'] | null;
   /** The packed answer (no frame header), or null when nothing is sent back. */
   responseBytes: Buffer | null;
   completedAtUs: number;
@@ -73,6 +78,8 @@ export class TxnContext {
     this.rrn = '';
     this.error = null;
     this.response = null;
+    this.stageSpan = null;
+    this.issuerFields = null;
     this.responseBytes = null;
     this.completedAtUs = 0;
   }

@@ -3,6 +3,7 @@
 
 import type { Codec, FieldPath, IsoMessage } from '../codec/index.js';
 import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { TraceRecord } from '../trace/index.js';
 import type { Dialect } from './dialect.js';
 import type { DuplicateCache } from './duplicates.js';
 import type { OriginalsTable } from './originals.js';
@@ -26,6 +27,11 @@ export interface SwitchEnv {
    * transaction's trace continues it. Unset or null: every transaction starts a trace of its own.
    */
   readonly traceField?: FieldPath | null;
+  /**
+   * Whether a trace will be exported (the trace sink's decision): the sampled flag of the
+   * traceparent a remote issuer's link carries. The Switch sets it from its TraceSink.
+   */
+  readonly isTraceSampled?: (trace: TraceRecord) => boolean;
   /**
    * Called for each frame the switch could not read: answered RC 30, or dropped with its MTI
    * unreadable (the server counts them per connection and address, and closes past a limit).

@@ -94,6 +94,7 @@ export async function runPipeline(ctx: TxnContext, env: CommitEnv): Promise<void
   let at = nowUs();
   for (let i = 0; i < STAGES.length && !ctx.isDecided; i++) {
     const span = ctx.trace.startSpan(STAGES[i][0], root, at);
+    ctx.stageSpan = span;
     const pending = runStage(ctx, env, span, STAGES[i][1]);
     if (pending !== undefined) await pending;
     at = span.endUs;

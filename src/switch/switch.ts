@@ -33,7 +33,7 @@ export class Switch {
 
   /** `journal`: where finished transactions go; by default, no audit trail and the txn.done line on env.logger. */
   constructor(env: SwitchEnv, traces: TraceSink, journal: TxnJournal = new InlineJournal(null, env.logger)) {
-    this.#env = { ...env, journal, traces };
+    this.#env = { ...env, journal, traces, isTraceSampled: (trace) => traces.isSampled(trace) };
     this.#log = env.logger;
     this.#traceField = env.traceField ?? null;
   }

@@ -94,12 +94,19 @@ export class OtlpSink implements TraceSink {
    * Queues `trace` when it is sampled (by its id, or by its remote parent's sampled flag). Returns at once: no conversion, no I/O, never throws.
    * The sink keeps the record itself, so it must not change after this call.
    */
+  /**
+   * A trace started here is sampled by its id (the ratio); one continued from another process
+   * follows that process's decision (its sampled flag), as OpenTelemetry's ParentBased sampler
+   * does, so that one tree is exported whole or not at all.
+   */
+  isSampled(trace: TraceRecord): boolean {
+    const remote = trace.remoteParent;
+    return remote === null ? this.#sampler.isSampled(trace.traceId) : remote.isSampled;
+  }
+
   // HOT: one id check and one array store per message.
   export(trace: TraceRecord): void {
-    // A trace continued from another process follows that process's decision (its sampled flag),
-    // as OpenTelemetry's ParentBased sampler does, so that one tree is exported whole or not at all.
-    const remote = trace.remoteParent;
-    if (remote === null ? !this.#sampler.isSampled(trace.traceId) : !remote.isSampled) return;
+    if (!this.isSampled(trace)) return;
     this.#sampled++;
     if (this.#size === this.#maxQueue || this.#isClosed) {
       this.#dropped++;

@@ -94,6 +94,11 @@ export class TraceRecord {
 /** Receives finished traces. export() must return at once: any I/O happens later, off the answer's path. */
 export interface TraceSink {
   export(trace: TraceRecord): void;
+  /**
+   * Whether `trace` will be exported when it ends: the `sampled` flag its traceparent carries to
+   * another process, so that the other process exports its part of the tree or not, alike.
+   */
+  isSampled(trace: TraceRecord): boolean;
   /** Sends what is still buffered and stops. */
   shutdown(): Promise<void>;
 }
@@ -101,5 +106,6 @@ export interface TraceSink {
 /** The sink when no exporter is configured. */
 export const NOOP_TRACE_SINK: TraceSink = {
   export() {},
+  isSampled: () => false,
   async shutdown() {},
 };

@@ -5,11 +5,12 @@
 // released) is the commit phase's (commit.ts).
 
 import type { IsoMessage } from '../../codec/index.js';
-import type { IssuerBackend, IssuerDecision } from '../../shared/index.js';
+import type { AuthorizationRequest, IssuerBackend, IssuerDecision } from '../../shared/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { amountOf, expiryOf } from '../fields.js';
 import { RC } from '../result-codes.js';
+import { callIssuer } from './issuer-call.js';
 
 function network(ctx: TxnContext, env: SwitchEnv): void {
   const { codes, networkCodes, networkCodeDe } = env.dialect;
@@ -22,6 +23,7 @@ function network(ctx: TxnContext, env: SwitchEnv): void {
 /** The issuer's decision, its code in the wire's edition (RC.APPROVED is the issuer's approval). */
 function apply(ctx: TxnContext, env: SwitchEnv, d: IssuerDecision): void {
   ctx.holdId = d.holdId;
+  if (d.fields !== undefined) ctx.issuerFields = d.fields;
   ctx.decide(env.dialect.fromIssuer(d.responseCode), d.reason, d.responseCode === RC.APPROVED ? d.approvalCode : null);
 }
 
@@ -34,7 +36,10 @@ async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<Is
       return;
     }
   }
-  const pending = issuer.reverse({ message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId }, env.issuerTimeoutMs);
+  const pending = callIssuer(ctx, env, issuer, ({ traceparent, rrn }) => issuer.reverse(
+    { message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId, traceparent, rrn, cause: 'cancellation' },
+    env.issuerTimeoutMs,
+  ));
   original.reversal = pending;
   try {
     const d = await pending;
@@ -57,18 +62,20 @@ export async function authorize(ctx: TxnContext, env: SwitchEnv): Promise<void> 
     return;
   }
   const req = ctx.request;
-  const decision = await issuer.authorize(
-    {
-      kind: ctx.kind === 'financial' ? 'financial' : 'authorization',
-      message: req,
-      pan: ctx.pan!,
-      expiry: expiryOf(req),
-      amountMinor: amountOf(req),
-      currency: String(req.get(49) ?? ''),
-      processingCode: String(req.get(3) ?? ''),
-      traceId: ctx.trace.traceId,
-    },
-    env.issuerTimeoutMs,
-  );
+  const request: AuthorizationRequest<IsoMessage> = {
+    kind: ctx.kind === 'financial' ? 'financial' : 'authorization',
+    message: req,
+    pan: ctx.pan!,
+    expiry: expiryOf(req),
+    amountMinor: amountOf(req),
+    currency: String(req.get(49) ?? ''),
+    processingCode: String(req.get(3) ?? ''),
+    traceId: ctx.trace.traceId,
+    traceparent: null,
+    rrn: '',
+  };
+  const decision = issuer.isRemote === true
+    ? await callIssuer(ctx, env, issuer, (c) => issuer.authorize({ ...request, ...c }, env.issuerTimeoutMs))
+    : await issuer.authorize(request, env.issuerTimeoutMs);
   apply(ctx, env, decision);
 }

@@ -15,7 +15,10 @@ import { SWITCH_RRNS } from '../rrn.js';
  */
 const FORMAT_ERROR_ECHO = [3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49] as const;
 
-/** The answer to `ctx` under its outcome; never track data, PIN block, ICC data or expiry. */
+/**
+ * The answer to `ctx` under its outcome; never the request's track data, PIN block, ICC data or
+ * expiry. A remote issuer's own answer data (DE 44, 54, 55) goes back when its spec allows.
+ */
 export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
   const req = ctx.request;
   const res = new IsoMessage(responseMti(req.mti));
@@ -33,6 +36,8 @@ export function buildResponse(ctx: TxnContext, env: SwitchEnv): IsoMessage {
     res.set(37, ctx.rrn);
   }
   if (ctx.approvalCode !== null && fields[38] !== undefined) res.set(38, ctx.approvalCode);
+  const added = ctx.issuerFields;
+  if (added !== null && added !== undefined) for (const [de, v] of added) if (fields[de] !== undefined) res.set(de, v);
   res.set(39, ctx.responseCode);
   return res;
 }

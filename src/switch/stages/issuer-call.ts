@@ -1,0 +1,40 @@
+// A call to a remote issuer, traced: a span of its own under the stage's (`issuer <name>`), whose
+// W3C traceparent the issuer's link carries so that the issuer host's spans join the same trace,
+// and the RRN the answer will carry, assigned before the call so that the issuer gets it too. The
+// in-process stub gets neither: its calls cost nothing more.
+
+import type { IsoMessage } from '../../codec/index.js';
+import type { IssuerBackend } from '../../shared/index.js';
+import { formatTraceparent, nowUs } from '../../trace/index.js';
+import type { TxnContext } from '../context.js';
+import type { SwitchEnv } from '../env.js';
+import { SWITCH_RRNS } from '../rrn.js';
+
+/** What a remote issuer's request carries besides the transaction's own fields. */
+export interface CallContext {
+  traceparent: string | null;
+  rrn: string;
+}
+
+const STUB_CALL: CallContext = Object.freeze({ traceparent: null, rrn: '' });
+
+/**
+ * Runs `call` against `issuer`: for a remote one inside its own span (ended with the call's fate),
+ * with the span's traceparent and the transaction's RRN; for the stub as is.
+ */
+export async function callIssuer<T>(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<IsoMessage>, call: (c: CallContext) => Promise<T>): Promise<T> {
+  if (issuer.isRemote !== true) return call(STUB_CALL);
+  if (ctx.rrn === '' && !ctx.request.has(37)) ctx.rrn = SWITCH_RRNS.next(ctx.receivedAtUs);
+  const span = ctx.trace.startSpan(`issuer ${issuer.name}`, ctx.stageSpan ?? ctx.trace.root, nowUs());
+  span.setAttribute('isotrace.issuer', issuer.name);
+  const isSampled = env.isTraceSampled?.(ctx.trace) ?? false;
+  try {
+    const result = await call({ traceparent: formatTraceparent(ctx.trace.traceId, span.spanId, isSampled), rrn: ctx.rrn || String(ctx.request.get(37) ?? '') });
+    span.end('ok', nowUs());
+    return result;
+  } catch (err) {
+    span.setAttribute('error.code', (err as { code?: string } | null)?.code ?? 'SWITCH_INTERNAL');
+    span.end('error', nowUs());
+    throw err;
+  }
+}
