@@ -7,6 +7,7 @@ import { runDecode } from './commands/decode.js';
 import { runEncode } from './commands/encode.js';
 import { registerLoad } from './commands/load.js';
 import { registerReplay } from './commands/replay.js';
+import { registerSaf } from './commands/saf/index.js';
 import { registerTerminal } from './commands/terminal.js';
 import { runServe } from './commands/serve.js';
 import { kebab, type OptionSpec } from './config.js';
@@ -69,6 +70,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await runServe(opts, io)));
 
   registerAudit(program, io, setExit);
+  registerSaf(program, io, setExit);
 
   // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
   registerLoad(program, io, setExit);

@@ -8,6 +8,6 @@ export type { SafQueueOptions } from './queue-options.js';
 export { ALWAYS_SEALED, FORBIDDEN_FIELDS, SAF_STATES, repeatMti } from './entry.js';
 export type { SafAdvice, SafDelivery, SafEntry, SafState } from './entry.js';
 export { SafError } from './errors.js';
-export { readSafEntries } from './reader.js';
+export { checkSafDir, readSafEntries } from './reader.js';
 export { KEY_FILE } from './saf-key.js';
 export { LOG_FILE } from './log-lines.js';

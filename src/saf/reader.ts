@@ -16,13 +16,7 @@ import { readSafKey } from './saf-key.js';
  *   be read; SAF_BAD_LOG, SAF_KEY_MISSING, SAF_KEY_INVALID as replay does.
  */
 export async function readSafEntries(dir: string): Promise<SafEntry[]> {
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new SafError('SAF_DIR_NOT_FOUND', `saf directory ${dir} is not a directory`);
-  } catch (err) {
-    if (err instanceof SafError) throw err;
-    if (systemCode(err) === 'ENOENT') throw new SafError('SAF_DIR_NOT_FOUND', `saf directory ${dir} does not exist`);
-    throw new SafError('SAF_OPEN_FAILED', `saf directory ${dir} cannot be read (${systemCode(err)})`, { cause: err });
-  }
+  await checkSafDir(dir);
   const path = join(dir, LOG_FILE);
   let data: Buffer;
   try {
@@ -32,4 +26,18 @@ export async function readSafEntries(dir: string): Promise<SafEntry[]> {
     throw new SafError('SAF_OPEN_FAILED', `${path} cannot be read (${systemCode(err)})`, { cause: err });
   }
   return replayLog(data, readSafKey(dir), path).table.entries().map((e) => Object.freeze({ ...e }));
+}
+
+/**
+ * Resolves when `dir` is an existing directory: for the commands that must not create one.
+ * @throws SafError SAF_DIR_NOT_FOUND, or SAF_OPEN_FAILED when it cannot be looked at.
+ */
+export async function checkSafDir(dir: string): Promise<void> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new SafError('SAF_DIR_NOT_FOUND', `saf directory ${dir} is not a directory`);
+  } catch (err) {
+    if (err instanceof SafError) throw err;
+    if (systemCode(err) === 'ENOENT') throw new SafError('SAF_DIR_NOT_FOUND', `saf directory ${dir} does not exist`);
+    throw new SafError('SAF_OPEN_FAILED', `saf directory ${dir} cannot be read (${systemCode(err)})`, { cause: err });
+  }
 }
