@@ -138,7 +138,7 @@ describe('saf directory', () => {
     expect(await refusal(dir)).toMatchObject({ code: 'SAF_KEY_INVALID', message: expect.stringMatching(message) });
   });
 
-  it('issue #15: sealed entries without saf.key are SAF_KEY_MISSING for the reader, never shown as garbage', async () => {
+  it('issue #15: sealed entries without saf.key are SAF_KEY_MISSING for reader and owner, and no new key is made for them', async () => {
     const dir = safDir();
     const q = await SafQueue.open({ dir });
     await q.enqueue(advice(1));
@@ -147,5 +147,7 @@ describe('saf directory', () => {
     await expect(readSafEntries(dir)).rejects.toMatchObject({ code: 'SAF_KEY_INVALID' });
     rmSync(join(dir, KEY_FILE));
     await expect(readSafEntries(dir)).rejects.toMatchObject({ code: 'SAF_KEY_MISSING', message: expect.stringContaining('entry 1 has sealed fields but the directory has no saf.key') });
+    expect(await refusal(dir)).toMatchObject({ code: 'SAF_KEY_MISSING' });
+    expect(existsSync(join(dir, KEY_FILE))).toBe(false);
   });
 });

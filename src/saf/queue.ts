@@ -12,7 +12,7 @@ import { SafError } from './errors.js';
 import { LOG_FILE, lineOf, type ChangeEvent } from './log-lines.js';
 import { backoffMs, resolveSafQueueOptions, type ResolvedSafQueueOptions, type SafQueueOptions } from './queue-options.js';
 import { replayLog, type Replayed } from './replay.js';
-import { openSafKey } from './saf-key.js';
+import { openSafKey, readSafKey } from './saf-key.js';
 import { entryEventOf, type SafTable } from './saf-table.js';
 import { sealFields } from './sealing.js';
 import { installSnapshot, snapshotText, SNAPSHOT_FILE, writeSnapshot } from './snapshot.js';
@@ -68,16 +68,19 @@ export class SafQueue {
    * Takes the directory's lock (creating it when missing), its key (created on first use), and
    * replays the log: a torn last line is set aside to `saf.log.torn-<ms>` and cut.
    * @throws ConfigError for a bad option; SafError SAF_LOCKED when another process holds the
-   *   directory, SAF_OPEN_FAILED, SAF_BAD_LOG, SAF_KEY_INVALID, SAF_KEY_MISSING.
+   *   directory, SAF_OPEN_FAILED, SAF_BAD_LOG, SAF_KEY_INVALID, SAF_KEY_MISSING (sealed entries,
+   *   no saf.key: none is made then).
    */
   static async open(options: SafQueueOptions): Promise<SafQueue> {
     const o = resolveSafQueueOptions(options);
     const lock = AuditLock.acquire(o.dir, o.logger, SAF_LOCK_OWNER);
     try {
-      const key = openSafKey(o.dir);
       const path = join(o.dir, LOG_FILE);
       await rm(join(o.dir, SNAPSHOT_FILE), { force: true });
-      const replayed = replayLog(await readLog(path), key, path);
+      const existing = readSafKey(o.dir);
+      const replayed = replayLog(await readLog(path), existing, path);
+      // Made only now: a log with sealed entries and no key fails above (SAF_KEY_MISSING) rather than get a useless new one.
+      const key = existing ?? openSafKey(o.dir);
       if (replayed.tornBytes > 0) {
         const { sideFile } = await cutTornTail(path, replayed.keepBytes, { dir: o.dir, nowMs: o.nowMs, fs: o.fs });
         o.logger.warn({ evt: 'saf.torn_line_set_aside', file: path, sideFile, tornBytes: replayed.tornBytes, keptBytes: replayed.keepBytes }, 'torn last saf line set aside');
