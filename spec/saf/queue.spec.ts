@@ -7,6 +7,11 @@ import { SteeredFs } from '../audit/helpers/audit-fixtures.js';
 import { CaptureLogger } from '../transport/helpers/capture-logger.js';
 import { advice, logEvents, openQueue, safDir } from './helpers/saf-fixtures.js';
 
+/** Resolves once a sync is being held back (the batch's write is done): however busy the thread pool. */
+async function untilHeld(fs: SteeredFs): Promise<void> {
+  while (fs.heldSyncs === 0) await new Promise((r) => setImmediate(r));
+}
+
 /** Settles within a few turns of the event loop? (A held sync keeps it pending.) */
 async function isSettled(p: Promise<unknown>): Promise<boolean> {
   let settled = false;
@@ -23,9 +28,13 @@ describe('SafQueue', () => {
     const before = { writes: fs.writes, syncs: fs.syncs };
     fs.hold();
     const ids = [q.enqueue(advice(1)), q.enqueue(advice(2)), q.enqueue(advice(3, 'zenith'))];
-    expect(await isSettled(ids[0])).toBe(false);
-    expect(fs.heldSyncs).toBe(1);
-    fs.release();
+    try {
+      await untilHeld(fs);
+      expect(await isSettled(ids[0])).toBe(false);
+      expect(fs.heldSyncs).toBe(1);
+    } finally {
+      fs.release();
+    }
     expect(await Promise.all(ids)).toEqual([1, 2, 3]);
     expect({ writes: fs.writes - before.writes, syncs: fs.syncs - before.syncs }).toEqual({ writes: 1, syncs: 1 });
     expect(logEvents(dir).map((e) => [e.ev, e.id])).toEqual([['log', undefined], ['entry', 1], ['entry', 2], ['entry', 3]]);
@@ -37,8 +46,12 @@ describe('SafQueue', () => {
     const id = await q.enqueue(advice(1));
     fs.hold();
     const sent = q.markSent(id);
-    expect(await isSettled(sent)).toBe(false);
-    fs.release();
+    try {
+      await untilHeld(fs);
+      expect(await isSettled(sent)).toBe(false);
+    } finally {
+      fs.release();
+    }
     expect(await sent).toMatchObject({ mti: '0420', isRepeat: false });
   });
 

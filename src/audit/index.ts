@@ -27,6 +27,7 @@ export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudi
 export type { AuditQuery } from './query.js';
 export type { CommitGroup } from './commit-group.js';
 export { CommitQueue } from './commit-queue.js';
+export { appendSynced } from './append-synced.js';
 export type { CommitBatch, CommitQueueOptions } from './commit-queue.js';
 export { AUDIT_LOCK_OWNER, AuditLock, LOCK_FILE } from './lock.js';
 export type { AuditLockHolder, LockOwner } from './lock.js';

@@ -5,7 +5,7 @@
 
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AuditLock, CommitQueue, cutTornTail, systemCode, type LockOwner } from '../audit/index.js';
+import { appendSynced, AuditLock, CommitQueue, cutTornTail, systemCode, type LockOwner } from '../audit/index.js';
 import { plural } from '../shared/index.js';
 import { checkAdvice, deliveryOf, type HeldEntry, type SafAdvice, type SafDelivery, type SafEntry } from './entry.js';
 import { SafError } from './errors.js';
@@ -270,18 +270,11 @@ export class SafQueue {
     let text = '';
     for (let i = 0; i < items.length; i++) text += items[i].line;
     const data = Buffer.from(text, 'utf8');
-    const fs = this.#o.fs;
     try {
       if (this.#fd < 0) await this.#openFile();
-      if (this.#isDirty) {
-        this.#op = 'ftruncate';
-        await fs.truncate(this.#fd, this.#fileBytes);
-      }
+      const wasDirty = this.#isDirty;
       this.#isDirty = true;
-      this.#op = 'write';
-      await fs.write(this.#fd, data);
-      this.#op = 'fdatasync';
-      await fs.datasync(this.#fd);
+      await appendSynced(this.#o.fs, this.#fd, data, this.#fileBytes, wasDirty, this.#step);
       this.#isDirty = false;
     } catch (err) {
       throw this.#failed(err, items);
@@ -297,6 +290,10 @@ export class SafQueue {
     this.#o.logger.error({ evt: 'saf.write_failed', file: this.#path, events: items.length, err: { code: 'SAF_WRITE_FAILED', errno, syscall: this.#op } }, 'SAF WRITE FAILED: events not on disk');
     return new SafError('SAF_WRITE_FAILED', `${this.#path}: ${this.#op} failed (${errno}); ${plural(items.length, 'saf event')} not written`, { cause: err });
   }
+
+  readonly #step = (op: string): void => {
+    this.#op = op;
+  };
 
   async #openFile(): Promise<void> {
     this.#op = 'open';
