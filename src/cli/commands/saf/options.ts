@@ -2,7 +2,7 @@
 // ./var/saf), entry ids, and how a failure becomes one line and an exit code.
 
 import { DEFAULT_SAF_DIR, SafError } from '../../../saf/index.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
+import { runReportingErrors, UsageError, type ExitCode, type Io } from '../../io.js';
 
 export interface SafDirFlags {
   safDir?: string;
@@ -23,12 +23,6 @@ export function parseEntryId(text: string): number {
  * Runs `body`, turning a throw into one line on stderr and an exit code: 2 for bad usage or a
  * missing directory, 1 for anything else (a locked directory, an unknown entry, a damaged log).
  */
-export async function runSafCommand(io: Io, body: () => Promise<ExitCode>): Promise<ExitCode> {
-  try {
-    return await body();
-  } catch (err) {
-    io.err(errorLine(err));
-    const isUsage = err instanceof UsageError || (err instanceof SafError && err.code === 'SAF_DIR_NOT_FOUND');
-    return isUsage ? EXIT.USAGE : EXIT.INVALID;
-  }
+export function runSafCommand(io: Io, body: () => Promise<ExitCode>): Promise<ExitCode> {
+  return runReportingErrors(io, body, (err) => err instanceof SafError && err.code === 'SAF_DIR_NOT_FOUND');
 }
