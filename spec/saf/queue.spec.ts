@@ -94,6 +94,7 @@ describe('SafQueue', () => {
     const acked = await q.acknowledge(id);
     expect(acked).toMatchObject({ id, issuer: 'acme', state: 'acknowledged', attempts: 1, reason: 'issuer timeout', traceparent: advice(7).traceparent, fields: { 11: '000007' } });
     expect(q.size).toBe(0);
+    expect(Object.isFrozen(acked.fields)).toBe(true);
     await expect(q.acknowledge(id)).rejects.toMatchObject({ name: 'SafError', code: 'SAF_ENTRY_NOT_FOUND', message: expect.stringContaining(`no entry ${id} is owed`) });
   });
 

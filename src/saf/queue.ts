@@ -3,26 +3,19 @@
 // one write + fdatasync) and resolved only once on disk; replayed at open. One owner per directory
 // (its LOCK). Logs ids, issuers and counts, never field values.
 
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendSynced, AuditLock, CommitQueue, cutTornTail, systemCode, type LockOwner } from '../audit/index.js';
+import { AuditLock, CommitQueue, cutTornTail, systemCode } from '../audit/index.js';
 import { plural } from '../shared/index.js';
 import { checkAdvice, deliveryOf, type HeldEntry, type SafAdvice, type SafDelivery, type SafEntry } from './entry.js';
-import { SafError } from './errors.js';
+import { SAF_LOCK_OWNER, SafError } from './errors.js';
 import { LOG_FILE, lineOf, type ChangeEvent } from './log-lines.js';
 import { backoffMs, resolveSafQueueOptions, type ResolvedSafQueueOptions, type SafQueueOptions } from './queue-options.js';
 import { replayLog, type Replayed } from './replay.js';
 import { openSafKey, readSafKey } from './saf-key.js';
-import { entryEventOf, type SafTable } from './saf-table.js';
+import { entryEventOf, snapshotText, type SafTable } from './saf-table.js';
 import { sealFields } from './sealing.js';
-import { installSnapshot, snapshotText, SNAPSHOT_FILE, writeSnapshot } from './snapshot.js';
-
-/** The lock's words and codes for a saf directory: SAF_LOCKED, SAF_OPEN_FAILED. */
-export const SAF_LOCK_OWNER: LockOwner = Object.freeze({
-  noun: 'saf directory',
-  takeOverEvt: 'saf.lock_taken_over',
-  error: (kind: 'locked' | 'open', message: string, cause?: unknown) => new SafError(kind === 'locked' ? 'SAF_LOCKED' : 'SAF_OPEN_FAILED', message, { cause }),
-});
+import { readLog, SafLog, SNAPSHOT_FILE } from './saf-log.js';
 
 /** One line waiting for the next batch; `queuedId` > 0 for an entry line (dropped again should its batch fail). */
 interface Pending {
@@ -39,15 +32,8 @@ export class SafQueue {
   readonly #key: Buffer;
   readonly #table: SafTable;
   readonly #queue: CommitQueue<Pending>;
-  readonly #path: string;
-  #fd = -1;
-  #fileBytes: number;
-  /** Event lines in the log after its header: what a compaction would shrink. */
-  #events: number;
-  /** A failed batch may have left bytes past #fileBytes; cut them before the next write. */
-  #isDirty = false;
+  readonly #log: SafLog;
   #canCompact = true;
-  #op = 'open';
   #flushing: Promise<void> | null = null;
   #isClosed = false;
   #closing: Promise<void> | null = null;
@@ -58,9 +44,7 @@ export class SafQueue {
     this.#lock = lock;
     this.#key = key;
     this.#table = replayed.table;
-    this.#path = join(o.dir, LOG_FILE);
-    this.#fileBytes = replayed.keepBytes;
-    this.#events = replayed.events;
+    this.#log = new SafLog(o.dir, o.fs, replayed.keepBytes, replayed.events);
     this.#queue = new CommitQueue({ mode: 'strict', onReady: this.#startFlush });
   }
 
@@ -87,7 +71,6 @@ export class SafQueue {
       }
       const queue = new SafQueue(o, lock, key, replayed);
       if (replayed.keepBytes === 0 || queue.#shouldCompact()) await queue.#compact();
-      else await queue.#openFile();
       o.logger.info({ evt: 'saf.opened', dir: o.dir, owed: queue.size, issuers: queue.issuers() }, 'saf queue open');
       return queue;
     } catch (err) {
@@ -144,11 +127,12 @@ export class SafQueue {
     }
     const id = this.#table.nextId;
     const now = this.#o.nowMs();
-    const fields: Record<number, string> = { ...advice.fields };
+    // Frozen: the entries handed out share them, and none may change what the queue will send.
+    const fields: Record<number, string> = Object.freeze({ ...advice.fields });
     const toSeal: Record<number, string> = {};
     for (const de of sensitive) toSeal[de] = fields[de];
     const entry: HeldEntry = {
-      id, issuer: advice.issuer, traceparent: advice.traceparent, mti: advice.mti, fields, sensitive, reason: advice.reason,
+      id, issuer: advice.issuer, traceparent: advice.traceparent, mti: advice.mti, fields, sensitive: Object.freeze(sensitive), reason: advice.reason,
       createdAt: advice.createdAt ?? now, state: 'queued', attempts: 0, lastAttemptAt: null, nextAttemptAt: now,
     };
     const slot = { entry, sealed: sensitive.length === 0 ? null : sealFields(this.#key, id, advice.issuer, toSeal) };
@@ -218,12 +202,7 @@ export class SafQueue {
         this.#startFlush();
         await this.#flushing;
       }
-      if (this.#fd >= 0) {
-        const fd = this.#fd;
-        this.#fd = -1;
-        if (this.#isDirty) await this.#o.fs.truncate(fd, this.#fileBytes);
-        await this.#o.fs.close(fd);
-      }
+      await this.#log.close();
     } finally {
       this.#lock.release();
       this.#o.logger.info({ evt: 'saf.closed', dir: this.dir, owed: this.size }, 'saf queue closed');
@@ -269,76 +248,42 @@ export class SafQueue {
   async #commit(items: Pending[]): Promise<void> {
     let text = '';
     for (let i = 0; i < items.length; i++) text += items[i].line;
-    const data = Buffer.from(text, 'utf8');
     try {
-      if (this.#fd < 0) await this.#openFile();
-      const wasDirty = this.#isDirty;
-      this.#isDirty = true;
-      await appendSynced(this.#o.fs, this.#fd, data, this.#fileBytes, wasDirty, this.#step);
-      this.#isDirty = false;
+      await this.#log.append(text, items.length);
     } catch (err) {
       throw this.#failed(err, items);
     }
-    this.#fileBytes += data.length;
-    this.#events += items.length;
   }
 
   /** A failed batch: its new entries leave the table again (their callers are refused), logged. */
   #failed(err: unknown, items: Pending[]): SafError {
     for (const item of items) if (item.queuedId > 0) this.#table.drop(item.queuedId);
     const errno = systemCode(err);
-    this.#o.logger.error({ evt: 'saf.write_failed', file: this.#path, events: items.length, err: { code: 'SAF_WRITE_FAILED', errno, syscall: this.#op } }, 'SAF WRITE FAILED: events not on disk');
-    return new SafError('SAF_WRITE_FAILED', `${this.#path}: ${this.#op} failed (${errno}); ${plural(items.length, 'saf event')} not written`, { cause: err });
-  }
-
-  readonly #step = (op: string): void => {
-    this.#op = op;
-  };
-
-  async #openFile(): Promise<void> {
-    this.#op = 'open';
-    this.#fd = await this.#o.fs.openAppend(this.#path);
+    const { path, op } = this.#log;
+    this.#o.logger.error({ evt: 'saf.write_failed', file: path, events: items.length, err: { code: 'SAF_WRITE_FAILED', errno, syscall: op } }, 'SAF WRITE FAILED: events not on disk');
+    return new SafError('SAF_WRITE_FAILED', `${path}: ${op} failed (${errno}); ${plural(items.length, 'saf event')} not written`, { cause: err });
   }
 
   /** Nothing owed and history on file, or past compactAtBytes with over half the lines history. */
   #shouldCompact(): boolean {
-    if (!this.#canCompact || this.#events === 0) return false;
-    return this.#table.size === 0 || (this.#fileBytes >= this.#o.compactAtBytes && this.#events > 2 * this.#table.size);
+    const log = this.#log;
+    if (!this.#canCompact || log.events === 0) return false;
+    return this.#table.size === 0 || (log.bytes >= this.#o.compactAtBytes && log.events > 2 * this.#table.size);
   }
 
   async #compact(): Promise<void> {
-    const before = this.#fileBytes;
-    const bytes = await writeSnapshot(this.dir, snapshotText(this.#table), this.#o.fs);
-    await installSnapshot(this.dir);
-    // The log is the snapshot now, whatever fails below: appends must go to it, not to the old file.
-    const fd = this.#fd;
-    this.#fd = -1;
-    this.#isDirty = false;
-    this.#fileBytes = bytes;
-    this.#events = this.#table.size;
-    if (fd >= 0) await this.#o.fs.close(fd).catch(() => {});
-    await this.#o.fs.syncDir(this.dir);
-    await this.#openFile();
-    this.#o.logger.debug({ evt: 'saf.compacted', file: this.#path, bytesBefore: before, bytes, owed: this.#table.size }, 'saf log compacted');
+    const before = this.#log.bytes;
+    await this.#log.replaceWith(snapshotText(this.#table), this.#table.size);
+    this.#o.logger.debug({ evt: 'saf.compacted', file: this.#log.path, bytesBefore: before, bytes: this.#log.bytes, owed: this.#table.size }, 'saf log compacted');
   }
 
   readonly #compactFailed = (err: unknown): void => {
     // The old log is whole and appends go on: only its size stops shrinking, until a restart.
     this.#canCompact = false;
-    this.#o.logger.error({ evt: 'saf.compaction_failed', file: this.#path, err: { code: 'SAF_WRITE_FAILED', errno: systemCode(err) } }, 'saf log not compacted; it keeps growing until restart');
+    this.#o.logger.error({ evt: 'saf.compaction_failed', file: this.#log.path, err: { code: 'SAF_WRITE_FAILED', errno: systemCode(err) } }, 'saf log not compacted; it keeps growing until restart');
   };
 }
 
 function closed(): Promise<never> {
   return Promise.reject(new SafError('SAF_CLOSED', 'the saf queue is closed'));
-}
-
-/** The log's bytes; none when it does not exist yet. */
-async function readLog(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if (systemCode(err) === 'ENOENT') return Buffer.alloc(0);
-    throw err;
-  }
 }

@@ -1,13 +1,14 @@
 // Reading a saf directory without owning it (isotrace saf list, show): no lock, nothing created or
 // repaired. A last line still being written (or torn) is left out, as replay leaves it.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemCode } from '../audit/index.js';
 import type { SafEntry } from './entry.js';
 import { SafError } from './errors.js';
 import { LOG_FILE } from './log-lines.js';
 import { replayLog } from './replay.js';
+import { readLog } from './saf-log.js';
 import { readSafKey } from './saf-key.js';
 
 /**
@@ -20,9 +21,8 @@ export async function readSafEntries(dir: string): Promise<SafEntry[]> {
   const path = join(dir, LOG_FILE);
   let data: Buffer;
   try {
-    data = await readFile(path);
+    data = await readLog(path);
   } catch (err) {
-    if (systemCode(err) === 'ENOENT') return [];
     throw new SafError('SAF_OPEN_FAILED', `${path} cannot be read (${systemCode(err)})`, { cause: err });
   }
   return replayLog(data, readSafKey(dir), path).table.entries().map((e) => Object.freeze({ ...e }));

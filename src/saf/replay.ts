@@ -27,7 +27,7 @@ function entryOf(e: EntryEvent, key: Buffer | null, where: string): HeldEntry {
     fields = { ...e.fields, ...unsealFields(key, e.id, e.issuer, e.sealed) };
   }
   return {
-    id: e.id, issuer: e.issuer, traceparent: e.traceparent, mti: e.mti, fields, sensitive: e.sensitive, reason: e.reason,
+    id: e.id, issuer: e.issuer, traceparent: e.traceparent, mti: e.mti, fields: Object.freeze(fields), sensitive: Object.freeze(e.sensitive), reason: e.reason,
     createdAt: e.createdAt, state: e.state, attempts: e.attempts, lastAttemptAt: e.lastAttemptAt, nextAttemptAt: e.nextAttemptAt,
   };
 }

@@ -1,8 +1,9 @@
 // SafTable: the entries owed, by id and per issuer in id order, as the log's events leave them.
-// Both the queue (its live state) and the readers (saf list, show) build one. No I/O.
+// Both the queue (its live state) and the readers (saf list, show) build one; its snapshot is the
+// text of a compacted log. No I/O.
 
 import type { HeldEntry } from './entry.js';
-import type { ChangeEvent, EntryEvent } from './log-lines.js';
+import { LOG_VERSION, lineOf, type ChangeEvent, type EntryEvent } from './log-lines.js';
 
 /** One owed entry and its sealed text as on disk (a compaction writes it again as is). */
 export interface Slot {
@@ -105,4 +106,11 @@ export function entryEventOf(slot: Slot): EntryEvent {
     ev: 'entry', id: e.id, issuer: e.issuer, mti: e.mti, reason: e.reason, traceparent: e.traceparent, createdAt: e.createdAt,
     fields, sensitive: [...e.sensitive], sealed: slot.sealed, state: e.state, attempts: e.attempts, lastAttemptAt: e.lastAttemptAt, nextAttemptAt: e.nextAttemptAt,
   };
+}
+
+/** The compacted log's text for `table` as it stands: header, then each owed entry in id order. */
+export function snapshotText(table: SafTable): string {
+  let text = lineOf({ ev: 'log', v: LOG_VERSION, nextId: table.nextId });
+  for (const entry of table.entries()) text += lineOf(entryEventOf(table.get(entry.id)!));
+  return text;
 }
