@@ -19,11 +19,12 @@ export const LAYERS = {
   link: ['shared', 'codec', 'transport'],
   trace: ['shared'],
   audit: ['shared'],
+  saf: ['shared', 'audit'],
   switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
   journal: ['shared', 'trace', 'audit', 'switch'],
   issuer: ['shared', 'codec', 'transport', 'link'],
   sim: ['shared', 'codec', 'transport', 'link'],
-  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'switch', 'journal', 'issuer', 'sim'],
+  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim'],
 };
 
 const MAX_LINES = 500;

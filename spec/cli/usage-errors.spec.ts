@@ -12,6 +12,7 @@ const COMMANDS: readonly string[][] = [
   [], ['decode'], ['encode'], ['serve'], ['load'], ['replay', 'fixtures/scenarios'],
   ['terminal', 'auth'], ['terminal', 'purchase'], ['terminal', 'reverse'], ['terminal', 'echo'], ['terminal', 'signon'],
   ['audit', 'list'], ['audit', 'show', 'x'], ['audit', 'verify'], ['audit', 'tail'],
+  ['saf', 'list'], ['saf', 'show', '1'], ['saf', 'retry'], ['saf', 'purge'],
 ];
 
 const ONE_LINE = /^isotrace: ([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+) [^\n]+\n$/;
@@ -32,7 +33,7 @@ describe('isotrace usage errors', () => {
     expect(r.stderr).toContain("unknown option '--ammount'");
   });
 
-  it.each([['audit'], ['terminal']])('shows the help of %s on stderr and exits 2, as isotrace alone does, when its sub-command is missing', async (command) => {
+  it.each([['audit'], ['terminal'], ['saf']])('shows the help of %s on stderr and exits 2, as isotrace alone does, when its sub-command is missing', async (command) => {
     const r = await runCli([command]);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
     expect(r.stderr).toContain(`Usage: isotrace ${command} [options] [command]`);

@@ -7,7 +7,9 @@ export { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_DIR, DEFAULT_AUDIT_WRIT
 export type { AuditMode, AuditWriterOptions } from './writer-options.js';
 export { NODE_AUDIT_FS, NODE_AUDIT_FS_SYNC } from './audit-fs.js';
 export type { AuditFs } from './audit-fs.js';
-export { AuditError } from './errors.js';
+export { AuditError, systemCode } from './errors.js';
+export { cutTornTail } from './repair.js';
+export type { TailContext } from './repair.js';
 export { GENESIS_HASH } from './chain.js';
 export { auditFileName, listAuditFiles } from './files.js';
 export type { AuditFileName } from './files.js';
@@ -25,9 +27,10 @@ export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudi
 export type { AuditQuery } from './query.js';
 export type { CommitGroup } from './commit-group.js';
 export { CommitQueue } from './commit-queue.js';
+export { appendSynced } from './append-synced.js';
 export type { CommitBatch, CommitQueueOptions } from './commit-queue.js';
-export { AuditLock, LOCK_FILE } from './lock.js';
-export type { AuditLockHolder } from './lock.js';
+export { AUDIT_LOCK_OWNER, AuditLock, LOCK_FILE } from './lock.js';
+export type { AuditLockHolder, LockOwner } from './lock.js';
 export { makeDirectory } from './make-directory.js';
 export { auditRecordJson, isoMicros } from './record-text.js';
 export type { RandomBytes } from './record-text.js';

@@ -1,12 +1,13 @@
 // AuditLock: one writer per audit directory, so that two switches never extend one hash chain. A
 // `LOCK` file (pid, host, boot, start time) is created with O_EXCL; a lock whose process is gone on
 // this host, or was taken before its last reboot, is taken over. Readers (audit list, verify, show)
-// never lock. Synchronous: start-up only.
+// never lock. Another durable directory (the store-and-forward queue) takes it with its own words
+// and codes (a LockOwner). Synchronous: start-up only.
 
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { NOOP_LOGGER, type Logger, type SwitchError } from '../shared/index.js';
 import { AuditError, systemCode } from './errors.js';
 import { makeDirectory } from './make-directory.js';
 
@@ -22,6 +23,23 @@ export interface AuditLockHolder {
   /** ISO 8601 UTC time the holder took the lock. */
   startedAt: string;
 }
+
+/** Whose directory a lock guards: the words of its messages and the errors it throws. */
+export interface LockOwner {
+  /** What the directory is, as messages name it: `audit directory`. */
+  readonly noun: string;
+  /** The `evt` logged when a lock of an ended process is taken over. */
+  readonly takeOverEvt: string;
+  /** The error to throw: `locked` (someone holds it) or `open` (the directory or lock file cannot be made). */
+  error(kind: 'locked' | 'open', message: string, cause?: unknown): SwitchError;
+}
+
+/** The audit writer's: AUDIT_LOCKED and AUDIT_OPEN_FAILED. */
+export const AUDIT_LOCK_OWNER: LockOwner = Object.freeze({
+  noun: 'audit directory',
+  takeOverEvt: 'audit.lock_taken_over',
+  error: (kind: 'locked' | 'open', message: string, cause?: unknown) => new AuditError(kind === 'locked' ? 'AUDIT_LOCKED' : 'AUDIT_OPEN_FAILED', message, { cause }),
+});
 
 /** The kernel's id of this boot (Linux); null where there is none. */
 function readBootId(): string | null {
@@ -42,34 +60,36 @@ export class AuditLock {
   /**
    * Creates `dir` when missing and takes its lock. A lock left by a process that no longer runs on
    * this host is taken over, logged as `audit.lock_taken_over` (warn).
-   * @throws AuditError AUDIT_LOCKED when a running process (or one on another host) holds it, or
-   *   the lock file is unreadable; AUDIT_OPEN_FAILED when `dir` is not a directory or cannot be made.
+   * @throws AuditError (`owner`'s errors) AUDIT_LOCKED when a running process (or one on another
+   *   host) holds it, or the lock file is unreadable; AUDIT_OPEN_FAILED when `dir` is not a
+   *   directory or cannot be made.
    */
-  static acquire(dir: string, logger: Logger = NOOP_LOGGER): AuditLock {
+  static acquire(dir: string, logger: Logger = NOOP_LOGGER, owner: LockOwner = AUDIT_LOCK_OWNER): AuditLock {
+    const what = `${owner.noun} ${dir}`;
     try {
       makeDirectory(dir);
     } catch (err) {
       const code = systemCode(err);
       const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a directory' : `cannot be created (${code})`;
-      throw new AuditError('AUDIT_OPEN_FAILED', `audit directory ${dir} ${why}`, { cause: err });
+      throw owner.error('open', `${what} ${why}`, err);
     }
     const path = join(dir, LOCK_FILE);
     const me: AuditLockHolder = { pid: process.pid, host: hostname(), bootId: readBootId(), startedAt: new Date().toISOString() };
     const text = `${JSON.stringify(me)}\n`;
     // Two rounds: the second follows a take-over, or a holder that let go while we looked.
     for (let round = 0; round < 2; round++) {
-      if (createExclusive(path, text, dir)) return new AuditLock(path, text);
+      if (createExclusive(path, text, what, owner)) return new AuditLock(path, text);
       const seen = readText(path);
       if (seen === null) continue;
       const holder = parseHolder(seen);
-      if (holder === null) throw new AuditError('AUDIT_LOCKED', `audit directory ${dir} has a lock file naming no process; remove ${path} if no switch uses the directory`);
-      if (!isStale(holder, me.bootId)) throw new AuditError('AUDIT_LOCKED', `audit directory ${dir} is in use by pid ${holder.pid}${holder.host === me.host ? '' : ` on host ${holder.host}`} (since ${holder.startedAt})`);
+      if (holder === null) throw owner.error('locked', `${what} has a lock file naming no process; remove ${path} if no switch uses the directory`);
+      if (!isStale(holder, me.bootId)) throw owner.error('locked', `${what} is in use by pid ${holder.pid}${holder.host === me.host ? '' : ` on host ${holder.host}`} (since ${holder.startedAt})`);
       // Remove only the lock just read: another starter may have taken it over meanwhile.
       if (readText(path) !== seen) continue;
       unlinkSync(path);
-      logger.warn({ evt: 'audit.lock_taken_over', dir, pid: holder.pid, startedAt: holder.startedAt }, 'audit directory lock of a process that has ended taken over');
+      logger.warn({ evt: owner.takeOverEvt, dir, pid: holder.pid, startedAt: holder.startedAt }, `${owner.noun} lock of a process that has ended taken over`);
     }
-    throw new AuditError('AUDIT_LOCKED', `audit directory ${dir} is in use (its lock changed hands while starting)`);
+    throw owner.error('locked', `${what} is in use (its lock changed hands while starting)`);
   }
 
   /** Removes the lock file if it is still ours; safe to call twice, and from a process 'exit' handler. */
@@ -87,13 +107,13 @@ export class AuditLock {
 }
 
 /** True when the lock was created with `text`; false when a lock file exists already. */
-function createExclusive(path: string, text: string, dir: string): boolean {
+function createExclusive(path: string, text: string, what: string, owner: LockOwner): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o644);
   } catch (err) {
     if (systemCode(err) === 'EEXIST') return false;
-    throw new AuditError('AUDIT_OPEN_FAILED', `audit directory ${dir}: cannot create its lock file (${systemCode(err)})`, { cause: err });
+    throw owner.error('open', `${what}: cannot create its lock file (${systemCode(err)})`, err);
   }
   try {
     writeSync(fd, text);

@@ -25,11 +25,15 @@ export interface ChainTail {
   tornLines: number;
 }
 
-interface Context {
+/** What cutting a torn tail needs: the directory to sync, the time for the side file's name, the fs. */
+export interface TailContext {
   dir: string;
-  logger: Logger;
   nowMs: () => number;
   fs: AuditFs;
+}
+
+interface Context extends TailContext {
+  logger: Logger;
 }
 
 /** Index of the last newline before byte `before`, or -1. */
@@ -59,7 +63,7 @@ function isRecord(text: string | null): boolean {
 }
 
 /** Copies bytes [from, to) of `h` to a new side file next to `path`; returns the side file's path. */
-async function setAside(h: FileHandle, path: string, from: number, to: number, ctx: Context): Promise<string> {
+async function setAside(h: FileHandle, path: string, from: number, to: number, ctx: TailContext): Promise<string> {
   let side = `${path}.torn-${ctx.nowMs()}`;
   let out: FileHandle | null = null;
   for (let n = 1; out === null; n++) {
@@ -85,6 +89,32 @@ async function setAside(h: FileHandle, path: string, from: number, to: number, c
   return side;
 }
 
+/** Sets bytes [keep, size) aside, then cuts the file back to `keep` bytes, synced with its directory. */
+async function cutTail(h: FileHandle, path: string, keep: number, size: number, ctx: TailContext): Promise<string> {
+  const side = await setAside(h, path, keep, size, ctx);
+  await h.truncate(keep);
+  await h.datasync();
+  await ctx.fs.syncDir(ctx.dir);
+  return side;
+}
+
+/**
+ * A torn tail of any append-only line file in `ctx.dir`: its bytes past `keepBytes` are copied to
+ * `<path>.torn-<ms>` for inspection and cut off, file and directory synced. The caller logs it.
+ * Returns the side file's path and the bytes cut.
+ * @throws the system error of a failed fs call.
+ */
+export async function cutTornTail(path: string, keepBytes: number, ctx: TailContext): Promise<{ sideFile: string; tornBytes: number }> {
+  const h = await open(path, 'r+');
+  try {
+    const size = (await h.stat()).size;
+    if (keepBytes >= size) return { sideFile: '', tornBytes: 0 };
+    return { sideFile: await cutTail(h, path, keepBytes, size, ctx), tornBytes: size - keepBytes };
+  } finally {
+    await h.close();
+  }
+}
+
 /**
  * Repairs the end of one file: a last line without its newline, or (when there is none) a last
  * line that is not a record, is set aside and cut off. Returns the size kept and the hash of the
@@ -103,10 +133,7 @@ async function repairFile(file: AuditFileName, ctx: Context): Promise<{ bytes: n
       last = keep > 0 ? await lineEndingAt(h, keep, buf) : null;
     }
     if (keep < size) {
-      const side = await setAside(h, path, keep, size, ctx);
-      await h.truncate(keep);
-      await h.datasync();
-      await ctx.fs.syncDir(ctx.dir);
+      const side = await cutTail(h, path, keep, size, ctx);
       ctx.logger.warn({ evt: 'audit.torn_line_set_aside', file: path, sideFile: side, tornBytes: size - keep, keptBytes: keep }, 'torn last audit line set aside; the chain continues');
     }
     if (last === null) return { bytes: keep, head: null, isRepaired: keep < size };

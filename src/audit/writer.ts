@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { plural } from '../shared/index.js';
+import { appendSynced } from './append-synced.js';
 import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { CommitQueue } from './commit-queue.js';
 import { AuditError, systemCode } from './errors.js';
@@ -251,17 +252,9 @@ export class AuditWriter {
 
   async #writeBatch(data: Buffer, count: number, head: string): Promise<void> {
     if (this.#fd < 0) await this.#openFile();
-    const fs = this.#o.fs;
-    if (this.#isDirty) {
-      this.#op = 'ftruncate';
-      await fs.truncate(this.#fd, this.#fileBytes);
-      this.#isDirty = false;
-    }
+    const wasDirty = this.#isDirty;
     this.#isDirty = true;
-    this.#op = 'write';
-    await fs.write(this.#fd, data);
-    this.#op = 'fdatasync';
-    await fs.datasync(this.#fd);
+    await appendSynced(this.#o.fs, this.#fd, data, this.#fileBytes, wasDirty, this.#step);
     this.#isDirty = false;
     this.#fileBytes += data.length;
     this.#head = head;
@@ -274,6 +267,10 @@ export class AuditWriter {
       this.#o.logger.warn({ evt: 'audit.write_recovered', file: this.#path() }, 'audit writes succeed again');
     }
   }
+
+  readonly #step = (op: string): void => {
+    this.#op = op;
+  };
 
   async #openFile(): Promise<void> {
     this.#op = 'open';

@@ -47,6 +47,19 @@ export const PROCESS_IO: Io = {
 };
 
 /**
+ * Runs a command's `body`, turning a throw into one line on stderr and an exit code: 2 for a
+ * UsageError or whatever `isUsage` also counts as bad usage (a missing directory), 1 for anything else.
+ */
+export async function runReportingErrors(io: Io, body: () => Promise<ExitCode>, isUsage: (err: unknown) => boolean = () => false): Promise<ExitCode> {
+  try {
+    return await body();
+  } catch (err) {
+    io.err(errorLine(err));
+    return err instanceof UsageError || isUsage(err) ? EXIT.USAGE : EXIT.INVALID;
+  }
+}
+
+/**
  * One line for stderr, `isotrace: CODE message`: the code first, so scripts can grep it. Anything
  * that is not one of our errors is a bug of ours: CLI_INTERNAL, with its message on the same line.
  */

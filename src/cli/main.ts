@@ -8,6 +8,7 @@ import { registerIssuer } from './commands/issuer.js';
 import { runEncode } from './commands/encode.js';
 import { registerLoad } from './commands/load.js';
 import { registerReplay } from './commands/replay.js';
+import { registerSaf } from './commands/saf/index.js';
 import { registerTerminal } from './commands/terminal.js';
 import { runServe } from './commands/serve.js';
 import { packageVersion } from './package-info.js';
@@ -61,6 +62,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   registerAudit(program, io, setExit);
   registerIssuer(program, io, setExit);
+  registerSaf(program, io, setExit);
 
   // Further commands register here, one call each: registerX(program, io, setExit) from ./commands/x.js.
   registerLoad(program, io, setExit);

@@ -82,6 +82,18 @@ export const ERROR_CODES = {
   AUDIT_KEY_REQUIRED: 'the audit log is keyed (HMAC) and cannot be verified without its key',
   AUDIT_RECORD_NOT_FOUND: 'audit show found no record with that id, trace id (or prefix), RRN, STAN or terminal',
   AUDIT_KEY_AMBIGUOUS: 'audit show found several records for the lookup and listed them instead of choosing one',
+  // store-and-forward queue
+  SAF_OPEN_FAILED: 'the saf directory, its key or its log could not be created, opened or read',
+  SAF_LOCKED: 'another running process holds the saf directory (its LOCK file); only one may deliver its advices',
+  SAF_WRITE_FAILED: 'a saf batch could not be written or synced to disk; the calls waiting on it were refused',
+  SAF_CLOSED: 'the saf queue was used after it was closed',
+  SAF_BAD_LOG: 'a line of the saf log (not its torn last line) is not a saf event, or names an entry twice',
+  SAF_DIR_NOT_FOUND: 'the saf directory does not exist',
+  SAF_KEY_MISSING: 'the saf log holds sealed fields but the directory has no saf.key',
+  SAF_KEY_INVALID: 'saf.key is not 32 bytes, is readable by other users, or does not open the sealed fields (another key)',
+  SAF_BAD_ENTRY: 'an advice to queue is malformed: no issuer, an MTI that is not an advice, a field that is not text',
+  SAF_FORBIDDEN_FIELD: 'an advice to queue holds track data, a PIN block or ICC data (DE 35, 36, 45, 52, 55): never stored',
+  SAF_ENTRY_NOT_FOUND: 'no entry owed with that id (never queued, or already acknowledged or purged)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,13 +3,9 @@
 // Prints only what the record holds: its PAN is already masked by the switch.
 
 import { isCompactRecord, type AuditRequest, type StoredAuditRecord } from '../../../audit/index.js';
+import { alignedRow, headerRow, type ColumnShape } from '../../table.js';
 
-type Align = 'left' | 'right';
-
-interface Column {
-  title: string;
-  width: number;
-  align: Align;
+interface Column extends ColumnShape {
   value: (r: StoredAuditRecord) => string | null | undefined;
 }
 
@@ -51,21 +47,12 @@ const COLUMNS: readonly Column[] = [
   { title: 'TRACE', width: SHORT_TRACE_CHARS, align: 'left', value: (r) => r.trace_id.slice(0, SHORT_TRACE_CHARS) },
 ];
 
-function cells(values: ReadonlyArray<string | null | undefined>): string {
-  return COLUMNS.map((c, i) => {
-    const text = values[i] ?? '-';
-    return c.align === 'right' ? text.padStart(c.width) : text.padEnd(c.width);
-  })
-    .join('  ')
-    .trimEnd();
-}
-
 /** The column titles, aligned as the rows. */
 export function compactHeader(): string {
-  return cells(COLUMNS.map((c) => c.title));
+  return headerRow(COLUMNS);
 }
 
 /** One record as one line; a missing value is `-`. */
 export function compactLine(record: StoredAuditRecord): string {
-  return cells(COLUMNS.map((c) => c.value(record)));
+  return alignedRow(COLUMNS, COLUMNS.map((c) => c.value(record)));
 }

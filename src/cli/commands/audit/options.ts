@@ -3,7 +3,7 @@
 
 import { AuditError, DEFAULT_AUDIT_DIR } from '../../../audit/index.js';
 import { durationMs } from '../../duration.js';
-import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
+import { runReportingErrors, UsageError, type ExitCode, type Io } from '../../io.js';
 
 /** The audit directory: --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit. */
 export function auditDirFrom(opts: { dir?: string }, env: NodeJS.ProcessEnv): string {
@@ -41,12 +41,6 @@ export function parseCount(flag: string, text: string, min: number): number {
  * Runs `body`, turning a throw into one line on stderr and an exit code: 2 for bad usage or a
  * missing directory, 1 for anything else (such as a line that is not a record).
  */
-export async function runAuditCommand(io: Io, body: () => Promise<ExitCode>): Promise<ExitCode> {
-  try {
-    return await body();
-  } catch (err) {
-    io.err(errorLine(err));
-    const isUsage = err instanceof UsageError || (err instanceof AuditError && err.code === 'AUDIT_DIR_NOT_FOUND');
-    return isUsage ? EXIT.USAGE : EXIT.INVALID;
-  }
+export function runAuditCommand(io: Io, body: () => Promise<ExitCode>): Promise<ExitCode> {
+  return runReportingErrors(io, body, (err) => err instanceof AuditError && err.code === 'AUDIT_DIR_NOT_FOUND');
 }
