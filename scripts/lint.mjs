@@ -22,7 +22,7 @@ export const LAYERS = {
   saf: ['shared', 'audit'],
   switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
   journal: ['shared', 'trace', 'audit', 'switch'],
-  issuer: ['shared', 'codec', 'transport', 'link'],
+  issuer: ['shared', 'codec', 'transport', 'link', 'saf'],
   sim: ['shared', 'codec', 'transport', 'link'],
   cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim'],
 };

@@ -74,15 +74,18 @@ describe('isotrace serve with issuers in the routes file', () => {
     });
   });
 
-  it('refuses a remote issuer, not wired yet, in one line before binding its port or opening the audit log', async () => {
+  it('with remote issuers, touches neither the audit log nor the store-and-forward queue when its port is taken', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => taken.close());
     const port = (taken.address() as { port: number }).port;
     const auditDir = join(tempDir(), 'audit');
-    const r = await runCli(['serve', '--port', String(port), '--cards', CARDS_PATH, '--routes', REMOTE_PATH, '--audit-dir', auditDir]);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'isotrace: ISSUER_UNAVAILABLE issuer acme: remote issuers are not wired yet\n' });
+    const safDir = join(tempDir(), 'saf');
+    const r = await runCli(['serve', '--port', String(port), '--cards', CARDS_PATH, '--routes', REMOTE_PATH, '--audit-dir', auditDir, '--saf-dir', safDir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^isotrace: SERVER_LISTEN_FAILED .*\n$/);
     expect(existsSync(auditDir)).toBe(false);
+    expect(existsSync(safDir)).toBe(false);
   });
 
   it('answers through a stub issuer defined under another name, as through the stub', async () => {

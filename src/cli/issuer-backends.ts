@@ -1,27 +1,52 @@
 // The backend behind each issuer name of the routes file: the in-process stub for `stub` issuers,
-// and for remote issuers, the one place their link is to be built.
+// a RemoteIssuer (its links, its reversal advices in the store-and-forward queue) for each remote one.
 
 import type { Codec, IsoMessage } from '../codec/index.js';
-import type { IssuerDefinition, RemoteIssuerDefinition } from '../issuer/index.js';
-import { IssuerError, type IssuerBackend } from '../shared/index.js';
+import { RemoteIssuer, type IssuerDefinition } from '../issuer/index.js';
+import type { SafQueue } from '../saf/index.js';
+import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { DeliveredAdvice } from '../switch/index.js';
 
-/**
- * The backend of a remote issuer. Not wired yet: fails start-up with one line naming the issuer.
- * @throws IssuerError ISSUER_UNAVAILABLE.
- */
-function remoteBackend(def: RemoteIssuerDefinition, _codec: Codec): IssuerBackend<IsoMessage> {
-  throw new IssuerError('ISSUER_UNAVAILABLE', `issuer ${def.name}: remote issuers are not wired yet`);
+/** What a host gives the remote backends it builds once it runs. */
+export interface BackendContext {
+  readonly stub: IssuerBackend<IsoMessage>;
+  /** The terminals' spec. */
+  readonly terminal: Codec;
+  /** serve's --issuer-timeout-ms, for issuers that set no timeoutMs of their own. */
+  readonly issuerTimeoutMs: number;
+  readonly logger: Logger;
+  /** The queue of reversal advices owed; opened only when some issuer is remote. */
+  readonly saf: SafQueue | null;
+  /** Audits an advice an issuer acknowledged. */
+  readonly onAdviceDelivered: (advice: DeliveredAdvice) => void;
+}
+
+/** True when some issuer is remote: the host then opens the store-and-forward queue. */
+export function hasRemoteIssuers(issuers: ReadonlyMap<string, IssuerDefinition>): boolean {
+  for (const def of issuers.values()) if (def.type === 'remote') return true;
+  return false;
 }
 
 /**
- * Each issuer's backend by name: `stub` for every stub issuer, a link for each remote one
- * (`codecs`: the remote issuers' codecs by name, as loadRoutesFile gives them).
- * @throws IssuerError ISSUER_UNAVAILABLE for a remote issuer (not wired yet).
+ * Each issuer's backend by name: `stub` for every stub issuer, a RemoteIssuer for each remote one
+ * (`codecs`: the remote issuers' codecs by name, as loadRoutesFile gives them). The remote ones
+ * start connecting at once.
  */
 export function issuerBackends(
-  issuers: ReadonlyMap<string, IssuerDefinition>, codecs: ReadonlyMap<string, Codec>, stub: IssuerBackend<IsoMessage>,
+  issuers: ReadonlyMap<string, IssuerDefinition>, codecs: ReadonlyMap<string, Codec>, ctx: BackendContext,
 ): Map<string, IssuerBackend<IsoMessage>> {
   const out = new Map<string, IssuerBackend<IsoMessage>>();
-  for (const [name, def] of issuers) out.set(name, def.type === 'stub' ? stub : remoteBackend(def, codecs.get(name)!));
+  for (const [name, def] of issuers) {
+    if (def.type === 'stub') {
+      out.set(name, ctx.stub);
+      continue;
+    }
+    out.set(name, new RemoteIssuer({
+      def, terminal: ctx.terminal, issuer: codecs.get(name)!, timeoutMs: def.timeoutMs ?? ctx.issuerTimeoutMs, saf: ctx.saf!, logger: ctx.logger,
+      onAdviceAcknowledged: ({ entry, sent, answer }) => ctx.onAdviceDelivered({
+        issuer: name, sent, answer, traceparent: entry.traceparent, reason: entry.reason, attempts: entry.attempts,
+      }),
+    }));
+  }
   return out;
 }

@@ -6,6 +6,7 @@ import { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_DIR, DEFAULT_AUDIT_WRIT
 import {
   DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, SERVER_OPTION_RANGES as R, type ServerLimitName,
 } from '../transport/index.js';
+import { DEFAULT_SAF_DIR } from '../saf/index.js';
 import { durationOption, enumOption, intOption, kebab, textOption, type OptionSpec } from './config.js';
 import { LOG_LEVELS } from './logger.js';
 import { PACKAGE_ROOT } from './package-info.js';
@@ -45,7 +46,8 @@ export const SERVE_OPTIONS = Object.freeze([
   enumOption('framing', 'ISOTRACE_FRAMING', FRAMINGS, S.framing, 'length header'),
   enumOption('header', 'ISOTRACE_HEADER', FRAME_HEADERS, null, "header after the length: none or tpdu (default: the spec's usual one)"),
   textOption('cards', 'ISOTRACE_CARDS', `${ROOT}fixtures/issuer/cards.json`, "the issuer stub's cards"),
-  textOption('routes', 'ISOTRACE_ROUTES', `${ROOT}fixtures/routes.json`, 'the BIN routing table'),
+  textOption('routes', 'ISOTRACE_ROUTES', `${ROOT}fixtures/routes.json`, 'the BIN routing table, and the issuers it routes to'),
+  textOption('safDir', 'ISOTRACE_SAF_DIR', DEFAULT_SAF_DIR, 'directory of the store-and-forward queue of reversal advices owed to remote issuers'),
   enumOption('logLevel', 'ISOTRACE_LOG_LEVEL', LOG_LEVELS, 'info', 'log level'),
   textOption('otlpEndpoint', 'ISOTRACE_OTLP_ENDPOINT', null, 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export'),
   durationOption('issuerTimeoutMs', 'ISOTRACE_ISSUER_TIMEOUT_MS', [1, 600_000], 3000, 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)'),

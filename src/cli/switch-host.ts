@@ -4,7 +4,8 @@
 
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
-import { StubIssuer, loadCards } from '../issuer/index.js';
+import { STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
+import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
@@ -13,6 +14,7 @@ import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler,
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
 import { createLogger } from './logger.js';
+import type { BackendContext } from './issuer-backends.js';
 import type { ServeConfig } from './serve-config.js';
 import { loadCodec } from './spec-loader.js';
 
@@ -27,7 +29,7 @@ const LOG_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -36,12 +38,15 @@ export interface HostRouting {
   routesSource: string;
   /** Where requests carry the caller's traceparent; null: every transaction starts its own trace. */
   traceField: FieldPath | null;
+  /** The issuer names routes may use (checked before anything is bound); absent: the stub alone. */
+  issuerNames?: ReadonlySet<string>;
+  /** Some issuer is remote: the store-and-forward queue (cfg.safDir) is opened for it. */
+  usesSaf?: boolean;
   /**
-   * Each issuer's backend by the name routes use, given the in-process stub; absent: the stub
-   * alone. Those other than the stub are closed with the host.
-   * @throws ConfigError or IssuerError when a backend cannot be built.
+   * Each issuer's backend by name, built once the port is bound and the journal open (remote
+   * links connect, advices owed are delivered); absent: the stub alone. Closed with the host.
    */
-  backends?(stub: IssuerBackend<IsoMessage>): Map<string, IssuerBackend<IsoMessage>>;
+  backends?(ctx: BackendContext): Map<string, IssuerBackend<IsoMessage>>;
 }
 
 export interface HostParts {
@@ -101,20 +106,18 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const codec = loadCodec(cfg.spec);
   const routing = parts.routing(codec);
   const { routes, routesSource, traceField } = routing;
-  const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
-  let issuers: Map<string, IssuerBackend<IsoMessage>>;
-  try {
-    issuers = routing.backends?.(stub) ?? new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
-    for (const name of routes.issuers) {
-      if (!issuers.has(name)) throw new ConfigError(routesSource, `issuer "${name}" is not available (available: ${[...issuers.keys()].join(', ')})`);
-    }
-  } catch (err) {
-    await stub.close();
-    throw err;
+  const names = routing.issuerNames ?? new Set([STUB_ISSUER]);
+  for (const name of routes.issuers) {
+    if (!names.has(name)) throw new ConfigError(routesSource, `issuer "${name}" is not available (available: ${[...names].join(', ')})`);
   }
-  /** Every backend once (the stub may stand behind several names). */
+  const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
+  /** Filled once the host runs; the switch reads it per transaction. */
+  const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
+  let saf: SafQueue | null = null;
+  /** Every backend once (the stub may stand behind several names), then the queue their advices are in. */
   const closeIssuers = async (): Promise<void> => {
     await Promise.all([...new Set(issuers.values())].map((b) => b.close()));
+    await saf?.close();
   };
   const switchEnv: SwitchEnv = {
     codec,
@@ -136,13 +139,23 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const server = new FrameServer(handler, { ...cfg.server, header, logger });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
-  let audit: JournalThread;
+  let audit: JournalThread | undefined;
+  let sw: Switch | undefined;
   try {
     await server.listen();
     lock = AuditLock.acquire(journal.audit.dir, logger);
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journal);
+    if (routing.backends !== undefined) {
+      saf = routing.usesSaf === true ? await SafQueue.open({ dir: cfg.safDir ?? DEFAULT_SAF_DIR, logger }) : null;
+      const built = routing.backends({
+        stub, terminal: codec, issuerTimeoutMs: cfg.issuerTimeoutMs, logger, saf,
+        onAdviceDelivered: (advice) => void sw?.recordAdvice(advice),
+      });
+      for (const [name, backend] of built) issuers.set(name, backend);
+    }
   } catch (err) {
+    await audit?.close().catch(() => {});
     gate.open(null);
     await server.close();
     releaseAtExit();
@@ -151,28 +164,35 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     throw err;
   }
   const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
-  const sw = new Switch(switchEnv, traces, audit);
+  sw = new Switch(switchEnv, traces, audit);
   gate.open(sw);
+  const journalThread = audit;
   return {
     server,
     switch: sw,
     codec,
     async stop() {
       await server.drain();
-      await audit.close(); // the writer logs audit.closed, with the chain's head
+      // Issuers first: an advice in flight may still be acknowledged, and audited.
+      await closeIssuers();
+      await journalThread.close(); // the writer logs audit.closed, with the chain's head
       releaseAtExit();
       process.off('exit', releaseAtExit);
       await traces.shutdown();
-      await closeIssuers();
     },
   };
 }
+
+/** Codes of start-up failures the person running the host fixes: a port in use, a directory locked or unusable. */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'SERVER_LISTEN_FAILED', 'AUDIT_LOCKED', 'AUDIT_OPEN_FAILED', 'SAF_LOCKED', 'SAF_OPEN_FAILED', 'SAF_KEY_MISSING', 'SAF_KEY_INVALID', 'SAF_BAD_LOG',
+]);
 
 /** Start-up failures the person running the host fixes in its options or environment: exit 2. */
 function isStartUsageProblem(err: unknown): boolean {
   if (err instanceof ConfigError || err instanceof SpecError) return true;
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SERVER_LISTEN_FAILED' || code === 'AUDIT_LOCKED' || code === 'AUDIT_OPEN_FAILED';
+  return typeof code === 'string' && USAGE_CODES.has(code);
 }
 
 /**

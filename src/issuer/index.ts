@@ -18,3 +18,6 @@ export type { AdviceLeg, ReversalReason } from './reversal-advice.js';
 export { MappingError } from './mapping-error.js';
 export type { MappingErrorCode } from './mapping-error.js';
 export { COMMON_FIELDS } from './edition-map.js';
+export { RemoteIssuer } from './remote/remote-issuer.js';
+export type { RemoteIssuerOptions } from './remote/remote-issuer.js';
+export type { AcknowledgedAdvice } from './remote/advice-forwarder.js';

@@ -228,7 +228,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     }
     const delayMs = this.#backoff.next();
     this.#state = 'waiting';
-    this.#log.info({ evt: 'link.retry', delayMs, attempt: this.#failures }, 'reconnecting after backoff');
+    const why = cause === null ? undefined : { code: (cause as { code?: string }).code, message: cause.message };
+    this.#log.info({ evt: 'link.retry', delayMs, attempt: this.#failures, err: why }, 'reconnecting after backoff');
     this.#retryTimer = this.options.clock.setTimeout(() => {
       this.#retryTimer = null;
       if (this.#state === 'waiting') this.#dial();

@@ -1,6 +1,7 @@
 // Public surface of src/switch: the Switch, its environment, routing, result codes. No sockets.
 
 export { Switch } from './switch.js';
+export type { DeliveredAdvice } from './advice-record.js';
 export type { SwitchCounters } from './switch.js';
 export { InlineJournal } from './journal.js';
 export type { AuditAppender, TxnJournal } from './journal.js';

@@ -11,6 +11,7 @@ import type { SwitchEnv } from './env.js';
 import { runPipeline } from './pipeline.js';
 import { InlineJournal, type TxnJournal } from './journal.js';
 import { remoteParentOf } from './trace-parent.js';
+import { recordAdvice, type DeliveredAdvice } from './advice-record.js';
 
 export interface SwitchCounters {
   transactions: number;
@@ -67,5 +68,18 @@ export class Switch {
     await runPipeline(ctx, this.#env);
     this.counters.transactions++;
     return ctx.responseBytes;
+  }
+
+  /**
+   * Audits a reversal advice the switch delivered from its store-and-forward queue and the issuer
+   * acknowledged, in the trace of the transaction it reverses. Never rejects: a record not
+   * written is logged (the advice stays acknowledged).
+   */
+  async recordAdvice(advice: DeliveredAdvice): Promise<void> {
+    try {
+      await recordAdvice(advice, this.#env, this.#ids);
+    } catch (err) {
+      this.#log.error({ evt: 'saf.audit_failed', issuer: advice.issuer, err: { code: (err as { code?: string }).code } }, 'audit record of an acknowledged advice not written');
+    }
   }
 }

@@ -3,7 +3,7 @@
 
 import type { Logger } from '../../shared/index.js';
 import type { ExitCode, Io } from '../io.js';
-import { issuerBackends } from '../issuer-backends.js';
+import { hasRemoteIssuers, issuerBackends } from '../issuer-backends.js';
 import { loadRoutesFile } from '../routes-file.js';
 import { serveConfig, type ServeConfig } from '../serve-config.js';
 import { runHost, startHost, type RunningSwitch } from '../switch-host.js';
@@ -21,7 +21,10 @@ export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: numbe
   const running = await startHost(cfg, {
     routing: () => {
       const { routes, issuers, issuerCodecs } = loadRoutesFile(cfg.routes);
-      return { routes, routesSource: `routes ${cfg.routes}`, traceField: null, backends: (stub) => issuerBackends(issuers, issuerCodecs, stub) };
+      return {
+        routes, routesSource: `routes ${cfg.routes}`, traceField: null, issuerNames: new Set(issuers.keys()), usesSaf: hasRemoteIssuers(issuers),
+        backends: (ctx) => issuerBackends(issuers, issuerCodecs, ctx),
+      };
     },
   }, logger, logFd);
   logger.info({ evt: 'serve.ready', spec: running.codec.name, routes: cfg.routes, cards: cfg.cards, otlp: cfg.otlp !== null, audit_dir: cfg.audit.dir, audit_mode: cfg.audit.mode, audit_keyed: cfg.audit.key !== null }, 'switch ready');
