@@ -15,6 +15,9 @@ const resources = new Resources();
 afterEach(() => resources.run());
 
 const ALL_STAGES = ['validate', 'dedupe', 'route', 'authorize', 'respond'];
+/** OTLP's SpanKind and Status.code numbers. */
+const KIND = { internal: 1, server: 2, client: 3 } as const;
+const STATUS = { unset: 0, ok: 1, error: 2 } as const;
 
 /** A collector and a switch exporting to it: through --otlp-endpoint, or through `env` when given. */
 async function exporting(env?: (endpoint: string) => NodeJS.ProcessEnv): Promise<{ sw: Served; collector: OtlpCollector }> {
@@ -53,19 +56,20 @@ describe('serve with --otlp-endpoint', () => {
 
     const expected = [
       { line: done[0], fields: auth, issuer: 'stub', rrn: expect.stringMatching(/^\d{12}$/) },
-      { line: done[1], fields: echo, issuer: 'switch', rrn: '' },
+      { line: done[1], fields: echo, issuer: 'switch', rrn: undefined },
     ];
     for (const { line, fields, issuer, rrn } of expected) {
       const spans = collector.trace(String(line.trace_id));
       const root = rootOf(spans);
       expect(root.name).toBe(`iso8583 ${line.mti}`);
       expect(root.spanId).toBe(line.span_id);
-      expect(root.attributes).toMatchObject({
-        'iso.mti': line.mti, 'iso.stan': fields[11], 'iso.terminal_id': fields[41] ?? '', 'iso.response_code': '00', 'iso.issuer': issuer, 'iso.rrn': rrn,
-      });
+      expect(root.attributes).toMatchObject({ 'iso.mti': line.mti, 'iso.stan': fields[11], 'iso.response_code': '00', 'iso.issuer': issuer });
+      expect(root.attributes['iso.terminal_id']).toBe(fields[41]);
+      expect(root.attributes['iso.rrn']).toEqual(rrn);
       const children = spans.filter((s) => s !== root);
       expect(children.map((s) => s.name)).toEqual(ALL_STAGES);
       for (const child of children) {
+        expect(child.kind).toBe(KIND.internal);
         expect(child.parentSpanId).toBe(root.spanId);
         expect(child.startTimeUnixNano >= root.startTimeUnixNano && child.endTimeUnixNano <= root.endTimeUnixNano).toBe(true);
       }
@@ -84,6 +88,48 @@ describe('serve with --otlp-endpoint', () => {
     const root = rootOf(spans);
     expect(root.attributes['iso.response_code']).toBe(rc);
     expect(spans.filter((s) => s !== root).map((s) => s.name)).toEqual(stages);
+  });
+
+  it('issue #16: makes the root a SERVER span with the connection as network.* and server.* attributes and no empty-string attribute', async () => {
+    const { sw, collector } = await exporting();
+    const t = await sw.terminal();
+    await t.request(message(sw.codec, '0800', networkFields('301')));
+    const local = { address: t.socket.remoteAddress, port: t.socket.remotePort };
+    const peer = { address: t.socket.localAddress, port: t.socket.localPort };
+    t.close();
+    await sw.stop();
+    const root = rootOf(collector.spans);
+    expect(root.kind).toBe(KIND.server);
+    expect(root.attributes).toMatchObject({
+      'network.transport': 'tcp', 'network.peer.address': peer.address, 'network.peer.port': peer.port, 'server.address': local.address, 'server.port': sw.port,
+    });
+    expect(local.port).toBe(sw.port);
+    // A network message has no DE 37 and no DE 41: the attributes are left out, not sent empty.
+    expect(Object.keys(root.attributes)).not.toContain('iso.rrn');
+    expect(Object.keys(root.attributes)).not.toContain('iso.terminal_id');
+    for (const span of collector.spans) expect(Object.entries(span.attributes).filter(([, v]) => v === '')).toEqual([]);
+  });
+
+  it.each([
+    ['a decline (51)', () => purchaseFields(cardFor('51').pan, cardFor('51').expiry, 10_000), '51', STATUS.ok, undefined],
+    ['a decline (15, no route)', () => purchaseFields(cardFor('15').pan, null), '15', STATUS.ok, undefined],
+    ['an issuer timeout (91)', () => purchaseFields(cardFor('91').pan, cardFor('91').expiry), '91', STATUS.error, 'ISSUER_TIMEOUT'],
+  ] as const)('issue #16: sets status and error.type on the root for system failures only: %s', async (_what, fields, rc, status, errorType) => {
+    const { sw, collector } = await exporting();
+    await run(sw, [['0100', fields()]]);
+    const root = rootOf(collector.spans);
+    expect(root.attributes['iso.response_code']).toBe(rc);
+    expect(root.statusCode).toBe(status);
+    expect(root.attributes['error.type']).toBe(errorType);
+  });
+
+  it('issue #16: reports a format error (30) as a failure, its error code (or RC) as error.type', async () => {
+    const { sw, collector } = await exporting();
+    await run(sw, [['0800', { 7: networkFields('301')[7], 11: networkFields('301')[11] }]]); // no DE 70
+    const root = rootOf(collector.spans);
+    expect(root.attributes['iso.response_code']).toBe('30');
+    expect(root.statusCode).toBe(STATUS.error);
+    expect(root.attributes['error.type']).toBe(root.attributes['error.code'] ?? '30');
   });
 
   it('marks the authorize span with ISSUER_TIMEOUT when the issuer does not answer in time', async () => {

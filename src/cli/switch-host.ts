@@ -77,7 +77,10 @@ function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } 
   let onOpen: () => void = () => {};
   const opened = new Promise<void>((resolve) => (onOpen = resolve));
   const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
-    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
+    const info: ServedConnection = {
+      connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn,
+      peerAddress: conn.remoteAddress, peerPort: conn.remotePort, localAddress: conn.localAddress, localPort: conn.localPort,
+    };
     return s.handle(frame, info);
   };
   const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {

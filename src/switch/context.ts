@@ -12,7 +12,13 @@ export type TxnKind = 'authorization' | 'financial' | 'reversal' | 'network' | '
 
 export interface ConnectionInfo {
   connId: string;
+  /** The peer as `address:port`, for logs and the audit record. */
   remote: string;
+  /** The peer's IP address and port, and the local (server) side's, for the root span's `network.*` and `server.*` attributes; absent when the message did not come over a socket (an advice from the store-and-forward queue). */
+  peerAddress?: string;
+  peerPort?: number;
+  localAddress?: string;
+  localPort?: number;
 }
 
 export interface ErrorInfo {

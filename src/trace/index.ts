@@ -5,7 +5,7 @@ export { nowUs } from './clock.js';
 export { formatTraceparent, parseTraceparent, TRACEPARENT_LENGTH } from './context.js';
 export type { RemoteParent } from './context.js';
 export { SpanRecord, TraceRecord, NOOP_TRACE_SINK } from './span.js';
-export type { AttributeValue, SpanStatus, TraceSink } from './span.js';
+export type { AttributeValue, SpanKindName, SpanStatus, TraceSink } from './span.js';
 export { RatioSampler, parseSampleRatio } from './ratio-sampler.js';
 export { OtlpSink, createOtlpSink } from './otlp-sink.js';
 export { DEFAULT_OTLP_SINK_OPTIONS, resolveOtlpSinkOptions } from './otlp-sink-options.js';

@@ -19,6 +19,8 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   readonly connId: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
   readonly log: Logger;
   readonly encoder: FrameEncoder;
   /** Frames received (not keep-alives) and frames written. */
@@ -61,6 +63,8 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.connId = connId;
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
+    this.localAddress = socket.localAddress ?? '';
+    this.localPort = socket.localPort ?? 0;
     this.log = log.child({ connId, remote: `${this.remoteAddress}:${this.remotePort}` });
     this.encoder = new FrameEncoder(settings);
     this.#socket = socket;
