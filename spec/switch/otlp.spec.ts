@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../src/shared/index.js';
 import { decodeExportTraceServiceRequest, type AnyValue, type DecodedSpan } from '../helpers/protobuf.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
+import { OtlpGrpcCollector } from '../helpers/otlp-grpc-collector.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, networkFields, purchaseFields, type Fields } from '../helpers/terminal.js';
@@ -210,3 +211,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 function resourcesOf(collector: OtlpCollector): Array<Record<string, AnyValue>> {
   return collector.bodies.flatMap((b) => decodeExportTraceServiceRequest(b).resourceSpans.map((rs) => rs.resourceAttributes));
 }
+
+describe('serve exporting over OTLP/gRPC', () => {
+  it.each([
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL over OTEL_EXPORTER_OTLP_PROTOCOL', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }],
+  ])('issue #16: sends the same spans, kinds and resource to a gRPC collector when %s says grpc', async (_what, protocol) => {
+    const collector = await OtlpGrpcCollector.start();
+    resources.add(() => collector.close());
+    const sw = await serve(resources, {}, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_SERVICE_NAME: 'switch-grpc', ...protocol });
+    const card = cardFor('51');
+    await run(sw, [['0100', purchaseFields(card.pan, card.expiry, 10_000)], ['0800', networkFields('301')]]);
+    const done = sw.log.events('txn.done');
+    expect(new Set(collector.spans.map((s) => s.traceId))).toEqual(new Set(done.map((l) => l.trace_id)));
+    const root = rootOf(collector.trace(String(done[0].trace_id)));
+    expect(root).toMatchObject({ name: 'iso8583 0100', kind: KIND.server, statusCode: STATUS.ok });
+    expect(root.attributes).toMatchObject({ 'iso.response_code': '51', 'network.transport': 'tcp', 'server.port': sw.port });
+    expect(collector.trace(String(done[0].trace_id)).filter((s) => s !== root).map((s) => [s.name, s.kind])).toEqual(ALL_STAGES.map((n) => [n, KIND.internal]));
+    const resource = decodeExportTraceServiceRequest(collector.bodies[0]).resourceSpans[0].resourceAttributes;
+    expect(resource).toMatchObject({ 'service.name': 'switch-grpc', 'telemetry.sdk.language': 'nodejs', 'service.instance.id': expect.stringMatching(UUID) });
+  });
+});
