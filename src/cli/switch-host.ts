@@ -2,6 +2,7 @@
 // the audit journal (and its LOCK) and trace export, started and stopped as one. `serve` runs it
 // with its routes file; `issuer` with every card routed to the stub and the caller's trace continued.
 
+import { closeSync, openSync } from 'node:fs';
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
 import { STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
@@ -13,6 +14,7 @@ import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
+import { onHangup } from './hangup.js';
 import { createLogger } from './logger.js';
 import type { BackendContext } from './issuer-backends.js';
 import type { ServeConfig } from './serve-config.js';
@@ -23,13 +25,13 @@ interface ServedConnection extends ConnectionInfo {
   ctx: ConnectionContext;
 }
 
-/** Where hosts log: standard output. */
-const LOG_FD = 1;
+/** Where hosts log unless --log-file names a file: standard output. */
+const STDOUT_FD = 1;
 /** The module whose createLogger makes the journal thread's own logger. */
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -65,6 +67,8 @@ export interface RunningSwitch {
   codec: Codec;
   /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
+  /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
+  reopenLog(): void;
 }
 
 /**
@@ -97,13 +101,13 @@ function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } 
 }
 
 /**
- * Builds and starts a host, logging to `logger`. `logFd`: the fd `logger` writes to, when it is
- * the process's pino logger: the journal thread then writes txn.done lines there itself; null
+ * Builds and starts a host, logging to `logger`. `logDest`: the fd or file `logger` writes to, when
+ * it is the process's pino logger: the journal thread then writes txn.done lines there itself; null
  * sends them back through `logger`. Nothing stays open when it throws.
  * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
  *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
-export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logger, logFd: number | null): Promise<RunningSwitch> {
+export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logger, logDest: number | string | null): Promise<RunningSwitch> {
   // Everything is checked before anything is bound or written; then the port is bound before the
   // audit directory is locked and opened, so that a host that cannot listen touches no file.
   const codec = loadCodec(cfg.spec);
@@ -135,7 +139,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     traceField,
   };
   // Checked by the config already; resolving adds the journal's own (log module and fd) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE });
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE });
   const gate = switchGate();
   const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
   const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx)) ?? gate.handler;
@@ -183,6 +187,9 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
       process.off('exit', releaseAtExit);
       await traces.shutdown();
     },
+    reopenLog() {
+      journalThread.reopenLog();
+    },
   };
 }
 
@@ -199,12 +206,26 @@ function isStartUsageProblem(err: unknown): boolean {
 }
 
 /**
+ * Opens --log-file for append once, before anything starts, so that a path that cannot be written
+ * is one line at start-up rather than a failure of the logger later.
+ * @throws ConfigError naming logFile, the path and the system's error code.
+ */
+function checkLogFile(path: string | null): void {
+  if (path === null) return;
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (err) {
+    throw new ConfigError('logFile', `cannot open ${path} for append (${(err as { code?: string }).code ?? 'error'})`, { cause: err });
+  }
+}
+
+/**
  * Runs a host from the command line: its configuration (a bad one: one line, exit 2), the process's
  * logger on standard output, `start`, then until SIGTERM or SIGINT drains it and logs `stopped`
  * (`[evt, msg]`); resolves with the exit code.
  */
 export async function runHost<C extends HostConfig>(
-  io: Io, configOf: () => C, start: (cfg: C, logger: Logger, logFd: number) => Promise<RunningSwitch>, stopped: readonly [evt: string, msg: string],
+  io: Io, configOf: () => C, start: (cfg: C, logger: Logger, logDest: number | string) => Promise<RunningSwitch>, stopped: readonly [evt: string, msg: string],
 ): Promise<ExitCode> {
   let cfg: C;
   try {
@@ -213,17 +234,30 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush } = createLogger(cfg.logLevel, LOG_FD);
+  const logDest = cfg.logFile ?? STDOUT_FD;
+  try {
+    checkLogFile(cfg.logFile);
+  } catch (err) {
+    io.err(errorLine(err));
+    return EXIT.USAGE;
+  }
+  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest);
   let running: RunningSwitch;
   try {
-    running = await start(cfg, logger, LOG_FD);
+    running = await start(cfg, logger, logDest);
   } catch (err) {
     flush();
     io.err(errorLine(err));
     return isStartUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
   }
+  // logrotate moves the file, then sends SIGHUP: both writers open the path again.
+  const stopReopening = cfg.logFile === null ? () => {} : onHangup(() => {
+    reopen();
+    running.reopenLog();
+  });
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
+      stopReopening();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();
       resolve(EXIT.OK);
