@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
-import { cleanEnv, ROOT } from '../helpers/child-serve.js';
+import { cleanEnv, ROOT, spawnServe } from '../helpers/child-serve.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, purchaseFields, Terminal } from '../helpers/terminal.js';
@@ -19,6 +19,12 @@ const resources = new Resources();
 afterEach(() => resources.run());
 
 type Line = Record<string, unknown>;
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-log-'));
+  resources.add(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /** The JSON lines of `file` so far ([] when it does not exist). */
 function linesOf(file: string): Line[] {
@@ -54,8 +60,7 @@ const stansDone = (lines: Line[]): unknown[] => lines.filter((l) => l.evt === 't
 
 describe('--log-file', () => {
   it.each(['serve', 'issuer'])('issue #16: %s logs to the file, and reopens it on SIGHUP after it was moved, losing no line', { timeout: 20_000 }, async (command) => {
-    const dir = mkdtempSync(join(tmpdir(), 'isotrace-log-'));
-    resources.add(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir();
     const file = join(dir, 'isotrace.log');
     const rotated = `${file}.1`;
     const child = spawn(process.execPath, ['bin/isotrace.js', command, '--port', '0', '--audit-dir', join(dir, 'audit'), '--log-file', file], {
@@ -84,6 +89,16 @@ describe('--log-file', () => {
     expect(linesOf(file).at(-1)?.evt).toBe(`${command}.stopped`);
     expect(linesOf(rotated)[0]).toMatchObject({ evt: 'server.listening' });
     expect(stdout).toBe('');
+  });
+
+  it('issue #16: logs to standard output without it, and goes on answering after a SIGHUP', async () => {
+    const s = await spawnServe(resources, ['--audit-dir', join(tempDir(), 'audit')]);
+    s.child.kill('SIGHUP'); // with no handler, Node.js would end on it (exit by signal, no drain)
+    await purchases(s.port, 1);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toEqual([0, null]);
+    expect(s.lines.filter((l) => l.evt === 'txn.done')).toHaveLength(1);
+    expect(s.lines.at(-1)?.evt).toBe('serve.stopped');
   });
 
   it('issue #16: refuses a log file it cannot open, in one line, exit 2', async () => {

@@ -250,8 +250,9 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return isStartUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
   }
-  // logrotate moves the file, then sends SIGHUP: both writers open the path again.
-  const stopReopening = cfg.logFile === null ? () => {} : onHangup(() => {
+  // logrotate moves the file, then sends SIGHUP: both writers open the path again (on stdout they
+  // do nothing). Registered either way, so that a stray SIGHUP never ends the switch undrained.
+  const stopReopening = onHangup(() => {
     reopen();
     running.reopenLog();
   });
