@@ -8,7 +8,7 @@ import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec
 import { STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
 import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../switch/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
@@ -19,11 +19,6 @@ import { createLogger } from './logger.js';
 import type { BackendContext } from './issuer-backends.js';
 import type { ServeConfig } from './serve-config.js';
 import { loadCodec } from './spec-loader.js';
-
-/** The switch's view of a connection, with the transport's, for counting its format errors. */
-interface ServedConnection extends ConnectionInfo {
-  ctx: ConnectionContext;
-}
 
 /** Where hosts log unless --log-file names a file: standard output. */
 const STDOUT_FD = 1;
@@ -80,13 +75,8 @@ function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } 
   let sw: Switch | null = null;
   let onOpen: () => void = () => {};
   const opened = new Promise<void>((resolve) => (onOpen = resolve));
-  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
-    const info: ServedConnection = {
-      connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn,
-      peerAddress: conn.remoteAddress, peerPort: conn.remotePort, localAddress: conn.localAddress, localPort: conn.localPort,
-    };
-    return s.handle(frame, info);
-  };
+  // The transport's ConnectionContext is the switch's ConnectionInfo as it is: no object per message.
+  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => s.handle(frame, conn);
   const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
     await opened;
     return sw === null ? null : handle(sw, frame, conn);
@@ -135,7 +125,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     originals: new OriginalsTable(),
     issuerTimeoutMs: cfg.issuerTimeoutMs,
     logger,
-    onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
+    onFormatError: (c) => server.reportFormatError(c as ConnectionContext), // only ever called with the server's own
     traceField,
   };
   // Checked by the config already; resolving adds the journal's own (log module and fd) once.

@@ -84,10 +84,10 @@ function endRoot(ctx: TxnContext, env: SwitchEnv): void {
   if (rrn !== '') attrs['iso.rrn'] = rrn;
   if (ctx.route !== null && ctx.route.issuer !== '') attrs['iso.issuer'] = ctx.route.issuer;
   const conn = ctx.conn;
-  if (conn.peerAddress !== undefined) {
+  if (conn.remoteAddress !== undefined) {
     attrs['network.transport'] = 'tcp';
-    attrs['network.peer.address'] = conn.peerAddress;
-    attrs['network.peer.port'] = conn.peerPort!;
+    attrs['network.peer.address'] = conn.remoteAddress;
+    attrs['network.peer.port'] = conn.remotePort!;
     attrs['server.address'] = conn.localAddress!;
     attrs['server.port'] = conn.localPort!;
   }

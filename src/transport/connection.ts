@@ -19,6 +19,7 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   readonly connId: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  readonly remote: string;
   readonly localAddress: string;
   readonly localPort: number;
   readonly log: Logger;
@@ -65,7 +66,8 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.remotePort = socket.remotePort ?? 0;
     this.localAddress = socket.localAddress ?? '';
     this.localPort = socket.localPort ?? 0;
-    this.log = log.child({ connId, remote: `${this.remoteAddress}:${this.remotePort}` });
+    this.remote = `${this.remoteAddress}:${this.remotePort}`;
+    this.log = log.child({ connId, remote: this.remote });
     this.encoder = new FrameEncoder(settings);
     this.#socket = socket;
     this.#owner = owner;
