@@ -16,12 +16,12 @@ afterEach(() => resources.run());
 /** OTLP's SpanKind numbers. */
 const KIND = { internal: 1, server: 2, client: 3 } as const;
 
-/** A routes file sending every card's BIN of `bin` to the issuer on `port`. */
-function routesTo(port: number, bin: string): string {
+/** A routes file sending every card's BIN of `bin` to the issuer on `port` (as `acme`, answering in `timeoutMs`). */
+function routesTo(port: number, bin: string, timeoutMs = 2000): string {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-routes-'));
   resources.add(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'routes.json');
-  const acme = { endpoints: [`tcp://127.0.0.1:${port}`], spec: 'iso87ascii', framing: 'ascii4', matchKey: [41, 11], traceField: 63 };
+  const acme = { endpoints: [`tcp://127.0.0.1:${port}`], spec: 'iso87ascii', framing: 'ascii4', matchKey: [41, 11], traceField: 63, timeoutMs };
   writeFileSync(file, JSON.stringify({ issuers: { acme }, routes: [{ bin, issuer: 'acme' }] }));
   return file;
 }
@@ -54,5 +54,27 @@ describe('traces across a remote issuer', () => {
     expect(issuerRoot.attributes['network.transport']).toBe('tcp');
     expect(issuerRoot.attributes['server.port']).toBe(host.port);
     expect(spans.filter((s) => s.kind === KIND.internal).map((s) => s.name)).toContain('validate');
+  });
+
+  it('issue #16: exports a reversal advice the switch delivered on its own as a CLIENT span in the trace it reverses', async () => {
+    const collector = await OtlpCollector.start();
+    resources.add(() => collector.close());
+    const host = await issuer(resources, { traceField: '63' });
+    const card = cardFor('91'); // the issuer host's stub never answers it: a timeout, then a reversal advice
+    const safDir = mkdtempSync(join(tmpdir(), 'isotrace-saf-'));
+    resources.add(() => rmSync(safDir, { recursive: true, force: true }));
+    const sw = await serve(resources, { routes: routesTo(host.port, card.pan.slice(0, 6), 300), safDir, issuerTimeoutMs: 300, otlpEndpoint: collector.endpoint });
+    await sw.log.next('link.up');
+    const t = await sw.terminal();
+    expect((await t.request(message(sw.codec, '0100', purchaseFields(card.pan, card.expiry, 100)))).get(39)).toBe('91');
+    t.close();
+    await sw.log.next('saf.acknowledged');
+    await sw.stop();
+
+    const advice = collector.spans.find((s) => s.name.endsWith(' advice'))!;
+    expect(advice).toMatchObject({ name: 'iso8583 0420 advice', kind: KIND.client });
+    expect(advice.attributes).toMatchObject({ 'iso.mti': '0420', 'iso.issuer': 'acme', 'isotrace.reason': 'timeout' });
+    const call = collector.trace(advice.traceId).find((s) => s.name === 'issuer acme')!;
+    expect(call).toMatchObject({ kind: KIND.client, statusCode: 2, attributes: expect.objectContaining({ 'error.type': 'ISSUER_TIMEOUT' }) });
   });
 });
