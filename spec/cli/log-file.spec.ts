@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -89,6 +89,36 @@ describe('--log-file', () => {
     expect(linesOf(file).at(-1)?.evt).toBe(`${command}.stopped`);
     expect(linesOf(rotated)[0]).toMatchObject({ evt: 'server.listening' });
     expect(stdout).toBe('');
+  });
+
+  it('issue #16: keeps writing to the file it has, with a warning, when the path cannot be opened again', { timeout: 20_000 }, async () => {
+    const dir = tempDir();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const file = join(logs, 'isotrace.log');
+    const moved = join(dir, 'isotrace.log.1');
+    const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', '0', '--audit-dir', join(dir, 'audit'), '--log-file', file], {
+      cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    resources.add(() => (child.exitCode === null && child.signalCode === null ? child.kill('SIGKILL') : undefined));
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    await until(() => linesOf(file).some((l) => l.evt === 'serve.ready'));
+    const port = Number(linesOf(file).find((l) => l.evt === 'server.listening')!.port);
+
+    renameSync(file, moved);
+    rmdirSync(logs); // the path's directory is gone: nothing can be opened there
+    child.kill('SIGHUP');
+    // The main thread and the journal thread each say so, in the file they still write.
+    await until(() => linesOf(moved).filter((l) => l.evt === 'log.reopen_failed').length === 2);
+    const stans = await purchases(port, 2);
+    await until(() => stansDone(linesOf(moved)).length === 2);
+    child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+    expect(stansDone(linesOf(moved))).toEqual(stans);
+    expect(linesOf(moved).filter((l) => l.evt === 'log.reopen_failed')).toEqual([
+      expect.objectContaining({ level: 40, file, err: { code: 'ENOENT' } }), expect.objectContaining({ level: 40, file, err: { code: 'ENOENT' } }),
+    ]);
+    expect(existsSync(logs)).toBe(false);
   });
 
   it('issue #16: logs to standard output without it, and goes on answering after a SIGHUP', async () => {

@@ -55,17 +55,34 @@ export function createLogger(level: string, dest: number | string = 1, isSync = 
   if (!isSync) setInterval(() => stream.flush(), FLUSH_MS).unref();
   const bindings = (log as unknown as Record<symbol, string>)[pino.symbols.chindingsSym];
   const logger = log as unknown as Logger;
-  const reportReopen = (err: unknown): void => {
-    logger.warn({ evt: 'log.reopen_failed', file: dest, err: { code: (err as { code?: string } | null)?.code ?? 'ERROR' } }, 'log file not reopened; still writing to the file open before');
+  // A file that cannot be opened again (a directory gone, permissions), or written (a full disk),
+  // must not end the switch: it says so once, and goes on with the file it has. Quiet until the
+  // file opens again, so that a line about a write that failed cannot make another fail, forever.
+  let isReopening = false;
+  let isQuiet = false;
+  const report = (err: unknown): void => {
+    if (isQuiet) return;
+    isQuiet = true;
+    const code = (err as { code?: string } | null)?.code ?? 'ERROR';
+    if (isReopening) logger.warn({ evt: 'log.reopen_failed', file: dest, err: { code } }, 'log file not reopened; still writing to the file open before');
+    else logger.error({ evt: 'log.write_failed', file: dest, err: { code } }, 'log file not written; lines may be lost');
+    isReopening = false;
   };
-  // A file that cannot be opened again (a directory gone, permissions) must not end the process.
-  if (typeof dest === 'string') stream.on('error', reportReopen);
+  if (typeof dest === 'string') {
+    stream.on('error', report);
+    stream.on('ready', () => {
+      isReopening = false;
+      isQuiet = false;
+    });
+  }
   const reopen = (): void => {
     if (typeof dest !== 'string') return;
+    isReopening = true;
+    isQuiet = false;
     try {
       stream.reopen();
     } catch (err) {
-      if (!isSync) reportReopen(err); // the sync stream reports through its 'error' listener
+      report(err); // sync mode throws as well as emitting 'error'; reported once either way
     }
   };
   return { logger, flush, bindings, write: (lines) => void stream.write(lines), reopen };
