@@ -187,6 +187,12 @@ describe('serve with the OpenTelemetry environment', () => {
     expect(resourcesOf(collector)).toEqual([expect.objectContaining({ 'service.name': 'acquirer-switch' })]);
   });
 
+  it('issue #16: takes service.instance.id from OTEL_RESOURCE_ATTRIBUTES when it names one', async () => {
+    const { sw, collector } = await exporting((endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=switch-a' }));
+    await run(sw, [['0800', networkFields('301')]]);
+    expect(resourcesOf(collector)).toEqual([expect.objectContaining({ 'service.name': 'isotrace', 'service.instance.id': 'switch-a' })]);
+  });
+
   it('issue #13: gives each switch its own service.instance.id', async () => {
     const [a, b] = [await exporting(), await exporting()];
     await run(a.sw, [['0800', networkFields('301')]]);
