@@ -106,6 +106,8 @@ export interface RemoteOptions {
   ports?: (issuerPort: number | null) => number[];
   /** Start no issuer (acme's endpoint is a closed port unless `ports` says otherwise). */
   noIssuer?: boolean;
+  /** serve's --saf-dir: default a new one. */
+  safDir?: string;
 }
 
 /**
@@ -116,7 +118,7 @@ export async function startRemote(resources: Resources, pair: LinkPair, o: Remot
   const host = o.noIssuer === true ? null : await issuer(resources, { ...issuerFlags(pair), ...o.issuer });
   const ports = o.ports?.(host?.port ?? null) ?? [host?.port ?? (await closedPort())];
   const dir = tempDir(resources, 'remote');
-  const safDir = join(dir, 'saf');
+  const safDir = o.safDir ?? join(dir, 'saf');
   const routes = writeRemoteRoutes(dir, pair, ports, o.def);
   const sw = await serve(resources, { ...terminalFlags(pair), routes, safDir, ...o.serve });
   if (host !== null) await sw.log.next('link.up');
@@ -149,9 +151,12 @@ export function spawnRemoteIssuer(resources: Resources, pair: LinkPair, auditDir
   return spawnIssuer(resources, argsOf({ ...issuerFlags(pair), auditDir, ...flags, port }));
 }
 
-/** A child `isotrace serve` for `pair`'s terminals, routing to `routes`, its queue in `safDir`; resolves once acme's link is up. */
-export async function spawnRemoteServe(resources: Resources, pair: LinkPair, routes: string, safDir: string, auditDir: string): Promise<ServeChild> {
-  const child = await spawnServe(resources, argsOf({ ...terminalFlags(pair), routes, safDir, auditDir }));
+/**
+ * A child `isotrace serve` for `pair`'s terminals, routing to `routes`, its queue in `safDir`, with
+ * further `flags`; resolves once acme's link is up.
+ */
+export async function spawnRemoteServe(resources: Resources, pair: LinkPair, routes: string, safDir: string, auditDir: string, flags: Record<string, unknown> = {}): Promise<ServeChild> {
+  const child = await spawnServe(resources, argsOf({ ...terminalFlags(pair), routes, safDir, auditDir, ...flags }));
   await child.next('link.up');
   return child;
 }
