@@ -86,6 +86,39 @@ describe('remote issuer killed and restarted', () => {
     expect(acknowledged.map((r) => [r.request.mti, r.outcome.response_code, r.trace_id])).toEqual(owedTraces.map((id) => ['0420', '00', id]));
   });
 
+  it('issue #15: an issuer stopped (SIGSTOP): 91 no earlier than the timeout; continued (SIGCONT), its late approval is reversed by the advice', async () => {
+    const dir = tempDir(resources, 'crash');
+    const issuer = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit'));
+    const timeoutMs = 1_000;
+    const serve = await spawnRemoteServe(resources, PAIR, writeRemoteRoutes(dir, PAIR, [issuer.port], { timeoutMs }), join(dir, 'saf'), join(dir, 'serve-audit'));
+    const t = await terminal(serve.port);
+    // USD 6,000.00 of the card's 10,000: a second one is approved only once the first is released.
+    const approving = cardFor('00');
+    const purchase = (): Promise<unknown> => t.request(message(CODEC, '0100', purchaseFields(approving.pan, approving.expiry, 600_000))).then((m) => m.get(39));
+    issuer.child.kill('SIGSTOP');
+    resources.add(() => issuer.child.kill('SIGCONT'));
+    const started = performance.now();
+    expect(await purchase()).toBe('91');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(timeoutMs);
+    const [entry] = await owed(join(dir, 'saf'));
+    expect(entry).toMatchObject({ issuer: 'acme', mti: '0420', reason: 'timeout' });
+    issuer.child.kill('SIGCONT');
+    expect(await serve.next('issuer.late_approval')).toMatchObject({ issuer: 'acme', mti: '0110' });
+    expect(await serve.next('saf.acknowledged')).toMatchObject({ id: entry.id, rc: '00' });
+    expect(await purchase()).toBe('00');
+    await stopChild(serve);
+    await stopChild(issuer);
+    const switchRecords = await auditRecords(join(dir, 'serve-audit'));
+    const timedOut = switchRecords.find((r) => r.outcome.response_code === '91')!;
+    expect(timedOut.trace_id).toBe(traceIdOf(entry.traceparent));
+    expect(switchRecords.filter((r) => r.source.conn_id === 'saf:acme').map((r) => r.trace_id)).toEqual([timedOut.trace_id]);
+    const issuerAdvices = await adviceRecords(join(dir, 'issuer-audit'));
+    expect(issuerAdvices.length).toBeGreaterThanOrEqual(1);
+    expect(issuerAdvices.every((r) => r.trace_id === timedOut.trace_id)).toBe(true);
+    // The first advice found the approval it reverses, though it was read with it in one chunk.
+    expect(issuerAdvices[0].outcome.reason).not.toContain('unknown original');
+  });
+
   it('issue #15: serve SIGKILLed with an advice sent and not acknowledged, restarted on the same --saf-dir, delivers it as 0421', async () => {
     const dir = tempDir(resources, 'crash');
     const safDir = join(dir, 'saf');
