@@ -10,6 +10,7 @@ import { auditRecords } from '../helpers/audit-trail.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, originalData, purchaseFields, type Terminal } from '../helpers/terminal.js';
+import { request93 } from '../helpers/iso93.js';
 import { ISSUER, owed, PAIRS, startRemote } from './helpers/remote.js';
 
 const resources = new Resources();
@@ -80,5 +81,21 @@ describe.each(PAIRS)('remote issuer: $name', (pair) => {
     const switchRecords = (await auditRecords(serve.auditDir)).filter((r) => r.request.mti !== '0800');
     expect(issuerRecords.map((r) => r.trace_id)).toEqual(switchRecords.map((r) => r.trace_id));
     expect(await owed(safDir)).toEqual([]);
+  });
+});
+
+describe('remote issuer across editions', () => {
+  it('issue #15: a 1993 terminal (iso93ascii) is answered by a 1987 issuer in its own edition: 1110 with action codes', async () => {
+    const pair = { ...PAIRS[0], terminal: { spec: 'iso93ascii', framing: 'ascii4' } };
+    const { serve, issuer } = await startRemote(resources, pair);
+    const t = await serve.terminal();
+    const approved = await t.request(request93('1100', cardFor('00').pan));
+    expect([approved.mti, approved.get(39), approved.has(38), approved.has(pair.traceDe)]).toEqual(['1110', '000', true, false]);
+    const declined = await t.request(request93('1100', cardFor('51').pan, '000000010000'));
+    expect([declined.mti, declined.get(39)]).toEqual(['1110', '116']);
+    await serve.stop();
+    await issuer!.stop();
+    const seen = (await auditRecords(issuer!.auditDir)).filter((r) => r.request.mti !== '0800');
+    expect(seen.map((r) => [r.request.mti, r.outcome.response_code])).toEqual([['0100', '00'], ['0100', '51']]);
   });
 });
