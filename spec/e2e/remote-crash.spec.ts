@@ -84,7 +84,7 @@ describe('remote issuer killed and restarted', () => {
     expect(delivered.map((r) => [r.request.mti, r.trace_id])).toEqual(owedTraces.map((id) => ['0420', id]));
     const acknowledged = switchRecords.filter((r) => r.source.conn_id === 'saf:acme');
     expect(acknowledged.map((r) => [r.request.mti, r.outcome.response_code, r.trace_id])).toEqual(owedTraces.map((id) => ['0420', '00', id]));
-  });
+  }, 60_000);
 
   it('issue #15: an issuer stopped (SIGSTOP): 91 no earlier than the timeout; continued (SIGCONT), its late approval is reversed by the advice', async () => {
     const dir = tempDir(resources, 'crash');
@@ -117,7 +117,7 @@ describe('remote issuer killed and restarted', () => {
     expect(issuerAdvices.every((r) => r.trace_id === timedOut.trace_id)).toBe(true);
     // The first advice found the approval it reverses, though it was read with it in one chunk.
     expect(issuerAdvices[0].outcome.reason).not.toContain('unknown original');
-  });
+  }, 60_000);
 
   it('issue #15: serve SIGKILLed with an advice sent and not acknowledged, restarted on the same --saf-dir, delivers it as 0421', async () => {
     const dir = tempDir(resources, 'crash');
@@ -143,5 +143,5 @@ describe('remote issuer killed and restarted', () => {
     const delivered = await adviceRecords(join(dir, 'issuer-audit-2'));
     expect(delivered.map((r) => [r.request.mti, r.trace_id])).toEqual([['0421', traceIdOf(entry.traceparent)]]);
     expect((await adviceRecords(join(dir, 'serve-audit-2'))).map((r) => [r.request.mti, r.source.conn_id])).toEqual([['0421', 'saf:acme']]);
-  });
+  }, 60_000);
 });

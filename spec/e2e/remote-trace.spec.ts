@@ -56,5 +56,5 @@ describe.each(PAIRS)('remote issuer trace: $name', (pair) => {
     const ids = new Set(spans.map((s) => s.spanId));
     expect(spans.filter((s) => s.parentSpanId !== '' && !ids.has(s.parentSpanId)).map((s) => s.name)).toEqual([]);
     expect(spans.length).toBeGreaterThanOrEqual(1 + 4 + 1 + 1 + issuerStages.length);
-  });
+  }, 60_000);
 });
