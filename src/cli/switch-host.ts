@@ -53,10 +53,10 @@ export interface HostParts {
   /** The routing, from the loaded codec. @throws ConfigError for what does not fit the spec. */
   routing(codec: Codec): HostRouting;
   /**
-   * Wraps the switch's frame handler (fault injection); `endConnection` ends a connection once its
-   * answers in flight are out. Absent: the switch answers as is.
+   * Wraps the switch's frame handler (reversal order, fault injection); `endConnection` ends a
+   * connection once its answers in flight are out; `codec`: the host's. Absent: the switch answers as is.
    */
-  wrapHandler?(handler: FrameHandler, endConnection: (ctx: ConnectionContext) => void): FrameHandler;
+  wrapHandler?(handler: FrameHandler, endConnection: (ctx: ConnectionContext) => void, codec: Codec): FrameHandler;
 }
 
 export interface RunningSwitch {
@@ -135,7 +135,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE });
   const gate = switchGate();
   const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
-  const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx)) ?? gate.handler;
+  const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx), codec) ?? gate.handler;
   const server = new FrameServer(handler, { ...cfg.server, header, logger });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
