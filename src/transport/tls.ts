@@ -49,14 +49,15 @@ export interface ClientTls {
 const DEFAULT_TLS_SERVER = Object.freeze({ cert: null, key: null, ca: null, clientAuth: 'none' });
 const DEFAULT_TLS_CLIENT = Object.freeze({ ca: null, cert: null, key: null, serverName: null });
 
-function pem(path: string, v: unknown, isRequired: boolean): Buffer | null {
+function pem(path: string, v: unknown, isRequired: boolean, isCa = false): Buffer | null {
   if (v === null || v === undefined) {
     if (isRequired) throw new ConfigError(path, 'missing: expected PEM bytes (a Buffer)');
     return null;
   }
   if (!Buffer.isBuffer(v) || v.length === 0) throw new ConfigError(path, 'expected PEM bytes (a non-empty Buffer)');
-  // OpenSSL skips what is not PEM in a CA list without a word: a CA file of anything else would trust nothing.
   if (!v.includes('-----BEGIN ')) throw new ConfigError(path, 'not usable: no PEM block (-----BEGIN ...)');
+  // OpenSSL skips what is not a certificate in a CA list without a word: such a file would trust nothing.
+  if (isCa && !v.includes('CERTIFICATE-----')) throw new ConfigError(path, 'not usable: no PEM certificate (-----BEGIN CERTIFICATE-----)');
   return v;
 }
 
@@ -93,7 +94,7 @@ export function resolveTlsServerOptions(options: TlsServerOptions, path = 'tls')
 export function checkTlsMaterial(material: TlsMaterial, path = 'tls'): Readonly<{ cert: Buffer; key: Buffer; ca: Buffer | null }> {
   const cert = pem(`${path}.cert`, material.cert, true)!;
   const key = pem(`${path}.key`, material.key, true)!;
-  const ca = pem(`${path}.ca`, material.ca, false);
+  const ca = pem(`${path}.ca`, material.ca, false, true);
   contextOf(`${path}.ca`, { cert: null, key: null, ca });
   contextOf(`${path}.cert`, { cert, key: null, ca: null });
   contextOf(`${path}.key`, { cert, key, ca: null });
@@ -107,7 +108,7 @@ export function checkTlsMaterial(material: TlsMaterial, path = 'tls'): Readonly<
 export function clientTls(options: TlsClientOptions, path = 'tls'): ClientTls {
   if (typeof options !== 'object' || options === null) throw new ConfigError(path, 'expected { ca, cert, key, serverName }');
   checkKnownKeys(path, options, DEFAULT_TLS_CLIENT);
-  const ca = pem(`${path}.ca`, options.ca, false);
+  const ca = pem(`${path}.ca`, options.ca, false, true);
   const cert = pem(`${path}.cert`, options.cert, false);
   const key = pem(`${path}.key`, options.key, false);
   if ((cert === null) !== (key === null)) throw new ConfigError(`${path}.${cert === null ? 'cert' : 'key'}`, 'a client certificate needs both cert and key');
