@@ -7,25 +7,21 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { spawnServe } from '../helpers/child-serve.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { message, networkFields } from '../helpers/terminal.js';
-import { makeTestCerts, type TestCerts } from '../helpers/test-certs.js';
+import { certsForThisFile } from '../helpers/test-certs.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
-let certs: TestCerts;
-beforeAll(() => {
-  certs = makeTestCerts();
-});
-afterAll(() => certs.remove());
+const certs = certsForThisFile();
 
 const codec = builtinCodec('iso87ascii');
 
 async function connect(port: number): Promise<TLSSocket> {
-  const socket = tlsConnect({ host: '127.0.0.1', port, ca: certs.read(certs.ca) });
+  const socket = tlsConnect({ host: '127.0.0.1', port, ca: certs().read(certs().ca) });
   resources.add(() => socket.destroy());
   await once(socket, 'secureConnect');
   return socket;
@@ -46,15 +42,15 @@ describe('serve over TLS on SIGHUP', () => {
     resources.add(() => rmSync(dir, { recursive: true, force: true }));
     const cert = join(dir, 'switch.pem');
     const key = join(dir, 'switch.key');
-    copyFileSync(certs.serverCert, cert);
-    copyFileSync(certs.serverKey, key);
+    copyFileSync(certs().serverCert, cert);
+    copyFileSync(certs().serverKey, key);
     const sw = await spawnServe(resources, ['--audit-dir', join(dir, 'audit'), '--tls-cert', cert, '--tls-key', key]);
     const before = await connect(sw.port);
     expect(before.getPeerCertificate().subject.CN).toBe('isotrace-test-server');
     expect(await echo(before)).toBe('0810');
 
-    copyFileSync(certs.server2Cert, cert);
-    copyFileSync(certs.server2Key, key);
+    copyFileSync(certs().server2Cert, cert);
+    copyFileSync(certs().server2Key, key);
     sw.child.kill('SIGHUP');
     const reloaded = await sw.next('tls.reloaded');
     expect(reloaded).toMatchObject({ level: 30, cert, subject: 'CN=isotrace-test-server-2', fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) });

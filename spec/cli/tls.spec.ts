@@ -7,20 +7,16 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { serve, Resources, type Served } from '../helpers/serve-harness.js';
 import { message, networkFields } from '../helpers/terminal.js';
-import { makeTestCerts, type TestCerts } from '../helpers/test-certs.js';
+import { certsForThisFile } from '../helpers/test-certs.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
-let certs: TestCerts;
-beforeAll(() => {
-  certs = makeTestCerts();
-});
-afterAll(() => certs.remove());
+const certs = certsForThisFile();
 let stateDir = '';
 beforeEach(() => {
   stateDir = mkdtempSync(join(tmpdir(), 'isotrace-tls-terminal-'));
@@ -29,19 +25,19 @@ beforeEach(() => {
 
 /** serve over TLS with `clientAuth`, in-process. */
 function tlsServe(clientAuth = 'none', flags: Record<string, unknown> = {}): Promise<Served> {
-  return serve(resources, { tlsCert: certs.serverCert, tlsKey: certs.serverKey, tlsCa: certs.ca, tlsClientAuth: clientAuth, ...flags });
+  return serve(resources, { tlsCert: certs().serverCert, tlsKey: certs().serverKey, tlsCa: certs().ca, tlsClientAuth: clientAuth, ...flags });
 }
 
 function terminal(served: Served, ...more: string[]): ReturnType<typeof runCli> {
   return runCli(['terminal', 'auth', '--port', String(served.port), '--state-dir', stateDir, '--audit-dir', served.auditDir, '--timeout', '2s', ...more]);
 }
 
-const CLIENT = (): string[] => ['--tls-cert', certs.clientCert, '--tls-key', certs.clientKey];
+const CLIENT = (): string[] => ['--tls-cert', certs().clientCert, '--tls-key', certs().clientKey];
 
 describe('serve --tls-cert --tls-key', () => {
   it('is answered by isotrace terminal --tls --tls-ca over TLS', async () => {
     const served = await tlsServe();
-    const run = await terminal(served, '--tls', '--tls-ca', certs.ca);
+    const run = await terminal(served, '--tls', '--tls-ca', certs().ca);
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toMatch(/^RC 00 /m);
     expect(served.log.events('server.listening')[0]).toMatchObject({ tls: 'none' });
@@ -49,15 +45,15 @@ describe('serve --tls-cert --tls-key', () => {
 
   it('is not reached by a terminal trusting another CA: one line with the TLS reason, exit 1', async () => {
     const served = await tlsServe();
-    const run = await terminal(served, '--tls-ca', certs.otherCa);
+    const run = await terminal(served, '--tls-ca', certs().otherCa);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^isotrace: LINK_CONNECT_FAILED no link after 1 attempt\(s\) \(127\.0\.0\.1:\d+: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)\n$/);
   });
 
   it('checks the name given by --tls-server-name against the certificate', async () => {
     const served = await tlsServe();
-    expect((await terminal(served, '--tls-ca', certs.ca, '--tls-server-name', 'localhost')).code).toBe(0);
-    const run = await terminal(served, '--tls-ca', certs.ca, '--tls-server-name', 'switch.example');
+    expect((await terminal(served, '--tls-ca', certs().ca, '--tls-server-name', 'localhost')).code).toBe(0);
+    const run = await terminal(served, '--tls-ca', certs().ca, '--tls-server-name', 'switch.example');
     expect(run.stderr).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
   });
 });
@@ -65,7 +61,7 @@ describe('serve --tls-cert --tls-key', () => {
 describe('serve --tls-client-auth require (mutual TLS)', () => {
   it('refuses a terminal without a certificate, counts it and logs the reason and the peer', async () => {
     const served = await tlsServe('require');
-    const run = await terminal(served, '--tls-ca', certs.ca);
+    const run = await terminal(served, '--tls-ca', certs().ca);
     expect(run.code).toBe(1);
     expect(served.running.server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 1 });
     const [line] = served.log.events('conn.tls_failed');
@@ -74,9 +70,9 @@ describe('serve --tls-client-auth require (mutual TLS)', () => {
 
   it('answers a terminal with a certificate of its CA, and refuses one of another CA', async () => {
     const served = await tlsServe('require');
-    const good = await terminal(served, '--tls-ca', certs.ca, ...CLIENT());
+    const good = await terminal(served, '--tls-ca', certs().ca, ...CLIENT());
     expect([good.code, good.stderr]).toEqual([0, '']);
-    const other = await terminal(served, '--tls-ca', certs.ca, '--tls-cert', certs.otherClientCert, '--tls-key', certs.otherClientKey);
+    const other = await terminal(served, '--tls-ca', certs().ca, '--tls-cert', certs().otherClientCert, '--tls-key', certs().otherClientKey);
     expect(other.code).toBe(1);
     expect(served.log.events('conn.tls_failed')).toEqual([expect.objectContaining({ err: { code: 'CONN_TLS_CLIENT_CERT', message: expect.stringMatching(/^client certificate not trusted: [A-Z_]+$/) } })]);
     expect(served.running.server.stats).toMatchObject({ accepted: 1, tlsHandshakeFailures: 1 });
@@ -110,14 +106,14 @@ describe('openssl s_client as an independent client', () => {
     const served = await tlsServe('require');
     const echo = served.codec.pack(message(served.codec, '0800', networkFields('301')));
     const frame = Buffer.concat([Buffer.from(String(echo.length).padStart(4, '0')), echo]);
-    const run = await sClient(served, ['-quiet', '-CAfile', certs.ca, '-verify_return_error', '-cert', certs.clientCert, '-key', certs.clientKey], frame, '0810');
+    const run = await sClient(served, ['-quiet', '-CAfile', certs().ca, '-verify_return_error', '-cert', certs().clientCert, '-key', certs().clientKey], frame, '0810');
     expect(run.out).toMatch(/^\d{4}0810/);
     expect(served.running.server.stats).toMatchObject({ accepted: 1, tlsHandshakeFailures: 0 });
   });
 
   it('is refused TLS 1.1: the handshake fails and is counted and logged', async () => {
     const served = await tlsServe();
-    const run = await sClient(served, ['-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0', '-CAfile', certs.ca], null, null);
+    const run = await sClient(served, ['-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0', '-CAfile', certs().ca], null, null);
     expect(run.code).not.toBe(0);
     expect(run.err).toMatch(/alert protocol version|unsupported protocol|no protocols available/);
     await served.log.next('conn.tls_failed');
@@ -128,7 +124,7 @@ describe('openssl s_client as an independent client', () => {
 describe('load and replay over TLS', () => {
   it('isotrace load --tls-ca with a client certificate gets every request answered', async () => {
     const served = await tlsServe('require');
-    const run = await runCli(['load', '--port', String(served.port), '--tls-ca', certs.ca, ...CLIENT(), '--connections', '3', '--count', '60', '--json']);
+    const run = await runCli(['load', '--port', String(served.port), '--tls-ca', certs().ca, ...CLIENT(), '--connections', '3', '--count', '60', '--json']);
     expect([run.code, run.stderr]).toEqual([0, '']);
     const summary = JSON.parse(run.stdout) as { answers: number; errors: number; responseCodes: Record<string, number> };
     expect(summary).toMatchObject({ answers: 60, errors: 0 });
@@ -137,14 +133,14 @@ describe('load and replay over TLS', () => {
 
   it('isotrace replay --tls passes the network scenario', async () => {
     const served = await tlsServe('require');
-    const run = await runCli(['replay', join(FIXTURES_DIR, 'scenarios', 'network.json'), '--port', String(served.port), '--tls', '--tls-ca', certs.ca, ...CLIENT()]);
+    const run = await runCli(['replay', join(FIXTURES_DIR, 'scenarios', 'network.json'), '--port', String(served.port), '--tls', '--tls-ca', certs().ca, ...CLIENT()]);
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toMatch(/passed/);
   });
 
   it('isotrace replay reports a connection its TLS check refused as a failed scenario', async () => {
     const served = await tlsServe();
-    const run = await runCli(['replay', join(FIXTURES_DIR, 'scenarios', 'network.json'), '--port', String(served.port), '--tls-ca', certs.otherCa]);
+    const run = await runCli(['replay', join(FIXTURES_DIR, 'scenarios', 'network.json'), '--port', String(served.port), '--tls-ca', certs().otherCa]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/LINK_CONNECT_FAILED|cannot connect/);
   });
@@ -161,7 +157,7 @@ describe('TLS option errors', () => {
     [['--tls-cert', '{CA_KEY}', '--tls-key', '{KEY}'], 'isotrace: CONFIG_INVALID tlsCert {CA_KEY}: not usable: '],
   ])('serve %j: one line, exit 2', async (args, line) => {
     const names: Record<string, string> = {
-      CERT: certs.serverCert, KEY: certs.serverKey, KEY2: certs.server2Key, CA: certs.ca, CA_KEY: certs.clientKey, MISSING: join(certs.dir, 'missing.pem'),
+      CERT: certs().serverCert, KEY: certs().serverKey, KEY2: certs().server2Key, CA: certs().ca, CA_KEY: certs().clientKey, MISSING: join(certs().dir, 'missing.pem'),
     };
     const at = (s: string): string => s.replace(/\{(\w+)\}/g, (_m, n: string) => names[n]);
     const run = await runCli(['serve', '--port', '0', ...args.map(at)]);
@@ -175,7 +171,7 @@ describe('TLS option errors', () => {
     [['--tls-cert', '{CERT}'], 2, 'isotrace: CLI_BAD_VALUE --tls-key: a client certificate needs both cert and key'],
     [['--tls-ca', '{KEY}'], 2, 'isotrace: CLI_BAD_VALUE --tls-ca {KEY}: not usable: '],
   ])('terminal, load and replay %j: one line, exit %i', async (args, code, line) => {
-    const names: Record<string, string> = { CERT: certs.clientCert, KEY: certs.clientKey, MISSING: join(certs.dir, 'missing.pem') };
+    const names: Record<string, string> = { CERT: certs().clientCert, KEY: certs().clientKey, MISSING: join(certs().dir, 'missing.pem') };
     const at = (s: string): string => s.replace(/\{(\w+)\}/g, (_m, n: string) => names[n]);
     for (const command of [['terminal', 'auth', '--state-dir', stateDir], ['load', '--count', '1'], ['replay', join(FIXTURES_DIR, 'scenarios', 'network.json')]]) {
       const run = await runCli([...command, '--port', '1', ...args.map(at)]);

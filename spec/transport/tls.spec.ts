@@ -1,26 +1,22 @@
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, SYSTEM_CLOCK } from '../../src/shared/index.js';
 import { clientTls, dial, FrameServer, type ServerOptions, type TlsServerOptions } from '../../src/transport/index.js';
-import { makeTestCerts, type TestCerts } from '../helpers/test-certs.js';
+import { certsForThisFile } from '../helpers/test-certs.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
 import { startServer } from './helpers/servers.js';
 import { Cleanup } from './helpers/sockets.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-let certs: TestCerts;
-beforeAll(() => {
-  certs = makeTestCerts();
-});
-afterAll(() => certs.remove());
+const certs = certsForThisFile();
 
 const pong = (): Buffer => Buffer.from('pong');
 
 function serverTls(clientAuth: TlsServerOptions['clientAuth'] = 'none'): TlsServerOptions {
-  return { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey), ca: certs.read(certs.ca), clientAuth };
+  return { cert: certs().read(certs().serverCert), key: certs().read(certs().serverKey), ca: certs().read(certs().ca), clientAuth };
 }
 
 async function tlsServer(clientAuth: TlsServerOptions['clientAuth'], options: ServerOptions = {}): Promise<{ server: FrameServer; port: number; log: CaptureLogger }> {
@@ -31,7 +27,7 @@ async function tlsServer(clientAuth: TlsServerOptions['clientAuth'], options: Se
 
 /** A TLS client trusting the test CA; resolves once the handshake is done, rejects on a TLS error. */
 async function connectTls(port: number, options: ConnectionOptions = {}): Promise<TLSSocket> {
-  const socket = tlsConnect({ host: '127.0.0.1', port, ca: certs.read(certs.ca), ...options });
+  const socket = tlsConnect({ host: '127.0.0.1', port, ca: certs().read(certs().ca), ...options });
   cleanup.add(() => socket.destroy());
   await once(socket, 'secureConnect');
   return socket;
@@ -52,7 +48,7 @@ async function refused(socket: TLSSocket): Promise<void> {
   if (!socket.destroyed) await once(socket, 'close');
 }
 
-const clientCert = (): ConnectionOptions => ({ cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) });
+const clientCert = (): ConnectionOptions => ({ cert: certs().read(certs().clientCert), key: certs().read(certs().clientKey) });
 
 describe('FrameServer over TLS', () => {
   it('answers frames over TLS 1.2 or later, the plain-TCP connection code unchanged', async () => {
@@ -79,7 +75,7 @@ describe('FrameServer over TLS', () => {
 
   it('refuses a client certificate of another CA under require, and answers one of its CA', async () => {
     const { server, port, log } = await tlsServer('require');
-    const other = await connectTls(port, { cert: certs.read(certs.otherClientCert), key: certs.read(certs.otherClientKey) });
+    const other = await connectTls(port, { cert: certs().read(certs().otherClientCert), key: certs().read(certs().otherClientKey) });
     await refused(other);
     expect(log.events('conn.tls_failed')[0]).toMatchObject({ reason: 'client-certificate', err: { code: 'CONN_TLS_CLIENT_CERT', message: expect.stringMatching(/^client certificate not trusted: [A-Z_]+$/) } });
     const good = await connectTls(port, clientCert());
@@ -119,7 +115,7 @@ describe('FrameServer over TLS', () => {
   it('reloads its certificate: open connections keep working, new ones get the new certificate', async () => {
     const { server, port } = await tlsServer('none');
     const before = await connectTls(port);
-    server.reloadTls({ cert: certs.read(certs.server2Cert), key: certs.read(certs.server2Key), ca: certs.read(certs.ca) });
+    server.reloadTls({ cert: certs().read(certs().server2Cert), key: certs().read(certs().server2Key), ca: certs().read(certs().ca) });
     expect(await ping(before)).toBe('0004pong');
     const after = await connectTls(port);
     expect(after.getPeerCertificate().subject.CN).toBe('isotrace-test-server-2');
@@ -129,10 +125,10 @@ describe('FrameServer over TLS', () => {
 
   it('keeps its certificate when a reload is not usable', async () => {
     const { server, port } = await tlsServer('require');
-    const mismatched = { cert: certs.read(certs.server2Cert), key: certs.read(certs.serverKey), ca: certs.read(certs.ca) };
+    const mismatched = { cert: certs().read(certs().server2Cert), key: certs().read(certs().serverKey), ca: certs().read(certs().ca) };
     expect(() => server.reloadTls(mismatched)).toThrow(ConfigError);
     expect(() => server.reloadTls(mismatched)).toThrow(/^server\.tls\.key: not usable: .*key values mismatch/);
-    expect(() => server.reloadTls({ ...mismatched, key: certs.read(certs.server2Key), ca: null })).toThrow('server.tls.ca: required with clientAuth require');
+    expect(() => server.reloadTls({ ...mismatched, key: certs().read(certs().server2Key), ca: null })).toThrow('server.tls.ca: required with clientAuth require');
     const socket = await connectTls(port, clientCert());
     expect(socket.getPeerCertificate().subject.CN).toBe('isotrace-test-server');
   });
@@ -167,14 +163,14 @@ describe('dial over TLS', () => {
 
   it('connects once the server certificate checks against the CA and the address', async () => {
     const { port } = await tlsServer('require');
-    expect(await dialed(port, clientTls({ ca: certs.read(certs.ca), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) }))).toBeNull();
+    expect(await dialed(port, clientTls({ ca: certs().read(certs().ca), cert: certs().read(certs().clientCert), key: certs().read(certs().clientKey) }))).toBeNull();
   });
 
   it('fails with the TLS reason for a server its CA does not sign, or a name the certificate lacks', async () => {
     const { port } = await tlsServer('none');
-    expect(await dialed(port, clientTls({ ca: certs.read(certs.otherCa) }))).toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE/) });
-    expect(await dialed(port, clientTls({ ca: certs.read(certs.ca), serverName: 'switch.example' }))).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
-    expect(await dialed(port, clientTls({ ca: certs.read(certs.ca), serverName: 'localhost' }))).toBeNull();
+    expect(await dialed(port, clientTls({ ca: certs().read(certs().otherCa) }))).toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE/) });
+    expect(await dialed(port, clientTls({ ca: certs().read(certs().ca), serverName: 'switch.example' }))).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    expect(await dialed(port, clientTls({ ca: certs().read(certs().ca), serverName: 'localhost' }))).toBeNull();
   });
 
   it.each([
