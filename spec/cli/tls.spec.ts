@@ -4,10 +4,12 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { issuerConfig } from '../../src/cli/issuer-options.js';
+import { serveConfig } from '../../src/cli/serve-config.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { serve, Resources, type Served } from '../helpers/serve-harness.js';
@@ -143,6 +145,20 @@ describe('load and replay over TLS', () => {
     const run = await runCli(['replay', join(FIXTURES_DIR, 'scenarios', 'network.json'), '--port', String(served.port), '--tls-ca', certs().otherCa]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/LINK_CONNECT_FAILED|cannot connect/);
+  });
+});
+
+describe('TLS options', () => {
+  it('come from flags, ISOTRACE_* variables and the config file, for serve and (under ISOTRACE_ISSUER_*) issuer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isotrace-tls-config-'));
+    resources.add(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ tlsCert: 'switch.pem', tlsKey: 'switch.key', tlsHandshakeTimeoutMs: '2s' }));
+    expect(serveConfig({ config: file }, { ISOTRACE_TLS_CA: 'ca.pem', ISOTRACE_TLS_CLIENT_AUTH: 'require' })).toMatchObject({
+      tls: { cert: 'switch.pem', key: 'switch.key', ca: 'ca.pem', clientAuth: 'require' }, server: { tlsHandshakeTimeoutMs: 2000 },
+    });
+    expect(issuerConfig({ tlsKey: 'issuer.key' }, { ISOTRACE_ISSUER_TLS_CERT: 'issuer.pem', ISOTRACE_TLS_CERT: 'not-this.pem' }).tls).toEqual({ cert: 'issuer.pem', key: 'issuer.key', ca: null, clientAuth: 'none' });
+    expect(serveConfig({}, {}).tls).toBeNull();
   });
 });
 

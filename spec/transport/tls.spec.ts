@@ -99,6 +99,20 @@ describe('FrameServer over TLS', () => {
     expect(server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 1 });
   });
 
+  it('refuses a plain TCP client on a TLS port without handing its frame to the handler', async () => {
+    let calls = 0;
+    const log = new CaptureLogger();
+    const { server, port } = await startServer(cleanup, () => (calls++, pong()), { tls: serverTls(), logger: log });
+    const plain = createConnection({ port, host: '127.0.0.1' });
+    cleanup.add(() => plain.destroy());
+    plain.on('error', () => {});
+    plain.write('0004ping');
+    await once(plain, 'close');
+    expect(calls).toBe(0);
+    expect(log.events('conn.tls_failed')[0]).toMatchObject({ reason: 'handshake', err: { code: 'CONN_TLS_HANDSHAKE' } });
+    expect(server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 1 });
+  });
+
   it('closes a client that never completes its handshake after tlsHandshakeTimeoutMs, without holding a slot', async () => {
     const { server, port, log } = await tlsServer('none', { tlsHandshakeTimeoutMs: 100, maxConnections: 1 });
     const silent = createConnection({ port, host: '127.0.0.1' });

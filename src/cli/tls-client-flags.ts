@@ -22,7 +22,7 @@ export function addTlsClientFlags(cmd: Command): Command {
     .option('--tls', "connect over TLS 1.2+; the switch's certificate checked against --tls-ca, else Node's built-in root CAs")
     .option('--tls-ca <file>', "PEM CA certificate(s) the switch's certificate must chain to (implies --tls)")
     .option('--tls-cert <file>', 'PEM client certificate, for a switch that asks for one (--tls-client-auth); with --tls-key (implies --tls)')
-    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (implies --tls)')
     .option('--tls-server-name <name>', "the name the switch's certificate must carry, when not the --host given (implies --tls)");
 }
 
