@@ -9,6 +9,7 @@ import type { Framing, ServerLimitName } from '../transport/index.js';
 import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from './serve-options.js';
+import { serveTlsFiles, type ServeTlsFiles, type TlsOptionValues } from './tls-files.js';
 
 /** The FrameServer options serve sets from its configuration; `header` defaults to the spec's, known once it is loaded. */
 export type ServeServerOptions = Readonly<{ host: string; port: number; framing: Framing } & Record<ServerLimitName, number>>;
@@ -40,6 +41,8 @@ export interface HostSettings {
   readonly audit: ServeAuditOptions;
   /** Null when no endpoint is set (no export): the OTEL_* variables are then not read. */
   readonly otlp: ServeOtlpOptions | null;
+  /** The listener's TLS files (read at start-up and on SIGHUP); null: plain TCP. */
+  readonly tls: ServeTlsFiles | null;
 }
 
 /** Every value `serve` runs with, typed and checked; frozen all the way down (but the key's bytes). */
@@ -68,7 +71,7 @@ type AuditOptionSpec = (typeof AUDIT_OPTIONS)[number];
  * A host's resolved configuration: `options` and `audits` from flags (commander's camelCase
  * values), then their variables, then the --config (or `names.configEnv`) file, then defaults;
  * OTEL_EXPORTER_OTLP_ENDPOINT when no isotrace setting names an endpoint. `options` must hold
- * serve's host, port, framing, otlpEndpoint and transport options.
+ * serve's host, port, framing, otlpEndpoint, TLS and transport options.
  * @throws ConfigError naming the first bad option, where it came from and what is allowed.
  */
 export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, audits: readonly AuditOptionSpec[], flags: Record<string, unknown>, env: ServeEnv, names: HostConfigNames): Resolved<S> & HostSettings {
@@ -83,8 +86,9 @@ export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, a
   resolveAuditWriterOptions(audit);
   const limits = Object.fromEntries(TRANSPORT_OPTION_NAMES.map((name) => [name, values[name]])) as Record<ServerLimitName, number>;
   const server = Object.freeze({ ...limits, host: values.host, port: values.port, framing: values.framing }) as ServeServerOptions;
+  const tls = serveTlsFiles(values as unknown as TlsOptionValues);
   // Each value was produced by its own option's kind, as resolveOptions types it.
-  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp }) as unknown as Resolved<S> & HostSettings;
+  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp, tls }) as unknown as Resolved<S> & HostSettings;
 }
 
 /**

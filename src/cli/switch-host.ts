@@ -13,7 +13,9 @@ import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
+import { onHangup } from './hangup.js';
 import { createLogger } from './logger.js';
+import { readServerTls, reloadServerTls } from './tls-files.js';
 import type { BackendContext } from './issuer-backends.js';
 import type { ServeConfig } from './serve-config.js';
 import { loadCodec } from './spec-loader.js';
@@ -29,7 +31,7 @@ const LOG_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -136,7 +138,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const gate = switchGate();
   const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
   const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx), codec) ?? gate.handler;
-  const server = new FrameServer(handler, { ...cfg.server, header, logger });
+  const tls = cfg.tls == null ? null : readServerTls(cfg.tls);
+  const server = new FrameServer(handler, { ...cfg.server, header, logger, tls });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
@@ -219,8 +222,11 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return isStartUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
   }
+  const tlsFiles = cfg.tls ?? null;
+  const stopReloading = tlsFiles === null ? () => {} : onHangup(() => reloadServerTls(running.server, tlsFiles, logger));
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
+      stopReloading();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();
       resolve(EXIT.OK);

@@ -6,7 +6,7 @@ export { loadCards, currencyExponent, CARD_STATUSES } from './cards.js';
 export type { Card, CardStatus } from './cards.js';
 export { DEFAULT_REMOTE_ISSUER, ISSUER_TYPES, PIN_BLOCK_RULES, STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions } from './issuer-definition.js';
 export type {
-  IssuerDefinition, IssuerEndpoint, PinBlockRule, RemoteIssuerDefinition, StubIssuerDefinition, TraceField,
+  IssuerDefinition, IssuerEndpoint, IssuerTls, PinBlockRule, RemoteIssuerDefinition, StubIssuerDefinition, TraceField,
 } from './issuer-definition.js';
 export { IssuerMapping } from './issuer-mapping.js';
 export type { IssuerMappingOptions } from './issuer-mapping.js';

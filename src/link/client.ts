@@ -167,7 +167,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     const o = this.options;
     this.#state = 'connecting';
     const at = o.endpoints[this.#endpoint];
-    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock }, (socket) => {
+    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock, tls: o.tls }, (socket) => {
       this.#dialing = null;
       if (this.#state === 'closed') return void socket.destroy();
       this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);

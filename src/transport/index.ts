@@ -22,6 +22,9 @@ export type { BoundAddress, DrainResult, FrameHandler, ServerEvents, ServerStats
 export { DEFAULT_SERVER_OPTIONS, MAX_FRAME_BYTES_LIMIT, SERVER_OPTION_RANGES, resolveServerOptions } from './server-options.js';
 export type { ServerLimitName, ServerOptions, ResolvedServerOptions } from './server-options.js';
 export { dial } from './dial.js';
+export { CLIENT_AUTH_POLICIES, TLS_MIN_VERSION, checkTlsMaterial, clientTls, connectSocket, resolveTlsServerOptions } from './tls.js';
+export type { ClientAuthPolicy, ClientTls, ResolvedTlsServerOptions, SocketTarget, TlsClientOptions, TlsMaterial, TlsServerOptions } from './tls.js';
+export type { TlsFailure } from './tls-listener.js';
 export type { DialTarget } from './dial.js';
 export { drainOnSignals } from './signals.js';
 export type { Drainable } from './signals.js';
