@@ -30,6 +30,12 @@ export interface Readiness {
   readonly reasons: readonly string[];
 }
 
+/**
+ * prom-client's default metrics that are gauges named `_total`, against Prometheus's naming rules
+ * (`promtool check metrics` reports them): left out.
+ */
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /** `FRAME_TOO_LARGE` -> `too_large`: the framing error codes as reason labels. */
 function framingReason(error: Error | null): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -53,6 +59,7 @@ export class HostMetrics {
     server.on('refused', this.#onRefused);
     server.on('close', this.#onClose);
     collectDefaultMetrics({ register: this.registry });
+    for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
     registerTxnFamilies(this.registry, this.txn);
     registerServerFamilies(this.registry, server, this.#events, () => this.#parts?.switch ?? null, this.txn);
     registerIssuerFamilies(this.registry, this.#issuers);
