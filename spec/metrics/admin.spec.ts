@@ -1,8 +1,12 @@
 // The admin listener of isotrace serve (issue #16) over real sockets: /metrics after real
 // transactions (exact counts, no card data), /healthz, /readyz, 404s, bad methods and garbage.
 
-import { connect } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
 import { admin, adminPort, sampleOf } from '../helpers/metrics-text.js';
 import { testCards } from '../helpers/test-cards.js';
@@ -85,5 +89,19 @@ describe('admin listener', () => {
     expect(await admin(sw, '/healthz')).toMatchObject({ status: 200 });
     expect(sw.running.server.stats.framesIn).toBe(framesBefore);
     expect(adminPort(sw)).not.toBe(sw.port);
+  });
+});
+
+describe('admin listener start-up', () => {
+  it('issue #16: a serve whose admin port is taken exits 2 with one line naming it, and creates no audit file', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    perTest.add(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+    const { port } = busy.address() as { port: number };
+    const dir = mkdtempSync(join(tmpdir(), 'isotrace-admin-'));
+    perTest.add(() => rmSync(dir, { recursive: true, force: true }));
+    const r = await runCli(['serve', '--port', '0', '--admin-port', String(port), '--audit-dir', join(dir, 'audit'), '--log-level', 'silent']);
+    expect(r).toMatchObject({ code: 2, stderr: `isotrace: SERVER_LISTEN_FAILED cannot listen on 127.0.0.1:${port} (admin): EADDRINUSE\n` });
+    expect(existsSync(join(dir, 'audit'))).toBe(false);
   });
 });

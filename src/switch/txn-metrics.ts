@@ -82,15 +82,14 @@ export class TxnMetrics {
     this.duration.observe((endUs - ctx.receivedAtUs) / 1e6);
     const spans = ctx.trace.spans;
     const root = ctx.trace.root;
-    for (let i = 1; i < spans.length; i++) {
+    // The stages' spans are the root's children in TIMED_STAGES order (those after the decision
+    // skipped, respond always last): one forward pass matches them.
+    let k = 0;
+    for (let i = 1; i < spans.length && k < COMMIT; i++) {
       const s = spans[i];
       if (s.parent !== root) continue; // a stage's own children (an issuer call) are inside its time
-      for (let k = 0; k < COMMIT; k++) {
-        if (TIMED_STAGES[k] === s.name) {
-          this.stages[k].observe((s.endUs - s.startUs) / 1e6);
-          break;
-        }
-      }
+      while (k < COMMIT && TIMED_STAGES[k] !== s.name) k++;
+      if (k < COMMIT) this.stages[k++].observe((s.endUs - s.startUs) / 1e6);
     }
     this.stages[COMMIT].observe((endUs - ctx.completedAtUs) / 1e6);
   }
