@@ -104,4 +104,11 @@ describe('admin listener start-up', () => {
     expect(r).toMatchObject({ code: 2, stderr: `isotrace: SERVER_LISTEN_FAILED cannot listen on 127.0.0.1:${port} (admin): EADDRINUSE\n` });
     expect(existsSync(join(dir, 'audit'))).toBe(false);
   });
+
+  it('issue #16: is off unless --admin-port is set: no listener, no admin.listening line', async () => {
+    const off = await serve(perTest);
+    expect(off.running.admin).toBeNull();
+    expect(off.log.events('admin.listening')).toEqual([]);
+    expect(sw.log.events('admin.listening')).toMatchObject([{ level: 'info', host: '127.0.0.1', port: adminPort(sw) }]);
+  });
 });

@@ -13,6 +13,7 @@ import { sampleRecord, SteeredFs, tempDir } from '../audit/helpers/audit-fixture
 import { Resources } from '../helpers/serve-harness.js';
 import { testSwitch } from '../helpers/switch-env.js';
 import { sampleOf } from '../helpers/metrics-text.js';
+import { advice, openQueue, safDir } from '../saf/helpers/saf-fixtures.js';
 import { CaptureLogger } from '../trace/helpers/capture-logger.js';
 
 const resources = new Resources();
@@ -99,6 +100,23 @@ describe('HostMetrics', () => {
     expect(sampleOf(text, 'isotrace_connections_closed_total', { reason: 'framing-error' })).toBe(1);
     expect(sampleOf(text, 'isotrace_connections_accepted_total')).toBe(1);
     expect(sampleOf(text, 'isotrace_connections_refused_total', { reason: 'max-connections' })).toBe(1);
+    metrics.close();
+  });
+
+  it('issue #16: reports the advices the queue owes, per issuer, with the oldest one\'s age, also for an issuer no longer configured', async () => {
+    const server = new FrameServer(() => null, { host: '127.0.0.1', port: 0 });
+    const metrics = new HostMetrics(server);
+    const saf = await openQueue(safDir());
+    const now = Date.now();
+    await saf.enqueue(advice(1, 'zenith', { createdAt: now - 30_000 }));
+    await saf.enqueue(advice(2, 'zenith', { createdAt: now - 10_000 }));
+    const journal = await JournalThread.open({ dir: tempDir(), mode: 'strict', key: null, logger: new CaptureLogger(), batchStats: metrics.batchStats });
+    resources.add(() => journal.close());
+    metrics.attach({ switch: testSwitch().sw, journal, issuers: [], saf });
+    const text = await metrics.metricsText();
+    expect(sampleOf(text, 'isotrace_saf_depth', { issuer: 'zenith' })).toBe(2);
+    expect(sampleOf(text, 'isotrace_saf_oldest_age_seconds', { issuer: 'zenith' })).toBeGreaterThanOrEqual(30);
+    expect(sampleOf(text, 'isotrace_saf_oldest_age_seconds', { issuer: 'zenith' })).toBeLessThan(60);
     metrics.close();
   });
 });
