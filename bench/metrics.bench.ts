@@ -1,14 +1,20 @@
-// Metrics benchmark: what counting one transaction costs on the answer's path with the admin
-// listener on. TxnMetrics.record (typed-array counters, pre-bucketed histograms read at scrape
+// Metrics benchmark. First what counting one transaction costs on the answer's path with the admin
+// listener on: TxnMetrics.record (typed-array counters, pre-bucketed histograms read at scrape
 // time) against the same counts through prom-client's labelled Counter and Histogram (a label
 // lookup per call), over one finished transaction with its 5 stage spans. Off, nothing runs.
+// Then `isotrace serve` under the switch benchmark's load with metrics off and on (scraped once a
+// second, as Prometheus would), alternately, BENCH_ROUNDS times (2): answers/s and CPU per answer.
 
 import { Counter, Histogram, Registry } from 'prom-client';
 import { builtinCodec, fromJson } from '../src/codec/index.js';
 import { LATENCY_BUCKETS_SECONDS } from '../src/shared/index.js';
 import { TIMED_STAGES, TxnContext, TxnMetrics } from '../src/switch/index.js';
 import { IdSource, nowUs, TraceRecord } from '../src/trace/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { measure, us } from './measure.js';
+import { CONNECTIONS, figures, freePort, load, startIsotrace, THIS_BIN, WARMUP_MS, type LoadResult } from './servers.js';
 
 const STAGES = ['validate', 'dedupe', 'route', 'authorize', 'respond'];
 const PER_BATCH = 20_000;
@@ -31,7 +37,53 @@ function finishedTxn(): TxnContext {
   return ctx;
 }
 
-export function run(): void {
+const DURATION_MS = Number(process.env.BENCH_SWITCH_DURATION_MS ?? 20_000);
+const SCRAPE_EVERY_MS = 1000;
+
+/** serve (async audit) under load; with `isMetricsOn`, an admin port scraped every second meanwhile. */
+async function serveUnderLoad(isMetricsOn: boolean): Promise<LoadResult & { scrapes: number }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-bench-'));
+  const admin = isMetricsOn ? ['--admin-port', String(await freePort())] : [];
+  let scrapes = 0;
+  try {
+    const server = await startIsotrace(THIS_BIN, ['serve', '--port', String(port), '--audit-dir', join(dir, 'audit'), '--audit-mode', 'async', ...admin], join(dir, 'serve.log'), port);
+    const scraper = !isMetricsOn ? null : setInterval(() => {
+      fetch(`http://127.0.0.1:${admin[1]}/metrics`).then((r) => r.text()).then(() => scrapes++, () => {});
+    }, SCRAPE_EVERY_MS);
+    try {
+      return { ...(await load(port, [server.pid], DURATION_MS)), scrapes };
+    } finally {
+      if (scraper !== null) clearInterval(scraper);
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function onAndOff(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  console.log(`metrics: serve (audit async), ${CONNECTIONS} terminals, ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, off and on alternately, ${rounds} rounds`);
+  const cpu = { off: [] as number[], on: [] as number[] };
+  for (let round = 1; round <= rounds; round++) {
+    const off = await serveUnderLoad(false);
+    console.log(figures('metrics off', off));
+    const on = await serveUnderLoad(true);
+    console.log(`${figures('metrics on, scraped 1/s', on)}   ${on.scrapes} scrapes`);
+    cpu.off.push(off.cpuUsPerAnswer);
+    cpu.on.push(on.cpuUsPerAnswer);
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`    CPU per answer, on against off: ${((mean(cpu.on) / mean(cpu.off) - 1) * 100).toFixed(1)}% (target: within 5%)`);
+}
+
+export async function run(): Promise<void> {
+  perTransaction();
+  await onAndOff();
+}
+
+function perTransaction(): void {
   console.log(`metrics: per transaction counted, median of ${BATCHES} batches of ${PER_BATCH.toLocaleString('en')}`);
   const ctx = finishedTxn();
   const end = ctx.completedAtUs + 40;
