@@ -5,6 +5,7 @@
 
 import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from '../shared/index.js';
 import type { TxnContext, TxnKind } from './context.js';
+import { STAGES } from './pipeline.js';
 
 // Every TxnKind, once: a kind added to TxnKind and not here fails to compile.
 const KINDS = { authorization: 0, financial: 1, reversal: 2, network: 3, unsupported: 4 } as const satisfies Record<TxnKind, number>;
@@ -12,8 +13,8 @@ const KINDS = { authorization: 0, financial: 1, reversal: 2, network: 3, unsuppo
 /** The MTI classes the switch tells apart (TxnContext.kind), in label order; `unsupported` last. */
 export const MTI_CLASSES: readonly TxnKind[] = Object.freeze(Object.keys(KINDS) as TxnKind[]);
 
-/** The timed parts of a transaction: the pipeline's stages (their spans), then the commit phase (journal, duplicates, trace hand-off). */
-export const TIMED_STAGES = Object.freeze(['validate', 'dedupe', 'route', 'authorize', 'respond', 'commit'] as const);
+/** The timed parts of a transaction: the pipeline's stages and respond (their spans), then the commit phase (journal, duplicates, trace hand-off). */
+export const TIMED_STAGES: readonly string[] = Object.freeze([...STAGES.map(([name]) => name), 'respond', 'commit']);
 const COMMIT = TIMED_STAGES.length - 1;
 
 // Response codes as slots: two characters of 0-9A-Z (1987: 36 * 36), three digits (1993 action
