@@ -6,6 +6,7 @@
 import { resolveAuditWriterOptions, type AuditMode } from '../audit/index.js';
 import { DEFAULT_OTLP_SINK_OPTIONS, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions } from '../trace/index.js';
 import type { Framing, ServerLimitName } from '../transport/index.js';
+import { ConfigError } from '../shared/index.js';
 import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from './serve-options.js';
@@ -84,6 +85,9 @@ export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, a
   const key = keyText ? Buffer.from(keyText, 'utf8') : null;
   const audit = Object.freeze({ dir: auditDir, mode: auditMode, key, retentionDays: auditRetentionDays, retentionBytes: auditRetentionBytes }) as ServeAuditOptions;
   resolveAuditWriterOptions(audit);
+  if (values.adminPort !== null && values.adminPort !== 0 && values.adminPort === values.port) {
+    throw new ConfigError('adminPort', `expected a port other than port (${values.port}): the admin listener never shares the terminals' socket`);
+  }
   const limits = Object.fromEntries(TRANSPORT_OPTION_NAMES.map((name) => [name, values[name]])) as Record<ServerLimitName, number>;
   const server = Object.freeze({ ...limits, host: values.host, port: values.port, framing: values.framing }) as ServeServerOptions;
   const tls = serveTlsFiles(values as unknown as TlsOptionValues);

@@ -59,6 +59,8 @@ export const SERVE_OPTIONS = Object.freeze([
   textOption('safDir', 'ISOTRACE_SAF_DIR', DEFAULT_SAF_DIR, 'directory of the store-and-forward queue of reversal advices owed to remote issuers'),
   enumOption('logLevel', 'ISOTRACE_LOG_LEVEL', LOG_LEVELS, 'info', 'log level'),
   textOption('otlpEndpoint', 'ISOTRACE_OTLP_ENDPOINT', null, 'OTLP/HTTP collector base URL (also OTEL_EXPORTER_OTLP_ENDPOINT); unset: no export'),
+  intOption('adminPort', 'ISOTRACE_ADMIN_PORT', R.port, null, 'port of the admin HTTP listener (/metrics, /healthz, /readyz; 0 picks a free one); unset: no admin listener'),
+  textOption('adminHost', 'ISOTRACE_ADMIN_HOST', '127.0.0.1', 'address the admin HTTP listener binds to'),
   durationOption('issuerTimeoutMs', 'ISOTRACE_ISSUER_TIMEOUT_MS', [1, 600_000], 3000, 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)'),
   durationOption('duplicateWindowMs', 'ISOTRACE_DUPLICATE_WINDOW_MS', [0, 86_400_000], 300_000, 'how long a first answer is kept for repeats (ms, or e.g. 5m)'),
   ...TLS_OPTIONS,

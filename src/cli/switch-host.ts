@@ -4,11 +4,12 @@
 
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
-import { STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
+import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
 import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
+import { AdminServer, HostMetrics } from '../metrics/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { readJsonFile } from './config.js';
@@ -31,7 +32,7 @@ const LOG_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -65,6 +66,8 @@ export interface RunningSwitch {
   server: FrameServer;
   switch: Switch;
   codec: Codec;
+  /** The admin HTTP listener (/metrics, /healthz, /readyz); null when adminPort is unset. */
+  admin: AdminServer | null;
   /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
 }
@@ -133,19 +136,23 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
     traceField,
   };
-  // Checked by the config already; resolving adds the journal's own (log module and fd) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE });
   const gate = switchGate();
   const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
   const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx), codec) ?? gate.handler;
   const tls = cfg.tls == null ? null : readServerTls(cfg.tls);
   const server = new FrameServer(handler, { ...cfg.server, header, logger, tls });
+  // Metrics only with the admin listener: without it the switch and the journal count nothing.
+  const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
+  const admin = metrics === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
+  // Checked by the config already; resolving adds the journal's own (log module and fd) once.
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
   let sw: Switch | undefined;
   try {
     await server.listen();
+    await admin?.listen();
     lock = AuditLock.acquire(journal.audit.dir, logger);
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journal);
@@ -161,24 +168,32 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     await audit?.close().catch(() => {});
     gate.open(null);
     await server.close();
+    await admin?.close();
+    metrics?.close();
     releaseAtExit();
     process.off('exit', releaseAtExit);
     await closeIssuers();
     throw err;
   }
   const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
-  sw = new Switch(switchEnv, traces, audit);
+  sw = new Switch({ ...switchEnv, metrics: metrics?.txn ?? null }, traces, audit);
   gate.open(sw);
   const journalThread = audit;
+  const remotes = [...new Set(issuers.values())].filter((b): b is RemoteIssuer => b instanceof RemoteIssuer);
+  metrics?.attach({ switch: sw, journal: journalThread, issuers: remotes, saf });
   return {
     server,
     switch: sw,
     codec,
+    admin,
     async stop() {
       await server.drain();
       // Issuers first: an advice in flight may still be acknowledged, and audited.
       await closeIssuers();
       await journalThread.close(); // the writer logs audit.closed, with the chain's head
+      // Until here /readyz answered 503 (not listening): the admin listener goes last.
+      await admin?.close();
+      metrics?.close();
       releaseAtExit();
       process.off('exit', releaseAtExit);
       await traces.shutdown();

@@ -21,3 +21,4 @@ export { COMMON_FIELDS } from './edition-map.js';
 export { RemoteIssuer } from './remote/remote-issuer.js';
 export type { RemoteIssuerOptions } from './remote/remote-issuer.js';
 export type { AcknowledgedAdvice } from './remote/advice-forwarder.js';
+export type { IssuerLink } from './remote/issuer-links.js';

@@ -18,7 +18,7 @@ export type { Sweepable } from './sweeper.js';
 export { Backoff } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { FrameServer } from './server.js';
-export type { BoundAddress, DrainResult, FrameHandler, ServerEvents, ServerStats } from './server.js';
+export type { BoundAddress, DrainResult, FrameHandler, RefuseReason, ServerEvents, ServerStats } from './server.js';
 export { DEFAULT_SERVER_OPTIONS, MAX_FRAME_BYTES_LIMIT, SERVER_OPTION_RANGES, resolveServerOptions } from './server-options.js';
 export type { ServerLimitName, ServerOptions, ResolvedServerOptions } from './server-options.js';
 export { dial } from './dial.js';

@@ -74,6 +74,11 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     this.#forwarder.wake();
   }
 
+  /** Its links, in order (for their state and counters). */
+  get links(): readonly IssuerLink[] {
+    return this.#links.all;
+  }
+
   /**
    * Sends the authorization to the issuer and resolves with its decision (its DE 39 in 1987 terms).
    * @throws (rejects) IssuerError ISSUER_UNAVAILABLE when no link is up (at once) or the request
