@@ -24,7 +24,8 @@ export const LAYERS = {
   journal: ['shared', 'trace', 'audit', 'switch'],
   issuer: ['shared', 'codec', 'transport', 'link', 'saf'],
   sim: ['shared', 'codec', 'transport', 'link'],
-  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim'],
+  metrics: ['shared', 'transport', 'link', 'audit', 'saf', 'switch', 'journal', 'issuer'],
+  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim', 'metrics'],
 };
 
 const MAX_LINES = 500;

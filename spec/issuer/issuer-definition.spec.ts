@@ -25,7 +25,7 @@ describe('parseIssuerDefinitions', () => {
       type: 'remote', name: 'acme', spec: 'iso87binary', framing: 'binary2', header: 'none', tpdu: '6000000000', connections: 2,
       endpoints: [{ url: 'tcp://127.0.0.1:9100', host: '127.0.0.1', port: 9100 }, { url: 'tcp://127.0.0.1:9101', host: '127.0.0.1', port: 9101 }],
       timeoutMs: 2000, signOn: true, echoIntervalMs: 30000, matchKey: [41, 11], traceField: { de: 63, tag: null },
-      acquirerId: null, institutionId: null, pinBlock: 'drop',
+      acquirerId: null, institutionId: null, pinBlock: 'drop', tls: null,
     });
     for (const part of [acme, acme.endpoints, acme.endpoints[0], acme.matchKey, acme.traceField]) expect(Object.isFrozen(part)).toBe(true);
   });
@@ -46,6 +46,13 @@ describe('parseIssuerDefinitions', () => {
   it('reads a tagged trace field and the switch\'s institution IDs', () => {
     const def = remote({ acme: { ...ACME, traceField: { de: 48, tag: 'TP' }, acquirerId: '4000001', institutionId: '9000001', pinBlock: 'forward' } });
     expect([def.traceField, def.acquirerId, def.institutionId, def.pinBlock]).toEqual([{ de: 48, tag: 'TP' }, '4000001', '9000001', 'forward']);
+  });
+
+  it('reads a tls key: the files of the CA, a client certificate and key, and the name to check', () => {
+    const def = remote({ acme: { ...ACME, tls: { ca: 'issuer-ca.pem', cert: 'switch.pem', key: 'switch.key', serverName: 'issuer.example' } } });
+    expect(def.tls).toEqual({ ca: 'issuer-ca.pem', cert: 'switch.pem', key: 'switch.key', serverName: 'issuer.example' });
+    expect(Object.isFrozen(def.tls)).toBe(true);
+    expect(remote({ acme: { ...ACME, tls: {} } }).tls).toEqual({ ca: null, cert: null, key: null, serverName: null });
   });
 
   it('reads the documented example file', () => {
@@ -74,6 +81,12 @@ describe('parseIssuerDefinitions', () => {
     [{ acme: { ...ACME, traceField: { de: 48, tg: 'TP' } } }, 'issuers.acme.traceField.tg: unknown option; known options: de, tag'],
     [{ acme: { ...ACME, acquirerId: 4000001 } }, 'issuers.acme.acquirerId: expected an institution ID of 1 to 11 digits, as a string'],
     [{ acme: { ...ACME, pinBlock: 'translate' } }, 'issuers.acme.pinBlock: expected one of drop, forward, got "translate"'],
+    [{ acme: { ...ACME, tls: true } }, 'issuers.acme.tls: expected an object such as { "ca": "issuer-ca.pem", "cert": "switch.pem", "key": "switch.key" }, or {} for TLS with the built-in root CAs'],
+    [{ acme: { ...ACME, tls: { ca: 'a.pem', crt: 'b.pem' } } }, 'issuers.acme.tls.crt: unknown option; known options: ca, cert, key, serverName'],
+    [{ acme: { ...ACME, tls: { cert: 'switch.pem' } } }, 'issuers.acme.tls.key: missing: a client certificate needs both cert and key'],
+    [{ acme: { ...ACME, tls: { ca: '' } } }, 'issuers.acme.tls.ca: expected the path of a PEM file'],
+    [{ acme: { ...ACME, tls: { serverName: 7 } } }, 'issuers.acme.tls.serverName: expected a host name'],
+    [{ acme: { ...ACME, ssl: {} } }, 'issuers.acme.ssl: unknown option; it is now called tls'],
     [{ acme: { ...ACME, tpdu: '60' } }, 'issuers.acme.tpdu: expected a TPDU as 10 hex digits, e.g. 6000120000'],
     [{ acme: { ...ACME, hasSignOn: true } }, 'issuers.acme.hasSignOn: unknown option; it is now called signOn'],
     [{ acme: { ...ACME, retries: 3 } }, 'issuers.acme.retries: unknown option; known options: type, framing, header, tpdu'],

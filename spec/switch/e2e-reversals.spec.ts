@@ -114,6 +114,20 @@ describe('serve reverses an approval', () => {
     expect((await l.buy(SIXTY)).res.get(39)).toBe('51');
   });
 
+  it.each([
+    ['0400', '0410'],
+    ['0420', '0430'],
+  ] as const)('releases the hold when an %s arrives while its original is still at the issuer', async (mti, responseMti) => {
+    const l = await lane(300); // the issuer takes 300 ms: the reversal comes before the approval is remembered
+    const req = message(l.sw.codec, '0100', purchaseFields(l.pan, null, SIXTY));
+    l.t.send(req);
+    l.t.send(message(l.sw.codec, mti, byOriginalData(req)));
+    const answers = [await l.t.receive(), await l.t.receive()];
+    expect(answers.map((a) => [a.mti, a.get(39)]).sort()).toEqual([['0110', '00'], [responseMti, '00']]);
+    expect((await l.buy(SIXTY)).res.get(39)).toBe('00'); // released: USD 100.00 available again
+    expect((await l.buy(SIXTY)).res.get(39)).toBe('51');
+  });
+
   it('answers 25 to an 0400 and 00 to an 0420 when the original is unknown', async () => {
     const l = await lane();
     const unknown = message(l.sw.codec, '0100', purchaseFields(l.pan, null));

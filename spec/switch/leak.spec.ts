@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASKED_PAN, auditRecords, maskedPan, type AuditRecord } from '../helpers/audit-trail.js';
 import { caseBytes, listCases } from '../helpers/fixtures.js';
+import { CardSecrets, forms } from '../helpers/leak-check.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
 import { formatTraceparent } from '../../src/trace/index.js';
 import { issuer, Resources, serve, type Served } from '../helpers/serve-harness.js';
@@ -21,7 +22,7 @@ const PIN_BLOCK = 'C0FFEE0123456789';
 const DISCRETIONARY = '2011000123';
 
 /** Clear values that must never leave the switch: PANs, track 2 values and PIN blocks (hex). */
-const secrets = { pans: new Set<string>(), tracks: new Set<string>(), pinBlocks: new Set<string>() };
+const secrets = new CardSecrets();
 /** DE 55 (ICC data) values, as hex: never in the audit trail. */
 const iccData = new Set<string>();
 
@@ -99,20 +100,7 @@ beforeAll(async () => {
 });
 afterAll(() => resources.run());
 
-/** Every form a value could take in text: as is, and hex in either case. */
-function forms(values: Iterable<string>): string[] {
-  return [...values].flatMap((v) => [v, v.toUpperCase(), v.toLowerCase()]);
-}
-
-function leaksIn(text: string): string[] {
-  const needles = [
-    ...forms(secrets.pans),
-    ...forms(secrets.tracks),
-    ...[...secrets.tracks].map((t) => t.slice(t.indexOf('=') + 1)),
-    ...forms(secrets.pinBlocks),
-  ];
-  return [...new Set(needles.filter((n) => text.includes(n)))];
-}
+const leaksIn = (text: string): string[] => secrets.leaksIn(text);
 
 describe('card data in logs and spans', () => {
   it('drove every fixture and card through the switch, logged at trace and exported spans', () => {

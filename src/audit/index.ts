@@ -3,6 +3,7 @@
 
 export { AuditWriter } from './writer.js';
 export type { AuditWriterStats } from './writer.js';
+export { AuditBatchStats, RECORDS_PER_BATCH_BUCKETS } from './batch-stats.js';
 export { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_DIR, DEFAULT_AUDIT_WRITER_OPTIONS, resolveAuditWriterOptions } from './writer-options.js';
 export type { AuditMode, AuditWriterOptions } from './writer-options.js';
 export { NODE_AUDIT_FS, NODE_AUDIT_FS_SYNC } from './audit-fs.js';

@@ -3,6 +3,7 @@
 
 import { checkInteger, checkKnownKeys, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
 import { NODE_AUDIT_FS, type AuditFs } from './audit-fs.js';
+import { AuditBatchStats } from './batch-stats.js';
 
 export const AUDIT_MODES = ['strict', 'async'] as const;
 export type AuditMode = (typeof AUDIT_MODES)[number];
@@ -25,6 +26,8 @@ export interface AuditWriterOptions {
   retentionDays?: number;
   /** Delete the oldest rotated files while the log passes this many bytes (default 0: no limit). */
   retentionBytes?: number;
+  /** Where each batch is counted and timed for metrics (default null: nothing is). */
+  batchStats?: AuditBatchStats | null;
 }
 
 /** Where `serve` writes the log and the audit commands read it unless told otherwise (relative to the working directory). */
@@ -37,6 +40,7 @@ export const DEFAULT_AUDIT_WRITER_OPTIONS = Object.freeze({
   fs: NODE_AUDIT_FS,
   retentionDays: 0,
   retentionBytes: 0,
+  batchStats: null as AuditBatchStats | null,
 });
 
 /** The bounds [min, max] of each numeric option, inclusive: checked here and by the command line's option table. */
@@ -73,6 +77,7 @@ export function resolveAuditWriterOptions(options: AuditWriterOptions): Readonly
   checkInteger('audit.retentionBytes', o.retentionBytes, ...AUDIT_OPTION_RANGES.retentionBytes);
   if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('audit.logger', 'expected a Logger (from src/shared)');
   if (typeof o.nowMs !== 'function') throw new ConfigError('audit.nowMs', 'expected a function returning wall-clock ms');
+  if (o.batchStats !== null && !(o.batchStats instanceof AuditBatchStats)) throw new ConfigError('audit.batchStats', 'expected an AuditBatchStats or null');
   const fs = o.fs as Partial<AuditFs> | null;
   const missing = FS_CALLS.find((name) => typeof fs?.[name] !== 'function');
   if (missing !== undefined) throw new ConfigError(`audit.fs.${missing}`, 'expected a function (see AuditFs)');

@@ -3,6 +3,7 @@
 // one sync. Rotates by size and UTC day; the chain runs on across files. Never logs record contents.
 
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { plural } from '../shared/index.js';
 import { appendSynced } from './append-synced.js';
 import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
@@ -254,7 +255,10 @@ export class AuditWriter {
     if (this.#fd < 0) await this.#openFile();
     const wasDirty = this.#isDirty;
     this.#isDirty = true;
+    const stats = this.#o.batchStats;
+    const startedAt = stats === null ? 0 : performance.now();
     await appendSynced(this.#o.fs, this.#fd, data, this.#fileBytes, wasDirty, this.#step);
+    if (stats !== null) stats.written(count, (performance.now() - startedAt) / 1000);
     this.#isDirty = false;
     this.#fileBytes += data.length;
     this.#head = head;
@@ -335,6 +339,7 @@ export class AuditWriter {
     const error = new AuditError('AUDIT_WRITE_FAILED', `${this.#path()}: ${this.#op} failed (${errno}); ${plural(records, 'audit record')} not written`, { cause: err });
     this.#counts.failures++;
     this.#counts.recordsFailed += records;
+    this.#o.batchStats?.failed();
     this.#isFailing = true;
     this.#lastError = error;
     const logged = { code: error.code, errno, syscall: this.#op };

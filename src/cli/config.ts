@@ -60,8 +60,8 @@ export function enumOption<N extends string, V extends string, D extends V | nul
   return { name, env, kind: { type: 'enum', values }, default: dflt, doc };
 }
 
-/** An integer option in `range` (the library's own bounds, e.g. SERVER_OPTION_RANGES). */
-export function intOption<N extends string>(name: N, env: string, range: OptionRange, dflt: number, doc: string): OptionSpec<N, number, number> {
+/** An integer option in `range` (the library's own bounds, e.g. SERVER_OPTION_RANGES); a null default leaves it unset. */
+export function intOption<N extends string, D extends number | null = number>(name: N, env: string, range: OptionRange, dflt: D, doc: string): OptionSpec<N, number, D> {
   return { name, env, kind: { type: 'int', min: range[0], max: range[1] }, default: dflt, doc };
 }
 

@@ -5,6 +5,7 @@ import type { Codec, IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, type IssuerDefinition } from '../issuer/index.js';
 import type { SafQueue } from '../saf/index.js';
 import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { TlsClientOptions } from '../transport/index.js';
 import type { DeliveredAdvice } from '../switch/index.js';
 
 /** What a host gives the remote backends it builds once it runs. */
@@ -29,11 +30,11 @@ export function hasRemoteIssuers(issuers: ReadonlyMap<string, IssuerDefinition>)
 
 /**
  * Each issuer's backend by name: `stub` for every stub issuer, a RemoteIssuer for each remote one
- * (`codecs`: the remote issuers' codecs by name, as loadRoutesFile gives them). The remote ones
- * start connecting at once.
+ * (`codecs` and `tls`: the remote issuers' codecs and TLS files' bytes by name, as loadRoutesFile
+ * gives them). The remote ones start connecting at once.
  */
 export function issuerBackends(
-  issuers: ReadonlyMap<string, IssuerDefinition>, codecs: ReadonlyMap<string, Codec>, ctx: BackendContext,
+  issuers: ReadonlyMap<string, IssuerDefinition>, codecs: ReadonlyMap<string, Codec>, ctx: BackendContext, tls: ReadonlyMap<string, TlsClientOptions> = new Map(),
 ): Map<string, IssuerBackend<IsoMessage>> {
   const out = new Map<string, IssuerBackend<IsoMessage>>();
   for (const [name, def] of issuers) {
@@ -42,7 +43,7 @@ export function issuerBackends(
       continue;
     }
     out.set(name, new RemoteIssuer({
-      def, terminal: ctx.terminal, issuer: codecs.get(name)!, timeoutMs: def.timeoutMs ?? ctx.issuerTimeoutMs, saf: ctx.saf!, logger: ctx.logger,
+      def, terminal: ctx.terminal, issuer: codecs.get(name)!, timeoutMs: def.timeoutMs ?? ctx.issuerTimeoutMs, saf: ctx.saf!, logger: ctx.logger, tls: tls.get(name) ?? null,
       onAdviceAcknowledged: ({ entry, sent, answer }) => ctx.onAdviceDelivered({
         issuer: name, sent, answer, traceparent: entry.traceparent, reason: entry.reason, attempts: entry.attempts,
       }),

@@ -1,13 +1,15 @@
 // The routes file `serve --routes` names: the BIN routes, the issuers they name (the implicit
-// in-process `stub` and those of its `issuers` object), and the spec of each remote issuer, all
-// read and checked once at start-up. Throws only ConfigError, naming the file, the issuer and the key.
+// in-process `stub` and those of its `issuers` object), and the spec and TLS files of each remote
+// issuer, all read and checked once at start-up. Throws only ConfigError, naming the file, the issuer and the key.
 
 import { SpecError, type Codec } from '../codec/index.js';
-import { STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions, type IssuerDefinition } from '../issuer/index.js';
+import { STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions, type IssuerDefinition, type IssuerTls } from '../issuer/index.js';
 import { ConfigError } from '../shared/index.js';
 import { BinTable } from '../switch/index.js';
+import { clientTls, type TlsClientOptions } from '../transport/index.js';
 import { readJsonFile } from './config.js';
 import { loadCodec } from './spec-loader.js';
+import { readPem } from './tls-files.js';
 
 export interface RoutesFile {
   readonly routes: BinTable;
@@ -15,6 +17,25 @@ export interface RoutesFile {
   readonly issuers: ReadonlyMap<string, IssuerDefinition>;
   /** The codec of each remote issuer's spec, by issuer name. */
   readonly issuerCodecs: ReadonlyMap<string, Codec>;
+  /** The TLS files' bytes of each remote issuer with a `tls` key, by issuer name. */
+  readonly issuerTls: ReadonlyMap<string, TlsClientOptions>;
+}
+
+/**
+ * The files `tls` names read and checked; `at` is the issuer's path in errors.
+ * @throws ConfigError naming `at.tls.KEY` and the file: unreadable, not PEM, a key not the certificate's.
+ */
+function readIssuerTls(tls: IssuerTls, at: string): TlsClientOptions {
+  const read = (key: 'ca' | 'cert' | 'key'): Buffer | null => (tls[key] === null ? null : readPem(`${at}.tls.${key}`, tls[key]));
+  const options = { ca: read('ca'), cert: read('cert'), key: read('key'), serverName: tls.serverName };
+  try {
+    clientTls(options, `${at}.tls`);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const file = tls[err.path.slice(at.length + 5) as keyof IssuerTls];
+    throw new ConfigError(file === null || file === undefined ? err.path : `${err.path} ${file}`, err.message.slice(err.path.length + 2), { cause: err });
+  }
+  return options;
 }
 
 /**
@@ -36,6 +57,7 @@ export function loadRoutesFile(path: string): RoutesFile {
     }
   }
   const issuerCodecs = new Map<string, Codec>();
+  const issuerTls = new Map<string, TlsClientOptions>();
   for (const def of issuers.values()) {
     if (def.type !== 'remote') continue;
     const at = `${where}: issuers.${def.name}`;
@@ -48,6 +70,7 @@ export function loadRoutesFile(path: string): RoutesFile {
     }
     checkIssuerSpec(def, codec, at);
     issuerCodecs.set(def.name, codec);
+    if (def.tls !== null) issuerTls.set(def.name, readIssuerTls(def.tls, at));
   }
-  return Object.freeze({ routes, issuers, issuerCodecs });
+  return Object.freeze({ routes, issuers, issuerCodecs, issuerTls });
 }

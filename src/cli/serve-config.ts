@@ -6,9 +6,11 @@
 import { resolveAuditWriterOptions, type AuditMode } from '../audit/index.js';
 import { DEFAULT_OTLP_SINK_OPTIONS, otlpProtocolOf, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpProtocol } from '../trace/index.js';
 import type { Framing, ServerLimitName } from '../transport/index.js';
+import { ConfigError } from '../shared/index.js';
 import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from './serve-options.js';
+import { serveTlsFiles, type ServeTlsFiles, type TlsOptionValues } from './tls-files.js';
 
 /** The FrameServer options serve sets from its configuration; `header` defaults to the spec's, known once it is loaded. */
 export type ServeServerOptions = Readonly<{ host: string; port: number; framing: Framing } & Record<ServerLimitName, number>>;
@@ -42,6 +44,8 @@ export interface HostSettings {
   readonly audit: ServeAuditOptions;
   /** Null when no endpoint is set (no export): the OTEL_* variables are then not read. */
   readonly otlp: ServeOtlpOptions | null;
+  /** The listener's TLS files (read at start-up and on SIGHUP); null: plain TCP. */
+  readonly tls: ServeTlsFiles | null;
 }
 
 /** Every value `serve` runs with, typed and checked; frozen all the way down (but the key's bytes). */
@@ -70,7 +74,7 @@ type AuditOptionSpec = (typeof AUDIT_OPTIONS)[number];
  * A host's resolved configuration: `options` and `audits` from flags (commander's camelCase
  * values), then their variables, then the --config (or `names.configEnv`) file, then defaults;
  * OTEL_EXPORTER_OTLP_ENDPOINT when no isotrace setting names an endpoint. `options` must hold
- * serve's host, port, framing, otlpEndpoint and transport options.
+ * serve's host, port, framing, otlpEndpoint, TLS and transport options.
  * @throws ConfigError naming the first bad option, where it came from and what is allowed.
  */
 export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, audits: readonly AuditOptionSpec[], flags: Record<string, unknown>, env: ServeEnv, names: HostConfigNames): Resolved<S> & HostSettings {
@@ -83,10 +87,14 @@ export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, a
   const key = keyText ? Buffer.from(keyText, 'utf8') : null;
   const audit = Object.freeze({ dir: auditDir, mode: auditMode, key, retentionDays: auditRetentionDays, retentionBytes: auditRetentionBytes }) as ServeAuditOptions;
   resolveAuditWriterOptions(audit);
+  if (values.adminPort !== null && values.adminPort !== 0 && values.adminPort === values.port) {
+    throw new ConfigError('adminPort', `expected a port other than port (${values.port}): the admin listener never shares the terminals' socket`);
+  }
   const limits = Object.fromEntries(TRANSPORT_OPTION_NAMES.map((name) => [name, values[name]])) as Record<ServerLimitName, number>;
   const server = Object.freeze({ ...limits, host: values.host, port: values.port, framing: values.framing }) as ServeServerOptions;
+  const tls = serveTlsFiles(values as unknown as TlsOptionValues);
   // Each value was produced by its own option's kind, as resolveOptions types it.
-  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp }) as unknown as Resolved<S> & HostSettings;
+  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp, tls }) as unknown as Resolved<S> & HostSettings;
 }
 
 /**

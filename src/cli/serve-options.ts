@@ -4,7 +4,7 @@
 
 import { AUDIT_MODES, AUDIT_OPTION_RANGES, DEFAULT_AUDIT_DIR, DEFAULT_AUDIT_WRITER_OPTIONS as A } from '../audit/index.js';
 import {
-  DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, SERVER_OPTION_RANGES as R, type ServerLimitName,
+  CLIENT_AUTH_POLICIES, DEFAULT_SERVER_OPTIONS as S, FRAME_HEADERS, FRAMINGS, SERVER_OPTION_RANGES as R, type ServerLimitName,
 } from '../transport/index.js';
 import { DEFAULT_SAF_DIR } from '../saf/index.js';
 import { durationOption, enumOption, intOption, kebab, textOption, type OptionSpec } from './config.js';
@@ -34,6 +34,15 @@ const TRANSPORT_OPTIONS = [
   serverLimit('maxFormatErrorsPerAddress', 'unreadable frames one address may send per window before its connection is closed and the address refused; 0: no limit'),
   serverLimit('formatErrorWindowMs', 'the window format errors are counted in'),
   serverLimit('formatErrorBanMs', 'how long an address past maxFormatErrorsPerAddress is refused'),
+  serverLimit('tlsHandshakeTimeoutMs', 'with TLS: close a client that has not completed its handshake in this time (it holds no connection slot meanwhile)'),
+];
+
+/** The listener's TLS (docs/tls.md): off unless a certificate and key are given. */
+const TLS_OPTIONS = [
+  textOption('tlsCert', 'ISOTRACE_TLS_CERT', null, "PEM certificate (chain) of the listener: serve TLS 1.2+ instead of plain TCP; with --tls-key; reread on SIGHUP"),
+  textOption('tlsKey', 'ISOTRACE_TLS_KEY', null, 'PEM private key of --tls-cert; reread on SIGHUP'),
+  textOption('tlsCa', 'ISOTRACE_TLS_CA', null, "PEM CA certificate(s) that sign the clients' certificates (for --tls-client-auth request or require); reread on SIGHUP"),
+  enumOption('tlsClientAuth', 'ISOTRACE_TLS_CLIENT_AUTH', CLIENT_AUTH_POLICIES, 'none', "client certificates: none (not asked), request (asked, not required), require (refused without one signed by --tls-ca)"),
 ];
 
 /** The names of the transport options, each also a FrameServer option. */
@@ -51,8 +60,11 @@ export const SERVE_OPTIONS = Object.freeze([
   enumOption('logLevel', 'ISOTRACE_LOG_LEVEL', LOG_LEVELS, 'info', 'log level'),
   textOption('logFile', 'ISOTRACE_LOG_FILE', null, 'write the log to this file (appended) instead of standard output, reopened on SIGHUP for logrotate'),
   textOption('otlpEndpoint', 'ISOTRACE_OTLP_ENDPOINT', null, 'OTLP collector URL (also OTEL_EXPORTER_OTLP_ENDPOINT; OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf or grpc); unset: no export'),
+  intOption('adminPort', 'ISOTRACE_ADMIN_PORT', R.port, null, 'port of the admin HTTP listener (/metrics, /healthz, /readyz; 0 picks a free one); unset: no admin listener'),
+  textOption('adminHost', 'ISOTRACE_ADMIN_HOST', '127.0.0.1', 'address the admin HTTP listener binds to'),
   durationOption('issuerTimeoutMs', 'ISOTRACE_ISSUER_TIMEOUT_MS', [1, 600_000], 3000, 'how long an issuer may take before the terminal gets RC 91 (ms, or e.g. 3s; well inside the clients\' 5 s)'),
   durationOption('duplicateWindowMs', 'ISOTRACE_DUPLICATE_WINDOW_MS', [0, 86_400_000], 300_000, 'how long a first answer is kept for repeats (ms, or e.g. 5m)'),
+  ...TLS_OPTIONS,
   ...TRANSPORT_OPTIONS,
 ]);
 

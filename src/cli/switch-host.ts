@@ -5,17 +5,19 @@
 import { closeSync, openSync } from 'node:fs';
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
-import { STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
+import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
 import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
+import { AdminServer, HostMetrics } from '../metrics/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
 import { onHangup } from './hangup.js';
 import { createLogger } from './logger.js';
+import { readServerTls, reloadServerTls } from './tls-files.js';
 import type { BackendContext } from './issuer-backends.js';
 import type { ServeConfig } from './serve-config.js';
 import { loadCodec } from './spec-loader.js';
@@ -26,7 +28,7 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp'> & Partial<Pick<ServeConfig, 'safDir'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -50,16 +52,18 @@ export interface HostParts {
   /** The routing, from the loaded codec. @throws ConfigError for what does not fit the spec. */
   routing(codec: Codec): HostRouting;
   /**
-   * Wraps the switch's frame handler (fault injection); `endConnection` ends a connection once its
-   * answers in flight are out. Absent: the switch answers as is.
+   * Wraps the switch's frame handler (reversal order, fault injection); `endConnection` ends a
+   * connection once its answers in flight are out; `codec`: the host's. Absent: the switch answers as is.
    */
-  wrapHandler?(handler: FrameHandler, endConnection: (ctx: ConnectionContext) => void): FrameHandler;
+  wrapHandler?(handler: FrameHandler, endConnection: (ctx: ConnectionContext) => void, codec: Codec): FrameHandler;
 }
 
 export interface RunningSwitch {
   server: FrameServer;
   switch: Switch;
   codec: Codec;
+  /** The admin HTTP listener (/metrics, /healthz, /readyz); null when adminPort is unset. */
+  admin: AdminServer | null;
   /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
   /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
@@ -128,18 +132,23 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     onFormatError: (c) => server.reportFormatError(c as ConnectionContext), // only ever called with the server's own
     traceField,
   };
-  // Checked by the config already; resolving adds the journal's own (log module and fd) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE });
   const gate = switchGate();
   const header: FrameHeader = cfg.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
-  const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx)) ?? gate.handler;
-  const server = new FrameServer(handler, { ...cfg.server, header, logger });
+  const handler = parts.wrapHandler?.(gate.handler, (ctx) => server.endConnection(ctx), codec) ?? gate.handler;
+  const tls = cfg.tls == null ? null : readServerTls(cfg.tls);
+  const server = new FrameServer(handler, { ...cfg.server, header, logger, tls });
+  // Metrics only with the admin listener: without it the switch and the journal count nothing.
+  const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
+  const admin = metrics === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
+  // Checked by the config already; resolving adds the journal's own (log module and destination) once.
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
   let sw: Switch | undefined;
   try {
     await server.listen();
+    await admin?.listen();
     lock = AuditLock.acquire(journal.audit.dir, logger);
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journal);
@@ -155,24 +164,32 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     await audit?.close().catch(() => {});
     gate.open(null);
     await server.close();
+    await admin?.close();
+    metrics?.close();
     releaseAtExit();
     process.off('exit', releaseAtExit);
     await closeIssuers();
     throw err;
   }
   const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
-  sw = new Switch(switchEnv, traces, audit);
+  sw = new Switch({ ...switchEnv, metrics: metrics?.txn ?? null }, traces, audit);
   gate.open(sw);
   const journalThread = audit;
+  const remotes = [...new Set(issuers.values())].filter((b): b is RemoteIssuer => b instanceof RemoteIssuer);
+  metrics?.attach({ switch: sw, journal: journalThread, issuers: remotes, saf });
   return {
     server,
     switch: sw,
     codec,
+    admin,
     async stop() {
       await server.drain();
       // Issuers first: an advice in flight may still be acknowledged, and audited.
       await closeIssuers();
       await journalThread.close(); // the writer logs audit.closed, with the chain's head
+      // Until here /readyz answered 503 (not listening): the admin listener goes last.
+      await admin?.close();
+      metrics?.close();
       releaseAtExit();
       process.off('exit', releaseAtExit);
       await traces.shutdown();
@@ -246,9 +263,12 @@ export async function runHost<C extends HostConfig>(
     reopen();
     running.reopenLog();
   });
+  const tlsFiles = cfg.tls ?? null;
+  const stopReloading = tlsFiles === null ? () => {} : onHangup(() => reloadServerTls(running.server, tlsFiles, logger));
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
       stopReopening();
+      stopReloading();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();
       resolve(EXIT.OK);

@@ -6,7 +6,7 @@ export { loadCards, currencyExponent, CARD_STATUSES } from './cards.js';
 export type { Card, CardStatus } from './cards.js';
 export { DEFAULT_REMOTE_ISSUER, ISSUER_TYPES, PIN_BLOCK_RULES, STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions } from './issuer-definition.js';
 export type {
-  IssuerDefinition, IssuerEndpoint, PinBlockRule, RemoteIssuerDefinition, StubIssuerDefinition, TraceField,
+  IssuerDefinition, IssuerEndpoint, IssuerTls, PinBlockRule, RemoteIssuerDefinition, StubIssuerDefinition, TraceField,
 } from './issuer-definition.js';
 export { IssuerMapping } from './issuer-mapping.js';
 export type { IssuerMappingOptions } from './issuer-mapping.js';
@@ -21,3 +21,4 @@ export { COMMON_FIELDS } from './edition-map.js';
 export { RemoteIssuer } from './remote/remote-issuer.js';
 export type { RemoteIssuerOptions } from './remote/remote-issuer.js';
 export type { AcknowledgedAdvice } from './remote/advice-forwarder.js';
+export type { IssuerLink } from './remote/issuer-links.js';

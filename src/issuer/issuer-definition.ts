@@ -28,6 +28,17 @@ export interface IssuerEndpoint {
   readonly port: number;
 }
 
+/** TLS on an issuer's links: PEM file paths (the CLI reads them), each null when not given. */
+export interface IssuerTls {
+  /** The CA the issuer's certificate must chain to; null: Node's built-in root CAs. */
+  readonly ca: string | null;
+  /** The switch's client certificate and key, for an issuer that asks for one; both or neither. */
+  readonly cert: string | null;
+  readonly key: string | null;
+  /** The name the issuer's certificate must carry; null: the endpoint's host. */
+  readonly serverName: string | null;
+}
+
 /** An issuer answered in-process by the stub and its cards. */
 export interface StubIssuerDefinition {
   readonly type: 'stub';
@@ -65,6 +76,8 @@ export interface RemoteIssuerDefinition {
   readonly institutionId: string | null;
   /** `drop`: DE 52 and 53 never cross (a PIN block needs translation to the issuer's key); `forward`: as received. */
   readonly pinBlock: PinBlockRule;
+  /** Speak TLS 1.2+ on the links; null: plain TCP. */
+  readonly tls: IssuerTls | null;
 }
 
 export type IssuerDefinition = StubIssuerDefinition | RemoteIssuerDefinition;
@@ -89,13 +102,14 @@ export const DEFAULT_REMOTE_ISSUER = Object.freeze({
   acquirerId: null as string | null,
   institutionId: null as string | null,
   pinBlock: 'drop' as PinBlockRule,
+  tls: null as IssuerTls | null,
 });
 
 /** The keys of a remote issuer: the required ones and every optional one. */
 const REMOTE_KEYS = Object.freeze({ ...DEFAULT_REMOTE_ISSUER, endpoints: null, spec: null });
 const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   endpoint: 'endpoints', hasSignOn: 'signOn', timeout: 'timeoutMs', requestTimeoutMs: 'timeoutMs', echoInterval: 'echoIntervalMs',
-  keyFields: 'matchKey', trace: 'traceField', acquirer: 'acquirerId', forwarderId: 'institutionId', forwardingId: 'institutionId',
+  keyFields: 'matchKey', trace: 'traceField', acquirer: 'acquirerId', forwarderId: 'institutionId', forwardingId: 'institutionId', ssl: 'tls',
 });
 
 const DAY_MS = 86_400_000;
@@ -139,6 +153,21 @@ function traceFieldOf(path: string, v: unknown): TraceField {
   return Object.freeze({ de, tag: v.tag });
 }
 
+const TLS_KEYS = Object.freeze({ ca: null, cert: null, key: null, serverName: null });
+
+function tlsOf(path: string, v: unknown): IssuerTls {
+  if (!isObject(v)) throw new ConfigError(path, 'expected an object such as { "ca": "issuer-ca.pem", "cert": "switch.pem", "key": "switch.key" }, or {} for TLS with the built-in root CAs');
+  checkKnownKeys(path, v, TLS_KEYS);
+  const text = (key: keyof typeof TLS_KEYS): string | null => {
+    const value = v[key] ?? null;
+    if (value !== null && (typeof value !== 'string' || value === '')) throw new ConfigError(`${path}.${key}`, key === 'serverName' ? 'expected a host name' : 'expected the path of a PEM file');
+    return value as string | null;
+  };
+  const tls = Object.freeze({ ca: text('ca'), cert: text('cert'), key: text('key'), serverName: text('serverName') });
+  if ((tls.cert === null) !== (tls.key === null)) throw new ConfigError(`${path}.${tls.cert === null ? 'cert' : 'key'}`, 'missing: a client certificate needs both cert and key');
+  return tls;
+}
+
 function institutionOf(path: string, v: unknown): string | null {
   if (v === null) return null;
   if (typeof v !== 'string' || !INSTITUTION_RE.test(v)) throw new ConfigError(path, 'expected an institution ID of 1 to 11 digits, as a string');
@@ -170,6 +199,7 @@ function remoteIssuer(name: string, path: string, raw: Record<string, unknown>):
     acquirerId: institutionOf(`${path}.acquirerId`, o.acquirerId),
     institutionId: institutionOf(`${path}.institutionId`, o.institutionId),
     pinBlock: checkOneOf(`${path}.pinBlock`, o.pinBlock, PIN_BLOCK_RULES),
+    tls: o.tls === null ? null : tlsOf(`${path}.tls`, o.tls),
   });
 }
 

@@ -2,7 +2,7 @@
 // JournalThread.open takes as it is (the CLI resolves them before it binds its port). Throws only
 // ConfigError; never echoes the key.
 
-import { resolveAuditWriterOptions, type AuditMode, type AuditWriterOptions } from '../audit/index.js';
+import { resolveAuditWriterOptions, type AuditBatchStats, type AuditMode, type AuditWriterOptions } from '../audit/index.js';
 import { checkInteger, ConfigError, type Logger } from '../shared/index.js';
 
 export interface JournalThreadOptions {
@@ -25,6 +25,8 @@ export interface JournalThreadOptions {
   logLevel?: string;
   /** With `logDest`: the URL of the module whose `createLogger` (a LineLoggerFactory) makes the worker's logger. */
   logModule?: string;
+  /** Where the worker's writer counts and times each batch for metrics, over a SharedArrayBuffer; null (default): nothing is. */
+  batchStats?: AuditBatchStats | null;
 }
 
 export interface ResolvedJournalOptions {

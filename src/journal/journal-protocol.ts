@@ -38,6 +38,8 @@ export interface JournalInit {
   niceBy: number;
   /** Where the worker writes txn.done lines itself (a LineLogger from `module` on this fd or file at this level); null: it sends them back to the main thread's logger. */
   log: { module: string; dest: number | string; level: string } | null;
+  /** The buffer of the main thread's AuditBatchStats, which the worker's writer updates per batch; null: no metrics. */
+  batchStats: SharedArrayBuffer | null;
 }
 
 export interface Failure {

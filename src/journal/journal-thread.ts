@@ -5,8 +5,8 @@
 // functions InlineJournal uses. Strict mode resolves once the batch is on disk; async at once.
 
 import { Worker } from 'node:worker_threads';
-import { AuditError, CommitQueue, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
-import type { Logger } from '../shared/index.js';
+import { AuditError, CommitQueue, type AuditBatchStats, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
+import { ConfigError, type Logger } from '../shared/index.js';
 import type { OutcomeWire, TxnJournal, TxnOutcome } from '../switch/index.js';
 import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalOptions } from './journal-options.js';
 import type { Failure, JournalInit, ToMain, ToWorker } from './journal-protocol.js';
@@ -41,6 +41,7 @@ const asError = (f: Failure): AuditError => new AuditError(f.code as 'AUDIT_WRIT
 export class JournalThread implements TxnJournal {
   readonly #worker: Worker;
   readonly #log: Logger;
+  readonly #batchStats: AuditBatchStats | null;
   /** The outcomes of the batch being filled; posted once per turn, and in strict mode at 16. */
   readonly #queue: CommitQueue<OutcomeWire>;
   #next = 0;
@@ -56,6 +57,7 @@ export class JournalThread implements TxnJournal {
   private constructor(worker: Worker, o: ResolvedJournalOptions) {
     this.#worker = worker;
     this.#log = o.audit.logger;
+    this.#batchStats = o.audit.batchStats;
     this.#queue = new CommitQueue({ mode: o.audit.mode, onReady: this.#sendBatch, readyAt: STRICT_POST_AT });
   }
 
@@ -63,16 +65,20 @@ export class JournalThread implements TxnJournal {
    * Starts the worker, which opens the audit log as AuditWriter.open does (directory, chain tail,
    * torn last line), in the mode the options give. The real file system only: tests that inject
    * disk failures use AuditWriter. Options already resolved (resolveJournalOptions) are not checked again.
+   * `batchStats` (metrics) must live in a SharedArrayBuffer: the worker's writer updates it.
    * @throws ConfigError for a bad option; AuditError as AuditWriter.open.
    */
   static async open(options: JournalThreadOptions | ResolvedJournalOptions): Promise<JournalThread> {
     const o = resolveJournalOptions(options);
     const a = o.audit;
+    const shared = a.batchStats?.buffer ?? null;
+    if (shared !== null && !(shared instanceof SharedArrayBuffer)) throw new ConfigError('audit.batchStats', 'expected one over a SharedArrayBuffer (the journal thread updates it)');
     const init: JournalInit = {
       dir: a.dir, key: a.key === null ? null : new Uint8Array(a.key), maxFileBytes: a.maxFileBytes, retentionDays: a.retentionDays, retentionBytes: a.retentionBytes,
       mode: a.mode,
       niceBy: a.mode === 'strict' ? 0 : ASYNC_NICE_BY,
       log: o.log === null ? null : { ...o.log, module: runnable(o.log.module) },
+      batchStats: shared,
     };
     const worker = new Worker(WORKER_URL, { workerData: init });
     const journal = new JournalThread(worker, o);
@@ -97,6 +103,16 @@ export class JournalThread implements TxnJournal {
   /** The writer's counters; known once closed. */
   get stats(): AuditWriterStats {
     return this.#stats;
+  }
+
+  /** The batches written by the journal thread, as it counts them (null unless `batchStats` was given). */
+  get batchStats(): AuditBatchStats | null {
+    return this.#batchStats;
+  }
+
+  /** False once the journal thread stopped or close() was called: records are refused from then on. */
+  get isWritable(): boolean {
+    return this.#stopped === null && this.#closing === null;
   }
 
   /** The journal thread's nice value (Linux; 0 elsewhere): 10 more than the process's in async mode. */

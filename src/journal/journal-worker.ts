@@ -5,7 +5,7 @@
 
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuditError, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
+import { AuditBatchStats, AuditError, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
 import type { LogLevel, Logger } from '../shared/index.js';
 import { TxnOutcome, txnLogLine } from '../switch/index.js';
 import { IdSource } from '../trace/index.js';
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     const key = init.key === null ? null : Buffer.from(init.key);
     writer = await AuditWriter.open({
       dir: init.dir, mode: init.mode, key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC,
+      batchStats: init.batchStats === null ? null : new AuditBatchStats(init.batchStats),
     });
   } catch (err) {
     send({ t: 'open-failed', ...failure(err) });

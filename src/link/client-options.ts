@@ -7,8 +7,8 @@ import {
   type Clock, type Logger,
 } from '../shared/index.js';
 import {
-  FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, parseTpdu,
-  type CloseReason, type ConnectionSettings, type FrameHeader, type Framing,
+  FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, clientTls, parseTpdu,
+  type ClientTls, type CloseReason, type ConnectionSettings, type FrameHeader, type Framing, type TlsClientOptions,
 } from '../transport/index.js';
 import { DEFAULT_KEY_FIELDS, defaultKeyOf, type KeyOf } from './match-key.js';
 import { networkResponse } from './network.js';
@@ -84,6 +84,8 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions;
   hasSignOn?: boolean;
   echoIntervalMs?: number;
+  /** Speak TLS 1.2+ on the link: the CA to trust, a client certificate and key, the server's name; null: plain TCP. */
+  tls?: TlsClientOptions | null;
   /** Answers a request the peer sends on the link (not a response); null = no answer. */
   onRequest?: (msg: IsoMessage) => IsoMessage | null;
   logger?: Logger;
@@ -114,6 +116,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   reconnect: DEFAULT_RECONNECT as ReconnectOptions,
   hasSignOn: false,
   echoIntervalMs: 0,
+  tls: null as TlsClientOptions | null,
   onRequest: networkResponse as (msg: IsoMessage) => IsoMessage | null,
   logger: NOOP_LOGGER as Logger,
   clock: SYSTEM_CLOCK as Clock,
@@ -126,7 +129,9 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
 });
 
 export type ResolvedClientOptions = Readonly<
-  Required<Omit<ClientOptions, 'reconnect' | 'tpdu' | 'endpoints'>> & {
+  Required<Omit<ClientOptions, 'reconnect' | 'tpdu' | 'endpoints' | 'tls'>> & {
+    /** The TLS side checked into one context shared by the link's connections; null: plain TCP. */
+    tls: ClientTls | null;
     /** Never empty: `endpoints` as given, or the one of `host` and `port`. */
     endpoints: readonly Endpoint[];
     reconnect: Readonly<Required<ReconnectOptions>>;
@@ -189,9 +194,10 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   if (typeof o.onRequest !== 'function') throw new ConfigError('client.onRequest', 'expected a function (msg) => IsoMessage | null');
   if (typeof o.random !== 'function') throw new ConfigError('client.random', 'expected a function returning [0, 1)');
   checkLoggerAndClock('client', o.logger, o.clock);
+  const tls = o.tls === null ? null : clientTls(o.tls, 'client.tls');
   const connection: ConnectionSettings = Object.freeze({
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: 0,
     frameTimeoutMs: o.frameTimeoutMs, maxKeepAliveOnlyMs: 0, maxInFlight: Infinity, isPauseOnBackpressure: false,
   });
-  return Object.freeze({ ...o, host: endpoints[0].host, port: endpoints[0].port, endpoints, tpdu, reconnect, connection });
+  return Object.freeze({ ...o, host: endpoints[0].host, port: endpoints[0].port, endpoints, tpdu, reconnect, tls, connection });
 }

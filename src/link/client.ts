@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { isResponseMti, specVersion, type IsoMessage, type SpecVersion } from '../codec/index.js';
-import type { ClockTimer, Logger } from '../shared/index.js';
+import type { BucketHistogram, ClockTimer, Logger } from '../shared/index.js';
 import {
   Backoff, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
   type CloseReason, type ConnectionOwner,
@@ -40,6 +40,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   #endpoint = 0;
   /** The edition of the codec's spec: which network-management messages the link sends (0800 or 1804). */
   readonly #version: SpecVersion;
+  /** Where answered requests' round trips go (seconds); null: not measured. */
+  #roundTrips: BucketHistogram | null = null;
 
   /** @throws ConfigError naming the first invalid option. Does not connect: call connect(). */
   constructor(options: ClientOptions) {
@@ -64,6 +66,11 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
 
   get stats(): ClientStats {
     return { ...this.#stats };
+  }
+
+  /** From now on, counts the round trip of each answered request (sign-ons and echoes too) in `histogram`, in seconds. */
+  measureRoundTrips(histogram: BucketHistogram): void {
+    this.#roundTrips = histogram;
   }
 
   /**
@@ -167,7 +174,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     const o = this.options;
     this.#state = 'connecting';
     const at = o.endpoints[this.#endpoint];
-    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock }, (socket) => {
+    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock, tls: o.tls }, (socket) => {
       this.#dialing = null;
       if (this.#state === 'closed') return void socket.destroy();
       this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);
@@ -260,6 +267,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     const pending = key === null ? undefined : this.#pending.take(key);
     if (pending === undefined) return this.#unmatched(msg, key);
     this.#stats.matched++;
+    // Every request of a client has the same timeout: it was sent requestTimeoutMs before its deadline.
+    if (this.#roundTrips !== null) this.#roundTrips.observe((o.clock.now() - pending.deadline + o.requestTimeoutMs) / 1000);
     pending.resolve(msg.detach());
   }
 

@@ -85,6 +85,14 @@ export class SafQueue {
     return this.#table.size;
   }
 
+  /**
+   * How much `issuer` is owed, without copying entries (for metrics): the count, and when the
+   * oldest entry became owed (ms since the epoch; null when none is).
+   */
+  depth(issuer: string): { count: number; oldestCreatedAt: number | null } {
+    return { count: this.#table.countOf(issuer), oldestCreatedAt: this.#table.head(issuer)?.createdAt ?? null };
+  }
+
   /** Issuers owed at least one entry. */
   issuers(): string[] {
     return this.#table.issuers();

@@ -43,6 +43,11 @@ export class SafTable {
     return this.#byIssuer.get(issuer)?.[0] ?? null;
   }
 
+  /** How many entries `issuer` is owed. */
+  countOf(issuer: string): number {
+    return this.#byIssuer.get(issuer)?.length ?? 0;
+  }
+
   /** Every owed entry, in id order; of one issuer when `issuer` is given. */
   entries(issuer?: string): HeldEntry[] {
     if (issuer !== undefined) return [...(this.#byIssuer.get(issuer) ?? [])];

@@ -52,7 +52,9 @@ export const ERROR_CODES = {
   CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
   CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached, or its address is refused for format errors',
   CONN_FORMAT_ERRORS: 'a connection sent more unreadable frames (format errors) than allowed within the window; it was closed',
-  SERVER_LISTEN_FAILED: 'the server could not bind its host and port',
+  CONN_TLS_HANDSHAKE: 'a TLS client did not complete its handshake: a protocol below TLS 1.2, no common cipher, a closed or silent client (tlsHandshakeTimeoutMs); it got no connection',
+  CONN_TLS_CLIENT_CERT: 'a TLS client presented no certificate, or one not signed by --tls-ca, where --tls-client-auth require asks for one; it was refused',
+  SERVER_LISTEN_FAILED: 'the terminals\' listener or the admin HTTP listener could not bind its host and port',
   // transport: the client link
   LINK_DOWN: 'the link is not up, or dropped while the request was in flight',
   LINK_CLOSED: 'the client was closed',

@@ -13,3 +13,4 @@ export type { AuthorizationRequest, ReversalCause, ReversalRequest, IssuerDecisi
 export { IssuerError, RoutingError } from './issuer-errors.js';
 export { jsonString } from './json-text.js';
 export { checkLoggerAndClock, stripUndefined } from './options.js';
+export { BucketHistogram, LATENCY_BUCKETS_SECONDS, histogramSlots } from './bucket-histogram.js';

@@ -9,6 +9,7 @@ import type { DuplicateCache } from './duplicates.js';
 import type { OriginalsTable } from './originals.js';
 import type { ConnectionInfo } from './context.js';
 import type { BinTable } from './routing.js';
+import type { TxnMetrics } from './txn-metrics.js';
 
 export interface SwitchEnv {
   readonly codec: Codec;
@@ -37,4 +38,6 @@ export interface SwitchEnv {
    * unreadable (the server counts them per connection and address, and closes past a limit).
    */
   readonly onFormatError?: (conn: ConnectionInfo) => void;
+  /** Where each finished transaction is counted for /metrics; unset or null (metrics off): nothing is. */
+  readonly metrics?: TxnMetrics | null;
 }

@@ -3,6 +3,7 @@
 export { Switch } from './switch.js';
 export type { DeliveredAdvice } from './advice-record.js';
 export type { SwitchCounters } from './switch.js';
+export { MTI_CLASSES, TIMED_STAGES, TxnMetrics } from './txn-metrics.js';
 export { InlineJournal } from './journal.js';
 export type { AuditAppender, TxnJournal } from './journal.js';
 export { TxnOutcome } from './txn-outcome.js';

@@ -5,6 +5,7 @@
 
 import { SlotIndex, SlotStrings } from '../collections/index.js';
 import type { IssuerDecision } from '../shared/index.js';
+import { InFlightOriginals } from './in-flight.js';
 
 export interface Original {
   issuer: string;
@@ -42,6 +43,16 @@ export type OriginalRef =
   | { mti: string; stan: string; transmission: string; acquirer: string }
   | { stan: string; terminal: string; transmission: string };
 
+/** The key of an original in the table and among those in flight: its STAN and time (DE 7, or DE 12 in 1993). */
+export function originalKey(stan: string, transmission: string): string {
+  return `${stan}|${transmission}`;
+}
+
+/** The key `ref` names its original by. */
+export function keyOfRef(ref: OriginalRef): string {
+  return 'de90' in ref ? originalKey(ref.de90.slice(4, 10), ref.de90.slice(10, 20)) : originalKey(ref.stan, ref.transmission);
+}
+
 export interface OriginalsOptions {
   /** How long an approval stays reversible, in ms. Default 86400000 (24 h). */
   keepMs: number;
@@ -55,7 +66,7 @@ export const DEFAULT_ORIGINALS: Readonly<OriginalsOptions> = Object.freeze({ kee
 const FIRST_SLOTS = 1024;
 /** Characters kept inline per slot: `${STAN}|${DE 7}` (17), then the hold id and each id, one slab each. */
 const KEY_WIDTH = 24;
-const TEXT_WIDTHS = { holdId: 16, mti: 4, acquirer: 12, terminal: 16 } as const;
+const TEXT_WIDTHS = { holdId: 24, mti: 4, acquirer: 12, terminal: 16 } as const;
 type TextField = keyof typeof TEXT_WIDTHS;
 
 const textSlabs = (slots: number): Record<TextField, SlotStrings> => ({
@@ -119,6 +130,8 @@ export class OriginalsTable {
   /** Views handed out by find(), by slot: what a reversal marks on one, later finds see. */
   readonly #views = new Map<number, OriginalView>();
   readonly #nowMs: () => number;
+  /** Approvals still under way, which a reversal naming one waits for. */
+  readonly inFlight = new InFlightOriginals();
 
   constructor(options: Partial<OriginalsOptions> = {}, nowMs: () => number = Date.now) {
     const { keepMs, maxEntries } = { ...DEFAULT_ORIGINALS, ...options };
@@ -135,7 +148,7 @@ export class OriginalsTable {
     if (this.#maxEntries < 1) return;
     if (this.#count >= this.#maxEntries) this.#dropOldest();
     else if (this.#count === this.#slots) this.#resize(Math.min(this.#slots * 2, this.#maxEntries));
-    const key = `${ids.stan}|${ids.transmission}`;
+    const key = originalKey(ids.stan, ids.transmission);
     const slot = (this.#head + this.#count) % this.#slots;
     const older = this.#byKey.get(key);
     this.#byKey.put(key, slot);
@@ -158,7 +171,7 @@ export class OriginalsTable {
       ? { mti: ref.de90.slice(0, 4), stan: ref.de90.slice(4, 10), transmission: ref.de90.slice(10, 20), acquirer: ref.de90.slice(20, 31) }
       : ref;
     const isById = 'mti' in ids;
-    const key = `${ids.stan}|${ids.transmission}`;
+    const key = originalKey(ids.stan, ids.transmission);
     for (let slot = this.#byKey.get(key); slot !== NONE; slot = this.#older[slot]) {
       if (this.#expiresAtMs[slot] <= now) continue;
       const o = this.#view(slot);

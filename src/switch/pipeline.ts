@@ -127,5 +127,8 @@ export async function runPipeline(ctx: TxnContext, env: CommitEnv): Promise<void
   } catch (err) {
     if (i !== JOURNAL) throw err; // the participants after the journal do not fail: a throw there is a bug
     await abort(ctx, env, err);
+  } finally {
+    // Remembered (or released): reversals waiting for this request go on.
+    if (ctx.inFlightKey !== null) env.originals.inFlight.end(ctx.inFlightKey);
   }
 }

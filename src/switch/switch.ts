@@ -12,6 +12,7 @@ import { runPipeline } from './pipeline.js';
 import { InlineJournal, type TxnJournal } from './journal.js';
 import { remoteParentOf } from './trace-parent.js';
 import { recordAdvice, type DeliveredAdvice } from './advice-record.js';
+import type { TxnMetrics } from './txn-metrics.js';
 
 export interface SwitchCounters {
   transactions: number;
@@ -30,6 +31,7 @@ export class Switch {
   readonly #ids = new IdSource();
   readonly #log: Logger;
   readonly #traceField: FieldPath | null;
+  readonly #metrics: TxnMetrics | null;
   readonly counters: SwitchCounters = { transactions: 0, unreadable: 0, unsolicitedResponses: 0 };
 
   /** `journal`: where finished transactions go; by default, no audit trail and the txn.done line on env.logger. */
@@ -37,6 +39,7 @@ export class Switch {
     this.#env = { ...env, journal, traces, isTraceSampled: (trace) => traces.isSampled(trace) };
     this.#log = env.logger;
     this.#traceField = env.traceField ?? null;
+    this.#metrics = env.metrics ?? null;
   }
 
   /**
@@ -67,6 +70,7 @@ export class Switch {
     const ctx = new TxnContext(trace, conn, receivedAtUs, request, error, frameBytes);
     await runPipeline(ctx, this.#env);
     this.counters.transactions++;
+    if (this.#metrics !== null) this.#metrics.record(ctx, nowUs());
     return ctx.responseBytes;
   }
 

@@ -5,6 +5,7 @@ import {
   checkInteger, checkKnownKeys, checkLoggerAndClock, checkOneOf, ConfigError, NOOP_LOGGER, stripUndefined, SYSTEM_CLOCK, type Clock, type Logger,
 } from '../shared/index.js';
 import type { ConnectionSettings } from './connection.js';
+import { resolveTlsServerOptions, type ResolvedTlsServerOptions, type TlsServerOptions } from './tls.js';
 import { FRAMINGS, type Framing } from './framing/length-headers.js';
 import { FRAME_HEADERS, type FrameHeader } from './framing/tpdu.js';
 
@@ -30,6 +31,10 @@ export interface ServerOptions {
   maxFormatErrorsPerAddress?: number;
   formatErrorWindowMs?: number;
   formatErrorBanMs?: number;
+  /** How long a TLS client may take to complete its handshake before it is closed, ms. */
+  tlsHandshakeTimeoutMs?: number;
+  /** Serve TLS (1.2 or later) with this material and client-certificate policy; null: plain TCP. */
+  tls?: TlsServerOptions | null;
   logger?: Logger;
   clock?: Clock;
 }
@@ -52,6 +57,8 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxFormatErrorsPerAddress: 100,
   formatErrorWindowMs: 60_000,
   formatErrorBanMs: 60_000,
+  tlsHandshakeTimeoutMs: 10_000,
+  tls: null as TlsServerOptions | null,
   logger: NOOP_LOGGER as Logger,
   clock: SYSTEM_CLOCK as Clock,
 });
@@ -75,6 +82,7 @@ export const SERVER_OPTION_RANGES = Object.freeze({
   maxFormatErrorsPerAddress: [0, 1_000_000],
   formatErrorWindowMs: [1, DAY_MS],
   formatErrorBanMs: [0, DAY_MS],
+  tlsHandshakeTimeoutMs: [1, DAY_MS],
 } as const satisfies Readonly<Record<string, readonly [number, number]>>);
 
 /** The numeric options: a connection's limits and timeouts, and the server's. */
@@ -89,7 +97,7 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   keepAliveTimeoutMs: 'maxKeepAliveOnlyMs', maxKeepAliveOnly: 'maxKeepAliveOnlyMs',
 });
 
-export type ResolvedServerOptions = Readonly<Required<ServerOptions> & { connection: Readonly<ConnectionSettings> }>;
+export type ResolvedServerOptions = Readonly<Required<Omit<ServerOptions, 'tls'>> & { tls: ResolvedTlsServerOptions | null; connection: Readonly<ConnectionSettings> }>;
 
 /**
  * Defaults filled in and every option checked.
@@ -108,9 +116,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     checkInteger(`server.${name}`, o[name], min, max);
   }
   checkLoggerAndClock('server', o.logger, o.clock);
+  const tls = o.tls === null ? null : resolveTlsServerOptions(o.tls, 'server.tls');
   const connection: ConnectionSettings = Object.freeze({
     framing: o.framing, header: o.header, maxFrameBytes: o.maxFrameBytes, idleTimeoutMs: o.idleTimeoutMs,
     frameTimeoutMs: o.frameTimeoutMs, maxKeepAliveOnlyMs: o.maxKeepAliveOnlyMs, maxInFlight: o.maxInFlightPerConnection, isPauseOnBackpressure: true,
   });
-  return Object.freeze({ ...o, connection });
+  return Object.freeze({ ...o, tls, connection });
 }

@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Clock, ClockTimer, Logger } from '../shared/index.js';
+import type { Clock, ClockTimer, ErrorCode, Logger } from '../shared/index.js';
 import { ConnectionError } from './errors.js';
 import { Connection, type CloseReason, type ConnectionContext, type ConnectionOwner } from './connection.js';
 import { FormatErrorLimiter } from './format-error-limiter.js';
@@ -12,6 +12,8 @@ import { NO_TPDU } from './framing/encoder.js';
 import { swappedTpdu, TPDU_BYTES } from './framing/tpdu.js';
 import { resolveServerOptions, type ServerOptions, type ResolvedServerOptions } from './server-options.js';
 import { Sweeper, sweepIntervalMs } from './sweeper.js';
+import type { TlsMaterial } from './tls.js';
+import { createTlsListener, reloadTlsListener, type TlsFailure, type TlsPeer } from './tls-listener.js';
 
 /**
  * Answers one frame. `frame` is the message without length header and TPDU; it is valid only
@@ -35,6 +37,8 @@ export interface ServerStats {
   framesIn: number;
   framesOut: number;
   handlerErrors: number;
+  /** TLS clients closed before a connection was made: a failed or timed-out handshake, or a client certificate refused. */
+  tlsHandshakeFailures: number;
   /** Connections closed, by reason. */
   closed: Record<string, number>;
 }
@@ -50,6 +54,7 @@ export interface ServerEvents {
   open: [ctx: ConnectionContext];
   close: [ctx: ConnectionContext, reason: CloseReason, error: Error | null];
   refused: [remoteAddress: string, reason: RefuseReason];
+  tlsFailed: [remoteAddress: string, reason: TlsFailure];
 }
 
 /** Why a new connection was closed at once. */
@@ -61,6 +66,8 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #net: Server;
+  /** Closes TLS connections still in their handshake (a no-op for plain TCP). */
+  readonly #closeHandshakes: () => void;
   readonly #sweeper: Sweeper;
   readonly #conns = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
@@ -75,6 +82,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
   #handlerErrors = 0;
   #framesIn = 0;
   #framesOut = 0;
+  #tlsFailures = 0;
   readonly #closed: Record<string, number> = {};
 
   /**
@@ -93,7 +101,24 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
       maxPerConnection: o.maxFormatErrorsPerConnection, maxPerAddress: o.maxFormatErrorsPerAddress, windowMs: o.formatErrorWindowMs, banMs: o.formatErrorBanMs,
     }, this.#clock);
     this.#sweeper = new Sweeper(this.#clock, sweepIntervalMs(o.idleTimeoutMs, o.frameTimeoutMs, o.maxKeepAliveOnlyMs));
-    this.#net = createServer({ allowHalfOpen: true, noDelay: true }, this.#onConnection);
+    if (o.tls === null) {
+      this.#net = createServer({ allowHalfOpen: true, noDelay: true }, this.#onConnection);
+      this.#closeHandshakes = () => {};
+    } else {
+      const listener = createTlsListener(o.tls, o.tlsHandshakeTimeoutMs, this.#onConnection, this.#tlsFailed);
+      this.#net = listener.server;
+      this.#closeHandshakes = listener.closeHandshakes;
+    }
+  }
+
+  /**
+   * Replaces the certificate, key and CA of a TLS server: new connections use them, open ones keep
+   * theirs. The policy (clientAuth) stays. Nothing changes when `material` is not usable.
+   * @throws ConfigError naming server.tls.cert, .key or .ca (the reason, never the bytes), or
+   *   server.tls when the server serves plain TCP.
+   */
+  reloadTls(material: TlsMaterial): void {
+    reloadTlsListener(this.#net, this.options.tls, material);
   }
 
   /** The bound address once listening, else null. */
@@ -113,7 +138,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     }
     return {
       accepted: this.#accepted, refused: this.#refused, active: this.#conns.size, framesIn, framesOut,
-      handlerErrors: this.#handlerErrors, closed: { ...this.#closed },
+      handlerErrors: this.#handlerErrors, tlsHandshakeFailures: this.#tlsFailures, closed: { ...this.#closed },
     };
   }
 
@@ -133,7 +158,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
         this.#net.on('error', (err) => this.#log.error({ evt: 'server.error', err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'server socket error'));
         const a = this.#net.address();
         this.#address = typeof a === 'object' && a !== null ? { host: a.address, port: a.port } : { host, port };
-        this.#log.info({ evt: 'server.listening', host: this.#address.host, port: this.#address.port, framing: this.options.framing, header: this.options.header }, 'listening');
+        this.#log.info({ evt: 'server.listening', host: this.#address.host, port: this.#address.port, framing: this.options.framing, header: this.options.header, tls: this.options.tls?.clientAuth ?? false }, 'listening');
         resolve(this.#address);
       });
     });
@@ -149,6 +174,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     // after a start-up that failed.
     if (!this.#net.listening && this.#conns.size === 0) return { graceful: 0, forced: 0 };
     const listening = new Promise<void>((resolve) => (this.#net.listening ? this.#net.close(() => resolve()) : resolve()));
+    this.#closeHandshakes();
     this.#log.info({ evt: 'server.drain', connections: this.#conns.size, deadlineMs }, 'draining');
     const before = this.#conns.size;
     for (const c of this.#conns) c.drain();
@@ -201,6 +227,14 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     this.#sweeper.add(conn);
     conn.log.debug({ evt: 'conn.open', active: this.#conns.size }, 'connection open');
     this.emit('open', conn);
+  };
+
+  /** A TLS client refused (its socket already destroyed): counted and logged with the reason and the peer. */
+  readonly #tlsFailed = (peer: TlsPeer, reason: TlsFailure, code: ErrorCode, why: string): void => {
+    this.#tlsFailures++;
+    const addr = peer.address;
+    this.#log.warn({ evt: 'conn.tls_failed', remote: `${addr}:${peer.port}`, reason, err: { code, message: why } }, `TLS client refused: ${reason}: ${why}`);
+    this.emit('tlsFailed', addr, reason);
   };
 
   #refuse(socket: Socket, addr: string, reason: RefuseReason): void {

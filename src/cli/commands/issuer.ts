@@ -12,6 +12,7 @@ import { hasFaults, injectFaults } from '../fault-injection.js';
 import type { ExitCode, Io } from '../io.js';
 import { ISSUER_AUDIT_OPTIONS, ISSUER_OPTIONS, issuerConfig, type IssuerConfig } from '../issuer-options.js';
 import { addOptionFlags } from '../option-flags.js';
+import { orderReversals } from '../reversal-order.js';
 import { runHost, startHost, type RunningSwitch } from '../switch-host.js';
 
 /** Every card to the stub: one range over every 6-digit BIN. */
@@ -38,7 +39,10 @@ function traceFieldOf(cfg: IssuerConfig, codec: Codec): FieldPath | null {
 export async function startIssuer(cfg: IssuerConfig, logger: Logger, logDest: number | string | null = null): Promise<RunningSwitch> {
   const running = await startHost(cfg, {
     routing: (codec) => ({ routes: new BinTable(ALL_CARDS, 'issuer'), routesSource: 'issuer', traceField: traceFieldOf(cfg, codec) }),
-    wrapHandler: hasFaults(cfg) ? (handler, endConnection) => injectFaults(handler, cfg, endConnection) : undefined,
+    wrapHandler: (handler, endConnection, codec) => {
+      const ordered = orderReversals(handler, codec);
+      return hasFaults(cfg) ? injectFaults(ordered, cfg, endConnection) : ordered;
+    },
   }, logger, logDest);
   const faults = { delayMs: cfg.delayMs, jitterMs: cfg.jitterMs, dropRate: cfg.dropRate, closeAfter: cfg.closeAfter };
   logger.info({

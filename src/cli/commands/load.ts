@@ -10,13 +10,14 @@ import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '
 import { framingOf, framingOption, headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
 import { approvingCards } from '../test-cards.js';
+import { addTlsClientFlags, clientTlsOf, type TlsClientFlags } from '../tls-client-flags.js';
 
 const PROGRESS_MS = 500;
 /** The load engine's limits (src/sim/load/run.ts): a week of sending, an hour's wait for one answer. */
 const MAX_DURATION_MS = 7 * 86_400_000;
 const MAX_TIMEOUT_MS = 3_600_000;
 
-export interface LoadFlags {
+export interface LoadFlags extends TlsClientFlags {
   host: string;
   port: string;
   spec: string;
@@ -74,6 +75,7 @@ function runOf(flags: LoadFlags): LoadRun {
     mix: flagValue('--mix', () => parseMix(flags.mix)),
     cards: cardsOf(flags.cards),
     timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
+    tls: clientTlsOf(flags),
   });
 }
 
@@ -141,14 +143,15 @@ export async function runLoadCommand(flags: LoadFlags, io: Io, progress: Progres
 
 /** Registers `isotrace load` on `program`. */
 export function registerLoad(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('load')
     .description('load-test a switch: N terminal connections, each waiting for its answer; prints throughput, latency percentiles and response codes')
     .option('--host <host>', 'switch host', '127.0.0.1')
     .option('--port <port>', 'switch port', '8583')
     .addOption(specOption())
     .addOption(framingOption('TCP length header', 'ascii4'))
-    .addOption(headerOption())
+    .addOption(headerOption());
+  addTlsClientFlags(cmd)
     .option('--connections <n>', 'terminal connections (terminal ids LD000001...)', '10')
     .option('--rate <n>', 'target total requests per second; 0 = as fast as answers come', '0')
     .option('--duration <duration>', `how long to send: ${DURATION_SYNTAX} (default: 10s, or none with --count)`)
@@ -157,6 +160,6 @@ export function registerLoad(program: Command, io: Io, setExit: (code: number) =
     .option('--cards <pans>', 'card numbers used in turn, comma-separated (default: the approving test cards of fixtures/issuer)')
     .option('--timeout <duration>', `a request unanswered this long counts as a timeout: ${DURATION_SYNTAX}`, `${DEFAULT_LOAD_OPTIONS.timeoutMs / 1000}s`)
     .option('--json', 'print the summary as one JSON object')
-    .addHelpText('after', '\nExample:\n  isotrace load --port 8583 --connections 50 --duration 30s --mix auth=90,purchase=5,echo=5')
+    .addHelpText('after', '\nExamples:\n  isotrace load --port 8583 --connections 50 --duration 30s --mix auth=90,purchase=5,echo=5\n  isotrace load --port 8583 --tls-ca ca.pem --tls-cert terminal.pem --tls-key terminal.key --duration 10s')
     .action(async (opts: LoadFlags) => setExit(await runLoadCommand(opts, io)));
 }

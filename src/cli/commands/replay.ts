@@ -16,8 +16,9 @@ import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../io.js';
 import { jsonSyntaxProblem } from '../json-syntax.js';
 import { framingOf, framingOption, headerOption, specOption } from '../options.js';
 import { loadCodec } from '../spec-loader.js';
+import { addTlsClientFlags, clientTlsOf, type TlsClientFlags } from '../tls-client-flags.js';
 
-export interface ReplayOptions {
+export interface ReplayOptions extends TlsClientFlags {
   host?: string;
   port?: string;
   spec: string;
@@ -79,13 +80,14 @@ export async function runReplay(paths: string[], opts: ReplayOptions, io: Io): P
   try {
     const port = integer('--port', opts.port, 8583, 1, 65_535);
     const timeoutMs = opts.timeout === undefined ? DEFAULT_STEP_TIMEOUT_MS : parseDurationFlag('--timeout', opts.timeout, 1, MAX_STEP_TIMEOUT_MS);
+    const tls = clientTlsOf(opts);
     const scenarios = loadScenarios(paths, timeoutMs);
     const stans = randomStans();
     for (const s of scenarios) {
       const codec = loadCodec(s.spec ?? opts.spec);
       const header = headerKind(s.header ?? opts.header, codec.spec);
       const framing = s.framing ?? framingOf(opts.framing ?? 'ascii4'); // a scenario's own is checked when parsed
-      results.push(await runScenario(s, codec, { host: opts.host ?? '127.0.0.1', port, framing, header }, { stans }));
+      results.push(await runScenario(s, codec, { host: opts.host ?? '127.0.0.1', port, framing, header, tls }, { stans }));
     }
     if (opts.junit !== undefined) {
       try {
@@ -107,7 +109,7 @@ export async function runReplay(paths: string[], opts: ReplayOptions, io: Io): P
 
 /** Adds `replay` to the program. */
 export function registerReplay(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('replay')
     .description('send scenario files or raw .hex captures to a switch, check the answers; exit 1 on any mismatch')
     .argument('<paths...>', 'scenario .json files, .hex captures (one message per line), or folders of them')
@@ -115,7 +117,8 @@ export function registerReplay(program: Command, io: Io, setExit: (code: number)
     .option('--port <port>', 'the switch port (default: 8583)')
     .addOption(specOption())
     .addOption(framingOption('length header (default: ascii4)'))
-    .addOption(headerOption())
+    .addOption(headerOption());
+  addTlsClientFlags(cmd)
     .option('--timeout <duration>', `a step's default wait for its answer: ${DURATION_SYNTAX} (default: ${DEFAULT_STEP_TIMEOUT_MS / 1000}s)`)
     .option('--json', 'print the report as one JSON object')
     .option('--junit <file>', 'also write a JUnit XML report to FILE')

@@ -20,10 +20,10 @@ export type { RunningSwitch } from '../switch-host.js';
 export async function startSwitch(cfg: ServeConfig, logger: Logger, logDest: number | string | null = null): Promise<RunningSwitch> {
   const running = await startHost(cfg, {
     routing: () => {
-      const { routes, issuers, issuerCodecs } = loadRoutesFile(cfg.routes);
+      const { routes, issuers, issuerCodecs, issuerTls } = loadRoutesFile(cfg.routes);
       return {
         routes, routesSource: `routes ${cfg.routes}`, traceField: null, issuerNames: new Set(issuers.keys()), usesSaf: hasRemoteIssuers(issuers),
-        backends: (ctx) => issuerBackends(issuers, issuerCodecs, ctx),
+        backends: (ctx) => issuerBackends(issuers, issuerCodecs, ctx, issuerTls),
       };
     },
   }, logger, logDest);

@@ -18,9 +18,10 @@ import { framingOf, framingOption, headerOption, specOption } from '../options.j
 import { loadCodec } from '../spec-loader.js';
 import { HISTORY_LENGTH, findInHistory, readState, recordAnswer, remember, takeStan, writeState, type HistoryEntry, type TerminalState } from '../terminal-state.js';
 import { approvingCards, cardExpiry } from '../test-cards.js';
+import { addTlsClientFlags, tlsClientOptionsOf, type TlsClientFlags } from '../tls-client-flags.js';
 import { auditDirFrom } from './audit/options.js';
 
-export interface TerminalFlags {
+export interface TerminalFlags extends TlsClientFlags {
   host: string;
   port: string;
   spec: string;
@@ -122,7 +123,7 @@ function prepare(action: TerminalAction, flags: TerminalFlags): Prepared {
   }, new Date(), codec);
   const target = {
     codec, host: flags.host, port, framing,
-    header: headerKind(flags.header, codec.spec), timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS),
+    header: headerKind(flags.header, codec.spec), timeoutMs: parseDurationFlag('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS), tls: tlsClientOptionsOf(flags),
   };
   const entry = action === 'auth' || action === 'purchase' ? remember(state, request) : null;
   return { codec, action, terminalId, state, entry, request, target };
@@ -223,6 +224,7 @@ export function registerTerminal(program: Command, io: Io, setExit: (code: numbe
       .addOption(specOption())
       .addOption(framingOption('TCP length header', 'ascii4'))
       .addOption(headerOption());
+    addTlsClientFlags(cmd);
     addTransactionOptions(cmd, action);
     cmd
       .option('--terminal <id>', 'terminal id, DE 41 (1..8 letters or digits)', 'TERM0001')

@@ -6,6 +6,7 @@
 import type { Codec, IsoMessage } from '../../codec/index.js';
 import { IsoClient, keyOfFields, StanCounter } from '../../link/index.js';
 import type { Clock, Logger } from '../../shared/index.js';
+import type { TlsClientOptions } from '../../transport/index.js';
 import type { RemoteIssuerDefinition } from '../issuer-definition.js';
 
 /** How soon past its timeout a request to an issuer fails: the terminal's 91 leaves within this. */
@@ -22,10 +23,11 @@ export class IssuerLinks {
   #next = 0;
 
   /**
-   * `codec`: the link's spec; `timeoutMs`: how long the issuer may take to answer. The links are
-   * made, not connected: call start().
+   * `codec`: the link's spec; `timeoutMs`: how long the issuer may take to answer; `tls`: the
+   * bytes of the files `def.tls` names (null: plain TCP). The links are made, not connected: call start().
+   * @throws ConfigError when `tls` is not usable.
    */
-  constructor(def: RemoteIssuerDefinition, codec: Codec, timeoutMs: number, logger: Logger, clock?: Clock) {
+  constructor(def: RemoteIssuerDefinition, codec: Codec, timeoutMs: number, logger: Logger, tls: TlsClientOptions | null = null, clock?: Clock) {
     const log = logger.child({ issuer: def.name });
     const header = def.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
     this.#links = Array.from({ length: def.connections }, (_, i) => ({
@@ -34,7 +36,7 @@ export class IssuerLinks {
         framing: def.framing, header, tpdu: header === 'tpdu' ? def.tpdu : null,
         requestTimeoutMs: timeoutMs, timeoutPrecisionMs: TIMEOUT_PRECISION_MS,
         keyOf: keyOfFields(def.matchKey), keyFields: def.matchKey,
-        hasSignOn: def.signOn, echoIntervalMs: def.echoIntervalMs, logger: log, clock,
+        hasSignOn: def.signOn, echoIntervalMs: def.echoIntervalMs, logger: log, clock, tls,
       }),
       stans: new StanCounter(),
     }));

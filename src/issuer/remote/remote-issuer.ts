@@ -18,6 +18,7 @@ import { reversalAdvice, type ReversalReason } from '../reversal-advice.js';
 import { adviceFields, holdOf, originalOfHold } from './advice-fields.js';
 import { AdviceForwarder, type AcknowledgedAdvice } from './advice-forwarder.js';
 import { IssuerLinks, type IssuerLink } from './issuer-links.js';
+import type { TlsClientOptions } from '../../transport/index.js';
 
 export interface RemoteIssuerOptions {
   readonly def: RemoteIssuerDefinition;
@@ -30,6 +31,8 @@ export interface RemoteIssuerOptions {
   /** Where owed reversal advices are kept until the issuer acknowledges them. */
   readonly saf: SafQueue;
   readonly logger: Logger;
+  /** The PEM bytes of the files `def.tls` names; absent or null: plain TCP. */
+  readonly tls?: TlsClientOptions | null;
   /** Each advice the issuer acknowledged, for its audit record. */
   readonly onAdviceAcknowledged?: (advice: AcknowledgedAdvice) => void;
 }
@@ -62,13 +65,18 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     this.#traceField = o.def.traceField;
     this.#log = o.logger.child({ issuer: o.def.name });
     this.#saf = o.saf;
-    this.#links = new IssuerLinks(o.def, o.issuer, o.timeoutMs, o.logger);
+    this.#links = new IssuerLinks(o.def, o.issuer, o.timeoutMs, o.logger, o.tls ?? null);
     this.#forwarder = new AdviceForwarder(o.def.name, this.#links, o.saf, o.issuer, o.logger, o.onAdviceAcknowledged ?? (() => {}));
     this.#sensitive = o.issuer.fields.flatMap((f, de) => (f?.spec.sensitive !== undefined && FORBIDDEN_FIELDS[de] === undefined ? [de] : []));
     this.#links.onUp(() => this.#forwarder.wake());
     this.#links.onLate((answer, lateByMs) => this.#late(answer, lateByMs));
     this.#links.start();
     this.#forwarder.wake();
+  }
+
+  /** Its links, in order (for their state and counters). */
+  get links(): readonly IssuerLink[] {
+    return this.#links.all;
   }
 
   /**

@@ -2,11 +2,11 @@
 // prebuilt templates (STAN patched in place) and waits for the answer (closed loop); reads DE 39
 // only when the answer is not the request echoed back. The owner decides when to send.
 
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Codec } from '../../codec/index.js';
 import { MAX_STAN, stanAfter } from '../../link/index.js';
 import type { Clock } from '../../shared/index.js';
-import { FrameDecoder, type FrameHeader, type FrameSink, type Framing, type Sweepable } from '../../transport/index.js';
+import { connectSocket, FrameDecoder, type ClientTls, type FrameHeader, type FrameSink, type Framing, type Sweepable } from '../../transport/index.js';
 import type { FrameTemplate } from './templates.js';
 
 /** Response code key for an answer without DE 39 (an echo server returns the request). */
@@ -31,6 +31,8 @@ export interface LoadConnectionOptions {
   header: FrameHeader;
   timeoutMs: number;
   clock: Clock;
+  /** TLS (one context for every connection); null: plain TCP. */
+  tls: ClientTls | null;
   /** The mix as kind indices; the connection starts at its own offset into it. */
   schedule: Uint8Array;
   cardCount: number;
@@ -65,16 +67,15 @@ export class LoadConnection implements FrameSink, Sweepable {
     return this.#inFlight !== null;
   }
 
-  /** Opens the socket; the owner hears `ready` once connected, `failed` and `closed` otherwise. */
+  /** Opens the socket (and its TLS handshake); the owner hears `ready` once connected, `failed` and `closed` otherwise. */
   connect(): void {
     this.#decoder = this.#newDecoder();
     this.#isConnected = false;
-    const socket = createConnection({ host: this.#o.host, port: this.#o.port, noDelay: true });
-    this.#socket = socket;
-    socket.on('connect', () => {
+    const socket = connectSocket(this.#o, () => {
       this.#isConnected = true;
       this.#owner.ready(this);
     });
+    this.#socket = socket;
     socket.on('data', (chunk: Buffer) => {
       try {
         this.#decoder.push(chunk, this);

@@ -3,7 +3,7 @@
 
 import type { Codec } from '../../codec/index.js';
 import { ConfigError, SYSTEM_CLOCK, type Clock, type ClockTimer } from '../../shared/index.js';
-import { Sweeper, sweepIntervalMs, type FrameHeader, type Framing } from '../../transport/index.js';
+import { Sweeper, sweepIntervalMs, type ClientTls, type FrameHeader, type Framing } from '../../transport/index.js';
 import { TokenBucket } from './bucket.js';
 import { LoadConnection, type LoadOwner } from './connection.js';
 import { mixSchedule, type LoadKind } from './mix.js';
@@ -31,11 +31,13 @@ export interface LoadOptions {
   /** A request unanswered this long counts as a timeout and its connection reconnects, ms. */
   timeoutMs: number;
   clock: Clock;
+  /** Connect over TLS, every connection with this one context; null: plain TCP. */
+  tls: ClientTls | null;
 }
 
 export const DEFAULT_LOAD_OPTIONS = Object.freeze({
   host: '127.0.0.1', port: 8583, framing: 'ascii4', header: 'none', connections: 10, ratePerSecond: 0,
-  durationMs: 10_000, count: 0, mix: Object.freeze({ auth: 100, purchase: 0, echo: 0 }), timeoutMs: 5000, clock: SYSTEM_CLOCK,
+  durationMs: 10_000, count: 0, mix: Object.freeze({ auth: 100, purchase: 0, echo: 0 }), timeoutMs: 5000, clock: SYSTEM_CLOCK, tls: null,
 } as const);
 
 /** The most connections one run opens. */

@@ -1,9 +1,8 @@
-// ReplayLink: one TCP connection of a replay. Frames what a step sends and hands back whole
+// ReplayLink: one TCP (or TLS) connection of a replay. Frames what a step sends and hands back whole
 // answers in arrival order, waiting at most a step's timeout. Throws only ConnectionError on connect.
 
-import { once } from 'node:events';
-import { createConnection, type Socket } from 'node:net';
-import { ConnectionError, FrameDecoder, FrameEncoder, type FrameHeader, type Framing } from '../../transport/index.js';
+import type { Socket } from 'node:net';
+import { connectSocket, ConnectionError, FrameDecoder, FrameEncoder, type ClientTls, type FrameHeader, type Framing } from '../../transport/index.js';
 
 /** Where and how to connect. */
 export interface ReplayTarget {
@@ -11,6 +10,8 @@ export interface ReplayTarget {
   port: number;
   framing: Framing;
   header: FrameHeader;
+  /** Connect over TLS with this context; absent or null: plain TCP. */
+  tls?: ClientTls | null;
 }
 
 const MAX_FRAME_BYTES = 65_535;
@@ -50,14 +51,22 @@ export class ReplayLink {
 
   /**
    * Connects to `target`.
-   * @throws ConnectionError LINK_CONNECT_FAILED when the connection cannot be opened.
+   * @throws ConnectionError LINK_CONNECT_FAILED when the connection cannot be opened (or its TLS
+   *   handshake fails: the error's code, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE, is in the message).
    */
   static async connect(target: ReplayTarget): Promise<ReplayLink> {
-    const socket = createConnection({ host: target.host, port: target.port, noDelay: true });
+    let socket: Socket | null = null;
     try {
-      await once(socket, 'connect');
+      socket = await new Promise<Socket>((resolve, reject) => {
+        const s = connectSocket(target, () => {
+          s.off('error', reject);
+          resolve(s);
+        });
+        s.once('error', reject);
+        socket = s;
+      });
     } catch (err) {
-      socket.destroy();
+      socket?.destroy();
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       throw new ConnectionError('LINK_CONNECT_FAILED', `cannot connect to ${target.host}:${target.port} (${code})`, { cause: err });
     }

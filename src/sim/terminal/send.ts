@@ -3,7 +3,7 @@
 
 import type { Codec, IsoMessage } from '../../codec/index.js';
 import { IsoClient } from '../../link/index.js';
-import { TimeoutError, tpduHex, type FrameHeader, type Framing } from '../../transport/index.js';
+import { TimeoutError, tpduHex, type FrameHeader, type Framing, type TlsClientOptions } from '../../transport/index.js';
 import { DEFAULT_TPDU } from '../default-tpdu.js';
 
 /**
@@ -21,8 +21,10 @@ export interface TerminalTarget {
   port: number;
   framing: Framing;
   header: FrameHeader;
-  /** Longest wait for the connection and then for the answer, each, in ms. */
+  /** Longest wait for the connection (and TLS handshake) and then for the answer, each, in ms. */
   timeoutMs: number;
+  /** Connect over TLS with these; absent or null: plain TCP. */
+  tls?: TlsClientOptions | null;
 }
 
 export interface TerminalResult {
@@ -44,7 +46,7 @@ export async function sendTerminalRequest(request: IsoMessage, target: TerminalT
   const client = new IsoClient({
     codec: target.codec, host: target.host, port: target.port, name: 'terminal', framing: target.framing, header: target.header,
     tpdu: target.header === 'tpdu' ? TERMINAL_TPDU : null, connectTimeoutMs: target.timeoutMs, requestTimeoutMs: target.timeoutMs,
-    reconnect: { maxAttempts: 1 },
+    reconnect: { maxAttempts: 1 }, tls: target.tls ?? null,
   });
   try {
     await client.connect();

@@ -1,39 +1,51 @@
 // Stage route: by BIN for authorizations and financial requests (no route: RC 15), to the
 // original's issuer for reversals (no original: RC 25 for 0400, acknowledged for 0420 advices).
-// In 1993: 908 and 914, the original named by DE 56 instead of DE 90.
+// In 1993: 908 and 914, the original named by DE 56 instead of DE 90. A routed request is in
+// flight until its commit phase ends; a reversal that names one in flight waits for it.
 
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { fieldText, stanOf, terminalOf } from '../fields.js';
-import type { Original } from '../originals.js';
+import { keyOfRef, originalKey, type Original } from '../originals.js';
 
-/** The original a reversal names: by DE 90 (DE 56) when it carries one, else by its DE 11 + DE 41 + DE 7 (DE 12). */
-function findOriginal(ctx: TxnContext, env: SwitchEnv): Original | undefined {
+/**
+ * The original a reversal names: by DE 90 (DE 56) when it carries one, else by its DE 11 + DE 41 +
+ * DE 7 (DE 12). Not found while a request it may name is still in flight: a promise of the search
+ * made again once that one is decided.
+ */
+function findOriginal(ctx: TxnContext, env: SwitchEnv, mayWait: boolean): Original | undefined | Promise<Original | undefined> {
   const req = ctx.request;
   const ref = env.dialect.originalRefOf(req);
-  if (ref !== null) {
-    const found = env.originals.find(ref);
-    if (found !== undefined) return found;
-  }
-  return env.originals.find({ stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, env.dialect.originalTimeDe) });
+  const own = { stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, env.dialect.originalTimeDe) };
+  const found = (ref === null ? undefined : env.originals.find(ref)) ?? env.originals.find(own);
+  if (found !== undefined || !mayWait) return found;
+  const inFlight = env.originals.inFlight;
+  const settled = (ref === null ? null : inFlight.settled(keyOfRef(ref))) ?? inFlight.settled(originalKey(own.stan, own.transmission));
+  return settled === null ? undefined : settled.then(() => findOriginal(ctx, env, false));
 }
 
-export function route(ctx: TxnContext, env: SwitchEnv): void {
+function routeReversal(ctx: TxnContext, env: SwitchEnv, original: Original | undefined): void {
+  const codes = env.dialect.codes;
+  if (original === undefined) {
+    const isAdvice = ctx.request.mti[2] === '2';
+    if (isAdvice) ctx.decide(codes.REVERSAL_ACCEPTED, 'reversal advice for an unknown original acknowledged');
+    else ctx.decide(codes.ORIGINAL_NOT_FOUND, 'original not found');
+    return;
+  }
+  ctx.original = original;
+  ctx.route = { issuer: original.issuer, bin: '' };
+}
+
+export function route(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   const codes = env.dialect.codes;
   if (ctx.kind === 'network') {
     ctx.route = { issuer: 'switch', bin: '' };
     return;
   }
   if (ctx.kind === 'reversal') {
-    const original = findOriginal(ctx, env);
-    if (original === undefined) {
-      const isAdvice = ctx.request.mti[2] === '2';
-      if (isAdvice) ctx.decide(codes.REVERSAL_ACCEPTED, 'reversal advice for an unknown original acknowledged');
-      else ctx.decide(codes.ORIGINAL_NOT_FOUND, 'original not found');
-      return;
-    }
-    ctx.original = original;
-    ctx.route = { issuer: original.issuer, bin: '' };
+    const original = findOriginal(ctx, env, true);
+    if (original instanceof Promise) return original.then((o) => routeReversal(ctx, env, o));
+    routeReversal(ctx, env, original);
     return;
   }
   const found = env.routes.lookup(ctx.pan as string);
@@ -42,6 +54,13 @@ export function route(ctx: TxnContext, env: SwitchEnv): void {
     return;
   }
   ctx.route = found;
-  if (!env.issuers.has(found.issuer)) ctx.decide(codes.ISSUER_UNAVAILABLE, `issuer ${found.issuer} is not configured`);
+  if (!env.issuers.has(found.issuer)) {
+    ctx.decide(codes.ISSUER_UNAVAILABLE, `issuer ${found.issuer} is not configured`);
+    return;
+  }
+  // Its approval may be reversed before it is remembered: in flight until the commit phase ends.
+  const req = ctx.request;
+  ctx.inFlightKey = originalKey(stanOf(req), fieldText(req, env.dialect.originalTimeDe));
+  env.originals.inFlight.begin(ctx.inFlightKey);
 }
 
