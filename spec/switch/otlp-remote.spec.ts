@@ -72,8 +72,9 @@ describe('traces across a remote issuer', () => {
     await sw.stop();
 
     const advice = collector.spans.find((s) => s.name.endsWith(' advice'))!;
-    expect(advice).toMatchObject({ name: 'iso8583 0420 advice', kind: KIND.client });
-    expect(advice.attributes).toMatchObject({ 'iso.mti': '0420', 'iso.issuer': 'acme', 'isotrace.reason': 'timeout' });
+    // 0420, or its repeat 0421 when a loaded machine made the first send time out too.
+    expect(advice).toMatchObject({ name: expect.stringMatching(/^iso8583 042[01] advice$/), kind: KIND.client });
+    expect(advice.attributes).toMatchObject({ 'iso.mti': expect.stringMatching(/^042[01]$/), 'iso.issuer': 'acme', 'isotrace.reason': 'timeout' });
     const call = collector.trace(advice.traceId).find((s) => s.name === 'issuer acme')!;
     expect(call).toMatchObject({ kind: KIND.client, statusCode: 2, attributes: expect.objectContaining({ 'error.type': 'ISSUER_TIMEOUT' }) });
   });
