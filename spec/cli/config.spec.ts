@@ -96,12 +96,21 @@ describe('ServeConfig', () => {
     const cfg = serveConfig({ auditMode: 'async', maxFrameBytes: '4096' }, { ...OTLP_ENV, ISOTRACE_AUDIT_KEY: 'k3y', ISOTRACE_AUDIT_RETENTION_DAYS: '30' });
     expect(cfg.audit).toEqual({ dir: './var/audit', mode: 'async', key: Buffer.from('k3y', 'utf8'), retentionDays: 30, retentionBytes: 0 });
     expect(cfg.otlp).toEqual({
-      endpoint: 'http://127.0.0.1:4318', sampleRatio: 0.25, serviceName: 'switch-eu1',
+      endpoint: 'http://127.0.0.1:4318', protocol: 'http/protobuf', sampleRatio: 0.25, serviceName: 'switch-eu1',
       resourceAttributes: { 'service.version': packageVersion(), 'deployment.environment': 'prod' },
     });
     expect(cfg.server).toEqual({ ...pick(DEFAULT_SERVER_OPTIONS, TRANSPORT_OPTION_NAMES), host: '127.0.0.1', port: 8583, framing: 'ascii4', maxFrameBytes: 4096 });
     for (const part of [cfg, cfg.server, cfg.audit, cfg.otlp, cfg.otlp?.resourceAttributes]) expect(Object.isFrozen(part)).toBe(true);
     expect(() => Object.assign(cfg, { port: 1 })).toThrow(TypeError);
+  });
+
+  it.each([
+    [{}, 'http/protobuf'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'grpc'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }, 'http/protobuf'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, 'grpc'],
+  ])('issue #16: takes the OTLP protocol from %o', (env, protocol) => {
+    expect(serveConfig({ otlpEndpoint: 'http://127.0.0.1:4317' }, env).otlp?.protocol).toBe(protocol);
   });
 
   it('issue #14: is unkeyed and exports nothing when the variables are unset or empty, reading no OTEL_* variable then', () => {
@@ -114,6 +123,8 @@ describe('ServeConfig', () => {
     [{ otlpEndpoint: 'http://a:1' }, { OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG: expected a sampling ratio in 0..1, e.g. 0.1, got "2"'],
     [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:1', OTEL_RESOURCE_ATTRIBUTES: 'oops' }, 'OTEL_RESOURCE_ATTRIBUTES: entry 1 is not key=value (expected e.g. deployment.environment=prod,service.namespace=payments)'],
     [{ otlpEndpoint: 'ftp://a' }, {}, 'otlp.endpoint: expected an http:// or https:// URL, got the scheme ftp:'],
+    [{ otlpEndpoint: 'http://a:1' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, 'OTEL_EXPORTER_OTLP_PROTOCOL: expected one of http/protobuf, grpc, got "http/json"'],
+    [{ otlpEndpoint: 'http://a:1' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grcp' }, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: expected one of http/protobuf, grpc, got "grcp"'],
   ])('issue #14: refuses a bad variable while resolving, before anything starts: %j %j', async (flags, env, message) => {
     expect(() => serveConfig(flags, env)).toThrow(ConfigError);
     expect(() => serveConfig(flags, env)).toThrow(message);

@@ -35,7 +35,7 @@ describe('isotrace issuer fault injection', () => {
   });
 
   it('adds 0..--jitter-ms to the wait, as drawn', async () => {
-    const conn = { connId: 'c1', remoteAddress: '127.0.0.1', remotePort: 1, tpdu: null, log: NOOP_LOGGER } satisfies ConnectionContext;
+    const conn = { connId: 'c1', remoteAddress: '127.0.0.1', remotePort: 1, remote: '127.0.0.1:1', localAddress: '127.0.0.1', localPort: 2, tpdu: null, log: NOOP_LOGGER } satisfies ConnectionContext;
     const answer = Buffer.from('answer');
     const handler = injectFaults(() => answer, { delayMs: 0, jitterMs: 100, dropRate: 0, closeAfter: 0 }, () => {}, () => 0.999);
     const sentAt = performance.now();

@@ -44,7 +44,7 @@ afterEach(async () => {
 
 /** A JournalThread on `dir`, closed after the test; txn.done lines go to `logger`. */
 async function openJournal(dir: string, extra: Partial<JournalThreadOptions> = {}): Promise<JournalThread> {
-  const journal = await JournalThread.open({ dir, mode: 'strict', key: null, logFd: null, ...extra });
+  const journal = await JournalThread.open({ dir, mode: 'strict', key: null, logDest: null, ...extra });
   open.push(journal);
   return journal;
 }
@@ -190,7 +190,7 @@ describe('JournalThread', () => {
     await journal.record(approval(1));
     expect(storedRecords(dir)).toHaveLength(1);
     await expect(JournalThread.open({ dir, mode: 'later' as 'strict', key: null })).rejects.toMatchObject({ code: 'CONFIG_INVALID', path: 'audit.mode' });
-    expect(() => resolveJournalOptions({ dir, mode: 'strict', key: null, logFd: 1 })).toThrow(/journal\.logModule/);
+    expect(() => resolveJournalOptions({ dir, mode: 'strict', key: null, logDest: 1 })).toThrow(/journal\.logModule/);
   });
 
   it('issue #14: writes txn.done lines itself with the logger the named module makes, on the given fd', async () => {
@@ -198,7 +198,7 @@ describe('JournalThread', () => {
     const logPath = join(tempDir(), 'log.jsonl');
     const fd = openSync(logPath, 'w');
     const logModule = new URL('../../src/cli/logger.ts', import.meta.url).href;
-    const journal = await openJournal(dir, { logFd: fd, logLevel: 'info', logModule });
+    const journal = await openJournal(dir, { logDest: fd, logLevel: 'info', logModule });
     const outcomes = [approval(3), approval(4)];
     await Promise.all(outcomes.map((s) => journal.record(s)));
     await journal.close();
@@ -248,7 +248,7 @@ describe('JournalThread', () => {
   it('rejects open with AUDIT_OPEN_FAILED when dir is a regular file', async () => {
     const file = join(tempDir(), 'not-a-dir');
     writeFileSync(file, 'x');
-    const opening = JournalThread.open({ dir: file, mode: 'strict', key: null, logFd: null });
+    const opening = JournalThread.open({ dir: file, mode: 'strict', key: null, logDest: null });
     await expect(opening).rejects.toBeInstanceOf(AuditError);
     await expect(opening).rejects.toMatchObject({ code: 'AUDIT_OPEN_FAILED' });
   });

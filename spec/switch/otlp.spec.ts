@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../src/shared/index.js';
 import { decodeExportTraceServiceRequest, type AnyValue, type DecodedSpan } from '../helpers/protobuf.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
+import { OtlpGrpcCollector } from '../helpers/otlp-grpc-collector.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, networkFields, purchaseFields, type Fields } from '../helpers/terminal.js';
@@ -15,6 +16,9 @@ const resources = new Resources();
 afterEach(() => resources.run());
 
 const ALL_STAGES = ['validate', 'dedupe', 'route', 'authorize', 'respond'];
+/** OTLP's SpanKind and Status.code numbers. */
+const KIND = { internal: 1, server: 2, client: 3 } as const;
+const STATUS = { unset: 0, ok: 1, error: 2 } as const;
 
 /** A collector and a switch exporting to it: through --otlp-endpoint, or through `env` when given. */
 async function exporting(env?: (endpoint: string) => NodeJS.ProcessEnv): Promise<{ sw: Served; collector: OtlpCollector }> {
@@ -53,19 +57,20 @@ describe('serve with --otlp-endpoint', () => {
 
     const expected = [
       { line: done[0], fields: auth, issuer: 'stub', rrn: expect.stringMatching(/^\d{12}$/) },
-      { line: done[1], fields: echo, issuer: 'switch', rrn: '' },
+      { line: done[1], fields: echo, issuer: 'switch', rrn: undefined },
     ];
     for (const { line, fields, issuer, rrn } of expected) {
       const spans = collector.trace(String(line.trace_id));
       const root = rootOf(spans);
       expect(root.name).toBe(`iso8583 ${line.mti}`);
       expect(root.spanId).toBe(line.span_id);
-      expect(root.attributes).toMatchObject({
-        'iso.mti': line.mti, 'iso.stan': fields[11], 'iso.terminal_id': fields[41] ?? '', 'iso.response_code': '00', 'iso.issuer': issuer, 'iso.rrn': rrn,
-      });
+      expect(root.attributes).toMatchObject({ 'iso.mti': line.mti, 'iso.stan': fields[11], 'iso.response_code': '00', 'iso.issuer': issuer });
+      expect(root.attributes['iso.terminal_id']).toBe(fields[41]);
+      expect(root.attributes['iso.rrn']).toEqual(rrn);
       const children = spans.filter((s) => s !== root);
       expect(children.map((s) => s.name)).toEqual(ALL_STAGES);
       for (const child of children) {
+        expect(child.kind).toBe(KIND.internal);
         expect(child.parentSpanId).toBe(root.spanId);
         expect(child.startTimeUnixNano >= root.startTimeUnixNano && child.endTimeUnixNano <= root.endTimeUnixNano).toBe(true);
       }
@@ -84,6 +89,49 @@ describe('serve with --otlp-endpoint', () => {
     const root = rootOf(spans);
     expect(root.attributes['iso.response_code']).toBe(rc);
     expect(spans.filter((s) => s !== root).map((s) => s.name)).toEqual(stages);
+  });
+
+  it('issue #16: makes the root a SERVER span with the connection as network.* and server.* attributes and no empty-string attribute', async () => {
+    const { sw, collector } = await exporting();
+    const t = await sw.terminal();
+    await t.request(message(sw.codec, '0800', networkFields('301')));
+    const local = { address: t.socket.remoteAddress, port: t.socket.remotePort };
+    const peer = { address: t.socket.localAddress, port: t.socket.localPort };
+    t.close();
+    await sw.stop();
+    const root = rootOf(collector.spans);
+    expect(root.kind).toBe(KIND.server);
+    expect(root.attributes).toMatchObject({
+      'network.transport': 'tcp', 'network.peer.address': peer.address, 'network.peer.port': peer.port, 'server.address': local.address, 'server.port': sw.port,
+    });
+    expect(local.port).toBe(sw.port);
+    // A network message has no DE 37 and no DE 41: the attributes are left out, not sent empty.
+    expect(Object.keys(root.attributes)).not.toContain('iso.rrn');
+    expect(Object.keys(root.attributes)).not.toContain('iso.terminal_id');
+    for (const span of collector.spans) expect(Object.entries(span.attributes).filter(([, v]) => v === '')).toEqual([]);
+  });
+
+  it.each([
+    ['a decline (51)', () => purchaseFields(cardFor('51').pan, cardFor('51').expiry, 10_000), '51', STATUS.ok, undefined],
+    ['a decline (15, no route)', () => purchaseFields(cardFor('15').pan, null), '15', STATUS.ok, undefined],
+    ['an issuer timeout (91)', () => purchaseFields(cardFor('91').pan, cardFor('91').expiry), '91', STATUS.error, 'ISSUER_TIMEOUT'],
+  ] as const)('issue #16: sets status and error.type on the root for system failures only: %s', async (_what, fields, rc, status, errorType) => {
+    const { sw, collector } = await exporting();
+    await run(sw, [['0100', fields()]]);
+    const root = rootOf(collector.spans);
+    expect(root.attributes['iso.response_code']).toBe(rc);
+    expect(root.statusCode).toBe(status);
+    expect(root.attributes['error.type']).toBe(errorType);
+  });
+
+  it('issue #16: reports a format error (30) as a failure, with the RC as error.type when no error code says more', async () => {
+    const { sw, collector } = await exporting();
+    await run(sw, [['0800', { 7: networkFields('301')[7], 11: networkFields('301')[11] }]]); // no DE 70
+    const root = rootOf(collector.spans);
+    expect(root.attributes['iso.response_code']).toBe('30');
+    expect(root.statusCode).toBe(STATUS.error);
+    // A missing field is the switch's own decision, with no error code: the RC is the type.
+    expect(root.attributes['error.type']).toBe('30');
   });
 
   it('marks the authorize span with ISSUER_TIMEOUT when the issuer does not answer in time', async () => {
@@ -140,6 +188,12 @@ describe('serve with the OpenTelemetry environment', () => {
     expect(resourcesOf(collector)).toEqual([expect.objectContaining({ 'service.name': 'acquirer-switch' })]);
   });
 
+  it('issue #16: takes service.instance.id from OTEL_RESOURCE_ATTRIBUTES when it names one', async () => {
+    const { sw, collector } = await exporting((endpoint) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=switch-a' }));
+    await run(sw, [['0800', networkFields('301')]]);
+    expect(resourcesOf(collector)).toEqual([expect.objectContaining({ 'service.name': 'isotrace', 'service.instance.id': 'switch-a' })]);
+  });
+
   it('issue #13: gives each switch its own service.instance.id', async () => {
     const [a, b] = [await exporting(), await exporting()];
     await run(a.sw, [['0800', networkFields('301')]]);
@@ -164,3 +218,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 function resourcesOf(collector: OtlpCollector): Array<Record<string, AnyValue>> {
   return collector.bodies.flatMap((b) => decodeExportTraceServiceRequest(b).resourceSpans.map((rs) => rs.resourceAttributes));
 }
+
+describe('serve exporting over OTLP/gRPC', () => {
+  it.each([
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL over OTEL_EXPORTER_OTLP_PROTOCOL', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }],
+  ])('issue #16: sends the same spans, kinds and resource to a gRPC collector when %s says grpc', async (_what, protocol) => {
+    const collector = await OtlpGrpcCollector.start();
+    resources.add(() => collector.close());
+    const sw = await serve(resources, {}, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_SERVICE_NAME: 'switch-grpc', ...protocol });
+    const card = cardFor('51');
+    await run(sw, [['0100', purchaseFields(card.pan, card.expiry, 10_000)], ['0800', networkFields('301')]]);
+    const done = sw.log.events('txn.done');
+    expect(new Set(collector.spans.map((s) => s.traceId))).toEqual(new Set(done.map((l) => l.trace_id)));
+    const root = rootOf(collector.trace(String(done[0].trace_id)));
+    expect(root).toMatchObject({ name: 'iso8583 0100', kind: KIND.server, statusCode: STATUS.ok });
+    expect(root.attributes).toMatchObject({ 'iso.response_code': '51', 'network.transport': 'tcp', 'server.port': sw.port });
+    expect(collector.trace(String(done[0].trace_id)).filter((s) => s !== root).map((s) => [s.name, s.kind])).toEqual(ALL_STAGES.map((n) => [n, KIND.internal]));
+    const resource = decodeExportTraceServiceRequest(collector.bodies[0]).resourceSpans[0].resourceAttributes;
+    expect(resource).toMatchObject({ 'service.name': 'switch-grpc', 'telemetry.sdk.language': 'nodejs', 'service.instance.id': expect.stringMatching(UUID) });
+  });
+});

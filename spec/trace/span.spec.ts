@@ -34,6 +34,14 @@ describe('TraceRecord', () => {
     expect(child.name).toBe('validate');
   });
 
+  it('issue #16: makes the root a server span and its children internal ones, a kind a span may change', () => {
+    const trace = new TraceRecord(new IdSource(), 'iso8583 0100', 1000);
+    const stage = trace.startSpan('authorize', trace.root, 1001);
+    const call = trace.startSpan('issuer acme', stage, 1002);
+    call.kind = 'client';
+    expect([trace.root.kind, stage.kind, call.kind]).toEqual(['server', 'internal', 'client']);
+  });
+
   it('links a span to the given parent when stages nest', () => {
     const trace = new TraceRecord(new IdSource(), 'msg', 1_000);
     const authorize = trace.startSpan('authorize', trace.root, 1_010);

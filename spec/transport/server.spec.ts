@@ -133,7 +133,7 @@ describe('FrameServer.endConnection', () => {
     expect(staying.received.toString('latin1')).toBe('0005re:hi');
     await until(() => log.events('conn.close').length === 1, 'conn.close');
     expect(log.events('conn.close')[0]).toMatchObject({ reason: 'local', framesOut: 1 });
-    const stranger: ConnectionContext = { connId: 'c99', remoteAddress: '127.0.0.1', remotePort: 1, tpdu: null, log };
+    const stranger: ConnectionContext = { connId: 'c99', remoteAddress: '127.0.0.1', remotePort: 1, remote: '127.0.0.1:1', localAddress: '127.0.0.1', localPort: 2, tpdu: null, log };
     server.endConnection(stranger); // not one of its connections: nothing happens
     expect(server.connectionCount).toBe(1);
   });

@@ -4,7 +4,7 @@
 // own layers. The result is one frozen config. Throws only ConfigError.
 
 import { resolveAuditWriterOptions, type AuditMode } from '../audit/index.js';
-import { DEFAULT_OTLP_SINK_OPTIONS, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions } from '../trace/index.js';
+import { DEFAULT_OTLP_SINK_OPTIONS, otlpProtocolOf, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpProtocol } from '../trace/index.js';
 import type { Framing, ServerLimitName } from '../transport/index.js';
 import { ConfigError } from '../shared/index.js';
 import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
@@ -28,6 +28,8 @@ export interface ServeAuditOptions {
 /** The OTLP export's settings, as OtlpSink takes them (the logger is added when the sink is built). */
 export interface ServeOtlpOptions {
   readonly endpoint: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL: `http/protobuf` (default) or `grpc`. */
+  readonly protocol: OtlpProtocol;
   /** OTEL_TRACES_SAMPLER_ARG, default 1. */
   readonly sampleRatio: number;
   /** OTEL_SERVICE_NAME, else `service.name` of OTEL_RESOURCE_ATTRIBUTES, else `isotrace`. */
@@ -104,11 +106,12 @@ export function serveConfig(flags: Record<string, unknown>, env: ServeEnv): Serv
   return resolveHostConfig(SERVE_OPTIONS, AUDIT_OPTIONS, flags, env, SERVE_NAMES);
 }
 
-/** @throws ConfigError naming OTEL_TRACES_SAMPLER_ARG, OTEL_RESOURCE_ATTRIBUTES or `otlp.endpoint`. */
+/** @throws ConfigError naming OTEL_TRACES_SAMPLER_ARG, OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL or `otlp.endpoint`. */
 function otlpOptions(endpoint: string, env: ServeEnv, serviceName: string): ServeOtlpOptions {
+  const protocol = otlpProtocolOf(env);
   const sampleRatio = parseSampleRatio(env.OTEL_TRACES_SAMPLER_ARG, 1.0);
   const resource = otlpResourceSettings(env, { 'service.version': packageVersion() }, serviceName);
-  const options = { endpoint, sampleRatio, serviceName: resource.serviceName, resourceAttributes: Object.freeze(resource.resourceAttributes) };
+  const options = { endpoint, protocol, sampleRatio, serviceName: resource.serviceName, resourceAttributes: Object.freeze(resource.resourceAttributes) };
   resolveOtlpSinkOptions(options);
   return Object.freeze(options);
 }

@@ -2,12 +2,13 @@
 // the audit journal (and its LOCK) and trace export, started and stopped as one. `serve` runs it
 // with its routes file; `issuer` with every card routed to the stub and the caller's trace continued.
 
+import { closeSync, openSync } from 'node:fs';
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
 import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
-import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type ConnectionInfo, type SwitchEnv } from '../switch/index.js';
+import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
 import { AdminServer, HostMetrics } from '../metrics/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
@@ -21,18 +22,13 @@ import type { BackendContext } from './issuer-backends.js';
 import type { ServeConfig } from './serve-config.js';
 import { loadCodec } from './spec-loader.js';
 
-/** The switch's view of a connection, with the transport's, for counting its format errors. */
-interface ServedConnection extends ConnectionInfo {
-  ctx: ConnectionContext;
-}
-
-/** Where hosts log: standard output. */
-const LOG_FD = 1;
+/** Where hosts log unless --log-file names a file: standard output. */
+const STDOUT_FD = 1;
 /** The module whose createLogger makes the journal thread's own logger. */
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -70,6 +66,8 @@ export interface RunningSwitch {
   admin: AdminServer | null;
   /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
+  /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
+  reopenLog(): void;
 }
 
 /**
@@ -81,10 +79,8 @@ function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } 
   let sw: Switch | null = null;
   let onOpen: () => void = () => {};
   const opened = new Promise<void>((resolve) => (onOpen = resolve));
-  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
-    const info: ServedConnection = { connId: conn.connId, remote: `${conn.remoteAddress}:${conn.remotePort}`, ctx: conn };
-    return s.handle(frame, info);
-  };
+  // The transport's ConnectionContext is the switch's ConnectionInfo as it is: no object per message.
+  const handle = (s: Switch, frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => s.handle(frame, conn);
   const later = async (frame: Buffer, conn: ConnectionContext): Promise<Buffer | null> => {
     await opened;
     return sw === null ? null : handle(sw, frame, conn);
@@ -99,13 +95,13 @@ function switchGate(): { handler: FrameHandler; open(sw: Switch | null): void } 
 }
 
 /**
- * Builds and starts a host, logging to `logger`. `logFd`: the fd `logger` writes to, when it is
- * the process's pino logger: the journal thread then writes txn.done lines there itself; null
+ * Builds and starts a host, logging to `logger`. `logDest`: the fd or file `logger` writes to, when
+ * it is the process's pino logger: the journal thread then writes txn.done lines there itself; null
  * sends them back through `logger`. Nothing stays open when it throws.
  * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
  *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
-export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logger, logFd: number | null): Promise<RunningSwitch> {
+export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logger, logDest: number | string | null): Promise<RunningSwitch> {
   // Everything is checked before anything is bound or written; then the port is bound before the
   // audit directory is locked and opened, so that a host that cannot listen touches no file.
   const codec = loadCodec(cfg.spec);
@@ -133,7 +129,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     originals: new OriginalsTable(),
     issuerTimeoutMs: cfg.issuerTimeoutMs,
     logger,
-    onFormatError: (c) => server.reportFormatError((c as ServedConnection).ctx),
+    onFormatError: (c) => server.reportFormatError(c as ConnectionContext), // only ever called with the server's own
     traceField,
   };
   const gate = switchGate();
@@ -144,8 +140,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   // Metrics only with the admin listener: without it the switch and the journal count nothing.
   const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
   const admin = metrics === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
-  // Checked by the config already; resolving adds the journal's own (log module and fd) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logFd, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
+  // Checked by the config already; resolving adds the journal's own (log module and destination) once.
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
@@ -198,6 +194,9 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
       process.off('exit', releaseAtExit);
       await traces.shutdown();
     },
+    reopenLog() {
+      journalThread.reopenLog();
+    },
   };
 }
 
@@ -214,12 +213,26 @@ function isStartUsageProblem(err: unknown): boolean {
 }
 
 /**
+ * Opens --log-file for append once, before anything starts, so that a path that cannot be written
+ * is one line at start-up rather than a failure of the logger later.
+ * @throws ConfigError naming logFile, the path and the system's error code.
+ */
+function checkLogFile(path: string | null): void {
+  if (path === null) return;
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (err) {
+    throw new ConfigError('logFile', `cannot open ${path} for append (${(err as { code?: string }).code ?? 'error'})`, { cause: err });
+  }
+}
+
+/**
  * Runs a host from the command line: its configuration (a bad one: one line, exit 2), the process's
  * logger on standard output, `start`, then until SIGTERM or SIGINT drains it and logs `stopped`
  * (`[evt, msg]`); resolves with the exit code.
  */
 export async function runHost<C extends HostConfig>(
-  io: Io, configOf: () => C, start: (cfg: C, logger: Logger, logFd: number) => Promise<RunningSwitch>, stopped: readonly [evt: string, msg: string],
+  io: Io, configOf: () => C, start: (cfg: C, logger: Logger, logDest: number | string) => Promise<RunningSwitch>, stopped: readonly [evt: string, msg: string],
 ): Promise<ExitCode> {
   let cfg: C;
   try {
@@ -228,19 +241,33 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush } = createLogger(cfg.logLevel, LOG_FD);
+  const logDest = cfg.logFile ?? STDOUT_FD;
+  try {
+    checkLogFile(cfg.logFile);
+  } catch (err) {
+    io.err(errorLine(err));
+    return EXIT.USAGE;
+  }
+  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest);
   let running: RunningSwitch;
   try {
-    running = await start(cfg, logger, LOG_FD);
+    running = await start(cfg, logger, logDest);
   } catch (err) {
     flush();
     io.err(errorLine(err));
     return isStartUsageProblem(err) ? EXIT.USAGE : EXIT.INVALID;
   }
+  // logrotate moves the file, then sends SIGHUP: both writers open the path again (on stdout they
+  // do nothing). Registered either way, so that a stray SIGHUP never ends the switch undrained.
+  const stopReopening = onHangup(() => {
+    reopen();
+    running.reopenLog();
+  });
   const tlsFiles = cfg.tls ?? null;
   const stopReloading = tlsFiles === null ? () => {} : onHangup(() => reloadServerTls(running.server, tlsFiles, logger));
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
+      stopReopening();
       stopReloading();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();

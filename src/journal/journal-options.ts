@@ -15,12 +15,15 @@ export interface JournalThreadOptions {
   retentionDays?: number;
   /** The oldest rotated files are deleted while the log passes this many bytes (0: no limit). */
   retentionBytes?: number;
-  /** The writer's own lines (audit.opened, audit.write_failed, …), and txn.done lines when `logFd` is null. */
+  /** The writer's own lines (audit.opened, audit.write_failed, …), and txn.done lines when `logDest` is null. */
   logger?: Logger;
-  /** The worker logs txn.done lines itself on this fd at `logLevel` (the process logger's own destination); null: through `logger`. */
-  logFd?: number | null;
+  /**
+   * The worker logs txn.done lines itself at `logLevel` on this fd, or appends them to this file
+   * (reopened by JournalThread.reopenLog): the process logger's own destination; null: through `logger`.
+   */
+  logDest?: number | string | null;
   logLevel?: string;
-  /** With `logFd`: the URL of the module whose `createLogger` (a LineLoggerFactory) makes the worker's logger. */
+  /** With `logDest`: the URL of the module whose `createLogger` (a LineLoggerFactory) makes the worker's logger. */
   logModule?: string;
   /** Where the worker's writer counts and times each batch for metrics, over a SharedArrayBuffer; null (default): nothing is. */
   batchStats?: AuditBatchStats | null;
@@ -29,7 +32,7 @@ export interface JournalThreadOptions {
 export interface ResolvedJournalOptions {
   /** The audit log's options, as the worker's AuditWriter opens it (its mode is the journal's). */
   readonly audit: Readonly<Required<AuditWriterOptions>>;
-  readonly log: Readonly<{ module: string; fd: number; level: string }> | null;
+  readonly log: Readonly<{ module: string; dest: number | string; level: string }> | null;
 }
 
 const RESOLVED = new WeakSet<object>();
@@ -37,19 +40,21 @@ const RESOLVED = new WeakSet<object>();
 /**
  * Defaults filled in and every option checked; given options already resolved, returns them as
  * they are.
- * @throws ConfigError naming the first invalid option (`audit.dir`, `audit.mode`, …, `journal.logModule`).
+ * @throws ConfigError naming the first invalid option (`audit.dir`, `audit.mode`, …, `journal.logDest`, `journal.logModule`).
  */
 export function resolveJournalOptions(options: JournalThreadOptions | ResolvedJournalOptions): ResolvedJournalOptions {
   if (RESOLVED.has(options)) return options as ResolvedJournalOptions;
-  const { logFd = null, logLevel = 'info', logModule, ...audit } = options as JournalThreadOptions;
+  const { logDest = null, logLevel = 'info', logModule, ...audit } = options as JournalThreadOptions;
   const resolvedAudit = resolveAuditWriterOptions(audit);
   let log: ResolvedJournalOptions['log'] = null;
-  if (logFd !== null) {
-    checkInteger('journal.logFd', logFd, 0, 2 ** 31 - 1);
+  if (logDest !== null) {
+    if (typeof logDest === 'string') {
+      if (logDest === '') throw new ConfigError('journal.logDest', 'expected a file descriptor or a file path, got an empty path');
+    } else checkInteger('journal.logDest', logDest, 0, 2 ** 31 - 1);
     if (typeof logModule !== 'string' || logModule === '') {
-      throw new ConfigError('journal.logModule', 'required with logFd: the URL of a module exporting createLogger(level, fd, isSync)');
+      throw new ConfigError('journal.logModule', 'required with logDest: the URL of a module exporting createLogger(level, dest, isSync)');
     }
-    log = Object.freeze({ module: logModule, fd: logFd, level: logLevel });
+    log = Object.freeze({ module: logModule, dest: logDest, level: logLevel });
   }
   const resolved: ResolvedJournalOptions = Object.freeze({ audit: resolvedAudit, log });
   RESOLVED.add(resolved);

@@ -8,7 +8,7 @@ import type { OutcomeWire } from '../switch/index.js';
 
 /**
  * The worker's own logger, for txn.done lines written straight to the process's log destination:
- * what `createLogger(level, fd, isSync)`, exported by the module the composition root names (see
+ * what `createLogger(level, dest, isSync)`, exported by the module the composition root names (see
  * JournalThreadOptions.logModule), returns. The journal builds no logger itself.
  */
 export interface LineLogger {
@@ -19,9 +19,12 @@ export interface LineLogger {
   write(lines: string): void;
   /** Writes out what is buffered. */
   flush(): void;
+  /** A file destination: opens its path again (logrotate); an fd: nothing. */
+  reopen(): void;
 }
 
-export type LineLoggerFactory = (level: string, fd: number, isSync: boolean) => LineLogger;
+/** `dest`: a file descriptor, or a file path opened for append (and reopened by LineLogger.reopen). */
+export type LineLoggerFactory = (level: string, dest: number | string, isSync: boolean) => LineLogger;
 
 /** What the worker starts with (workerData). */
 export interface JournalInit {
@@ -33,8 +36,8 @@ export interface JournalInit {
   mode: AuditMode;
   /** Async mode: how much the worker lowers its own scheduling priority (nice), being off the answers' path. */
   niceBy: number;
-  /** Where the worker writes txn.done lines itself (a LineLogger from `module` on this fd at this level); null: it sends them back to the main thread's logger. */
-  log: { module: string; fd: number; level: string } | null;
+  /** Where the worker writes txn.done lines itself (a LineLogger from `module` on this fd or file at this level); null: it sends them back to the main thread's logger. */
+  log: { module: string; dest: number | string; level: string } | null;
   /** The buffer of the main thread's AuditBatchStats, which the worker's writer updates per batch; null: no metrics. */
   batchStats: SharedArrayBuffer | null;
 }
@@ -44,7 +47,7 @@ export interface Failure {
   message: string;
 }
 
-export type ToWorker = { t: 'batch'; n: number; outcomes: OutcomeWire[] } | { t: 'close' };
+export type ToWorker = { t: 'batch'; n: number; outcomes: OutcomeWire[] } | { t: 'reopen-log' } | { t: 'close' };
 
 export type ToMain =
   | { t: 'opened'; nice: number }

@@ -132,6 +132,14 @@ export class JournalThread implements TxnJournal {
     return this.#queue.push(outcome.wire);
   }
 
+  /**
+   * The thread's txn.done lines go to a file (logDest a path): it opens the path again, for
+   * logrotate (SIGHUP). Lines of batches before go to the file open before, later ones to the new.
+   */
+  reopenLog(): void {
+    if (this.#closing === null && this.#stopped === null) this.#send({ t: 'reopen-log' });
+  }
+
   /** Sends what is queued, waits for it, closes the audit log and ends the worker. */
   close(): Promise<void> {
     this.#closing ??= this.#close();

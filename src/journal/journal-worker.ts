@@ -30,7 +30,7 @@ let txnLog: Logger = toMain;
 /** Makes `own` with the factory of the module named in `init.log`. */
 async function openOwnLog(log: NonNullable<JournalInit['log']>): Promise<void> {
   const { createLogger } = (await import(log.module)) as { createLogger: LineLoggerFactory };
-  own = createLogger(log.level, log.fd, true);
+  own = createLogger(log.level, log.dest, true);
   txnLog = own.logger;
 }
 
@@ -104,6 +104,10 @@ async function main(): Promise<void> {
           settled({ t: 'failed', n: m.n, ...f }, outcomes, init.mode === 'strict' ? f : null);
         },
       );
+      return;
+    }
+    if (m.t === 'reopen-log') {
+      own?.reopen();
       return;
     }
     // The worker's lines are flushed before it answers: they come before anything logged after close.

@@ -37,7 +37,9 @@ export async function recordAdvice(advice: DeliveredAdvice, env: CommitEnv, ids:
   const rc = advice.answer.get(39);
   ctx.decide(typeof rc === 'string' ? rc : '', `reversal advice acknowledged after ${advice.attempts} send(s) (${advice.reason})`);
   ctx.completedAtUs = nowUs();
-  trace.root.attributes = { 'iso.mti': advice.sent.mti, 'iso.response_code': ctx.responseCode, 'iso.issuer': advice.issuer, 'isotrace.reason': advice.reason };
+  trace.root.kind = 'client'; // the switch's own call to the issuer, not a request it served
+  trace.root.attributes = { 'iso.mti': advice.sent.mti, 'iso.issuer': advice.issuer, 'isotrace.reason': advice.reason };
+  if (ctx.responseCode !== '') trace.root.setAttribute('iso.response_code', ctx.responseCode);
   trace.root.end('ok', ctx.completedAtUs);
   await env.journal.record(TxnOutcome.of(ctx));
   env.traces.export(trace);

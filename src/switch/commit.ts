@@ -89,6 +89,7 @@ function answerSystemError(ctx: TxnContext, env: CommitEnv): void {
   const root = ctx.trace.root;
   root.setAttribute('iso.response_code', ctx.responseCode);
   root.setAttribute('error.code', ctx.error!.code);
+  root.setAttribute('error.type', ctx.error!.code);
   root.status = 'error';
 }
 

@@ -12,7 +12,17 @@ export type TxnKind = 'authorization' | 'financial' | 'reversal' | 'network' | '
 
 export interface ConnectionInfo {
   connId: string;
+  /** The peer as `address:port`, for logs and the audit record. */
   remote: string;
+  /**
+   * The peer's IP address and port, and the local (server) side's, for the root span's `network.*`
+   * and `server.*` attributes (the transport's ConnectionContext has them all, made once per
+   * connection); absent when the message did not come over a socket (a store-and-forward advice).
+   */
+  remoteAddress?: string;
+  remotePort?: number;
+  localAddress?: string;
+  localPort?: number;
 }
 
 export interface ErrorInfo {

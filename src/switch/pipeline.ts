@@ -8,7 +8,7 @@ import { abort, COMMIT, JOURNAL, type CommitEnv } from './commit.js';
 import type { TxnContext } from './context.js';
 import type { SwitchEnv } from './env.js';
 import { rrnOf, stanOf, terminalOf } from './fields.js';
-import { responseCodeFor } from './result-codes.js';
+import { isSystemFailure, responseCodeFor } from './result-codes.js';
 import { authorize } from './stages/authorize.js';
 import { dedupe } from './stages/dedupe.js';
 import { respond } from './stages/respond.js';
@@ -42,7 +42,9 @@ function contain(ctx: TxnContext, env: SwitchEnv, name: string, err: unknown): s
 
 /** A stage threw: its span says so, and the transaction gets the code's answer. */
 function failStage(ctx: TxnContext, env: SwitchEnv, span: SpanRecord, err: unknown): void {
-  span.setAttribute('error.code', contain(ctx, env, span.name, err));
+  const code = contain(ctx, env, span.name, err);
+  span.setAttribute('error.code', code);
+  span.setAttribute('error.type', code);
   span.end('error', nowUs());
 }
 
@@ -65,22 +67,36 @@ function runStage(ctx: TxnContext, env: SwitchEnv, span: SpanRecord, stage: Stag
   return pending.then(() => span.end('ok', nowUs()), (err: unknown) => failStage(ctx, env, span, err));
 }
 
-/** Ends the transaction's root span: completion time and its attributes, never card data. */
+/**
+ * Ends the transaction's root span: completion time and its attributes (never card data, never an
+ * empty string). Status ERROR with `error.type` for a system failure (isSystemFailure), not for a decline.
+ */
 function endRoot(ctx: TxnContext, env: SwitchEnv): void {
   ctx.completedAtUs = nowUs();
   const req = ctx.request;
-  const attrs: Record<string, AttributeValue> = {
-    'iso.mti': req.mti,
-    'iso.stan': stanOf(req),
-    'iso.terminal_id': terminalOf(req),
-    'iso.rrn': ctx.response === null ? rrnOf(req) : rrnOf(ctx.response),
-    'iso.response_code': ctx.responseCode,
-    'iso.issuer': ctx.route?.issuer ?? '',
-  };
+  const rc = ctx.responseCode;
+  const attrs: Record<string, AttributeValue> = { 'iso.mti': req.mti, 'iso.response_code': rc };
+  const stan = stanOf(req);
+  if (stan !== '') attrs['iso.stan'] = stan;
+  const terminal = terminalOf(req);
+  if (terminal !== '') attrs['iso.terminal_id'] = terminal;
+  const rrn = ctx.response === null ? rrnOf(req) : rrnOf(ctx.response);
+  if (rrn !== '') attrs['iso.rrn'] = rrn;
+  if (ctx.route !== null && ctx.route.issuer !== '') attrs['iso.issuer'] = ctx.route.issuer;
+  const conn = ctx.conn;
+  if (conn.remoteAddress !== undefined) {
+    attrs['network.transport'] = 'tcp';
+    attrs['network.peer.address'] = conn.remoteAddress;
+    attrs['network.peer.port'] = conn.remotePort!;
+    attrs['server.address'] = conn.localAddress!;
+    attrs['server.port'] = conn.localPort!;
+  }
   if (ctx.isDuplicate) attrs['isotrace.duplicate'] = true;
   if (ctx.error !== null) attrs['error.code'] = ctx.error.code;
+  const isFailure = isSystemFailure(rc, env.dialect.codes);
+  if (isFailure) attrs['error.type'] = ctx.error?.code ?? rc;
   ctx.trace.root.attributes = attrs;
-  ctx.trace.root.end(ctx.responseCode === env.dialect.codes.SYSTEM_ERROR ? 'error' : 'ok', ctx.completedAtUs);
+  ctx.trace.root.end(isFailure ? 'error' : 'ok', ctx.completedAtUs);
 }
 
 /**

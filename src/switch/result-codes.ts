@@ -67,3 +67,11 @@ export function responseCodeFor(err: unknown, codes: ResponseCodes = RC): string
   if (err instanceof SwitchError && err.code === 'ISSUER_UNAVAILABLE') return codes.ISSUER_UNAVAILABLE;
   return codes.SYSTEM_ERROR;
 }
+
+/**
+ * Whether `rc` (in the vocabulary of `codes`) is a system failure rather than a decision: a
+ * format error, the issuer timed out or unavailable, a system error. A decline (51, 05, ...) is not.
+ */
+export function isSystemFailure(rc: string, codes: ResponseCodes): boolean {
+  return rc === codes.SYSTEM_ERROR || rc === codes.ISSUER_TIMEOUT || rc === codes.ISSUER_UNAVAILABLE || rc === codes.FORMAT_ERROR;
+}

@@ -2,13 +2,22 @@
 // Throws only ConfigError, naming the option path and the allowed range.
 
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { checkInteger, checkKnownKeys, checkNumber, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
 
 const DAY_MS = 86_400_000;
 
+/** The OTLP transports isotrace speaks, by the names OTEL_EXPORTER_OTLP_PROTOCOL uses. */
+export const OTLP_PROTOCOLS = Object.freeze(['http/protobuf', 'grpc'] as const);
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
 export interface OtlpSinkOptions {
-  /** The collector's OTLP/HTTP base URL, e.g. `http://127.0.0.1:4318`; spans go to `<endpoint>/v1/traces`. */
+  /**
+   * The collector's URL: for `http/protobuf` its base URL, e.g. `http://127.0.0.1:4318` (spans go
+   * to `<endpoint>/v1/traces`); for `grpc` its address, e.g. `http://127.0.0.1:4317` (https: TLS).
+   */
   endpoint: string;
+  /** How spans travel: OTLP over HTTP with protobuf bodies (default), or OTLP over gRPC. */
+  protocol?: OtlpProtocol;
   /** Share of traces exported, 0..1, decided from the trace id (see RatioSampler). */
   sampleRatio: number;
   /** The resource's `service.name`. */
@@ -35,6 +44,7 @@ export interface OtlpSinkOptions {
 
 /** Defaults of the optional options; `endpoint` and `sampleRatio` have none. */
 export const DEFAULT_OTLP_SINK_OPTIONS = Object.freeze({
+  protocol: 'http/protobuf' as OtlpProtocol,
   serviceName: 'isotrace',
   resourceAttributes: Object.freeze({}) as Readonly<Record<string, string>>,
   maxQueue: 2048,
@@ -57,7 +67,7 @@ const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   maxQueueSize: 'maxQueue', queueSize: 'maxQueue', maxExportBatchSize: 'batchSize',
   scheduledDelayMillis: 'flushIntervalMs', flushInterval: 'flushIntervalMs', exportTimeoutMillis: 'exportTimeoutMs',
   timeoutMillis: 'exportTimeoutMs', service: 'serviceName', log: 'logger', resource: 'resourceAttributes',
-  attributes: 'resourceAttributes', shutdownTimeout: 'shutdownTimeoutMs',
+  attributes: 'resourceAttributes', shutdownTimeout: 'shutdownTimeoutMs', transport: 'protocol',
 });
 
 /**
@@ -74,6 +84,7 @@ export function resolveOtlpSinkOptions(options: OtlpSinkOptions): Readonly<Requi
     throw new ConfigError('otlp.exporter', 'expected a SpanExporter (export, shutdown) or null');
   }
   if (exporter === null) checkEndpoint(o.endpoint);
+  checkOneOf('otlp.protocol', o.protocol, OTLP_PROTOCOLS);
   checkNumber('otlp.sampleRatio', o.sampleRatio, 0, 1);
   if (typeof o.serviceName !== 'string' || o.serviceName === '' || o.serviceName.length > 255) {
     throw new ConfigError('otlp.serviceName', 'expected a name of 1..255 characters');
@@ -111,4 +122,19 @@ function checkEndpoint(endpoint: unknown): void {
 export function tracesUrl(endpoint: string): string {
   const base = endpoint.replace(/\/+$/, '');
   return base.endsWith('/v1/traces') ? base : `${base}/v1/traces`;
+}
+
+/**
+ * The protocol from OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else
+ * `http/protobuf`, as the OpenTelemetry SDKs read them.
+ * @throws ConfigError naming the variable when its value is not one of OTLP_PROTOCOLS.
+ */
+export function otlpProtocolOf(env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: string; OTEL_EXPORTER_OTLP_PROTOCOL?: string }): OtlpProtocol {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const) {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') continue;
+    if ((OTLP_PROTOCOLS as readonly string[]).includes(value)) return value as OtlpProtocol;
+    throw new ConfigError(name, `expected one of ${OTLP_PROTOCOLS.join(', ')}, got "${value.slice(0, 40)}"`);
+  }
+  return DEFAULT_OTLP_SINK_OPTIONS.protocol;
 }

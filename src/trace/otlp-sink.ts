@@ -1,10 +1,11 @@
-// The OTLP trace sink: samples finished traces by id, holds them in a bounded queue, and converts
+// The OTLP trace sink (HTTP/protobuf or gRPC, with OpenTelemetry's exporters): samples finished traces by id, holds them in a bounded queue, and converts
 // and sends them in batches from a timer or setImmediate, never on the caller's path. export()
 // never throws and never does I/O; export failures are logged and counted, never retried by us.
 
 import { randomUUID } from 'node:crypto';
 import { ExportResultCode, SDK_INFO, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SYSTEM_CLOCK, type ClockTimer, type Logger } from '../shared/index.js';
@@ -28,7 +29,13 @@ export interface OtlpSinkStats {
   failedBatches: number;
 }
 
-/** A TraceSink that exports sampled traces over OTLP/HTTP (protobuf). */
+/** The OpenTelemetry exporter for the options' protocol, sending to their endpoint. */
+function officialExporter(o: Readonly<Required<OtlpSinkOptions>>): SpanExporter {
+  if (o.protocol === 'grpc') return new GrpcTraceExporter({ url: o.endpoint, timeoutMillis: o.exportTimeoutMs });
+  return new ProtoTraceExporter({ url: tracesUrl(o.endpoint), timeoutMillis: o.exportTimeoutMs });
+}
+
+/** A TraceSink that exports sampled traces over OTLP: HTTP with protobuf bodies, or gRPC. */
 export class OtlpSink implements TraceSink {
   readonly #sampler: RatioSampler;
   readonly #exporter: SpanExporter;
@@ -79,7 +86,7 @@ export class OtlpSink implements TraceSink {
   /** Takes options resolveOtlpSinkOptions() has checked; createOtlpSink() does both. */
   constructor(o: Readonly<Required<OtlpSinkOptions>>) {
     this.#sampler = new RatioSampler(o.sampleRatio);
-    this.#exporter = o.exporter ?? new OTLPTraceExporter({ url: tracesUrl(o.endpoint), timeoutMillis: o.exportTimeoutMs });
+    this.#exporter = o.exporter ?? officialExporter(o);
     this.#resource = resourceFromAttributes({ ...SDK_INFO, 'service.instance.id': randomUUID(), ...o.resourceAttributes, 'service.name': o.serviceName });
     this.#logger = o.logger;
     this.#maxQueue = o.maxQueue;
@@ -257,7 +264,7 @@ export class OtlpSink implements TraceSink {
 }
 
 /**
- * A sink exporting a `sampleRatio` share of traces to an OTLP/HTTP collector.
+ * A sink exporting a `sampleRatio` share of traces to an OTLP collector (HTTP/protobuf or gRPC).
  * @throws ConfigError naming the first invalid option (`otlp.endpoint`, `otlp.sampleRatio`, `otlp.batchSize`, …).
  */
 export function createOtlpSink(options: OtlpSinkOptions): OtlpSink {

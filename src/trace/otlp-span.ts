@@ -5,7 +5,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, typ
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import type { SpanRecord, SpanStatus, TraceRecord } from './span.js';
+import type { SpanKindName, SpanRecord, SpanStatus, TraceRecord } from './span.js';
 
 /** The instrumentation scope every exported span carries. */
 export const INSTRUMENTATION_SCOPE: InstrumentationScope = Object.freeze({ name: 'isotrace' });
@@ -14,6 +14,12 @@ const STATUS: Readonly<Record<SpanStatus, OtelSpanStatus>> = Object.freeze({
   unset: Object.freeze({ code: SpanStatusCode.UNSET }),
   ok: Object.freeze({ code: SpanStatusCode.OK }),
   error: Object.freeze({ code: SpanStatusCode.ERROR }),
+});
+
+const KIND: Readonly<Record<SpanKindName, SpanKind>> = Object.freeze({
+  server: SpanKind.SERVER,
+  client: SpanKind.CLIENT,
+  internal: SpanKind.INTERNAL,
 });
 
 // Our spans have no links or events; the exporter only reads these arrays, so all spans share them.
@@ -37,7 +43,8 @@ function remoteContext(trace: TraceRecord): SpanContext | undefined {
 
 /**
  * One of our finished spans seen as a ReadableSpan: our trace and span ids, the parent link,
- * SERVER kind for the message's root span (a child of the remote span its traceparent named, if any) and INTERNAL for stage spans, times from startUs/endUs.
+ * the record's kind (SERVER for a message's root span, a child of the remote span its traceparent
+ * named if any; CLIENT for a remote issuer call; INTERNAL for stage spans), times from startUs/endUs.
  * A span that was never ended gets the root's end (or its own start), so no span runs backwards.
  */
 export class OtlpSpan implements ReadableSpan {
@@ -65,7 +72,7 @@ export class OtlpSpan implements ReadableSpan {
     const rootEndUs = trace.root.endUs;
     const endUs = Math.max(span.startUs, span.endUs > 0 ? span.endUs : rootEndUs);
     this.name = span.name;
-    this.kind = isRoot ? SpanKind.SERVER : SpanKind.INTERNAL;
+    this.kind = KIND[span.kind];
     this.parentSpanContext = isRoot ? remoteContext(trace) : { traceId: trace.traceId, spanId: span.parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: false };
     this.startTime = hrTimeOfUs(span.startUs);
     this.endTime = hrTimeOfUs(endUs);

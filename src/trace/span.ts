@@ -7,6 +7,12 @@ import type { RemoteParent } from './context.js';
 
 export type AttributeValue = string | number | boolean;
 export type SpanStatus = 'unset' | 'ok' | 'error';
+/**
+ * OpenTelemetry's span kinds, those isotrace uses: `server` for the handling of a request that
+ * came in (a message's root span), `client` for a call to another process (a remote issuer),
+ * `internal` for work inside (the stages).
+ */
+export type SpanKindName = 'server' | 'client' | 'internal';
 
 const NO_ATTRIBUTES: Readonly<Record<string, AttributeValue>> = Object.freeze({});
 
@@ -17,6 +23,8 @@ export class SpanRecord {
   readonly startUs: number;
   endUs: number;
   status: SpanStatus;
+  /** `server` for a root span, `internal` for a child, until set otherwise (a call out is `client`). */
+  kind: SpanKindName;
   /**
    * Attributes: MTI, STAN, RRN, terminal id, response code, issuer, error codes. Never card data.
    * Shared and frozen while empty (most stage spans never get one); set them with setAttribute.
@@ -31,6 +39,7 @@ export class SpanRecord {
     this.startUs = startUs;
     this.endUs = 0;
     this.status = 'unset';
+    this.kind = parent === null ? 'server' : 'internal';
     this.attributes = NO_ATTRIBUTES;
     this.#ids = ids;
     this.#spanId = null;

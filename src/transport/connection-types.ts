@@ -29,6 +29,11 @@ export interface ConnectionContext {
   readonly connId: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The peer as `address:port`, made once per connection (log lines, audit records). */
+  readonly remote: string;
+  /** This side's address and port: the listener's for an accepted connection. */
+  readonly localAddress: string;
+  readonly localPort: number;
   /** The TPDU of the frame being handled, a view valid only during the handler call; null without one. */
   readonly tpdu: Buffer | null;
   /** The connection's child logger (`connId`, `remote` bound). */

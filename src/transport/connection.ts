@@ -19,6 +19,9 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
   readonly connId: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  readonly remote: string;
+  readonly localAddress: string;
+  readonly localPort: number;
   readonly log: Logger;
   readonly encoder: FrameEncoder;
   /** Frames received (not keep-alives) and frames written. */
@@ -61,7 +64,10 @@ export class Connection implements ConnectionContext, FrameSink, Sweepable {
     this.connId = connId;
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
-    this.log = log.child({ connId, remote: `${this.remoteAddress}:${this.remotePort}` });
+    this.localAddress = socket.localAddress ?? '';
+    this.localPort = socket.localPort ?? 0;
+    this.remote = `${this.remoteAddress}:${this.remotePort}`;
+    this.log = log.child({ connId, remote: this.remote });
     this.encoder = new FrameEncoder(settings);
     this.#socket = socket;
     this.#owner = owner;

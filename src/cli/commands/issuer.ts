@@ -31,19 +31,19 @@ function traceFieldOf(cfg: IssuerConfig, codec: Codec): FieldPath | null {
 }
 
 /**
- * Builds and starts everything `issuer` runs, logging to `logger` (`logFd` as for startSwitch).
+ * Builds and starts everything `issuer` runs, logging to `logger` (`logDest` as for startSwitch).
  * Logs `issuer.ready` with the bound port. Nothing stays open when it throws.
  * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
  *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED.
  */
-export async function startIssuer(cfg: IssuerConfig, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
+export async function startIssuer(cfg: IssuerConfig, logger: Logger, logDest: number | string | null = null): Promise<RunningSwitch> {
   const running = await startHost(cfg, {
     routing: (codec) => ({ routes: new BinTable(ALL_CARDS, 'issuer'), routesSource: 'issuer', traceField: traceFieldOf(cfg, codec) }),
     wrapHandler: (handler, endConnection, codec) => {
       const ordered = orderReversals(handler, codec);
       return hasFaults(cfg) ? injectFaults(ordered, cfg, endConnection) : ordered;
     },
-  }, logger, logFd);
+  }, logger, logDest);
   const faults = { delayMs: cfg.delayMs, jitterMs: cfg.jitterMs, dropRate: cfg.dropRate, closeAfter: cfg.closeAfter };
   logger.info({
     evt: 'issuer.ready', port: running.server.address!.port, spec: running.codec.name, cards: cfg.cards, trace_field: cfg.traceField, faults,

@@ -11,13 +11,13 @@ import { runHost, startHost, type RunningSwitch } from '../switch-host.js';
 export type { RunningSwitch } from '../switch-host.js';
 
 /**
- * Builds and starts everything `serve` runs, logging to `logger`. `logFd`: the fd `logger` writes
- * to, when it is the process's pino logger: the journal thread then writes txn.done lines there
+ * Builds and starts everything `serve` runs, logging to `logger`. `logDest`: the fd or file `logger`
+ * writes to, when it is the process's pino logger: the journal thread then writes txn.done lines there
  * itself; null sends them back through `logger`. Nothing stays open when it throws.
  * @throws ConfigError, SpecError for bad options or files; ConnectionError SERVER_LISTEN_FAILED;
  *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
-export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: number | null = null): Promise<RunningSwitch> {
+export async function startSwitch(cfg: ServeConfig, logger: Logger, logDest: number | string | null = null): Promise<RunningSwitch> {
   const running = await startHost(cfg, {
     routing: () => {
       const { routes, issuers, issuerCodecs, issuerTls } = loadRoutesFile(cfg.routes);
@@ -26,7 +26,7 @@ export async function startSwitch(cfg: ServeConfig, logger: Logger, logFd: numbe
         backends: (ctx) => issuerBackends(issuers, issuerCodecs, ctx, issuerTls),
       };
     },
-  }, logger, logFd);
+  }, logger, logDest);
   logger.info({ evt: 'serve.ready', spec: running.codec.name, routes: cfg.routes, cards: cfg.cards, otlp: cfg.otlp !== null, audit_dir: cfg.audit.dir, audit_mode: cfg.audit.mode, audit_keyed: cfg.audit.key !== null }, 'switch ready');
   return running;
 }

@@ -1,4 +1,4 @@
-// A call to a remote issuer, traced: a span of its own under the stage's (`issuer <name>`), whose
+// A call to a remote issuer, traced: a CLIENT span of its own under the stage's (`issuer <name>`), whose
 // W3C traceparent the issuer's link carries so that the issuer host's spans join the same trace,
 // and the RRN the answer will carry, assigned before the call so that the issuer gets it too. The
 // in-process stub gets neither: its calls cost nothing more.
@@ -26,6 +26,7 @@ export async function callIssuer<T>(ctx: TxnContext, env: SwitchEnv, issuer: Iss
   if (issuer.isRemote !== true) return call(STUB_CALL);
   if (ctx.rrn === '' && !ctx.request.has(37)) ctx.rrn = SWITCH_RRNS.next(ctx.receivedAtUs);
   const span = ctx.trace.startSpan(`issuer ${issuer.name}`, ctx.stageSpan ?? ctx.trace.root, nowUs());
+  span.kind = 'client';
   span.setAttribute('isotrace.issuer', issuer.name);
   const isSampled = env.isTraceSampled?.(ctx.trace) ?? false;
   try {
@@ -33,7 +34,9 @@ export async function callIssuer<T>(ctx: TxnContext, env: SwitchEnv, issuer: Iss
     span.end('ok', nowUs());
     return result;
   } catch (err) {
-    span.setAttribute('error.code', (err as { code?: string } | null)?.code ?? 'SWITCH_INTERNAL');
+    const code = (err as { code?: string } | null)?.code ?? 'SWITCH_INTERNAL';
+    span.setAttribute('error.code', code);
+    span.setAttribute('error.type', code);
     span.end('error', nowUs());
     throw err;
   }
