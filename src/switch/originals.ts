@@ -5,6 +5,7 @@
 
 import { SlotIndex, SlotStrings } from '../collections/index.js';
 import type { IssuerDecision } from '../shared/index.js';
+import type { TxnContext } from './context.js';
 import { InFlightOriginals } from './in-flight.js';
 
 export interface Original {
@@ -131,7 +132,7 @@ export class OriginalsTable {
   readonly #views = new Map<number, OriginalView>();
   readonly #nowMs: () => number;
   /** Approvals still under way, which a reversal naming one waits for. */
-  readonly inFlight = new InFlightOriginals();
+  readonly inFlight = new InFlightOriginals<TxnContext>();
 
   constructor(options: Partial<OriginalsOptions> = {}, nowMs: () => number = Date.now) {
     const { keepMs, maxEntries } = { ...DEFAULT_ORIGINALS, ...options };

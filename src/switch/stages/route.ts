@@ -16,11 +16,13 @@ import { keyOfRef, originalKey, type Original } from '../originals.js';
 function findOriginal(ctx: TxnContext, env: SwitchEnv, mayWait: boolean): Original | undefined | Promise<Original | undefined> {
   const req = ctx.request;
   const ref = env.dialect.originalRefOf(req);
-  const own = { stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, env.dialect.originalTimeDe) };
+  const timeDe = env.dialect.originalTimeDe;
+  const own = { stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, timeDe) };
   const found = (ref === null ? undefined : env.originals.find(ref)) ?? env.originals.find(own);
   if (found !== undefined || !mayWait) return found;
-  const inFlight = env.originals.inFlight;
-  const settled = (ref === null ? null : inFlight.settled(keyOfRef(ref))) ?? inFlight.settled(originalKey(own.stan, own.transmission));
+  const keys = [originalKey(own.stan, own.transmission)];
+  if (ref !== null) keys.push(keyOfRef(ref));
+  const settled = env.originals.inFlight.settled((c) => keys.includes(originalKey(stanOf(c.request), fieldText(c.request, timeDe))));
   return settled === null ? undefined : settled.then(() => findOriginal(ctx, env, false));
 }
 
@@ -59,8 +61,7 @@ export function route(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
     return;
   }
   // Its approval may be reversed before it is remembered: in flight until the commit phase ends.
-  const req = ctx.request;
-  ctx.inFlightKey = originalKey(stanOf(req), fieldText(req, env.dialect.originalTimeDe));
-  env.originals.inFlight.begin(ctx.inFlightKey);
+  ctx.isInFlight = true;
+  env.originals.inFlight.begin(ctx);
 }
 
