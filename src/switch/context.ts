@@ -46,8 +46,8 @@ export class TxnContext {
   route: Route | null;
   /** The approval a reversal releases, once found. */
   original: Original | null;
-  /** Routed to an issuer: in flight for reversals naming it (OriginalsTable.inFlight) until its commit phase ends. */
-  isInFlight: boolean;
+  /** The key under which this request is in flight for reversals naming it (OriginalsTable.inFlight), until its commit phase ends; null when not routed to an issuer. */
+  inFlightKey: string | null;
   /** Key under which a first answer is kept for repeats; null when not deduplicated. */
   dedupeKey: string | null;
   isDuplicate: boolean;
@@ -80,7 +80,7 @@ export class TxnContext {
     this.pan = null;
     this.route = null;
     this.original = null;
-    this.isInFlight = false;
+    this.inFlightKey = null;
     this.dedupeKey = null;
     this.isDuplicate = false;
     this.isDecided = false;

@@ -1,44 +1,46 @@
 // Approvals still under way: an authorization or financial request between its route and the end
 // of its commit phase. A reversal that names one (a terminal that timed out and reversed at once,
 // or an advice read with its original) waits for it to be decided and remembered, instead of
-// finding nothing and leaving the issuer's hold in place. The requests are kept as they are, in a
-// set (no key is made per request: a reversal that finds nothing asks which ones it may name).
+// finding nothing and leaving the issuer's hold in place. Keyed as the originals table is, by
+// STAN and transmission time; counts only, no object per request.
 
-export class InFlightOriginals<T extends object> {
-  readonly #open = new Set<T>();
-  /** Reversals waiting for a request to end. */
-  readonly #waiters = new Map<T, Array<() => void>>();
+export class InFlightOriginals {
+  /** Requests under way by `${STAN}|${time}`. */
+  readonly #count = new Map<string, number>();
+  /** Reversals waiting for a key to have nothing under way. */
+  readonly #waiters = new Map<string, Array<() => void>>();
 
-  /** HOT: `request` is under way. */
-  begin(request: T): void {
-    this.#open.add(request);
+  /** HOT: a request with `key` is under way. */
+  begin(key: string): void {
+    this.#count.set(key, (this.#count.get(key) ?? 0) + 1);
   }
 
-  /** HOT: `request` is decided (and, approved, remembered); reversals waiting for it go on. */
-  end(request: T): void {
-    if (!this.#open.delete(request)) return;
-    const waiters = this.#waiters.get(request);
+  /** HOT: the request with `key` is decided (and, approved, remembered); waiting reversals go on once none is left. */
+  end(key: string): void {
+    const left = (this.#count.get(key) ?? 1) - 1;
+    if (left > 0) {
+      this.#count.set(key, left);
+      return;
+    }
+    this.#count.delete(key);
+    const waiters = this.#waiters.get(key);
     if (waiters === undefined) return;
-    this.#waiters.delete(request);
+    this.#waiters.delete(key);
     for (const go of waiters) go();
   }
 
-  /** Resolves once every request under way that `names` picks has ended; null when none does. */
-  settled(names: (request: T) => boolean): Promise<void> | null {
-    const waits: Array<Promise<void>> = [];
-    for (const request of this.#open) {
-      if (!names(request)) continue;
-      waits.push(new Promise((resolve) => {
-        const waiters = this.#waiters.get(request);
-        if (waiters === undefined) this.#waiters.set(request, [resolve]);
-        else waiters.push(resolve);
-      }));
-    }
-    return waits.length === 0 ? null : Promise.all(waits).then(() => undefined);
+  /** Resolves once no request with `key` is under way; null when none is now. */
+  settled(key: string): Promise<void> | null {
+    if (!this.#count.has(key)) return null;
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(key);
+      if (waiters === undefined) this.#waiters.set(key, [resolve]);
+      else waiters.push(resolve);
+    });
   }
 
-  /** Requests under way. */
+  /** Keys with requests under way. */
   get size(): number {
-    return this.#open.size;
+    return this.#count.size;
   }
 }

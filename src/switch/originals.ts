@@ -5,7 +5,6 @@
 
 import { SlotIndex, SlotStrings } from '../collections/index.js';
 import type { IssuerDecision } from '../shared/index.js';
-import type { TxnContext } from './context.js';
 import { InFlightOriginals } from './in-flight.js';
 
 export interface Original {
@@ -132,7 +131,7 @@ export class OriginalsTable {
   readonly #views = new Map<number, OriginalView>();
   readonly #nowMs: () => number;
   /** Approvals still under way, which a reversal naming one waits for. */
-  readonly inFlight = new InFlightOriginals<TxnContext>();
+  readonly inFlight = new InFlightOriginals();
 
   constructor(options: Partial<OriginalsOptions> = {}, nowMs: () => number = Date.now) {
     const { keepMs, maxEntries } = { ...DEFAULT_ORIGINALS, ...options };

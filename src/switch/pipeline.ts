@@ -129,6 +129,6 @@ export async function runPipeline(ctx: TxnContext, env: CommitEnv): Promise<void
     await abort(ctx, env, err);
   } finally {
     // Remembered (or released): reversals waiting for this request go on.
-    if (ctx.isInFlight) env.originals.inFlight.end(ctx);
+    if (ctx.inFlightKey !== null) env.originals.inFlight.end(ctx.inFlightKey);
   }
 }

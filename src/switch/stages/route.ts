@@ -16,13 +16,11 @@ import { keyOfRef, originalKey, type Original } from '../originals.js';
 function findOriginal(ctx: TxnContext, env: SwitchEnv, mayWait: boolean): Original | undefined | Promise<Original | undefined> {
   const req = ctx.request;
   const ref = env.dialect.originalRefOf(req);
-  const timeDe = env.dialect.originalTimeDe;
-  const own = { stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, timeDe) };
+  const own = { stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, env.dialect.originalTimeDe) };
   const found = (ref === null ? undefined : env.originals.find(ref)) ?? env.originals.find(own);
   if (found !== undefined || !mayWait) return found;
-  const keys = [originalKey(own.stan, own.transmission)];
-  if (ref !== null) keys.push(keyOfRef(ref));
-  const settled = env.originals.inFlight.settled((c) => keys.includes(originalKey(stanOf(c.request), fieldText(c.request, timeDe))));
+  const inFlight = env.originals.inFlight;
+  const settled = (ref === null ? null : inFlight.settled(keyOfRef(ref))) ?? inFlight.settled(originalKey(own.stan, own.transmission));
   return settled === null ? undefined : settled.then(() => findOriginal(ctx, env, false));
 }
 
@@ -61,7 +59,8 @@ export function route(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
     return;
   }
   // Its approval may be reversed before it is remembered: in flight until the commit phase ends.
-  ctx.isInFlight = true;
-  env.originals.inFlight.begin(ctx);
+  const req = ctx.request;
+  ctx.inFlightKey = originalKey(stanOf(req), fieldText(req, env.dialect.originalTimeDe));
+  env.originals.inFlight.begin(ctx.inFlightKey);
 }
 
