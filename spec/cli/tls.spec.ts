@@ -14,6 +14,7 @@ import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { serve, Resources, type Served } from '../helpers/serve-harness.js';
 import { message, networkFields } from '../helpers/terminal.js';
+import { admin, sampleOf } from '../helpers/metrics-text.js';
 import { certsForThisFile } from '../helpers/test-certs.js';
 
 const resources = new Resources();
@@ -68,6 +69,14 @@ describe('serve --tls-client-auth require (mutual TLS)', () => {
     expect(served.running.server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 1 });
     const [line] = served.log.events('conn.tls_failed');
     expect(line).toMatchObject({ level: 'warn', reason: 'client-certificate', remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/), err: { code: 'CONN_TLS_CLIENT_CERT', message: 'no client certificate' } });
+  });
+
+  it('issue #16: counts a refused handshake in /metrics by its reason', async () => {
+    const served = await tlsServe('require', { adminPort: 0 });
+    expect((await terminal(served, '--tls-ca', certs().ca)).code).toBe(1);
+    const { body } = await admin(served, '/metrics');
+    expect(sampleOf(body, 'isotrace_tls_handshake_failures_total', { reason: 'client-certificate' })).toBe(1);
+    expect(sampleOf(body, 'isotrace_connections_accepted_total')).toBe(0);
   });
 
   it('answers a terminal with a certificate of its CA, and refuses one of another CA', async () => {

@@ -9,7 +9,7 @@ import type { RemoteIssuer } from '../issuer/index.js';
 import type { JournalThread } from '../journal/index.js';
 import type { SafQueue } from '../saf/index.js';
 import { TxnMetrics, type Switch } from '../switch/index.js';
-import type { CloseReason, ConnectionContext, FrameServer, RefuseReason } from '../transport/index.js';
+import type { CloseReason, ConnectionContext, FrameServer, RefuseReason, TlsFailure } from '../transport/index.js';
 import { registerAuditFamilies } from './audit-families.js';
 import { measuredLinks, registerIssuerFamilies, type IssuerSources } from './issuer-families.js';
 import { registerServerFamilies, registerTxnFamilies, type ServerEventCounts } from './switch-families.js';
@@ -49,7 +49,7 @@ export class HostMetrics {
   /** Give to the journal (its batchStats option). */
   readonly batchStats = new AuditBatchStats();
   readonly #server: FrameServer;
-  readonly #events: ServerEventCounts = { refused: {}, framingErrors: {} };
+  readonly #events: ServerEventCounts = { refused: {}, framingErrors: {}, tlsFailures: {} };
   readonly #issuers: IssuerSources = { links: [], issuers: [], saf: null };
   #parts: HostMetricsParts | null = null;
 
@@ -58,6 +58,7 @@ export class HostMetrics {
     this.#server = server;
     server.on('refused', this.#onRefused);
     server.on('close', this.#onClose);
+    server.on('tlsFailed', this.#onTlsFailed);
     collectDefaultMetrics({ register: this.registry });
     for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
     registerTxnFamilies(this.registry, this.txn);
@@ -106,10 +107,15 @@ export class HostMetrics {
   close(): void {
     this.#server.off('refused', this.#onRefused);
     this.#server.off('close', this.#onClose);
+    this.#server.off('tlsFailed', this.#onTlsFailed);
   }
 
   readonly #onRefused = (_remote: string, reason: RefuseReason): void => {
     this.#events.refused[reason] = (this.#events.refused[reason] ?? 0) + 1;
+  };
+
+  readonly #onTlsFailed = (_remote: string, reason: TlsFailure): void => {
+    this.#events.tlsFailures[reason] = (this.#events.tlsFailures[reason] ?? 0) + 1;
   };
 
   readonly #onClose = (_ctx: ConnectionContext, reason: CloseReason, error: Error | null): void => {

@@ -14,6 +14,8 @@ export interface ServerEventCounts {
   readonly refused: Record<string, number>;
   /** Connections closed on a framing error, by reason (`too_large`, `bad_header`, `bad_tpdu`). */
   readonly framingErrors: Record<string, number>;
+  /** TLS clients refused before their handshake completed, by TlsFailure (`handshake`, `handshake-timeout`, `client-certificate`). */
+  readonly tlsFailures: Record<string, number>;
 }
 
 /** Each entry of `counts` as one sample labelled `label`. */
@@ -50,6 +52,7 @@ export function registerServerFamilies(registry: Registry, server: FrameServer, 
   new ScrapedMetric('isotrace_connections_closed_total', 'counter', 'Terminal connections closed, by reason', (out) => {
     for (const [reason, n] of Object.entries(server.stats.closed)) out.add(n, { reason });
   }).register(registry);
+  new ScrapedMetric('isotrace_tls_handshake_failures_total', 'counter', 'TLS clients refused before their handshake completed (no connection), by reason', byLabel(events.tlsFailures, 'reason')).register(registry);
   new ScrapedMetric('isotrace_frames_received_total', 'counter', 'Frames received from terminals (keep-alives not counted)', (out) => out.add(server.stats.framesIn)).register(registry);
   new ScrapedMetric('isotrace_frames_rejected_total', 'counter', 'Frames not handled as requests, by reason', (out) => {
     byLabel(events.framingErrors, 'reason')(out);
