@@ -27,6 +27,12 @@ const ASYNC_NICE_BY = 10;
  * where nothing waits for the thread).
  */
 const STRICT_POST_AT = 16;
+/**
+ * Strict mode: at most this many batches are with the journal thread at once. What is queued
+ * meanwhile waits on the event loop and goes as one batch when one is answered: a thread still
+ * syncing would otherwise take each small batch on its own, one fdatasync and one message each.
+ */
+const STRICT_MAX_POSTED = 2;
 
 /** A module the worker loads, as a URL it can load: from the sources (tests), its built copy in dist/. */
 function runnable(url: string): string {
@@ -147,7 +153,7 @@ export class JournalThread implements TxnJournal {
   }
 
   async #close(): Promise<void> {
-    this.#sendBatch();
+    this.#post();
     if (this.#stopped !== null) return;
     const closed = new Promise<Closed>((resolve) => (this.#onClosed = resolve));
     this.#send({ t: 'close' });
@@ -155,14 +161,19 @@ export class JournalThread implements TxnJournal {
     if (m.error !== null) throw asError(m.error);
   }
 
-  /** Sends the outcomes queued, if any, as one batch (the queue's onReady). */
+  /** The queue's onReady: sends the outcomes queued as one batch, unless the thread has enough to do. */
   readonly #sendBatch = (): void => {
+    if (this.#waiting.size < STRICT_MAX_POSTED) this.#post();
+  };
+
+  /** Sends the outcomes queued, if any, as one batch. */
+  #post(): void {
     if (this.#queue.length === 0 || this.#stopped !== null) return;
     const { items, group } = this.#queue.take();
     const n = this.#next++;
     if (group !== null) this.#waiting.set(n, group);
     this.#send({ t: 'batch', n, outcomes: items });
-  };
+  }
 
   #send(m: ToWorker): void {
     this.#worker.postMessage(m);
@@ -174,6 +185,7 @@ export class JournalThread implements TxnJournal {
       this.#waiting.delete(m.n);
       if (m.t === 'done') group?.resolve();
       else group?.reject(asError(m));
+      if (this.#queue.length !== 0) this.#sendBatch();
     } else if (m.t === 'log') {
       this.#log[m.level](m.obj, m.msg);
     } else if (m.t === 'closed') {
