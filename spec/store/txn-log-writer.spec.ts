@@ -1,0 +1,214 @@
+// The transaction log in PostgreSQL, on a real server: records sealed onto each node's chain and
+// committed a batch per statement, read back as written; verify finds every kind of tampering with
+// node and seq; two nodes writing at once keep two valid chains; a database that goes away fails
+// strict records with STORE_UNAVAILABLE, leaves nothing half-written, and is used again once back.
+
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AuditError, AuditBatchStats } from '../../src/audit/index.js';
+import { Store, StoreError, TxnLogWriter, findTxnLogRecords, txnLogConnectionOf, verifyTxnLog, type TxnLogWriterOptions } from '../../src/store/index.js';
+import { sampleRecord } from '../audit/helpers/audit-fixtures.js';
+import { LogCollector } from '../helpers/log-collector.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+/** A migrated database with nodes `ids` registered (their Stores stay open for the test). */
+async function database(...ids: string[]): Promise<{ url: string; stores: Store[] }> {
+  const url = await server.newDatabase();
+  const stores: Store[] = [];
+  for (const nodeId of ids) {
+    const store = await Store.open({ url, nodeId, version: 'test', logger: new LogCollector(), queryTimeoutMs: 1000 });
+    cleanups.push(() => store.close());
+    stores.push(store);
+  }
+  return { url, stores };
+}
+
+async function writer(store: Store, extra: Partial<TxnLogWriterOptions> = {}): Promise<TxnLogWriter> {
+  const w = await TxnLogWriter.open({ connection: txnLogConnectionOf(store), nodeId: store.nodeId, mode: 'strict', key: null, logger: new LogCollector(), ...extra });
+  cleanups.push(() => w.close());
+  return w;
+}
+
+const text = (i: number): string => JSON.stringify(sampleRecord(i));
+
+async function sql<R extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<R>(text, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+async function verify(url: string, key: Buffer | null = null): ReturnType<typeof verifyTxnLog> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await verifyTxnLog(c, key);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('TxnLogWriter', () => {
+  it('commits the records of one turn in one statement, and reads them back exactly as sealed', async () => {
+    const { url, stores } = await database('node-a');
+    const stats = new AuditBatchStats();
+    const w = await writer(stores[0], { batchStats: stats });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => w.append(text(i + 1))));
+    expect(w.stats).toMatchObject({ records: 50, batches: 1 });
+    expect(stats.records.count).toBe(1);
+    expect(stats.records.sum).toBe(50);
+    const rows = await sql<{ seq: string; prev: string; hash: string; rrn: string; pan: string; stan: string; terminal_id: string; response_code: string; issuer: string; record_text: string }>(
+      url, 'SELECT seq, prev, hash, rrn, pan, stan, terminal_id, response_code, issuer, record_text FROM isotrace.txn_log ORDER BY seq');
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(rows[0].prev).toBe('0'.repeat(64));
+    expect(rows[1].prev).toBe(rows[0].hash);
+    expect(rows[49].hash).toBe(w.head);
+    expect(rows[6]).toMatchObject({ rrn: '632700000701', pan: '411111******1111', stan: '000007', terminal_id: 'TERM0001', response_code: '00', issuer: 'stub' });
+    const stored = JSON.parse(rows[6].record_text) as Record<string, unknown>;
+    expect({ ...stored, prev: undefined, hash: undefined }).toEqual({ ...sampleRecord(7), prev: undefined, hash: undefined });
+    expect(await verify(url)).toEqual([{ nodeId: 'node-a', records: 50, head: w.head, broken: null }]);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    cleanups.push(() => c.end());
+    const found = await findTxnLogRecords(c, { key: '632700000701' }, 10);
+    expect(found.matched).toBe(1);
+    expect(found.entries[0]).toMatchObject({ nodeId: 'node-a', seq: 7, record: { hash: rows[6].hash } });
+  });
+
+  it('goes on from the head in the table when opened again', async () => {
+    const { url, stores } = await database('node-a');
+    const first = await writer(stores[0]);
+    await first.append(text(1));
+    await first.close();
+    const second = await writer(stores[0]);
+    expect(second.seq).toBe(1);
+    await second.append(text(2));
+    expect((await verify(url))[0]).toMatchObject({ records: 2, broken: null });
+  });
+
+  it('seals with HMAC when keyed: verify needs the key, and refuses a wrong one at seq 1', async () => {
+    const { url, stores } = await database('node-k');
+    const key = Buffer.from('a test audit key');
+    const w = await writer(stores[0], { key });
+    await Promise.all([w.append(text(1)), w.append(text(2))]);
+    expect((await verify(url, key))[0]).toMatchObject({ records: 2, broken: null });
+    await expect(verify(url, null)).rejects.toMatchObject({ constructor: AuditError, code: 'AUDIT_KEY_REQUIRED' });
+    expect((await verify(url, Buffer.from('another key')))[0].broken).toMatchObject({ seq: 1, reason: expect.stringContaining('hash does not match') });
+  });
+
+  it('keeps one chain per node when two nodes write at once', async () => {
+    const { url, stores } = await database('node-a', 'node-b');
+    const [a, b] = await Promise.all(stores.map((s) => writer(s)));
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([...Array.from({ length: 5 }, (_, i) => a.append(text(round * 10 + i))), ...Array.from({ length: 5 }, (_, i) => b.append(text(round * 10 + 5 + i)))]);
+    }
+    expect(await verify(url)).toEqual([
+      { nodeId: 'node-a', records: 100, head: a.head, broken: null },
+      { nodeId: 'node-b', records: 100, head: b.head, broken: null },
+    ]);
+  });
+
+  it('rejects a record that is not one JSON object, and records after close', async () => {
+    const { stores } = await database('node-a');
+    const w = await writer(stores[0]);
+    await expect(w.append('[1]')).rejects.toMatchObject({ code: 'AUDIT_BAD_RECORD' });
+    await w.close();
+    await expect(w.append(text(1))).rejects.toMatchObject({ code: 'AUDIT_CLOSED' });
+  });
+});
+
+describe('verifyTxnLog', () => {
+  /** Ten records of node-a and five of node-b, then `tamper`; what verify says of each node. */
+  async function tampered(tamper: string): Promise<Awaited<ReturnType<typeof verifyTxnLog>>> {
+    const { url, stores } = await database('node-a', 'node-b');
+    const [a, b] = await Promise.all(stores.map((s) => writer(s)));
+    await Promise.all([...Array.from({ length: 10 }, (_, i) => a.append(text(i + 1))), ...Array.from({ length: 5 }, (_, i) => b.append(text(i + 100)))]);
+    await sql(url, tamper);
+    return verify(url);
+  }
+
+  it.each([
+    ['the JSONB record edited', `UPDATE isotrace.txn_log SET record = jsonb_set(record, '{outcome,response_code}', '"05"') WHERE node_id = 'node-a' AND seq = 4`, 4, 'JSONB record does not match'],
+    ['the record text edited', `UPDATE isotrace.txn_log SET record_text = replace(record_text, '"approved"', '"declined"') WHERE node_id = 'node-a' AND seq = 6`, 6, 'hash does not match'],
+    ['text and JSONB edited together', `UPDATE isotrace.txn_log SET record_text = replace(record_text, '"00"', '"05"'), record = (replace(record_text, '"00"', '"05"'))::jsonb WHERE node_id = 'node-a' AND seq = 3`, 3, 'hash does not match'],
+    ['a row deleted', `DELETE FROM isotrace.txn_log WHERE node_id = 'node-a' AND seq = 5`, 5, 'seq 5 missing'],
+    ['a searchable column edited', `UPDATE isotrace.txn_log SET rrn = '000000000000' WHERE node_id = 'node-a' AND seq = 8`, 8, 'rrn column does not match'],
+    ['received_at edited', `UPDATE isotrace.txn_log SET received_at = received_at - interval '1 day' WHERE node_id = 'node-a' AND seq = 2`, 2, 'received_at column does not match'],
+    ['a row re-chained by seq', `UPDATE isotrace.txn_log SET seq = seq + 100 WHERE node_id = 'node-a' AND seq = 10`, 10, 'seq 10 to 109 missing'],
+  ])('finds %s, naming node and seq; the other node stays intact', async (_what, tamper, seq, reason) => {
+    const [a, b] = await tampered(tamper);
+    expect(a).toMatchObject({ nodeId: 'node-a', records: seq - 1, broken: { seq, reason: expect.stringContaining(reason) } });
+    expect(b).toMatchObject({ nodeId: 'node-b', records: 5, broken: null });
+  });
+});
+
+describe('TxnLogWriter when the database goes away', () => {
+  it('fails strict records with STORE_UNAVAILABLE, writes nothing half, and goes on by itself once the database is back', async () => {
+    const { url, stores } = await database('node-a');
+    const logger = new LogCollector();
+    const w = await writer(stores[0], { logger });
+    await Promise.all([1, 2, 3].map((i) => w.append(text(i))));
+    await server.stopServer();
+    let failed: unknown;
+    try {
+      await Promise.all([4, 5, 6].map((i) => w.append(text(i))));
+    } catch (err) {
+      failed = err;
+    } finally {
+      await server.startServer();
+    }
+    expect(failed).toBeInstanceOf(StoreError);
+    expect(failed).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('3 audit records not written') });
+    expect(w.seq).toBe(3);
+    expect(logger.lines.some((l) => l.evt === 'audit.write_failed')).toBe(true);
+    await Promise.all([7, 8].map((i) => w.append(text(i))));
+    expect(w.seq).toBe(5);
+    expect(logger.lines.some((l) => l.evt === 'audit.write_recovered')).toBe(true);
+    expect((await verify(url))[0]).toMatchObject({ records: 5, head: w.head, broken: null });
+  }, 30_000);
+
+  it('reads the head again after a lost connection: records committed meanwhile are not forked', async () => {
+    const { url, stores } = await database('node-a');
+    const w = await writer(stores[0]);
+    await w.append(text(1));
+    // Its connection is cut, and records are committed meanwhile (as a COMMIT whose answer was
+    // lost would be): they extend the chain in the table, not in the writer's memory.
+    await sql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'isotrace node-a'");
+    const other = await writer(stores[0]);
+    await other.append(text(2));
+    await other.close();
+    await expect(w.append(text(3))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await w.append(text(4));
+    expect(w.seq).toBe(3);
+    expect((await verify(url))[0]).toMatchObject({ records: 3, broken: null });
+  }, 30_000);
+
+  it('never forks a chain: a batch behind the table is refused by UNIQUE (node_id, seq), and the next one follows the table', async () => {
+    const { url, stores } = await database('node-a');
+    const w = await writer(stores[0]);
+    await w.append(text(1));
+    const other = await writer(stores[0]);
+    await other.append(text(2));
+    await other.close();
+    await expect(w.append(text(3))).rejects.toMatchObject({ constructor: StoreError, code: 'STORE_QUERY_FAILED', message: expect.stringContaining('23505') });
+    expect((await sql(url, 'SELECT seq FROM isotrace.txn_log')).length).toBe(2);
+    await w.append(text(4));
+    expect((await verify(url))[0]).toMatchObject({ records: 3, head: w.head, broken: null });
+  }, 30_000);
+});
