@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { AuditError, CommitQueue, type AuditBatchStats, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
 import { ConfigError, type Logger } from '../shared/index.js';
+import { StoreError } from '../store/index.js';
 import type { OutcomeWire, TxnJournal, TxnOutcome } from '../switch/index.js';
 import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalOptions } from './journal-options.js';
 import type { Failure, JournalInit, ToMain, ToWorker } from './journal-protocol.js';
@@ -42,7 +43,8 @@ function runnable(url: string): string {
 /** The worker's script: beside this file. */
 const WORKER_URL = new URL(runnable(new URL('./journal-worker.js', import.meta.url).href));
 
-const asError = (f: Failure): AuditError => new AuditError(f.code as 'AUDIT_WRITE_FAILED', f.message);
+/** A failure from the worker as the error its writer threw: a StoreError for the transaction log's, else an AuditError. */
+const asError = (f: Failure): AuditError | StoreError => (f.code.startsWith('STORE_') ? new StoreError(f.code as 'STORE_UNAVAILABLE', f.message) : new AuditError(f.code as 'AUDIT_WRITE_FAILED', f.message));
 
 export class JournalThread implements TxnJournal {
   readonly #worker: Worker;
@@ -85,6 +87,7 @@ export class JournalThread implements TxnJournal {
       niceBy: a.mode === 'strict' ? 0 : ASYNC_NICE_BY,
       log: o.log === null ? null : { ...o.log, module: runnable(o.log.module) },
       batchStats: shared,
+      store: o.store,
     };
     const worker = new Worker(WORKER_URL, { workerData: init });
     const journal = new JournalThread(worker, o);
