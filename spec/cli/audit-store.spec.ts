@@ -2,27 +2,19 @@
 // log two nodes wrote: the same tables and lookups as with --dir, each record located by node and
 // seq; tail -f following both nodes; verify naming each node's first break; the exit codes.
 
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runAuditTail } from '../../src/cli/commands/audit/tail.js';
-import type { Io } from '../../src/cli/io.js';
-import { Store, TxnLogWriter, txnLogConnectionOf } from '../../src/store/index.js';
 import { sampleRecord } from '../audit/helpers/audit-fixtures.js';
+import type { TxnLogWriter } from '../../src/store/index.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { runCli } from '../helpers/cli.js';
-import { LogCollector } from '../helpers/log-collector.js';
-import { freeTcpPort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { freeTcpPort } from '../helpers/postgres.js';
+import { Resources } from '../helpers/serve-harness.js';
+import { postgresForFile, sqlRows, storeDatabase, txnLogWriter } from '../helpers/store-fixtures.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
+const pgFile = postgresForFile();
+const resources = new Resources();
+afterEach(() => resources.run());
 
 const HEADER = /^TIME \(UTC\) +MTI +STAN +TERMINAL +PAN +AMOUNT +RC +MS +TRACE$/;
 
@@ -37,23 +29,11 @@ function record(i: number): string {
 
 /** A database where node-a wrote records 1, 3, 5, 7, 9 and node-b 2, 4, 6, 8; the writers stay open. */
 async function twoNodeLog(): Promise<{ url: string; a: TxnLogWriter; b: TxnLogWriter }> {
-  const url = await server.newDatabase();
-  const writers: TxnLogWriter[] = [];
-  for (const nodeId of ['node-a', 'node-b']) {
-    const store = await Store.open({ url, nodeId, version: 'test', logger: new LogCollector() });
-    const w = await TxnLogWriter.open({ connection: txnLogConnectionOf(store), nodeId, mode: 'strict', key: null, logger: new LogCollector() });
-    cleanups.push(() => store.close(), () => w.close());
-    writers.push(w);
-  }
+  const { url, stores } = await storeDatabase(pgFile.server, resources, 'node-a', 'node-b');
+  const writers = await Promise.all(stores.map((store) => txnLogWriter(store, resources)));
   const [a, b] = writers;
   for (let i = 1; i <= 9; i++) await (i % 2 === 1 ? a : b).append(record(i));
   return { url, a, b };
-}
-
-async function sql(url: string, text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query(text).finally(() => c.end());
 }
 
 const stans = (json: string): string[] => (JSON.parse(json) as Array<{ request: { stan: string } }>).map((r) => r.request.stan);
@@ -107,18 +87,12 @@ describe('isotrace audit show --store', () => {
   });
 });
 
-function capture(): { io: Io; lines: string[] } {
-  const lines: string[] = [];
-  const io: Io = { out: (t) => void lines.push(...t.split('\n')), err: (t) => void lines.push(`ERR ${t}`), readStdin: async () => Buffer.alloc(0) };
-  return { io, lines };
-}
-
 describe('isotrace audit tail --store', () => {
   it('prints the last -n records of all nodes oldest first, then follows what either node writes', async () => {
     const { url, a, b } = await twoNodeLog();
     const last = await runCli(['audit', 'tail', '--store', url, '-n', '3', '--json']);
     expect(last.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { request: { stan: string } }).request.stan)).toEqual(['000007', '000008', '000009']);
-    const { io, lines } = capture();
+    const { io, lines } = captureIo();
     const abort = new AbortController();
     const done = runAuditTail({ store: url, follow: true, lines: '1', json: true }, io, {}, { signal: abort.signal, pollIntervalMs: 5 });
     await vi.waitFor(() => expect(lines).toHaveLength(1), { interval: 5 });
@@ -136,8 +110,8 @@ describe('isotrace audit verify --store', () => {
     const { url } = await twoNodeLog();
     const ok = await runCli(['audit', 'verify', '--store', url]);
     expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, 'audit: node "node-a": 5 records, chain intact\naudit: node "node-b": 4 records, chain intact\n', '']);
-    await sql(url, "DELETE FROM isotrace.txn_log WHERE node_id = 'node-a' AND seq = 3");
-    await sql(url, "UPDATE isotrace.txn_log SET record = jsonb_set(record, '{outcome,response_code}', '\"99\"') WHERE node_id = 'node-b' AND seq = 2");
+    await sqlRows(url, "DELETE FROM isotrace.txn_log WHERE node_id = 'node-a' AND seq = 3");
+    await sqlRows(url, "UPDATE isotrace.txn_log SET record = jsonb_set(record, '{outcome,response_code}', '\"99\"') WHERE node_id = 'node-b' AND seq = 2");
     const broken = await runCli(['audit', 'verify', '--store', url]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe('audit: node "node-a": chain broken at seq 3 (2 records before it intact)\naudit: node "node-b": chain broken at seq 2 (1 record before it intact)\n');
@@ -148,12 +122,12 @@ describe('isotrace audit verify --store', () => {
 describe('isotrace audit --store: usage and failures', () => {
   it.each([
     ['--dir with --store', async (url: string) => ['audit', 'list', '--dir', '/tmp', '--store', url], 2, /^isotrace: CLI_BAD_USAGE --dir and --store/],
-    ['a database no switch migrated', async () => ['audit', 'verify', '--store', await server.newDatabase()], 2, /^isotrace: STORE_NO_TXN_LOG postgres:\/\/postgres:\*\*\*@.* holds no transaction log/],
+    ['a database no switch migrated', async () => ['audit', 'verify', '--store', await pgFile.server.newDatabase()], 2, /^isotrace: STORE_NO_TXN_LOG postgres:\/\/postgres:\*\*\*@.* holds no transaction log/],
     ['a URL that is not PostgreSQL', async () => ['audit', 'show', '--store', 'mysql://h/db', 'x'], 2, /^isotrace: CONFIG_INVALID store: /],
     ['a database that does not answer', async () => ['audit', 'tail', '--store', `postgres://u:pw@127.0.0.1:${await freeTcpPort()}/x`], 1, /^isotrace: STORE_UNAVAILABLE /],
     ['verify on a database that does not answer', async () => ['audit', 'verify', '--store', `postgres://u:pw@127.0.0.1:${await freeTcpPort()}/x`], 1, /^isotrace: STORE_UNAVAILABLE /],
   ])('%s: one line, exit %i', async (_what, argv, code, line) => {
-    const run = await runCli(await argv(server.url));
+    const run = await runCli(await argv(pgFile.server.url));
     expect(run.code).toBe(code);
     expect(run.stderr.split('\n')).toHaveLength(2);
     expect(run.stderr).toMatch(line);

@@ -3,48 +3,31 @@
 // node's chain once a strict record resolves; with the database stopped a strict record fails with
 // StoreError STORE_UNAVAILABLE (the switch answers 96), and it goes on by itself once it is back.
 
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { IsoMessage } from '../../src/codec/index.js';
 import { JournalThread } from '../../src/journal/index.js';
-import { Store, StoreError, openTxnLogReader, txnLogConnectionOf, verifyTxnLog } from '../../src/store/index.js';
+import { StoreError, openTxnLogReader, txnLogConnectionOf, verifyTxnLog } from '../../src/store/index.js';
 import { Switch } from '../../src/switch/index.js';
 import { LogCollector } from '../helpers/log-collector.js';
-import { freeTcpPort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { freeTcpPort } from '../helpers/postgres.js';
+import { Resources } from '../helpers/serve-harness.js';
+import { postgresForFile, sqlRows, storeDatabase } from '../helpers/store-fixtures.js';
 import { TraceCapture, testSwitch } from '../helpers/switch-env.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, purchaseFields } from '../helpers/terminal.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
+const pgFile = postgresForFile();
+const resources = new Resources();
+afterEach(() => resources.run());
 
-async function rows(url: string): Promise<Array<{ seq: string; mti: string; response_code: string; issuer: string | null }>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query('SELECT seq, mti, response_code, issuer FROM isotrace.txn_log ORDER BY seq')).rows;
-  } finally {
-    await c.end();
-  }
-}
+const rows = (url: string) => sqlRows<{ seq: string; mti: string; response_code: string; issuer: string | null }>(url, 'SELECT seq, mti, response_code, issuer FROM isotrace.txn_log ORDER BY seq');
 
 /** A switch whose journal is a JournalThread on a new database's transaction log, as node `nodeId`. */
 async function switchOnStore(nodeId: string) {
-  const url = await server.newDatabase();
-  const store = await Store.open({ url, nodeId, version: 'test', logger: new LogCollector(), queryTimeoutMs: 1000 });
-  cleanups.push(() => store.close());
+  const { url, stores: [store] } = await storeDatabase(pgFile.server, resources, nodeId);
   const { env, log } = testSwitch();
   const journal = await JournalThread.open({ dir: '/nonexistent/unused', mode: 'strict', key: null, logger: log, store: { connection: txnLogConnectionOf(store), nodeId } });
-  cleanups.push(() => journal.close());
+  resources.add(() => journal.close().catch(() => {}));
   /** What the journal's strict records were rejected with, as the switch's commit phase saw it. */
   const rejections: unknown[] = [];
   const sw = new Switch(env, new TraceCapture(), {
@@ -71,19 +54,19 @@ describe('JournalThread on the transaction log', () => {
     expect((await rows(url)).at(-1)).toEqual({ seq: '2', mti: '0420', response_code: '00', issuer: 'remote-a' });
     await journal.close();
     const c = await openTxnLogReader(url);
-    cleanups.push(() => c.end());
+    resources.add(() => c.end());
     expect(await verifyTxnLog(c, null)).toEqual([{ nodeId: 'journal-a', records: 2, head: journal.head, broken: null }]);
   });
 
   it('fails strict records with StoreError STORE_UNAVAILABLE while the database is stopped (answer 96), then commits again', async () => {
     const { url, buy, log, rejections } = await switchOnStore('journal-b');
     expect(await buy()).toBe('00');
-    await server.stopServer();
+    await pgFile.server.stopServer();
     let down: string | undefined;
     try {
       down = await buy();
     } finally {
-      await server.startServer();
+      await pgFile.server.startServer();
     }
     expect(down).toBe('96');
     expect(log.lines.find((l) => l.evt === 'txn.done' && l.rc === '96')).toBeDefined();

@@ -7,27 +7,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isCompactRecord, type StoredFullAuditRecord } from '../../src/audit/index.js';
 import { findTxnLogRecords, openTxnLogReader, verifyTxnLog } from '../../src/store/index.js';
 import { cleanEnv, spawnServe } from '../helpers/child-serve.js';
 import { runCli } from '../helpers/cli.js';
 import { connect, expectOneRecordEach, loadTerminal, purchase, WINDOW, type Received } from '../helpers/crash-load.js';
 import { CardSecrets } from '../helpers/leak-check.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { Resources } from '../helpers/serve-harness.js';
+import { postgresForFile, sqlRows } from '../helpers/store-fixtures.js';
 import { cardFor } from '../helpers/test-cards.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresForFile();
 
 const KEY = 'store-audit-hmac-key';
 /** The key as audit verify finds it in-process (--key-env names the variable). */
@@ -54,19 +47,11 @@ async function storedRecords(url: string): Promise<StoredFullAuditRecord[]> {
   }
 }
 
-async function tableText(url: string): Promise<string> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return JSON.stringify((await c.query('SELECT * FROM isotrace.txn_log')).rows);
-  } finally {
-    await c.end();
-  }
-}
+const tableText = async (url: string): Promise<string> => JSON.stringify(await sqlRows(url, 'SELECT * FROM isotrace.txn_log'));
 
 describe('serve --store: the audit trail in the transaction log', () => {
   it('writes a row per transaction, no audit directory, and the audit tools read it with --store', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const dir = unusedDir();
     const s = await spawnServe(resources, ['--audit-dir', dir, '--store', url, '--node-id', 'switch-a'], cleanEnv({ ISOTRACE_AUDIT_KEY: KEY }));
     const card = cardFor('00');
@@ -101,7 +86,7 @@ describe('serve --store: the audit trail in the transaction log', () => {
   });
 
   it('loses no record of an answer a terminal got when killed with SIGKILL under load, and every chain verifies', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const env = cleanEnv({ ISOTRACE_AUDIT_KEY: KEY });
     const first = await spawnServe(resources, ['--store', url, '--node-id', 'crash-a'], env);
     const received: Received[] = [];
@@ -132,16 +117,16 @@ describe('serve --store: the audit trail in the transaction log', () => {
   }, 30_000);
 
   it('answers 96 while the database is stopped (never an answer without its row), and 00 again once it is back', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const s = await spawnServe(resources, ['--store', url, '--node-id', 'outage-a'], cleanEnv());
     const t = await connect(resources, s.port);
     expect((await t.request(purchase('OUTAGE01'))).get(39)).toBe('00');
-    await server.stopServer();
+    await pgFile.server.stopServer();
     let down: string | undefined;
     try {
       down = String((await t.request(purchase('OUTAGE02'))).get(39));
     } finally {
-      await server.startServer();
+      await pgFile.server.startServer();
     }
     expect(down).toBe('96');
     const failed = await s.next('audit.write_failed');

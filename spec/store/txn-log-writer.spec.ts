@@ -4,55 +4,22 @@
 // strict records with STORE_UNAVAILABLE, leaves nothing half-written, and is used again once back.
 
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AuditError, AuditBatchStats } from '../../src/audit/index.js';
-import { Store, StoreError, TxnLogWriter, findTxnLogRecords, txnLogConnectionOf, verifyTxnLog, type TxnLogWriterOptions } from '../../src/store/index.js';
+import { StoreError, findTxnLogRecords, verifyTxnLog, type Store, type TxnLogWriterOptions } from '../../src/store/index.js';
 import { sampleRecord } from '../audit/helpers/audit-fixtures.js';
 import { LogCollector } from '../helpers/log-collector.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { Resources } from '../helpers/serve-harness.js';
+import { postgresForFile, sqlRows, storeDatabase, txnLogWriter } from '../helpers/store-fixtures.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresForFile();
+const resources = new Resources();
+afterEach(() => resources.run());
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-});
-
-/** A migrated database with nodes `ids` registered (their Stores stay open for the test). */
-async function database(...ids: string[]): Promise<{ url: string; stores: Store[] }> {
-  const url = await server.newDatabase();
-  const stores: Store[] = [];
-  for (const nodeId of ids) {
-    const store = await Store.open({ url, nodeId, version: 'test', logger: new LogCollector(), queryTimeoutMs: 1000 });
-    cleanups.push(() => store.close());
-    stores.push(store);
-  }
-  return { url, stores };
-}
-
-async function writer(store: Store, extra: Partial<TxnLogWriterOptions> = {}): Promise<TxnLogWriter> {
-  const w = await TxnLogWriter.open({ connection: txnLogConnectionOf(store), nodeId: store.nodeId, mode: 'strict', key: null, logger: new LogCollector(), ...extra });
-  cleanups.push(() => w.close());
-  return w;
-}
+const database = (...ids: string[]) => storeDatabase(pgFile.server, resources, ...ids);
+const writer = (store: Store, extra: Partial<TxnLogWriterOptions> = {}) => txnLogWriter(store, resources, extra);
 
 const text = (i: number): string => JSON.stringify(sampleRecord(i));
-
-async function sql<R extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<R>(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 async function verify(url: string, key: Buffer | null = null): ReturnType<typeof verifyTxnLog> {
   const c = new pg.Client({ connectionString: url });
@@ -73,7 +40,7 @@ describe('TxnLogWriter', () => {
     expect(w.stats).toMatchObject({ records: 50, batches: 1 });
     expect(stats.records.count).toBe(1);
     expect(stats.records.sum).toBe(50);
-    const rows = await sql<{ seq: string; prev: string; hash: string; rrn: string; pan: string; stan: string; terminal_id: string; response_code: string; issuer: string; record_text: string }>(
+    const rows = await sqlRows<{ seq: string; prev: string; hash: string; rrn: string; pan: string; stan: string; terminal_id: string; response_code: string; issuer: string; record_text: string }>(
       url, 'SELECT seq, prev, hash, rrn, pan, stan, terminal_id, response_code, issuer, record_text FROM isotrace.txn_log ORDER BY seq');
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(rows[0].prev).toBe('0'.repeat(64));
@@ -85,7 +52,7 @@ describe('TxnLogWriter', () => {
     expect(await verify(url)).toEqual([{ nodeId: 'node-a', records: 50, head: w.head, broken: null }]);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    cleanups.push(() => c.end());
+    resources.add(() => c.end());
     const found = await findTxnLogRecords(c, { key: '632700000701' }, 10);
     expect(found.matched).toBe(1);
     expect(found.entries[0]).toMatchObject({ nodeId: 'node-a', seq: 7, record: { hash: rows[6].hash } });
@@ -139,7 +106,7 @@ describe('verifyTxnLog', () => {
     const { url, stores } = await database('node-a', 'node-b');
     const [a, b] = await Promise.all(stores.map((s) => writer(s)));
     await Promise.all([...Array.from({ length: 10 }, (_, i) => a.append(text(i + 1))), ...Array.from({ length: 5 }, (_, i) => b.append(text(i + 100)))]);
-    await sql(url, tamper);
+    await sqlRows(url, tamper);
     return verify(url);
   }
 
@@ -164,14 +131,14 @@ describe('TxnLogWriter when the database goes away', () => {
     const logger = new LogCollector();
     const w = await writer(stores[0], { logger });
     await Promise.all([1, 2, 3].map((i) => w.append(text(i))));
-    await server.stopServer();
+    await pgFile.server.stopServer();
     let failed: unknown;
     try {
       await Promise.all([4, 5, 6].map((i) => w.append(text(i))));
     } catch (err) {
       failed = err;
     } finally {
-      await server.startServer();
+      await pgFile.server.startServer();
     }
     expect(failed).toBeInstanceOf(StoreError);
     expect(failed).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('3 audit records not written') });
@@ -189,7 +156,7 @@ describe('TxnLogWriter when the database goes away', () => {
     await w.append(text(1));
     // Its connection is cut, and records are committed meanwhile (as a COMMIT whose answer was
     // lost would be): they extend the chain in the table, not in the writer's memory.
-    await sql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'isotrace node-a'");
+    await sqlRows(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'isotrace node-a'");
     const other = await writer(stores[0]);
     await other.append(text(2));
     await other.close();
@@ -207,7 +174,7 @@ describe('TxnLogWriter when the database goes away', () => {
     await other.append(text(2));
     await other.close();
     await expect(w.append(text(3))).rejects.toMatchObject({ constructor: StoreError, code: 'STORE_QUERY_FAILED', message: expect.stringContaining('23505') });
-    expect((await sql(url, 'SELECT seq FROM isotrace.txn_log')).length).toBe(2);
+    expect((await sqlRows(url, 'SELECT seq FROM isotrace.txn_log')).length).toBe(2);
     await w.append(text(4));
     expect((await verify(url))[0]).toMatchObject({ records: 3, head: w.head, broken: null });
   }, 30_000);

@@ -29,6 +29,8 @@ export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudi
 export type { AuditQuery } from './query.js';
 export type { CommitGroup } from './commit-group.js';
 export { CommitQueue } from './commit-queue.js';
+export { GroupCommit } from './group-commit.js';
+export type { GroupCommitOptions } from './group-commit.js';
 export { appendSynced } from './append-synced.js';
 export type { CommitBatch, CommitQueueOptions } from './commit-queue.js';
 export { AUDIT_LOCK_OWNER, AuditLock, LOCK_FILE } from './lock.js';

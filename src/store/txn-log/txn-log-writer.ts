@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 import {
-  AuditError, CommitQueue, chainDigest, hashOfSealed, sealedBytesMax, sealInto,
+  AuditError, GroupCommit, chainDigest, hashOfSealed, sealedBytesMax, sealInto,
   type AuditBatchStats, type AuditMode, type AuditWriterStats, type Digest,
 } from '../../audit/index.js';
 import { plural, type Logger } from '../../shared/index.js';
@@ -55,14 +55,13 @@ const INSERT_SQL = `
 export class TxnLogWriter {
   readonly #o: Required<TxnLogWriterOptions>;
   readonly #digest: Digest;
-  readonly #queue: CommitQueue<string>;
+  readonly #queue: GroupCommit<string>;
   #client: pg.Client | null;
   /** The last committed record of this node's chain; stale after a failed batch. */
   #head: ChainHead;
   #isHeadStale = false;
   #isFailing = false;
   #out = Buffer.alloc(0);
-  #flushing: Promise<void> | null = null;
   #isClosed = false;
   #closing: Promise<void> | null = null;
   #lastError: StoreError | null = null;
@@ -71,7 +70,7 @@ export class TxnLogWriter {
   private constructor(o: Required<TxnLogWriterOptions>, client: pg.Client, head: ChainHead) {
     this.#o = o;
     this.#digest = chainDigest(o.key);
-    this.#queue = new CommitQueue({ mode: o.mode, onReady: this.#startFlush });
+    this.#queue = new GroupCommit({ mode: o.mode, commit: (bodies) => this.#commit(bodies) });
     this.#client = client;
     this.#head = head;
   }
@@ -141,32 +140,11 @@ export class TxnLogWriter {
   async #close(): Promise<void> {
     this.#isClosed = true;
     const failuresBefore = this.#counts.failures;
-    while (this.#flushing !== null || this.#queue.length > 0) {
-      this.#startFlush();
-      await this.#flushing;
-    }
+    await this.#queue.drain();
     await this.#client?.end().catch(() => {});
     this.#client = null;
     this.#o.logger.info({ evt: 'audit.closed', store: true, node: this.#o.nodeId, seq: this.#head.seq, ...this.stats, head: this.#head.hash }, 'audit log closed (store)');
     if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
-  }
-
-  // The queue's onReady: a batch in flight takes the next one itself.
-  readonly #startFlush = (): void => {
-    if (this.#flushing === null && this.#queue.length > 0) this.#flushing = this.#flushLoop();
-  };
-
-  async #flushLoop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const { items, group } = this.#queue.take();
-      try {
-        await this.#commit(items);
-        group?.resolve();
-      } catch (err) {
-        group?.reject(err as Error);
-      }
-    }
-    this.#flushing = null;
   }
 
   /** Seals `bodies` after the committed head and inserts them in one statement. */
