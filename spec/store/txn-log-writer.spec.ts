@@ -91,6 +91,32 @@ describe('TxnLogWriter', () => {
     ]);
   });
 
+  it('keeps a compact record (nothing readable past the MTI): the columns it lacks are NULL', async () => {
+    const { url, stores } = await database('node-a');
+    const w = await writer(stores[0]);
+    const compact = { id: '0190a4f2-0000-7000-8000-00000000c0de', trace_id: 'c0de'.padStart(32, '0'), received_at: '2026-11-23T20:30:00.000001Z', completed_at: '2026-11-23T20:30:00.000101Z',
+      duration_us: 100, source: { conn_id: 'c1', remote: '127.0.0.1:40000' }, frame_bytes: 7, request: { mti: '0100' }, outcome: { response_code: '30' }, response: null,
+      error: { code: 'CODEC_TRUNCATED', field: 'bitmap', offset: 4 } };
+    await w.append(JSON.stringify(compact));
+    expect(await sqlRows(url, 'SELECT mti, stan, rrn, pan, issuer, response_code FROM isotrace.txn_log')).toEqual([{ mti: '0100', stan: null, rrn: null, pan: null, issuer: null, response_code: '30' }]);
+    expect((await verify(url))[0].broken).toBe(null);
+  });
+
+  it('does not wait in async mode, and commits the records all the same', async () => {
+    const { url, stores } = await database('node-a');
+    const w = await writer(stores[0], { mode: 'async' });
+    let settled = 0;
+    const appended = [1, 2, 3].map((i) => w.append(text(i)).then(() => settled++));
+    await Promise.resolve();
+    await Promise.all(appended);
+    expect(settled).toBe(3);
+    expect(w.seq).toBe(0); // answered before the batch was even sent
+    await w.whenWritten();
+    await w.close();
+    expect(w.seq).toBe(3);
+    expect((await verify(url))[0]).toMatchObject({ records: 3, broken: null });
+  });
+
   it('rejects a record that is not one JSON object, and records after close', async () => {
     const { stores } = await database('node-a');
     const w = await writer(stores[0]);
