@@ -56,6 +56,8 @@ describe('TxnLogWriter', () => {
     const found = await findTxnLogRecords(c, { key: '632700000701' }, 10);
     expect(found.matched).toBe(1);
     expect(found.entries[0]).toMatchObject({ nodeId: 'node-a', seq: 7, record: { hash: rows[6].hash } });
+    const newest = await findTxnLogRecords(c, { terminalId: 'TERM0001' }, 3);
+    expect([newest.matched, newest.entries.map((e) => e.seq)]).toEqual([50, [50, 49, 48]]);
   });
 
   it('goes on from the head in the table when opened again', async () => {

@@ -6,5 +6,5 @@ export { migrate, SCHEMA_VERSION } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
 export { TxnLogWriter, txnLogConnectionOf, type TxnLogConnection, type TxnLogWriterOptions } from './txn-log/txn-log-writer.js';
 export { verifyTxnLog, txnLogNodes, type NodeChainResult } from './txn-log/verify-txn-log.js';
-export { findTxnLogRecords, followTxnLog, lastTxnLogEntries, type NodeSeqs, type TxnLogEntry } from './txn-log/query-txn-log.js';
+export { findTxnLogRecords, followTxnLog, lastTxnLogEntries, queryTxnLog, type NodeSeqs, type TxnLogEntry } from './txn-log/query-txn-log.js';
 export { openTxnLogReader } from './txn-log/reader-connection.js';

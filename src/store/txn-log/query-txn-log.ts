@@ -66,19 +66,28 @@ export function whereOf(query: AuditQuery): { where: string; params: unknown[] }
 }
 
 /**
- * The newest `limit` records matching `query`, newest first (by received_at), and how many match in all.
+ * The newest `limit` records matching `query`, newest first (by received_at): audit list. Reads no
+ * more rows than it returns (the received_at index, backwards).
  * @throws StoreError; AuditError AUDIT_BAD_RECORD for a row whose text is not a record.
  */
-export async function findTxnLogRecords(client: pg.ClientBase, query: AuditQuery, limit: number): Promise<{ entries: TxnLogEntry[]; matched: number }> {
+export async function queryTxnLog(client: pg.ClientBase, query: AuditQuery, limit: number): Promise<TxnLogEntry[]> {
   const { where, params } = whereOf(query);
   const rows = await select(client, 'querying the transaction log',
-    `SELECT node_id, seq, record_text, count(*) OVER () AS matched FROM isotrace.txn_log ${where} ${NEWEST_FIRST} LIMIT ${Math.max(0, limit)}`, params);
-  let matched = rows.length === 0 ? 0 : Number((rows[0] as Row & { matched: string }).matched);
-  if (limit <= 0) {
-    const counted = await select(client, 'counting in the transaction log', `SELECT count(*) AS matched FROM isotrace.txn_log ${where}`, params);
-    matched = Number((counted[0] as unknown as { matched: string }).matched);
-  }
-  return { entries: rows.map(entryOf), matched };
+    `SELECT node_id, seq, record_text FROM isotrace.txn_log ${where} ${NEWEST_FIRST} LIMIT ${Math.max(0, Math.floor(limit))}`, params);
+  return rows.map(entryOf);
+}
+
+/**
+ * As queryTxnLog, and how many records match in all (audit show): counted only when there are
+ * more than `limit`.
+ * @throws StoreError; AuditError AUDIT_BAD_RECORD.
+ */
+export async function findTxnLogRecords(client: pg.ClientBase, query: AuditQuery, limit: number): Promise<{ entries: TxnLogEntry[]; matched: number }> {
+  const entries = await queryTxnLog(client, query, limit + 1);
+  if (entries.length <= limit) return { entries, matched: entries.length };
+  const { where, params } = whereOf(query);
+  const counted = await select(client, 'counting in the transaction log', `SELECT count(*) AS matched FROM isotrace.txn_log ${where}`, params);
+  return { entries: entries.slice(0, limit), matched: Number((counted[0] as unknown as { matched: string }).matched) };
 }
 
 /**

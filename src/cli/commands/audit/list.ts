@@ -55,7 +55,7 @@ export function runAuditList(flags: AuditListFlags, io: Io, env: NodeJS.ProcessE
   return runAuditCommand(io, async () => {
     const query = queryOf(flags, nowMs);
     const limit = flags.limit === undefined ? DEFAULT_LIST_LIMIT : parseCount('--limit', flags.limit, 1);
-    const { entries } = await withAuditSource(flags, env, (source) => source.find(query, limit));
+    const entries = await withAuditSource(flags, env, (source) => source.list(query, limit));
     if (flags.json === true) io.out(JSON.stringify(entries.map((e) => e.record)));
     else if (entries.length === 0) io.out('audit: no matching records');
     else io.out([compactHeader(), ...entries.map((e) => compactLine(e.record))].join('\n'));

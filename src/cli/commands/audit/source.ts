@@ -2,7 +2,7 @@
 // transaction log in PostgreSQL (--store, ISOTRACE_DATABASE_URL). list, show and tail go through
 // this one interface, so that both print the same way; each entry says where it is stored.
 
-import { findAuditRecords, lastAuditEntries, readAudit, type AuditEntry, type AuditQuery, type StoredAuditRecord } from '../../../audit/index.js';
+import { findAuditRecords, lastAuditEntries, queryAudit, readAudit, type AuditEntry, type AuditQuery, type StoredAuditRecord } from '../../../audit/index.js';
 import { UsageError } from '../../io.js';
 import { auditDirFrom } from './options.js';
 import { openStoreSource } from './store-source.js';
@@ -14,6 +14,8 @@ export interface LocatedRecord {
 }
 
 export interface AuditSource {
+  /** The newest `limit` records matching `query`, newest first. */
+  list(query: AuditQuery, limit: number): Promise<LocatedRecord[]>;
   /** The newest `limit` records matching `query`, newest first, and how many match in all. */
   find(query: AuditQuery, limit: number): Promise<{ entries: LocatedRecord[]; matched: number }>;
   /** The last `limit` records, oldest first; follow() goes on after them. */
@@ -41,6 +43,7 @@ const located = (e: AuditEntry): LocatedRecord => ({ record: e.record, where: `$
 function dirSource(dir: string): AuditSource {
   let seen = 0;
   return {
+    list: async (query, limit) => (await queryAudit(dir, query, limit)).map(located),
     async find(query, limit) {
       const { entries, matched } = await findAuditRecords(dir, query, limit);
       return { entries: entries.map(located), matched };

@@ -1,7 +1,7 @@
 // The audit tools' records from the transaction log in PostgreSQL (--store): src/store's queries,
 // each record located by its node and seq.
 
-import { findTxnLogRecords, followTxnLog, lastTxnLogEntries, openTxnLogReader, type NodeSeqs, type TxnLogEntry } from '../../../store/index.js';
+import { findTxnLogRecords, followTxnLog, lastTxnLogEntries, openTxnLogReader, queryTxnLog, type NodeSeqs, type TxnLogEntry } from '../../../store/index.js';
 import type { AuditSource, LocatedRecord } from './source.js';
 
 const located = (e: TxnLogEntry): LocatedRecord => ({ record: e.record, where: `node "${e.nodeId}" seq ${e.seq}` });
@@ -11,6 +11,7 @@ export async function openStoreSource(url: string): Promise<AuditSource> {
   const client = await openTxnLogReader(url);
   let after: NodeSeqs = new Map();
   return {
+    list: async (query, limit) => (await queryTxnLog(client, query, limit)).map(located),
     async find(query, limit) {
       const { entries, matched } = await findTxnLogRecords(client, query, limit);
       return { entries: entries.map(located), matched };
