@@ -104,6 +104,17 @@ describe('TxnLogWriter', () => {
     expect((await verify(url))[0].broken).toBe(null);
   });
 
+  it('stores a record holding U+0000 (which JSONB refuses) with U+FFFD, without failing the others of its batch', async () => {
+    const { url, stores } = await database('node-a');
+    const w = await writer(stores[0]);
+    const nul = sampleRecord(2);
+    (nul.request as Record<string, unknown>).merchant_id = 'MERCH\u0000ANT';
+    await Promise.all([w.append(text(1)), w.append(JSON.stringify(nul)), w.append(text(3))]);
+    const rows = await sqlRows<{ merchant: string }>(url, "SELECT record->'request'->>'merchant_id' AS merchant FROM isotrace.txn_log ORDER BY seq");
+    expect(rows.map((r) => r.merchant)).toEqual(['MERCHANT0000001', 'MERCH\ufffdANT', 'MERCHANT0000001']);
+    expect((await verify(url))[0]).toMatchObject({ records: 3, broken: null });
+  });
+
   it('does not wait in async mode, and commits the records all the same', async () => {
     const { url, stores } = await database('node-a');
     const w = await writer(stores[0], { mode: 'async' });

@@ -55,6 +55,9 @@ const INSERT_SQL = `
   SELECT $1, $2::bigint + n - 1, r->>'prev', r->>'hash', $3, (r->>'received_at')::timestamptz, ${RECORD_COLUMNS.map((c) => jsonPathSql(c)).join(', ')}, t, r
   FROM l`;
 
+/** How JSON text writes U+0000. */
+const NUL_ESCAPE = '\\u0000';
+
 export class TxnLogWriter {
   readonly #o: Required<TxnLogWriterOptions>;
   readonly #digest: Digest;
@@ -123,7 +126,10 @@ export class TxnLogWriter {
     if (record.charCodeAt(0) !== 0x7b || record.charCodeAt(record.length - 1) !== 0x7d) {
       return Promise.reject(new AuditError('AUDIT_BAD_RECORD', 'audit record text must be one JSON object'));
     }
-    return this.#queue.push(record);
+    // JSONB cannot hold U+0000: one such record would fail its whole batch (every answer in it 96).
+    // The codec admits no NUL in a text field; whatever else carries one is stored with U+FFFD,
+    // written as the character itself, as JSON.stringify writes it: the text stays canonical.
+    return this.#queue.push(record.includes(NUL_ESCAPE) ? record.replaceAll(NUL_ESCAPE, '\ufffd') : record);
   }
 
   /** The fate of the records appended and not yet in a batch in flight, in either mode. */
