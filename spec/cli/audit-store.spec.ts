@@ -53,11 +53,13 @@ describe('isotrace audit list --store', () => {
     expect(stans((await runCli(['audit', 'list', '--store', url, '--json', '--rrn', '632700000401'])).stdout)).toEqual(['000004']);
   });
 
-  it('reads ISOTRACE_DATABASE_URL when neither --dir nor --store is given', async () => {
+  it('reads ISOTRACE_DATABASE_URL when neither --dir nor --store is given, and the directory when --dir is', async () => {
     const { url } = await twoNodeLog();
     process.env.ISOTRACE_DATABASE_URL = url;
     try {
       expect(stans((await runCli(['audit', 'list', '--json', '--stan', '000002'])).stdout)).toEqual(['000002']);
+      // --dir names the files: the variable does not override it.
+      expect(await runCli(['audit', 'list', '--dir', '/nonexistent/audit'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^isotrace: AUDIT_DIR_NOT_FOUND /) });
     } finally {
       delete process.env.ISOTRACE_DATABASE_URL;
     }
