@@ -164,6 +164,31 @@ describe('verifyTxnLog', () => {
   });
 });
 
+describe('verifyTxnLog and the sealed heads', () => {
+  it.each([
+    ['the last records deleted', `DELETE FROM isotrace.txn_log WHERE node_id = 'node-a' AND seq >= 9`, 9, 8, 'seq 9 to 10 missing: the chain ends at seq 8, but its sealed head counts 10'],
+    ['the last record deleted and the head moved back over it', `DELETE FROM isotrace.txn_log WHERE node_id = 'node-a' AND seq = 10;
+      UPDATE isotrace.txn_log_heads h SET seq = 9, hash = t.hash FROM isotrace.txn_log t WHERE h.node_id = 'node-a' AND t.node_id = 'node-a' AND t.seq = 9`, 9, 9, "sealed head's mac does not match"],
+    ['the sealed head deleted', `DELETE FROM isotrace.txn_log_heads WHERE node_id = 'node-a'`, 10, 10, 'no sealed head'],
+    ['every record of the node deleted', `DELETE FROM isotrace.txn_log WHERE node_id = 'node-a'`, 1, 0, 'seq 1 to 10 missing'],
+  ])('finds %s, naming node and seq', async (_what, tamper, seq, records, reason) => {
+    const { url, stores } = await database('node-a', 'node-b');
+    const [a, b] = await Promise.all(stores.map((s) => writer(s)));
+    await Promise.all([...Array.from({ length: 10 }, (_, i) => a.append(text(i + 1))), ...Array.from({ length: 5 }, (_, i) => b.append(text(i + 100)))]);
+    await sqlRows(url, tamper);
+    const [nodeA, nodeB] = await verify(url);
+    expect(nodeA).toMatchObject({ nodeId: 'node-a', records, broken: { seq, reason: expect.stringContaining(reason) } });
+    expect(nodeB).toMatchObject({ nodeId: 'node-b', records: 5, broken: null });
+  });
+
+  it('keeps the sealed head at the last committed batch, written in the same statement', async () => {
+    const { url, stores } = await database('node-a');
+    const w = await writer(stores[0]);
+    await Promise.all([1, 2, 3].map((i) => w.append(text(i))));
+    expect(await sqlRows(url, 'SELECT node_id, seq, hash FROM isotrace.txn_log_heads')).toEqual([{ node_id: 'node-a', seq: '3', hash: w.head }]);
+  });
+});
+
 describe('TxnLogWriter when the database goes away', () => {
   it('fails strict records with STORE_UNAVAILABLE, writes nothing half, and goes on by itself once the database is back', async () => {
     const { url, stores } = await database('node-a');

@@ -1,6 +1,7 @@
 // Migration 2: the transaction log (the audit trail with --store): one row per audit record, each
 // node its own hash chain (node_id, seq, prev, hash), the record as the exact text that was sealed
-// (verify recomputes the hash over it) and as JSONB, and the columns people search by, indexed.
+// (verify recomputes the hash over it) and as JSONB, and the columns people search by, indexed;
+// and each chain's sealed head (its last seq and hash, with a mac), so that a cut-off tail is found.
 
 import type { Migration } from './migration.js';
 
@@ -36,5 +37,11 @@ export const migration: Migration = {
     CREATE INDEX txn_log_pan ON isotrace.txn_log (pan, received_at);
     CREATE INDEX txn_log_response_code ON isotrace.txn_log (response_code, received_at);
     CREATE INDEX txn_log_issuer ON isotrace.txn_log (issuer, received_at);
+    CREATE TABLE isotrace.txn_log_heads (
+      node_id  text PRIMARY KEY,
+      seq      bigint NOT NULL,
+      hash     text NOT NULL,
+      mac      text NOT NULL
+    );
   `,
 };

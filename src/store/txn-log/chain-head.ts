@@ -1,8 +1,9 @@
 // The head of one node's chain in isotrace.txn_log: its last committed record's seq and hash, read
-// by the writer at start and again after a failed batch.
+// by the writer at start and again after a failed batch; and the sealed head the writer commits with
+// each batch (isotrace.txn_log_heads), by which verify finds records cut off the chain's end.
 
 import type pg from 'pg';
-import { GENESIS_HASH } from '../../audit/index.js';
+import { GENESIS_HASH, type Digest } from '../../audit/index.js';
 import { storeErrorOf } from '../store-error.js';
 
 export interface ChainHead {
@@ -24,4 +25,12 @@ export async function readChainHead(client: pg.ClientBase, nodeId: string): Prom
   } catch (err) {
     throw storeErrorOf(err, `reading the head of node "${nodeId}"'s audit chain`);
   }
+}
+
+/**
+ * The mac of a sealed head: the chain's digest (SHA-256, or HMAC with the audit key) of
+ * `{"node_id":…,"seq":…,"hash":…}`. Without the key anyone can recompute it, as the files' head.
+ */
+export function headMac(digest: Digest, nodeId: string, head: ChainHead): string {
+  return digest(JSON.stringify({ node_id: nodeId, seq: head.seq, hash: head.hash }));
 }

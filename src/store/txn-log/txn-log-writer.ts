@@ -13,7 +13,7 @@ import {
 import { plural, type Logger } from '../../shared/index.js';
 import { StoreError, storeErrorOf } from '../store-error.js';
 import { RECORD_COLUMNS, jsonPathSql } from './columns.js';
-import { readChainHead, type ChainHead } from './chain-head.js';
+import { headMac, readChainHead, type ChainHead } from './chain-head.js';
 
 /** How the writer connects: what pg.Client takes, plain data (it crosses to the journal thread). */
 export interface TxnLogConnection {
@@ -47,13 +47,16 @@ export interface TxnLogWriterOptions {
  * (sealInto's own output, sent without a copy or an array literal to escape); the server splits
  * them, numbers them from $2, parses each once as JSONB and takes the searchable columns out of it.
  * MATERIALIZED keeps it to once: inlined, the cast ran for each column taken out of it (about twice
- * the time per batch of 50, measured here).
+ * the time per batch of 50, measured here). The same statement seals the chain's new head.
  */
 const INSERT_SQL = `
-  WITH l AS MATERIALIZED (SELECT t, n, t::jsonb AS r FROM unnest(string_to_array(convert_from($4::bytea, 'UTF8'), E'\\n')) WITH ORDINALITY AS u(t, n))
-  INSERT INTO isotrace.txn_log (node_id, seq, prev, hash, keyed, received_at, ${RECORD_COLUMNS.map((c) => c.column).join(', ')}, record_text, record)
-  SELECT $1, $2::bigint + n - 1, r->>'prev', r->>'hash', $3, (r->>'received_at')::timestamptz, ${RECORD_COLUMNS.map((c) => jsonPathSql(c)).join(', ')}, t, r
-  FROM l`;
+  WITH l AS MATERIALIZED (SELECT t, n, t::jsonb AS r FROM unnest(string_to_array(convert_from($4::bytea, 'UTF8'), E'\\n')) WITH ORDINALITY AS u(t, n)),
+  added AS (
+    INSERT INTO isotrace.txn_log (node_id, seq, prev, hash, keyed, received_at, ${RECORD_COLUMNS.map((c) => c.column).join(', ')}, record_text, record)
+    SELECT $1, $2::bigint + n - 1, r->>'prev', r->>'hash', $3, (r->>'received_at')::timestamptz, ${RECORD_COLUMNS.map((c) => jsonPathSql(c)).join(', ')}, t, r
+    FROM l)
+  INSERT INTO isotrace.txn_log_heads (node_id, seq, hash, mac) VALUES ($1, $5, $6, $7)
+  ON CONFLICT (node_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, mac = EXCLUDED.mac`;
 
 /** How JSON text writes U+0000. */
 const NUL_ESCAPE = '\\u0000';
@@ -173,9 +176,13 @@ export class TxnLogWriter {
       }
       const startedAt = stats === null ? 0 : performance.now();
       // Without the last newline: the server splits on the others.
-      await client.query({ name: 'isotrace_txn_log_insert', text: INSERT_SQL, values: [this.#o.nodeId, this.#head.seq + 1, this.#o.key !== null, out.subarray(0, at - 1)] });
+      const head: ChainHead = { seq: this.#head.seq + bodies.length, hash };
+      await client.query({
+        name: 'isotrace_txn_log_insert', text: INSERT_SQL,
+        values: [this.#o.nodeId, this.#head.seq + 1, this.#o.key !== null, out.subarray(0, at - 1), head.seq, hash, headMac(this.#digest, this.#o.nodeId, head)],
+      });
       if (stats !== null) stats.written(bodies.length, (performance.now() - startedAt) / 1000);
-      this.#head = { seq: this.#head.seq + bodies.length, hash };
+      this.#head = head;
     } catch (err) {
       throw this.#failed(err, bodies.length);
     }
