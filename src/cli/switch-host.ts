@@ -28,7 +28,7 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -141,7 +141,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
   const admin = metrics === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
   // Checked by the config already; resolving adds the journal's own (log module and destination) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, logService: cfg.service, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
@@ -248,7 +248,7 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest);
+  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest, false, cfg.service);
   let running: RunningSwitch;
   try {
     running = await start(cfg, logger, logDest);
