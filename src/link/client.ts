@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { isResponseMti, specVersion, type IsoMessage, type SpecVersion } from '../codec/index.js';
-import type { BucketHistogram, ClockTimer, Logger } from '../shared/index.js';
+import type { BucketHistogram, ClockTimer, Logger, PeerEndpoint } from '../shared/index.js';
 import {
   Backoff, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
   type CloseReason, type ConnectionOwner,
@@ -42,6 +42,8 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   readonly #version: SpecVersion;
   /** Where answered requests' round trips go (seconds); null: not measured. */
   #roundTrips: BucketHistogram | null = null;
+  /** The endpoint of the connection open now, made once per connection; null when none is. */
+  #peer: PeerEndpoint | null = null;
 
   /** @throws ConfigError naming the first invalid option. Does not connect: call connect(). */
   constructor(options: ClientOptions) {
@@ -58,6 +60,11 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
 
   get isUp(): boolean {
     return this.#state === 'up';
+  }
+
+  /** The endpoint the link is connected to now (as configured, and the address reached); null when not connected. */
+  get endpoint(): PeerEndpoint | null {
+    return this.#peer;
   }
 
   get pendingCount(): number {
@@ -178,6 +185,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
       this.#dialing = null;
       if (this.#state === 'closed') return void socket.destroy();
       this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);
+      this.#peer = Object.freeze({ host: at.host, port: at.port, peerAddress: socket.remoteAddress ?? null, peerPort: socket.remotePort ?? null });
       if (o.hasSignOn) this.#signOn();
       else this.#up();
     }, (err) => {
@@ -302,6 +310,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   onClose(conn: Connection, reason: CloseReason, error: Error | null): void {
     if (this.#conn !== conn) return;
     this.#conn = null;
+    this.#peer = null;
     this.#isEchoInFlight = false;
     const wasUp = this.#state === 'up';
     this.#failAll('LINK_DOWN', `the link dropped (${reason}) before the answer`, error);

@@ -87,6 +87,7 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
    */
   async authorize(req: AuthorizationRequest<IsoMessage>): Promise<IssuerDecision> {
     const link = this.#up();
+    if (req.callTrace != null) req.callTrace.endpoint = link.client.endpoint;
     const sent = this.#withTrace(toIssuerRequest(req.message, this.#mapping, { stan: link.stans.next(), now: new Date(), rrn: req.rrn }), req.traceparent);
     let answer: IsoMessage;
     try {
@@ -118,6 +119,7 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
       if (v !== undefined) original.set(de, v);
     }
     if (link !== null) {
+      if (req.callTrace != null) req.callTrace.endpoint = link.client.endpoint;
       const sent = this.#withTrace(toIssuerRequest(req.message, this.#mapping, { stan: link.stans.next(), now, rrn: req.rrn, original }), req.traceparent);
       try {
         const answer = await link.client.request(sent);
