@@ -68,6 +68,8 @@ export interface RunningSwitch {
   stop(): Promise<void>;
   /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
   reopenLog(): void;
+  /** Rereads the remote issuer links' TLS files (SIGHUP) for their next connections; absent: no link speaks TLS. */
+  reloadIssuerTls?: (() => void) | undefined;
 }
 
 /**
@@ -265,10 +267,13 @@ export async function runHost<C extends HostConfig>(
   });
   const tlsFiles = cfg.tls ?? null;
   const stopReloading = tlsFiles === null ? () => {} : onHangup(() => reloadServerTls(running.server, tlsFiles, logger));
+  const reloadLinks = running.reloadIssuerTls;
+  const stopReloadingLinks = reloadLinks === undefined ? () => {} : onHangup(reloadLinks);
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
       stopReopening();
       stopReloading();
+      stopReloadingLinks();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();
       resolve(EXIT.OK);

@@ -134,6 +134,15 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     return { responseCode: '00', approvalCode: null, reason: 'reversal advice queued for the issuer', holdId: null };
   }
 
+  /**
+   * New TLS files for the issuer's links (the PEM bytes of the files its `tls` key names): each
+   * link's next connection uses them; connections up stay up with theirs.
+   * @throws ConfigError naming client.tls.* when they are not usable, or client.tls for plain TCP links.
+   */
+  reloadTls(tls: TlsClientOptions): void {
+    this.#links.reloadTls(tls);
+  }
+
   /** Signs off and closes the links, after the advice in flight, if any, has its answer. */
   async close(): Promise<void> {
     await this.#forwarder.close();
