@@ -5,7 +5,7 @@
 
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuditBatchStats, AuditError, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
+import { AuditBatchStats, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
 import { SwitchError, type LogLevel, type Logger } from '../shared/index.js';
 import { TxnLogWriter } from '../store/index.js';
 import { TxnOutcome, txnLogLine } from '../switch/index.js';
@@ -31,12 +31,12 @@ let txnLog: Logger = toMain;
 /** Makes `own` with the factory of the module named in `init.log`. */
 async function openOwnLog(log: NonNullable<JournalInit['log']>): Promise<void> {
   const { createLogger } = (await import(log.module)) as { createLogger: LineLoggerFactory };
-  own = createLogger(log.level, log.dest, true);
+  own = createLogger(log.level, log.dest, true, log.service);
   txnLog = own.logger;
 }
 
 function failure(err: unknown): Failure {
-  return err instanceof AuditError || err instanceof SwitchError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
+  return err instanceof SwitchError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
 }
 
 /** What the worker writes records with: the audit directory's AuditWriter, or the store's TxnLogWriter. */
