@@ -17,6 +17,8 @@ export class GroupCommit<T> {
   readonly #queue: CommitQueue<T>;
   readonly #commit: (items: T[]) => Promise<void>;
   #flushing: Promise<void> | null = null;
+  #isDraining = false;
+  #failedInDrain: Error | null = null;
 
   constructor(options: GroupCommitOptions<T>) {
     this.#commit = options.commit;
@@ -38,12 +40,22 @@ export class GroupCommit<T> {
     return this.#queue.whenCommitted();
   }
 
-  /** Resolves once everything pushed so far has been committed or has failed. */
-  async drain(): Promise<void> {
-    while (this.#flushing !== null || this.#queue.length > 0) {
-      this.#start();
-      await this.#flushing;
+  /**
+   * Resolves once everything pushed so far has been committed or has failed: with the error of the
+   * last batch that failed meanwhile, or null when none did (a writer's close() throws it).
+   */
+  async drain(): Promise<Error | null> {
+    this.#failedInDrain = null;
+    this.#isDraining = true;
+    try {
+      while (this.#flushing !== null || this.#queue.length > 0) {
+        this.#start();
+        await this.#flushing;
+      }
+    } finally {
+      this.#isDraining = false;
     }
+    return this.#failedInDrain;
   }
 
   // The queue's onReady, once per turn that pushed: a batch in flight takes the next one itself.
@@ -59,6 +71,7 @@ export class GroupCommit<T> {
         await this.#commit(items);
         group?.resolve();
       } catch (err) {
+        if (this.#isDraining) this.#failedInDrain = err as Error;
         group?.reject(err as Error);
       }
     }

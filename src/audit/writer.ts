@@ -61,7 +61,6 @@ export class AuditWriter {
   #out = Buffer.alloc(0);
   #isClosed = false;
   #closing: Promise<void> | null = null;
-  #lastError: AuditError | null = null;
   readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
   /** Records in the chain since its first ever: what the sealed head and each file's chain mark count. */
   #total: number;
@@ -166,8 +165,7 @@ export class AuditWriter {
 
   async #close(): Promise<void> {
     this.#isClosed = true;
-    const failuresBefore = this.#counts.failures;
-    await this.#queue.drain();
+    const failed = await this.#queue.drain();
     const fd = this.#fd;
     this.#fd = -1;
     if (fd >= 0) {
@@ -176,7 +174,7 @@ export class AuditWriter {
     }
     await this.#headFile.close();
     this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats, head: this.#head }, 'audit log closed');
-    if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
+    if (failed !== null) throw failed;
   }
 
   /**
@@ -314,7 +312,6 @@ export class AuditWriter {
     this.#counts.recordsFailed += records;
     this.#o.batchStats?.failed();
     this.#isFailing = true;
-    this.#lastError = error;
     const logged = { code: error.code, errno, syscall: this.#op };
     this.#o.logger.error({ evt: 'audit.write_failed', file: this.#path(), records, mode: this.#o.mode, err: logged }, 'AUDIT WRITE FAILED: records not on disk');
     return error;

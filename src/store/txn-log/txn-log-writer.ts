@@ -73,7 +73,6 @@ export class TxnLogWriter {
   #out = Buffer.alloc(0);
   #isClosed = false;
   #closing: Promise<void> | null = null;
-  #lastError: StoreError | null = null;
   readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0 };
 
   private constructor(o: Required<TxnLogWriterOptions>, client: pg.Client, head: ChainHead) {
@@ -151,12 +150,11 @@ export class TxnLogWriter {
 
   async #close(): Promise<void> {
     this.#isClosed = true;
-    const failuresBefore = this.#counts.failures;
-    await this.#queue.drain();
+    const failed = await this.#queue.drain();
     await this.#client?.end().catch(() => {});
     this.#client = null;
     this.#o.logger.info({ evt: 'audit.closed', store: true, node: this.#o.nodeId, seq: this.#head.seq, ...this.stats, head: this.#head.hash }, 'audit log closed (store)');
-    if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
+    if (failed !== null) throw failed;
   }
 
   /** Seals `bodies` after the committed head and inserts them in one statement. */
@@ -217,7 +215,6 @@ export class TxnLogWriter {
     this.#counts.recordsFailed += records;
     this.#o.batchStats?.failed();
     this.#isFailing = true;
-    this.#lastError = error;
     this.#o.logger.error({ evt: 'audit.write_failed', store: true, node: this.#o.nodeId, records, mode: this.#o.mode, err: { code: error.code } }, 'AUDIT WRITE FAILED: records not in the store');
     return error;
   }
