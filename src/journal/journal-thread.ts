@@ -34,6 +34,11 @@ const STRICT_POST_AT = 16;
  * syncing would otherwise take each small batch on its own, one fdatasync and one message each.
  */
 const STRICT_MAX_POSTED = 2;
+/**
+ * The same with the store's transaction log: there the thread waits for the database without
+ * blocking, and takes every batch that arrives meanwhile into its next INSERT, so more may be with it.
+ */
+const STORE_MAX_POSTED = 8;
 
 /** A module the worker loads, as a URL it can load: from the sources (tests), its built copy in dist/. */
 function runnable(url: string): string {
@@ -52,6 +57,8 @@ export class JournalThread implements TxnJournal {
   readonly #batchStats: AuditBatchStats | null;
   /** The outcomes of the batch being filled; posted once per turn, and in strict mode at 16. */
   readonly #queue: CommitQueue<OutcomeWire>;
+  /** Strict mode: at most this many batches with the thread at once. */
+  readonly #maxPosted: number;
   #next = 0;
   /** Strict mode: the batches posted and not yet answered, by number. */
   readonly #waiting = new Map<number, CommitGroup>();
@@ -67,6 +74,7 @@ export class JournalThread implements TxnJournal {
     this.#log = o.audit.logger;
     this.#batchStats = o.audit.batchStats;
     this.#queue = new CommitQueue({ mode: o.audit.mode, onReady: this.#sendBatch, readyAt: STRICT_POST_AT });
+    this.#maxPosted = o.store === null ? STRICT_MAX_POSTED : STORE_MAX_POSTED;
   }
 
   /**
@@ -166,7 +174,7 @@ export class JournalThread implements TxnJournal {
 
   /** The queue's onReady: sends the outcomes queued as one batch, unless the thread has enough to do. */
   readonly #sendBatch = (): void => {
-    if (this.#waiting.size < STRICT_MAX_POSTED) this.#post();
+    if (this.#waiting.size < this.#maxPosted) this.#post();
   };
 
   /** Sends the outcomes queued, if any, as one batch. */
