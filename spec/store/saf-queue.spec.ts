@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SafError, unsealFields } from '../../src/saf/index.js';
+import { ConfigError } from '../../src/shared/index.js';
 import { StoreError, StoreSafQueue } from '../../src/store/index.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -105,6 +106,9 @@ describe('StoreSafQueue', () => {
     expect(err).toBeInstanceOf(SafError);
     expect((err as SafError).code).toBe('SAF_KEY_INVALID');
     expect((err as SafError).message).toContain('node-a');
+    const short = await StoreSafQueue.open({ store: a.store, key: randomBytes(16) }).catch((e: unknown) => e);
+    expect(short).toBeInstanceOf(ConfigError);
+    expect((short as ConfigError).message).toContain('saf.key');
   });
 
   it('issue #17: keeps depth and the oldest entry\'s time per issuer for metrics, read at each poll', async () => {

@@ -6,9 +6,9 @@
 
 import { CommitQueue } from '../../audit/index.js';
 import {
-  backoffMs, checkAdvice, deliveryOf, SafError, type AdviceQueue, type SafAdvice, type SafDelivery, type SafEntry,
+  backoffMs, checkAdvice, deliveryOf, KEY_BYTES, SafError, type AdviceQueue, type SafAdvice, type SafDelivery, type SafEntry,
 } from '../../saf/index.js';
-import { NOOP_LOGGER, type Logger } from '../../shared/index.js';
+import { checkInteger, ConfigError, NOOP_LOGGER, type Logger } from '../../shared/index.js';
 import type { Store } from '../store.js';
 import { SafLease } from './saf-lease.js';
 import { entryOfRow, INSERT_ROWS, keyCheckOf, newRow, SAF_COLUMNS, type NewRow, type SafRow } from './saf-rows.js';
@@ -55,8 +55,8 @@ export class StoreSafQueue implements AdviceQueue {
   readonly #lease: SafLease;
   readonly #queue: CommitQueue<Pending>;
   readonly #watchers = new Map<string, () => void>();
-  /** The entries next() handed out, by id: markSent needs their issuer and attempts. */
-  readonly #handedOut = new Map<number, SafEntry>();
+  /** The entry next() last handed out, by issuer: markSent needs its issuer and attempts. */
+  readonly #handedOut = new Map<string, SafEntry>();
   #depth = new Map<string, Depth>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
@@ -74,10 +74,12 @@ export class StoreSafQueue implements AdviceQueue {
   /**
    * Checks the key against the store's (the first node records its fingerprint), reads the depth
    * and starts polling.
-   * @throws SafError SAF_KEY_INVALID when the store's queue is sealed under another key;
-   *   StoreError STORE_UNAVAILABLE.
+   * @throws ConfigError for a key that is not 32 bytes or a time out of 1..86400000 ms; SafError
+   *   SAF_KEY_INVALID when the store's queue is sealed under another key; StoreError STORE_UNAVAILABLE.
    */
   static async open(o: StoreSafQueueOptions): Promise<StoreSafQueue> {
+    if (!Buffer.isBuffer(o.key) || o.key.length !== KEY_BYTES) throw new ConfigError('saf.key', `expected the ${KEY_BYTES}-byte saf key`);
+    for (const name of ['retryInitialMs', 'retryMaxMs', 'pollMs'] as const) if (o[name] !== undefined) checkInteger(`saf.${name}`, o[name], 1, 86_400_000);
     const q = new StoreSafQueue(o);
     const check = keyCheckOf(o.key);
     await o.store.query('recording the saf key fingerprint', 'INSERT INTO isotrace.saf_key (key_check, created_by) VALUES ($1, $2) ON CONFLICT DO NOTHING', [check, o.store.nodeId]);
@@ -91,6 +93,11 @@ export class StoreSafQueue implements AdviceQueue {
     return q;
   }
 
+  /**
+   * Queues `advice`; resolves with its id once its batch's INSERT is committed.
+   * @throws (rejects) SafError SAF_FORBIDDEN_FIELD, SAF_BAD_ENTRY, SAF_CLOSED; StoreError
+   *   STORE_UNAVAILABLE (nothing of its batch committed) or STORE_QUERY_FAILED.
+   */
   enqueue(advice: SafAdvice): Promise<number> {
     if (this.#isClosed) return closed();
     let sensitive: number[];
@@ -104,6 +111,10 @@ export class StoreSafQueue implements AdviceQueue {
     return this.#queue.push(pending).then(() => pending.id);
   }
 
+  /**
+   * The oldest entry owed to `issuer`, its delivery lease taken (kept until release()); null when
+   * nothing is owed or another node holds the lease. @throws StoreError STORE_UNAVAILABLE.
+   */
   async next(issuer: string): Promise<SafDelivery | null> {
     if (this.#isClosed) return null;
     const head = await this.#head(issuer);
@@ -111,12 +122,18 @@ export class StoreSafQueue implements AdviceQueue {
     // Read again under the lease: the node that held it may have acknowledged that one meanwhile.
     const entry = await this.#head(issuer);
     if (entry === null) return null;
-    this.#handedOut.set(entry.id, entry);
+    this.#handedOut.set(issuer, entry);
     return deliveryOf(entry, entry.state === 'sent');
   }
 
+  /**
+   * Records the send of the entry next() handed out, on the lease's session (a node that lost the
+   * lease cannot); its next attempt no sooner than `inFlightMs` or the backoff, whichever is longer.
+   * @throws SafError SAF_ENTRY_NOT_FOUND (not handed out, or no longer owed), SAF_CLOSED; StoreError
+   *   STORE_UNAVAILABLE when the lease was lost or the store does not answer.
+   */
   async markSent(id: number, inFlightMs = 0): Promise<SafDelivery> {
-    const known = this.#handedOut.get(id);
+    const known = [...this.#handedOut.values()].find((e) => e.id === id);
     if (this.#isClosed) return closed();
     if (known === undefined) throw new SafError('SAF_ENTRY_NOT_FOUND', `entry ${id} was not handed out by next() on this node`);
     const at = this.#o.nowMs();
@@ -125,20 +142,21 @@ export class StoreSafQueue implements AdviceQueue {
     const { rows } = await this.#lease.underLease<SafRow>(known.issuer, `recording the send of saf entry ${id}`,
       `UPDATE isotrace.saf_entries SET attempts = attempts + 1, last_attempt_at = to_timestamp($2 / 1000.0), next_attempt_at = to_timestamp($3 / 1000.0), last_sent_by = $4
        WHERE id = $1 AND state = 'owed' RETURNING ${SAF_COLUMNS}`, [id, at, next, this.#store.nodeId]);
+    this.#handedOut.delete(known.issuer);
     if (rows.length === 0) throw notOwed(id);
-    this.#handedOut.delete(id);
     return deliveryOf(entryOfRow(rows[0], this.#key), known.state === 'sent');
   }
 
+  /** Marks entry `id` acknowledged, once: @throws SafError SAF_ENTRY_NOT_FOUND when it is no longer owed (acknowledged or purged); StoreError. */
   async acknowledge(id: number): Promise<SafEntry> {
     if (this.#isClosed) return closed();
-    this.#handedOut.delete(id);
     const { rows } = await this.#store.query<SafRow>(`acknowledging saf entry ${id}`,
       `UPDATE isotrace.saf_entries SET state = 'acknowledged', acked_at = now() WHERE id = $1 AND state = 'owed' RETURNING ${SAF_COLUMNS}`, [id]);
     if (rows.length === 0) throw notOwed(id);
     return entryOfRow(rows[0], this.#key);
   }
 
+  /** As of the last poll (every pollMs). */
   depth(issuer: string): { count: number; oldestCreatedAt: number | null } {
     return this.#depth.get(issuer) ?? { count: 0, oldestCreatedAt: null };
   }
