@@ -67,7 +67,8 @@ export class StoreSafQueue implements AdviceQueue {
     this.#key = o.key;
     this.#log = o.logger ?? NOOP_LOGGER;
     this.#o = { ...DEFAULT_STORE_SAF_OPTIONS, logger: this.#log, nowMs: Date.now, ...withoutUndefined(o) };
-    this.#lease = new SafLease({ ...o.store.pool.options, query_timeout: undefined }, this.#log, (issuer) => this.#watchers.get(issuer)?.());
+    // The store's statement timeout too: a lease statement that hangs must not hold a delivery (or a shutdown) forever.
+    this.#lease = new SafLease({ ...o.store.pool.options }, this.#log, (issuer) => this.#watchers.get(issuer)?.());
     this.#queue = new CommitQueue({ mode: 'strict', onReady: this.#startFlush });
   }
 
