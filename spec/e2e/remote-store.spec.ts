@@ -1,6 +1,7 @@
 // issue #17 end to end with real processes (the built CLI) on a real PostgreSQL: serve --store
 // node A SIGKILLed holding a reversal advice it had sent and not had acknowledged; node B, another
-// process on the same store, delivers it as a repeat (0421), once. And the store stopped: the
+// process on the same store, delivers it as a repeat (0421), once. Two nodes owing advices deliver
+// them together: each acknowledged once, counted in the issuer's audit log. And the store stopped: the
 // terminal gets the 91 the file queue gives when it cannot write, the advice not queued said
 // loudly; started again, advices are queued and delivered without a restart.
 
@@ -14,7 +15,7 @@ import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, purchaseFields, Terminal } from '../helpers/terminal.js';
 import { withClient } from '../store/helpers/saf-store.js';
-import { adviceRecords, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, writeRemoteRoutes } from './helpers/remote.js';
+import { adviceRecords, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, until, writeRemoteRoutes } from './helpers/remote.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
@@ -79,12 +80,43 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     expect(delivered.map((r) => [r.request.mti, r.trace_id])).toEqual([['0421', traceIdOf(owed.traceparent)]]);
   }, 60_000);
 
+  it('issue #17: two nodes owing advices deliver them together to a real issuer: each acknowledged once, counted in the issuer\'s audit log', async () => {
+    const url = await server.newDatabase();
+    const dir = tempDir(resources, 'store-saf');
+    const store = { store: url, safKeyFile: keyFile(dir) };
+    // A slow issuer: every authorization times out (an advice owed), and so does every send of an advice.
+    const slow = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit-1'), { delayMs: 1_000 });
+    const routes = writeRemoteRoutes(dir, PAIR, [slow.port], { timeoutMs: 500, signOn: false });
+    const nodes = await Promise.all(['node-a', 'node-b'].map((nodeId) => spawnRemoteServe(resources, PAIR, routes, join(dir, `unused-saf-${nodeId}`), join(dir, `audit-${nodeId}`), { ...store, nodeId })));
+    const terminals = await Promise.all(nodes.map((n) => terminal(n.port)));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => terminals[i % 2].request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 41: `TERM000${i}` }))).then((m) => m.get(39))));
+    expect(answers).toEqual(Array(8).fill('91'));
+    const owed = await rows(url);
+    expect(owed).toHaveLength(8);
+    // The slow issuer replaced by a prompt one on its port: both nodes' links come back, either may deliver.
+    slow.child.kill('SIGKILL');
+    await slow.exited;
+    const prompt = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit-2'), {}, slow.port);
+    await until('every advice acknowledged', async () => ((await rows(url)).every((r) => r.state === 'acknowledged') ? true : undefined), 30_000);
+    for (const n of nodes) await stopChild(n);
+    await stopChild(prompt);
+    // The issuer got each advice (a send that timed out on a loaded machine may add a repeat, 0421, never a second 0420).
+    const traces = owed.map((r) => traceIdOf(r.traceparent)).sort();
+    const delivered = await adviceRecords(join(dir, 'issuer-audit-2'));
+    expect([...new Set(delivered.map((r) => r.trace_id))].sort()).toEqual(traces);
+    const firstSends = [...await adviceRecords(join(dir, 'issuer-audit-1')), ...delivered].filter((r) => r.request.mti === '0420').map((r) => r.trace_id);
+    expect(new Set(firstSends).size).toBe(firstSends.length);
+    // Acknowledged exactly once each, by one node or the other.
+    const acknowledged = [...await adviceRecords(join(dir, 'audit-node-a')), ...await adviceRecords(join(dir, 'audit-node-b'))].filter((r) => r.source.conn_id === 'saf:acme');
+    expect(acknowledged.map((r) => r.trace_id).sort()).toEqual(traces);
+  }, 90_000);
+
   it('issue #17: the store stopped: 91 and the advice not queued said loudly; started again, the next one is queued and delivered', async () => {
     const pg = await startPostgres();
     resources.add(() => pg.stop());
     const dir = tempDir(resources, 'store-saf');
-    const issuer = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit'), { delayMs: 400 });
-    const routes = writeRemoteRoutes(dir, PAIR, [issuer.port], { timeoutMs: 200, signOn: false });
+    const issuer = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit'), { delayMs: 1_000 });
+    const routes = writeRemoteRoutes(dir, PAIR, [issuer.port], { timeoutMs: 500, signOn: false });
     const s = await spawnRemoteServe(resources, PAIR, routes, join(dir, 'unused-saf'), join(dir, 'audit'), { store: pg.url, safKeyFile: keyFile(dir), nodeId: 'node-a' });
     const t = await terminal(s.port);
     await pg.stopServer();
