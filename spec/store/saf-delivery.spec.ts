@@ -1,6 +1,7 @@
 // Two nodes (each its Store, StoreSafQueue, links and AdviceForwarder) on one PostgreSQL database
 // delivering one issuer's advices to a scripted issuer at the same time: each advice reaches the
-// issuer and is acknowledged exactly once, never two at once, oldest first.
+// issuer and is acknowledged exactly once, never two at once, oldest first. And a store stopped
+// under a forwarder: it says so, and delivers by itself once the store is back.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/codec/index.js';
@@ -77,4 +78,22 @@ describe('StoreSafQueue on two nodes', () => {
     expect([...byA, ...byB].map((x) => x.entry.id).sort((x, y) => x - y)).toEqual(ids);
     expect(await a.queue.next('acme')).toBeNull();
   }, 30_000);
+
+  it('issue #17: a forwarder that cannot read the queue (the store stopped) says so and delivers by itself once the store is back', async () => {
+    const pg = await startPostgres();
+    cleanup.add(() => pg.stop());
+    const issuer = await startIssuer(cleanup, (req: IsoMessage) => answerOf(req));
+    const node = await openNode(pg.url, 'node-a', { pollMs: 100 });
+    const acknowledged: AcknowledgedAdvice[] = [];
+    const f = await forwarder(node, issuer.port, acknowledged);
+    await pg.stopServer();
+    f.wake();
+    await expect.poll(() => node.log.events('saf.next_failed').length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(node.log.events('saf.next_failed')[0]).toMatchObject({ err: { code: 'STORE_UNAVAILABLE' } });
+    await pg.startServer();
+    const id = await node.queue.enqueue(advice(1));
+    await expect.poll(() => acknowledged.map((a) => a.entry.id), { timeout: 15_000 }).toEqual([id]);
+    expect(issuer.received.map((m) => m.mti)).toEqual(['0420']);
+  }, 60_000);
 });
+
