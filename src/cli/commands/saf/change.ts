@@ -8,7 +8,7 @@ import { checkSafDir, SafError, SafQueue, type SafEntry } from '../../../saf/ind
 import { EXIT, UsageError, type ExitCode, type Io } from '../../io.js';
 import { entryView, safHeader, safLine } from './format.js';
 import { parseEntryId, runSafCommand, safSourceFrom, withStoreAdmin, type SafDirFlags } from './options.js';
-import type { StoreSafAdmin } from '../../../store/index.js';
+import type { SafTarget, StoreSafAdmin } from '../../../store/index.js';
 
 export interface SafChangeFlags extends SafDirFlags {
   all?: boolean;
@@ -73,7 +73,7 @@ async function change(
 }
 
 /** The store's form of `target`. */
-const storeTarget = (target: number | 'all', issuer: string | undefined): { id: number } | { issuer: string | null } => (target === 'all' ? { issuer: issuer ?? null } : { id: target });
+const storeTarget = (target: number | 'all', issuer: string | undefined): SafTarget => (target === 'all' ? { issuer: issuer ?? null } : { id: target });
 
 /** Makes the entry (or all, of --issuer) due now: 0; 1 when locked or not owed; 2 for bad usage. */
 export function runSafRetry(idText: string | undefined, flags: SafChangeFlags, io: Io, env: NodeJS.ProcessEnv, nowMs = Date.now()): Promise<ExitCode> {
