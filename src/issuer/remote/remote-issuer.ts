@@ -6,7 +6,7 @@
 // terminal's reversal goes to the issuer when a link is up, else (and when it is not answered)
 // becomes an advice too, as does the release of an approval whose audit record was not written.
 
-import { FORBIDDEN_FIELDS, type SafQueue } from '../../saf/index.js';
+import { FORBIDDEN_FIELDS, type AdviceQueue } from '../../saf/index.js';
 import { responseCodeOf, specVersion, writeFieldPath, type Codec, type IsoMessage, type SpecVersion } from '../../codec/index.js';
 import {
   IssuerError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type Logger, type ReversalRequest,
@@ -29,7 +29,7 @@ export interface RemoteIssuerOptions {
   /** How long the issuer may take, ms (the definition's timeoutMs, or serve's --issuer-timeout-ms). */
   readonly timeoutMs: number;
   /** Where owed reversal advices are kept until the issuer acknowledges them. */
-  readonly saf: SafQueue;
+  readonly saf: AdviceQueue;
   readonly logger: Logger;
   /** The PEM bytes of the files `def.tls` names; absent or null: plain TCP. */
   readonly tls?: TlsClientOptions | null;
@@ -51,7 +51,7 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
   readonly #version: SpecVersion;
   readonly #traceField: TraceField | null;
   readonly #links: IssuerLinks;
-  readonly #saf: SafQueue;
+  readonly #saf: AdviceQueue;
   readonly #forwarder: AdviceForwarder;
   readonly #log: Logger;
   /** The issuer spec's sensitive fields an advice may hold: sealed in the queue like DE 2. */
