@@ -14,7 +14,7 @@ import { builtinCodec } from '../../src/codec/index.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
-import { message, purchaseFields, Terminal } from '../helpers/terminal.js';
+import { message, originalData, purchaseFields, Terminal } from '../helpers/terminal.js';
 import { withClient } from '../store/helpers/saf-store.js';
 import { adviceRecords, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, until, writeRemoteRoutes } from './helpers/remote.js';
 
@@ -139,5 +139,30 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     expect(await rows(pg.url)).toEqual([expect.objectContaining({ id: String(queued.id), state: 'acknowledged' })]);
     await stopChild(s);
     await stopChild(prompt);
+  }, 60_000);
+
+  it("issue #17: a terminal's reversal that can be neither sent nor queued is answered 96, not 00; sent again once the store is back, it is queued", async () => {
+    const pg = await startPostgres();
+    resources.add(() => pg.stop());
+    const dir = tempDir(resources, 'store-saf');
+    const issuer = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit'));
+    const routes = writeRemoteRoutes(dir, PAIR, [issuer.port], { timeoutMs: 1_000, signOn: false });
+    const s = await spawnRemoteServe(resources, PAIR, routes, join(dir, 'unused-saf'), join(dir, 'audit'), { store: pg.url, safKeyFile: keyFile(dir), nodeId: 'node-a' });
+    const t = await terminal(s.port);
+    const auth = await t.request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 11: '000101' })));
+    expect(auth.get(39)).toBe('00');
+    // No link up and no queue: the reversal is not done, so the terminal must not be told it is.
+    issuer.child.kill('SIGKILL');
+    await issuer.exited;
+    await s.next('link.down');
+    await pg.stopServer();
+    // The original's STAN and DE 7: the reversal names the transaction it reverses.
+    const reversal = message(CODEC, '0400', { ...purchaseFields(card.pan, card.expiry, 1_000, { 11: '000101', 7: auth.get(7) as string }), 90: originalData(auth) });
+    expect((await t.request(reversal)).get(39)).toBe('96');
+    expect(await s.next('saf.enqueue_failed')).toMatchObject({ reason: 'cancellation', err: { code: 'STORE_UNAVAILABLE' } });
+    await pg.startServer();
+    await until('the reversal sent again is accepted', async () => ((await t.request(reversal)).get(39) === '00' ? true : undefined), 20_000);
+    expect((await rows(pg.url)).map((r) => r.state)).toEqual(['owed']);
+    await stopChild(s);
   }, 60_000);
 });

@@ -95,7 +95,8 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     } catch (err) {
       const code = errorCode(err);
       if (!MAY_HAVE_ARRIVED.has(code)) throw new IssuerError('ISSUER_UNAVAILABLE', `issuer ${this.name}: the request could not be sent (${code})`, { cause: err });
-      await this.#queueAdvice(reversalAdvice(sent, null, 'timeout', this.#mapping, { stan: link.stans.next(), now: new Date() }), req.traceparent, 'timeout');
+      // The terminal gets 91 whether or not the advice could be queued (a failure is logged loudly).
+      await this.#queueAdvice(reversalAdvice(sent, null, 'timeout', this.#mapping, { stan: link.stans.next(), now: new Date() }), req.traceparent, 'timeout').catch(() => {});
       const isTimeout = code === 'REQUEST_TIMEOUT';
       throw new IssuerError(isTimeout ? 'ISSUER_TIMEOUT' : 'ISSUER_UNAVAILABLE', `issuer ${this.name}: ${isTimeout ? 'no answer in time' : 'the link dropped before the answer'}; its reversal is queued`, { cause: err });
     }
@@ -106,6 +107,8 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
    * Reverses the approval `req.holdId` names. A terminal's reversal goes to the issuer when a link
    * is up and is answered by it; otherwise, and for the switch's own release (cause
    * `malfunction`), a reversal advice is queued durably and the reversal counts as done.
+   * @throws (rejects) the queue's error (SafError, StoreError) when the advice cannot be queued: the
+   *   reversal is not done, and the terminal is answered 96, so that it sends it again.
    */
   async reverse(req: ReversalRequest<IsoMessage>): Promise<IssuerDecision> {
     const original = originalOfHold(req.holdId, this.#version);
@@ -192,14 +195,14 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     };
   }
 
-  /** Queues `advice` (resolves once it is on disk) and wakes the delivery; a failure to queue is logged loudly. */
+  /** Queues `advice` (resolves once it is on disk) and wakes the delivery; a failure to queue is logged loudly and thrown. */
   async #queueAdvice(advice: IsoMessage, traceparent: string | null, reason: ReversalReason): Promise<void> {
     try {
       const id = await this.#saf.enqueue({ issuer: this.name, traceparent, mti: advice.mti, fields: adviceFields(advice), reason, sensitive: this.#sensitive });
       this.#log.info({ evt: 'saf.queued', id, reason, stan: advice.get(11) }, 'reversal advice queued');
     } catch (err) {
       this.#log.error({ evt: 'saf.enqueue_failed', reason, err: { code: errorCode(err) } }, 'REVERSAL ADVICE NOT QUEUED: the issuer may hold an approval nobody reverses');
-      return;
+      throw err;
     }
     this.#forwarder.wake();
   }
