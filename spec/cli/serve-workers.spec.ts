@@ -3,22 +3,27 @@
 // killed is restarted and its terminals reconnect; SIGTERM drains all; the admin listener is the
 // primary's alone, with the workers' metrics summed; the file store refuses more than one worker.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveConfig } from '../../src/cli/serve-config.js';
 import { builtinCodec } from '../../src/codec/index.js';
-import { spawnServe, type JsonLine, type ServeChild } from '../helpers/child-serve.js';
+import { ROOT, cleanEnv, spawnServe, type JsonLine, type ServeChild } from '../helpers/child-serve.js';
 import { runCli } from '../helpers/cli.js';
 import { sampleOf } from '../helpers/metrics-text.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { Resources } from '../helpers/serve-harness.js';
+import { certsForThisFile } from '../helpers/test-certs.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { Terminal, message, purchaseFields } from '../helpers/terminal.js';
 
 const codec = builtinCodec('iso87ascii');
+const certs = certsForThisFile();
 const resources = new Resources();
 afterEach(() => resources.run());
 let server: TestPostgres;
@@ -173,5 +178,43 @@ describe('serve --workers', () => {
     expect(total).toBe(12);
     s.child.kill('SIGTERM');
     expect((await s.exited)[0]).toBe(0);
+  });
+
+  it('sends SIGHUP on to every worker: each reloads its TLS certificate', async () => {
+    const dir = auditDir();
+    const cert = join(dir, 'switch.pem');
+    const key = join(dir, 'switch.key');
+    copyFileSync(certs().serverCert, cert);
+    copyFileSync(certs().serverKey, key);
+    const { s } = await twoWorkers(['--tls-cert', cert, '--tls-key', key]);
+    copyFileSync(certs().server2Cert, cert);
+    copyFileSync(certs().server2Key, key);
+    s.child.kill('SIGHUP');
+    const reloaded = await Promise.all([1, 2].map((worker) => nextMatching(s, 'tls.reloaded', { worker })));
+    expect(reloaded.map((l) => l.subject)).toEqual(['CN=isotrace-test-server-2', 'CN=isotrace-test-server-2']);
+    expect(linesOf(s, 'worker.exited')).toEqual([]);
+    s.child.kill('SIGTERM');
+    expect((await s.exited)[0]).toBe(0);
+  });
+
+  it('exits 2 with one line when the port is taken: worker 1 fails to start, no other is started', async () => {
+    const url = await server.newDatabase();
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    resources.add(() => new Promise((resolve) => taken.close(resolve)));
+    const port = String((taken.address() as { port: number }).port);
+    const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', port, '--workers', '3', '--store', url, '--audit-dir', auditDir()], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    resources.add(() => (child.exitCode === null ? child.kill('SIGKILL') : undefined));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^isotrace: SERVER_LISTEN_FAILED cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE`))]);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonLine);
+    expect(lines.filter((l) => l.evt === 'worker.exited')).toEqual([expect.objectContaining({ worker: 1, code: 2 })]);
+    expect(lines.at(-1)).toMatchObject({ evt: 'workers.failed', code: 2 });
   });
 });

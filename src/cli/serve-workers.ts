@@ -77,7 +77,11 @@ export function runServeWorker(io: Io, configOf: () => ServeConfig, index: numbe
   return runHost(io, () => workerConfig(configOf(), index), async (cfg, logger, logDest) => {
     const running = await startSwitch(cfg, logger, logDest);
     if (running.metrics !== null) answerAdminRequests(running.metrics);
-    if (cluster.isWorker && process.connected) process.send?.({ type: WORKER_READY });
+    // Said once runHost has its signal handlers (it adds them as soon as this resolves): the
+    // primary may send SIGTERM the moment it hears it, and that must drain, not kill.
+    setImmediate(() => {
+      if (cluster.isWorker && process.connected) process.send?.({ type: WORKER_READY });
+    });
     return running;
   }, ['serve.stopped', 'switch stopped']);
 }
