@@ -173,6 +173,7 @@ describe('serve --workers', () => {
     expect(rcs.every((rc) => rc === '00')).toBe(true);
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(sampleOf(text, 'isotrace_connections_accepted_total')).toBe(12);
+    expect(sampleOf(text, 'isotrace_audit_writable')).toBe(1); // the lowest of the workers', not their sum
     let total = 0;
     for (const line of text.split('\n')) if (line.startsWith('isotrace_transactions_total{')) total += Number(line.split(' ').at(-1));
     expect(total).toBe(12);
