@@ -5,9 +5,8 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import { ROOT, cleanEnv, spawnServe, type JsonLine, type ServeChild } from '../h
 import { runCli } from '../helpers/cli.js';
 import { sampleOf } from '../helpers/metrics-text.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { Resources } from '../helpers/serve-harness.js';
+import { Resources, tempAuditDir } from '../helpers/serve-harness.js';
 import { certsForThisFile } from '../helpers/test-certs.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { Terminal, message, purchaseFields } from '../helpers/terminal.js';
@@ -34,16 +33,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function auditDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'isotrace-workers-'));
-  resources.add(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** `serve --workers 2` on a database of its own, once every worker is ready. */
 async function twoWorkers(extra: string[] = []): Promise<{ s: ServeChild; url: string }> {
   const url = await server.newDatabase();
-  const s = await spawnServe(resources, ['--workers', '2', '--store', url, '--node-id', 'sw', '--audit-dir', auditDir(), ...extra]);
+  const s = await spawnServe(resources, ['--workers', '2', '--store', url, '--node-id', 'sw', '--audit-dir', tempAuditDir(resources), ...extra]);
   await s.next('workers.ready');
   return { s, url };
 }
@@ -182,7 +175,7 @@ describe('serve --workers', () => {
   });
 
   it('sends SIGHUP on to every worker: each reloads its TLS certificate', async () => {
-    const dir = auditDir();
+    const dir = tempAuditDir(resources);
     const cert = join(dir, 'switch.pem');
     const key = join(dir, 'switch.key');
     copyFileSync(certs().serverCert, cert);
@@ -205,7 +198,7 @@ describe('serve --workers', () => {
     await once(taken, 'listening');
     resources.add(() => new Promise((resolve) => taken.close(resolve)));
     const port = String((taken.address() as { port: number }).port);
-    const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', port, '--workers', '3', '--store', url, '--audit-dir', auditDir()], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/isotrace.js', 'serve', '--port', port, '--workers', '3', '--store', url, '--audit-dir', tempAuditDir(resources)], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     resources.add(() => (child.exitCode === null ? child.kill('SIGKILL') : undefined));
     let stdout = '';
     let stderr = '';

@@ -54,4 +54,15 @@ describe('WorkerPool', () => {
     expect(log.events('worker.restarting')).toEqual([]);
     expect(p.members.every((m) => m.worker === null && !m.isReady)).toBe(true);
   });
+
+  it('stop() while starting ends the start (null, isStopping) and forks no further worker', async () => {
+    const log = new LogCollector('info');
+    const p = poolOf('serve', 2, log);
+    const started = p.start();
+    await p.stop();
+    expect(await started).toBeNull();
+    expect(p.isStopping).toBe(true);
+    expect(log.events('worker.exited').map((l) => l.worker)).toEqual([1]);
+    expect(log.events('worker.restarting')).toEqual([]);
+  });
 });

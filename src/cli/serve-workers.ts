@@ -59,7 +59,7 @@ export async function runServePrimary(io: Io, cfg: ServeConfig): Promise<ExitCod
     const stopSignals = drainOnSignals({ drain: () => pool.stop() }, () => void finish(EXIT.OK, ['serve.stopped', 'switch stopped']), logger);
     void pool.start().then(async (failed) => {
       if (failed === null) {
-        logger.info({ evt: 'workers.ready', workers: cfg.workers }, `all ${cfg.workers} workers ready`);
+        if (!pool.isStopping) logger.info({ evt: 'workers.ready', workers: cfg.workers }, `all ${cfg.workers} workers ready`);
         return;
       }
       await pool.stop();

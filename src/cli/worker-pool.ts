@@ -57,6 +57,11 @@ export class WorkerPool {
     this.#slots = Array.from({ length: options.count }, (_, i) => new Slot(i + 1));
   }
 
+  /** stop() has been called: no worker is started or restarted any more. */
+  get isStopping(): boolean {
+    return this.#isStopping;
+  }
+
   /** The workers as they are now (the admin listener reads it at each scrape). */
   get members(): readonly ClusterMember[] {
     return this.#slots;
@@ -64,13 +69,15 @@ export class WorkerPool {
 
   /**
    * Forks worker 1 and waits until it is ready (so that a bad start, a port or a database, is one
-   * line from one worker), then the others. Resolves with null once all are ready, or with the exit
-   * code of the first that exited before it was ready (the others are then left to stop()).
+   * line from one worker), then the others. Resolves with null once all are ready or stop() is
+   * called, or with the exit code of the first that exited before it was ready (the others are then
+   * left to stop()).
    */
   async start(): Promise<number | null> {
     const [first, ...rest] = this.#slots;
     const failed = await this.#started([first!]);
-    return failed ?? (rest.length === 0 ? null : this.#started(rest));
+    if (failed !== null || this.#isStopping || rest.length === 0) return failed;
+    return this.#started(rest);
   }
 
   /** Sends SIGHUP to every running worker (log reopen, TLS reload). */
@@ -139,7 +146,8 @@ export class WorkerPool {
     slot.isReady = false;
     const pid = worker.process.pid;
     const reason = signal !== null ? `killed by ${signal}` : this.#isStopping && code === 0 ? 'drained' : `exited with code ${code}`;
-    const level = this.#isStopping && code === 0 ? 'info' : 'error';
+    // While stopping, SIGTERM ends a worker still starting before it has its handlers: expected too.
+    const level = this.#isStopping && (code === 0 || signal === 'SIGTERM') ? 'info' : 'error';
     this.#o.logger[level]({ evt: 'worker.exited', worker: slot.index, pid, code, signal, reason }, `worker ${slot.index} ${reason}`);
     if (this.#isStopping) {
       if (this.#slots.every((s) => s.worker === null)) this.#onStopped?.();
