@@ -211,4 +211,25 @@ describe('serve --workers', () => {
     expect(lines.filter((l) => l.evt === 'worker.exited')).toEqual([expect.objectContaining({ worker: 1, code: 2 })]);
     expect(lines.at(-1)).toMatchObject({ evt: 'workers.failed', code: 2 });
   });
+
+  it('keeps isotrace load going through a worker killed under load: every one of its connections answers again', async () => {
+    const { s } = await twoWorkers();
+    const load = spawn(process.execPath, ['bin/isotrace.js', 'load', '--port', String(s.port), '--connections', '10', '--rate', '200', '--duration', '60s'], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore' });
+    resources.add(() => (load.exitCode === null ? load.kill('SIGKILL') : undefined));
+    const victim = linesOf(s, 'worker.started').find((l) => l.worker === 1)!;
+    await nextMatching(s, 'txn.done', { worker: 1 });
+    process.kill(Number(victim.pid), 'SIGKILL');
+    const exited = await nextMatching(s, 'worker.exited', { worker: 1 });
+    const after = s.lines.indexOf(exited);
+    // Each of the 10 load connections answers again after the kill: the dead worker's (one at least,
+    // since it answered) can only have done so by reconnecting.
+    const connectionsAfter = (): number => new Set(s.lines.slice(after).filter((l) => l.evt === 'txn.done').map((l) => `${String(l.workerPid)}/${String(l.conn)}`)).size;
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (connectionsAfter() >= 10 ? resolve() : void s.child.stdout!.once('data', () => setImmediate(poll)));
+      poll();
+    });
+    load.kill('SIGKILL');
+    s.child.kill('SIGTERM');
+    expect((await s.exited)[0]).toBe(0);
+  }, 40_000);
 });
