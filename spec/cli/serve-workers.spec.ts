@@ -232,4 +232,30 @@ describe('serve --workers', () => {
     s.child.kill('SIGTERM');
     expect((await s.exited)[0]).toBe(0);
   }, 40_000);
+
+  it('drains each worker when the primary is killed, rather than ending it at once', async () => {
+    const { s } = await twoWorkers();
+    const t = await Terminal.connect(s.port, codec);
+    resources.add(() => t.close());
+    const card = cardFor('00');
+    expect((await t.request(message(codec, '0100', purchaseFields(card.pan, card.expiry, 100)))).get(39)).toBe('00');
+    const workers = linesOf(s, 'worker.started').map((l) => Number(l.pid));
+    for (const pid of workers) resources.add(() => (isRunning(pid) ? process.kill(pid, 'SIGKILL') : undefined));
+    s.child.kill('SIGKILL');
+    const stopped = await Promise.all([1, 2].map((worker) => nextMatching(s, 'serve.stopped', { worker })));
+    expect(stopped).toHaveLength(2);
+    expect(linesOf(s, 'worker.orphaned').map((l) => l.worker).sort()).toEqual([1, 2]);
+    expect(linesOf(s, 'audit.closed').map((l) => l.worker).sort()).toEqual([1, 2]);
+  });
 });
+
+/** The process `pid` still runs. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+

@@ -69,6 +69,22 @@ export async function runServePrimary(io: Io, cfg: ServeConfig): Promise<ExitCod
 }
 
 /**
+ * The primary gone (killed, crashed): Node's cluster would end this worker at once, losing what is
+ * in flight and the audit records still queued (async mode). It drains instead, as on SIGTERM.
+ */
+function drainWhenOrphaned(logger: Logger): void {
+  const worker = cluster.worker;
+  if (worker == null) return;
+  // Emitted before the cluster's own handler looks at exitedAfterDisconnect to decide on exit(0).
+  worker.once('disconnect', () => {
+    if (worker.exitedAfterDisconnect) return;
+    worker.exitedAfterDisconnect = true;
+    logger.error({ evt: 'worker.orphaned' }, 'the primary is gone: draining');
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
+/**
  * A worker (forked by the primary with its number): the switch of `serve`, under the node id
  * `<nodeId>-w<index>`, its metrics answered to the primary's scrapes; it tells the primary once it
  * answers. Drains on SIGTERM as `serve` alone does.
@@ -77,6 +93,7 @@ export function runServeWorker(io: Io, configOf: () => ServeConfig, index: numbe
   return runHost(io, () => workerConfig(configOf(), index), async (cfg, logger, logDest) => {
     const running = await startSwitch(cfg, logger, logDest);
     if (running.metrics !== null) answerAdminRequests(running.metrics);
+    drainWhenOrphaned(logger);
     // Said once runHost has its signal handlers (it adds them as soon as this resolves): the
     // primary may send SIGTERM the moment it hears it, and that must drain, not kill.
     setImmediate(() => {
