@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 /** A pool of `count` stand-in workers doing `mode`. */
-function poolOf(mode: 'die' | 'fail' | 'serve', count: number, log: LogCollector): WorkerPool {
+function poolOf(mode: 'die' | 'fail' | 'serve' | 'late', count: number, log: LogCollector): WorkerPool {
   cluster.setupPrimary({ exec: WORKER_SCRIPT, args: [mode, WORKER_READY], silent: true });
   pool = new WorkerPool({ count, logger: log, nodeIdOf: (i) => `n-w${i}`, drainTimeoutMs: 1000 });
   return pool;
@@ -65,4 +65,20 @@ describe('WorkerPool', () => {
     expect(log.events('worker.exited').map((l) => l.worker)).toEqual([1]);
     expect(log.events('worker.restarting')).toEqual([]);
   });
+
+  it('sends SIGHUP on to ready workers only: one still starting has no handler yet, and would die of it', async () => {
+    const log = new LogCollector('info');
+    const p = poolOf('late', 1, log);
+    const started = p.start();
+    const worker = p.members[0]!.worker!;
+    await new Promise((resolve) => worker.on('message', (m: { type?: string }) => (m.type === 'waiting' ? resolve(m) : undefined)));
+    p.hangup(); // worker 1 is starting: not sent
+    worker.send('go');
+    expect(await started).toBeNull();
+    const hup = new Promise((resolve) => worker.on('message', (m: { type?: string }) => (m.type === 'hup' ? resolve(m) : undefined)));
+    p.hangup();
+    expect(await hup).toEqual({ type: 'hup' });
+    expect(log.events('worker.exited')).toEqual([]);
+  });
 });
+

@@ -80,9 +80,12 @@ export class WorkerPool {
     return this.#started(rest);
   }
 
-  /** Sends SIGHUP to every running worker (log reopen, TLS reload). */
+  /**
+   * Sends SIGHUP to every ready worker (log reopen, TLS reload). Not to one still starting: it has
+   * no handler yet (the signal would end it), and it reads its files as they are now anyway.
+   */
   hangup(): void {
-    for (const s of this.#slots) s.worker?.process.kill('SIGHUP');
+    for (const s of this.#slots) if (s.isReady) s.worker?.process.kill('SIGHUP');
   }
 
   /**
