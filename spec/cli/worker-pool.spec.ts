@@ -49,7 +49,9 @@ describe('WorkerPool', () => {
     const p = poolOf('serve', 2, log);
     expect(await p.start()).toBeNull();
     expect(p.members.map((m) => [m.index, m.isReady])).toEqual([[1, true], [2, true]]);
-    await p.stop();
+    const stopping = p.stop();
+    expect(p.stop()).toBe(stopping); // a signal during a stop already under way waits for the same
+    await stopping;
     expect(log.events('worker.exited').map((l) => [l.worker, l.reason, l.level]).sort()).toEqual([[1, 'drained', 'info'], [2, 'drained', 'info']]);
     expect(log.events('worker.restarting')).toEqual([]);
     expect(p.members.every((m) => m.worker === null && !m.isReady)).toBe(true);

@@ -51,6 +51,7 @@ export class WorkerPool {
   /** Settles start(): null once every worker is ready, else the exit code of one that failed to start. */
   #onStarted: ((failed: number | null) => void) | null = null;
   #onStopped: (() => void) | null = null;
+  #stopped: Promise<void> | null = null;
 
   constructor(options: WorkerPoolOptions) {
     this.#o = options;
@@ -91,9 +92,14 @@ export class WorkerPool {
   /**
    * Stops restarting, sends SIGTERM to every running worker (each drains as a single switch does)
    * and resolves once all have exited; one still running DRAIN_GRACE_MS after its drain timeout is
-   * killed (SIGKILL), and logged.
+   * killed (SIGKILL), and logged. Called again, it returns the same promise.
    */
   stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  #stop(): Promise<void> {
     this.#isStopping = true;
     this.#onStarted?.(null);
     for (const s of this.#slots) {
