@@ -26,7 +26,7 @@ export async function runServePrimary(io: Io, cfg: ServeConfig): Promise<ExitCod
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush, reopen } = createLogger(cfg.logLevel, cfg.logFile ?? 1);
+  const { logger, flush, reopen } = createLogger(cfg.logLevel, cfg.logFile ?? 1, false, cfg.service);
   const pool = new WorkerPool({ count: cfg.workers, logger, nodeIdOf: (i) => workerNodeId(cfg.nodeId, i), drainTimeoutMs: cfg.server.drainTimeoutMs });
   const source = cfg.adminPort === null ? null : new ClusterAdminSource(() => pool.members);
   const admin = source === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source, logger });

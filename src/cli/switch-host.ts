@@ -6,7 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
-import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
+import type { AdviceQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
@@ -14,6 +14,7 @@ import { AdminServer, HostMetrics } from '../metrics/index.js';
 import { Store } from '../store/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
+import { openAdviceQueue } from './advice-queue-host.js';
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
 import { onHangup } from './hangup.js';
@@ -30,7 +31,7 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls' | 'store' | 'nodeId'>> & {
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'safKeyFile' | 'tls' | 'store' | 'nodeId'>> & {
   /** A worker of `serve --workers`: with adminPort set it keeps its metrics, and the primary serves them (it binds no admin port). */
   readonly isAdminInPrimary?: boolean;
 };
@@ -75,6 +76,8 @@ export interface RunningSwitch {
   stop(): Promise<void>;
   /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
   reopenLog(): void;
+  /** Rereads the remote issuer links' TLS files (SIGHUP) for their next connections; absent: no link speaks TLS. */
+  reloadIssuerTls?: (() => void) | undefined;
 }
 
 /**
@@ -121,7 +124,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
   /** Filled once the host runs; the switch reads it per transaction. */
   const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
-  let saf: SafQueue | null = null;
+  let saf: AdviceQueue | null = null;
   /** Every backend once (the stub may stand behind several names), then the queue their advices are in. */
   const closeIssuers = async (): Promise<void> => {
     await Promise.all([...new Set(issuers.values())].map((b) => b.close()));
@@ -148,7 +151,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
   const admin = metrics === null || cfg.isAdminInPrimary === true ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
   // Checked by the config already; resolving adds the journal's own (log module and destination) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, logService: cfg.service, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
   /** The PostgreSQL store (--store): opened once the port is bound; null without --store. */
   let store: Store | null = null;
@@ -163,7 +166,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journal);
     if (routing.backends !== undefined) {
-      saf = routing.usesSaf === true ? await SafQueue.open({ dir: cfg.safDir ?? DEFAULT_SAF_DIR, logger }) : null;
+      // The queue of reversal advices: the store's with --store (shared by every node), else --saf-dir's.
+      saf = routing.usesSaf === true ? await openAdviceQueue(cfg, store, logger) : null;
       const built = routing.backends({
         stub, terminal: codec, issuerTimeoutMs: cfg.issuerTimeoutMs, logger, saf,
         onAdviceDelivered: (advice) => void sw?.recordAdvice(advice),
@@ -261,7 +265,7 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest);
+  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest, false, cfg.service);
   let running: RunningSwitch;
   try {
     running = await start(cfg, logger, logDest);
@@ -278,10 +282,13 @@ export async function runHost<C extends HostConfig>(
   });
   const tlsFiles = cfg.tls ?? null;
   const stopReloading = tlsFiles === null ? () => {} : onHangup(() => reloadServerTls(running.server, tlsFiles, logger));
+  const reloadLinks = running.reloadIssuerTls;
+  const stopReloadingLinks = reloadLinks === undefined ? () => {} : onHangup(reloadLinks);
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
       stopReopening();
       stopReloading();
+      stopReloadingLinks();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();
       resolve(EXIT.OK);

@@ -30,8 +30,8 @@ export function workerIndexOf(env: Readonly<Record<string, string | undefined>>)
 }
 
 /**
- * Checks what `--workers` needs: more than one needs --store (the audit files, the SAF queue and
- * the in-memory state are one process's), and the longest worker node id must fit.
+ * Checks what `--workers` needs: more than one needs --store (the audit files and the in-memory
+ * state are one process's), and the longest worker node id must fit.
  * @throws ConfigError naming `workers` or `nodeId`.
  */
 export function checkWorkers(cfg: Pick<ServeConfig, 'workers' | 'store' | 'nodeId'>): void {
@@ -49,9 +49,8 @@ export interface WorkerConfig extends ServeConfig, Pick<HostConfig, 'isAdminInPr
 
 /**
  * Worker `index`'s configuration: its node id, and its metrics gathered by the primary (which alone
- * binds --admin-port). TODO(#17): until the transaction log and the SAF queue live in the store,
- * each worker keeps its audit log and queue in a folder of its own, named by its node id, under
- * --audit-dir and --saf-dir.
+ * binds --admin-port). TODO(#17): until the transaction log lives in the store, each worker keeps
+ * its audit log in a folder of its own under --audit-dir, named by its node id.
  */
 export function workerConfig(cfg: ServeConfig, index: number): WorkerConfig {
   const nodeId = workerNodeId(cfg.nodeId, index);
@@ -59,7 +58,6 @@ export function workerConfig(cfg: ServeConfig, index: number): WorkerConfig {
     ...cfg,
     nodeId,
     audit: Object.freeze({ ...cfg.audit, dir: join(cfg.audit.dir, nodeId) }),
-    safDir: join(cfg.safDir, nodeId),
     isAdminInPrimary: true,
   });
 }

@@ -4,3 +4,5 @@ export { Store, checkNodeId, checkStoreUrl, redactedUrl, type StoreOptions } fro
 export { StoreError, isUnavailable, storeErrorOf } from './store-error.js';
 export { migrate, SCHEMA_VERSION } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
+export { StoreSafQueue, DEFAULT_STORE_SAF_OPTIONS, type StoreSafQueueOptions } from './saf/store-saf-queue.js';
+export { StoreSafAdmin, type SafTarget } from './saf/saf-admin.js';

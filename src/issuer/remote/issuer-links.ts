@@ -20,6 +20,8 @@ export interface IssuerLink {
 
 export class IssuerLinks {
   readonly #links: IssuerLink[];
+  /** How long the issuer may take to answer, ms. */
+  readonly timeoutMs: number;
   #next = 0;
 
   /**
@@ -29,6 +31,7 @@ export class IssuerLinks {
    */
   constructor(def: RemoteIssuerDefinition, codec: Codec, timeoutMs: number, logger: Logger, tls: TlsClientOptions | null = null, clock?: Clock) {
     const log = logger.child({ issuer: def.name });
+    this.timeoutMs = timeoutMs;
     const header = def.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
     this.#links = Array.from({ length: def.connections }, (_, i) => ({
       client: new IsoClient({
@@ -73,6 +76,14 @@ export class IssuerLinks {
   /** Calls `listener` with each answer that came after its request timed out. */
   onLate(listener: (answer: IsoMessage, lateByMs: number) => void): void {
     for (const { client } of this.#links) client.on('late', listener);
+  }
+
+  /**
+   * New TLS files for every link: each one's next connection uses them; those up keep theirs.
+   * @throws ConfigError as IsoClient.reloadTls (checked on the first link: none changes then).
+   */
+  reloadTls(tls: TlsClientOptions): void {
+    for (const { client } of this.#links) client.reloadTls(tls);
   }
 
   /** Signs off (where signed on) and closes every link. */
