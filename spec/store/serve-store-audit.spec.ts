@@ -116,6 +116,22 @@ describe('serve --store: the audit trail in the transaction log', () => {
     expect(await verifyTxnLog(c, Buffer.from(KEY))).toEqual([expect.objectContaining({ nodeId: 'crash-a', records: records.length, broken: null })]);
   }, 30_000);
 
+  it('gives each worker of serve --workers its own chain, every chain verifying', async () => {
+    const url = await pgFile.server.newDatabase();
+    const s = await spawnServe(resources, ['--store', url, '--node-id', 'multi', '--workers', '2'], cleanEnv());
+    await s.next('workers.ready');
+    const terminals = await Promise.all([0, 1, 2, 3].map(() => connect(resources, s.port)));
+    const answers = await Promise.all(terminals.map((t, i) => t.request(purchase(`MULTI00${i}`))));
+    expect(answers.map((a) => a.get(39))).toEqual(['00', '00', '00', '00']);
+    s.child.kill('SIGTERM');
+    expect((await s.exited)[0]).toBe(0);
+    const c = await openTxnLogReader(url);
+    resources.add(() => c.end());
+    const chains = await verifyTxnLog(c, null);
+    expect(chains.map((r) => [r.nodeId, r.broken])).toEqual([['multi-w1', null], ['multi-w2', null]]);
+    expect(chains.reduce((n, r) => n + r.records, 0)).toBe(4);
+  }, 30_000);
+
   it('answers 96 while the database is stopped (never an answer without its row), and 00 again once it is back', async () => {
     const url = await pgFile.server.newDatabase();
     const s = await spawnServe(resources, ['--store', url, '--node-id', 'outage-a'], cleanEnv());
