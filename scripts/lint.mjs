@@ -21,7 +21,7 @@ export const LAYERS = {
   audit: ['shared'],
   saf: ['shared', 'audit'],
   switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
-  journal: ['shared', 'trace', 'audit', 'switch'],
+  journal: ['shared', 'trace', 'audit', 'switch', 'store'],
   issuer: ['shared', 'codec', 'transport', 'link', 'saf'],
   sim: ['shared', 'codec', 'transport', 'link'],
   metrics: ['shared', 'transport', 'link', 'audit', 'saf', 'switch', 'journal', 'issuer', 'store'],

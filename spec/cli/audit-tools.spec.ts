@@ -9,8 +9,8 @@ import { AuditWriter } from '../../src/audit/index.js';
 import { parseTimeMs } from '../../src/cli/commands/audit/options.js';
 import { runAuditTail } from '../../src/cli/commands/audit/tail.js';
 import { waterfall } from '../../src/cli/commands/audit/show.js';
-import type { Io } from '../../src/cli/io.js';
 import { auditFiles, sampleRecord, tempDir, UNSYNCED_FS, writtenLog } from '../audit/helpers/audit-fixtures.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { runCli } from '../helpers/cli.js';
 import { Resources, serve } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
@@ -261,13 +261,6 @@ describe('isotrace audit show', () => {
   });
 });
 
-/** An Io collecting stdout lines. */
-function capture(): { io: Io; lines: string[] } {
-  const lines: string[] = [];
-  const io: Io = { out: (t) => void lines.push(...t.split('\n')), err: (t) => void lines.push(`ERR ${t}`), readStdin: async () => Buffer.alloc(0) };
-  return { io, lines };
-}
-
 describe('isotrace audit tail', () => {
   it('prints the last -n records oldest first and exits without -f', async () => {
     const dir = await logOf(5);
@@ -282,7 +275,7 @@ describe('isotrace audit tail', () => {
     const dir = tempDir();
     const writer = await AuditWriter.open({ dir, mode: 'strict', key: null, fs: UNSYNCED_FS, maxFileBytes: 1700 });
     for (const i of [0, 1]) await writer.append(record(i));
-    const { io, lines } = capture();
+    const { io, lines } = captureIo();
     const abort = new AbortController();
     const done = runAuditTail({ dir, follow: true, lines: '1', json: true }, io, {}, { signal: abort.signal, pollIntervalMs: 5 });
     await vi.waitFor(() => expect(lines).toHaveLength(1), { interval: 5 });

@@ -1,14 +1,15 @@
 // issue #17 end to end with real processes (the built CLI) on a real PostgreSQL: serve --store
 // node A SIGKILLed holding a reversal advice it had sent and not had acknowledged; node B, another
 // process on the same store, delivers it as a repeat (0421), once. Two nodes owing advices deliver
-// them together: each acknowledged once, counted in the issuer's audit log. And the store stopped: the
-// terminal gets the 91 the file queue gives when it cannot write, the advice not queued said
-// loudly; started again, advices are queued and delivered without a restart.
+// them together: each acknowledged once, counted in the issuer's audit log and the nodes' transaction
+// log. And the store stopped: the advice not queued said loudly, the terminal answered 96 (its audit
+// record cannot be committed either); started again, advices are queued and delivered without a restart.
 
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredAuditRecord } from '../../src/audit/index.js';
 import { builtinCodec } from '../../src/codec/index.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { Resources } from '../helpers/serve-harness.js';
@@ -51,6 +52,10 @@ interface Row {
   last_sent_by: string | null;
   traceparent: string;
 }
+
+/** The audit records of every node, from the store's transaction log. */
+const storeRecords = (url: string): Promise<StoredAuditRecord[]> =>
+  withClient(url, async (c) => (await c.query<{ record_text: string }>('SELECT record_text FROM isotrace.txn_log ORDER BY node_id, seq')).rows.map((r) => JSON.parse(r.record_text) as StoredAuditRecord));
 
 const rows = (url: string): Promise<Row[]> => withClient(url, async (c) => (await c.query<Row>('SELECT id, state, attempts, last_sent_by, traceparent FROM isotrace.saf_entries ORDER BY id')).rows);
 
@@ -106,12 +111,12 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     expect([...new Set(delivered.map((r) => r.trace_id))].sort()).toEqual(traces);
     const firstSends = [...await adviceRecords(join(dir, 'issuer-audit-1')), ...delivered].filter((r) => r.request.mti === '0420').map((r) => r.trace_id);
     expect(new Set(firstSends).size).toBe(firstSends.length);
-    // Acknowledged exactly once each, by one node or the other.
-    const acknowledged = [...await adviceRecords(join(dir, 'audit-node-a')), ...await adviceRecords(join(dir, 'audit-node-b'))].filter((r) => r.source.conn_id === 'saf:acme');
+    // Acknowledged exactly once each, by one node or the other: audited in the store's transaction log.
+    const acknowledged = (await storeRecords(url)).filter((r) => r.source.conn_id === 'saf:acme');
     expect(acknowledged.map((r) => r.trace_id).sort()).toEqual(traces);
   }, 90_000);
 
-  it('issue #17: the store stopped: 91 and the advice not queued said loudly; started again, the next one is queued and delivered', async () => {
+  it('issue #17: the store stopped: 96 and the advice not queued said loudly; started again, the next one is queued and delivered', async () => {
     const pg = await startPostgres();
     resources.add(() => pg.stop());
     const dir = tempDir(resources, 'store-saf');
@@ -120,7 +125,8 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     const s = await spawnRemoteServe(resources, PAIR, routes, join(dir, 'unused-saf'), join(dir, 'audit'), { store: pg.url, safKeyFile: keyFile(dir), nodeId: 'node-a' });
     const t = await terminal(s.port);
     await pg.stopServer();
-    expect((await t.request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000)))).get(39)).toBe('91');
+    // The 91 of the issuer's timeout cannot be audited either (the audit trail is in the same store): strict mode answers 96.
+    expect((await t.request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000)))).get(39)).toBe('96');
     expect(await s.next('saf.enqueue_failed')).toMatchObject({ reason: 'timeout', err: { code: 'STORE_UNAVAILABLE' } });
     await pg.startServer();
     expect((await t.request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 11: '000002' })))).get(39)).toBe('91');

@@ -10,31 +10,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAuditFiles, verifyAudit } from '../../src/audit/index.js';
-import { builtinCodec } from '../../src/codec/index.js';
-import { auditRecords, type AuditRecord } from '../helpers/audit-trail.js';
+import { auditRecords } from '../helpers/audit-trail.js';
 import { cleanEnv, spawnServe, type ServeChild } from '../helpers/child-serve.js';
 import { Resources } from '../helpers/serve-harness.js';
-import { cardFor } from '../helpers/test-cards.js';
-import { Terminal, message, purchaseFields } from '../helpers/terminal.js';
+import { WINDOW, connect as connectTo, expectOneRecordEach, loadTerminal as loadOn, purchase, type Received } from '../helpers/crash-load.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
 
 const KEY = 'audit-crash-hmac-key';
 const ENV = cleanEnv({ ISOTRACE_AUDIT_KEY: KEY });
-const codec = builtinCodec('iso87ascii');
-const card = cardFor('00', 'load');
 const TERMINALS = 5;
-/** Requests each terminal keeps in flight. */
-const WINDOW = 4;
 const LOAD_MS = 1_000;
-
-interface Received {
-  tid: string;
-  stan: string;
-  rc: string;
-  rrn: string;
-}
 
 function auditDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-audit-crash-'));
@@ -42,44 +29,8 @@ function auditDir(): string {
   return dir;
 }
 
-async function connect(port: number): Promise<Terminal> {
-  const t = await Terminal.connect(port, codec);
-  resources.add(() => t.close());
-  return t;
-}
-
-function purchase(tid: string, amount = 100): ReturnType<typeof message> {
-  return message(codec, '0100', purchaseFields(card.pan, card.expiry, amount, { 41: tid }));
-}
-
-/**
- * A terminal that keeps WINDOW 0100s in flight, sending the next as each answer comes, until the
- * switch goes away; every answer is kept. `started` settles on the first answer.
- */
-function loadTerminal(port: number, tid: string, received: Received[]): { started: Promise<void>; sent: Promise<number> } {
-  let onStarted!: () => void;
-  const started = new Promise<void>((resolve) => (onStarted = resolve));
-  const sent = (async () => {
-    const t = await connect(port);
-    let count = 0;
-    const sendOne = (): void => {
-      t.send(purchase(tid));
-      count++;
-    };
-    for (let i = 0; i < WINDOW; i++) sendOne();
-    try {
-      for (;;) {
-        const res = await t.receive();
-        received.push({ tid, stan: String(res.get(11)), rc: String(res.get(39)), rrn: String(res.get(37)) });
-        onStarted();
-        sendOne();
-      }
-    } catch {
-      return count; // the connection ended: the switch was killed
-    }
-  })();
-  return { started, sent };
-}
+const connect = (port: number) => connectTo(resources, port);
+const loadTerminal = (port: number, tid: string, received: Received[]) => loadOn(resources, port, tid, received);
 
 /** One approval through `sw`, then SIGTERM: resolves with the answer once it exited 0. */
 async function lastTransactionAndStop(sw: ServeChild, tid: string): Promise<Received> {
@@ -91,20 +42,6 @@ async function lastTransactionAndStop(sw: ServeChild, tid: string): Promise<Rece
   const [code] = await sw.exited;
   expect([code, sw.stderr()]).toEqual([0, '']);
   return { tid, stan: String(res.get(11)), rc: '00', rrn: String(res.get(37)) };
-}
-
-/** Exactly one record per answer, with the answer's response code and RRN. */
-function expectOneRecordEach(records: AuditRecord[], answers: Received[]): void {
-  const byKey = new Map<string, AuditRecord[]>();
-  for (const r of records) {
-    const key = `${r.request.terminal_id} ${r.request.stan}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
-  }
-  const missing = answers.filter((a) => {
-    const found = byKey.get(`${a.tid} ${a.stan}`) ?? [];
-    return found.length !== 1 || found[0].outcome.response_code !== a.rc || found[0].request.rrn !== a.rrn;
-  });
-  expect(missing, `${missing.length} of ${answers.length} answers without exactly one matching record`).toEqual([]);
 }
 
 describe('serve killed with SIGKILL under load', () => {

@@ -11,7 +11,8 @@ export type { AuditFs } from './audit-fs.js';
 export { AuditError, systemCode } from './errors.js';
 export { cutTornTail } from './repair.js';
 export type { TailContext } from './repair.js';
-export { GENESIS_HASH } from './chain.js';
+export { GENESIS_HASH, chainDigest, checkLine, hashOfSealed, parseLine, sealedBytesMax, sealInto } from './chain.js';
+export type { Digest, ParsedLine } from './chain.js';
 export { auditFileName, listAuditFiles } from './files.js';
 export type { AuditFileName } from './files.js';
 export { verifyAudit } from './verify.js';
@@ -28,6 +29,8 @@ export { findAuditRecords, lastAuditEntries, matchesKey, matchesQuery, queryAudi
 export type { AuditQuery } from './query.js';
 export type { CommitGroup } from './commit-group.js';
 export { CommitQueue } from './commit-queue.js';
+export { GroupCommit } from './group-commit.js';
+export type { GroupCommitOptions } from './group-commit.js';
 export { appendSynced } from './append-synced.js';
 export type { CommitBatch, CommitQueueOptions } from './commit-queue.js';
 export { AUDIT_LOCK_OWNER, AuditLock, LOCK_FILE } from './lock.js';

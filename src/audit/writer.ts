@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { plural } from '../shared/index.js';
 import { appendSynced } from './append-synced.js';
 import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
-import { CommitQueue } from './commit-queue.js';
+import { GroupCommit } from './group-commit.js';
 import { AuditError, systemCode } from './errors.js';
 import { auditFileName, listAuditFiles, nextDayStartMs, utcDay, type AuditFileName } from './files.js';
 import { HeadFile } from './head-file.js';
@@ -56,13 +56,11 @@ export class AuditWriter {
   /** The fs call in progress, for the error text. */
   #op = 'open';
   /** Records waiting for the next batch; it also applies the mode (strict: append waits for the batch). */
-  readonly #queue: CommitQueue<string>;
+  readonly #queue: GroupCommit<string>;
   /** Where a batch's lines are sealed and written from; one batch at a time uses it. */
   #out = Buffer.alloc(0);
-  #flushing: Promise<void> | null = null;
   #isClosed = false;
   #closing: Promise<void> | null = null;
-  #lastError: AuditError | null = null;
   readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0, tornLinesRepaired: 0 };
   /** Records in the chain since its first ever: what the sealed head and each file's chain mark count. */
   #total: number;
@@ -71,7 +69,7 @@ export class AuditWriter {
   private constructor(o: Readonly<Required<AuditWriterOptions>>, tail: ChainTail, total: number) {
     this.#o = o;
     this.#digest = chainDigest(o.key);
-    this.#queue = new CommitQueue({ mode: o.mode, onReady: this.#startFlush });
+    this.#queue = new GroupCommit({ mode: o.mode, commit: (bodies) => this.#commit(bodies) });
     const day = utcDay(o.nowMs());
     this.#file = tail.newest ?? { name: auditFileName(day, 1), day, seq: 1 };
     this.#fileBytes = tail.newestBytes;
@@ -167,8 +165,7 @@ export class AuditWriter {
 
   async #close(): Promise<void> {
     this.#isClosed = true;
-    const failuresBefore = this.#counts.failures;
-    await this.#drain();
+    const failed = await this.#queue.drain();
     const fd = this.#fd;
     this.#fd = -1;
     if (fd >= 0) {
@@ -177,33 +174,7 @@ export class AuditWriter {
     }
     await this.#headFile.close();
     this.#o.logger.info({ evt: 'audit.closed', file: this.#file.name, ...this.stats, head: this.#head }, 'audit log closed');
-    if (this.#counts.failures > failuresBefore && this.#lastError !== null) throw this.#lastError;
-  }
-
-  async #drain(): Promise<void> {
-    while (this.#flushing !== null || this.#queue.length > 0) {
-      this.#startFlush();
-      await this.#flushing;
-    }
-  }
-
-  // The queue's onReady, once per turn that appended: a batch in flight takes the next one itself.
-  readonly #startFlush = (): void => {
-    // Only with work queued: a loop that found nothing would end before #flushing is set.
-    if (this.#flushing === null && this.#queue.length > 0) this.#flushing = this.#flushLoop();
-  };
-
-  async #flushLoop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const { items: bodies, group } = this.#queue.take();
-      try {
-        await this.#commit(bodies);
-        group?.resolve();
-      } catch (err) {
-        group?.reject(err as Error);
-      }
-    }
-    this.#flushing = null;
+    if (failed !== null) throw failed;
   }
 
   /**
@@ -341,7 +312,6 @@ export class AuditWriter {
     this.#counts.recordsFailed += records;
     this.#o.batchStats?.failed();
     this.#isFailing = true;
-    this.#lastError = error;
     const logged = { code: error.code, errno, syscall: this.#op };
     this.#o.logger.error({ evt: 'audit.write_failed', file: this.#path(), records, mode: this.#o.mode, err: logged }, 'AUDIT WRITE FAILED: records not on disk');
     return error;

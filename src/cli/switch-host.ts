@@ -9,9 +9,9 @@ import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/inde
 import type { AdviceQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
-import { JournalThread, resolveJournalOptions } from '../journal/index.js';
+import { JournalThread, resolveJournalOptions, type JournalThreadOptions } from '../journal/index.js';
 import { AdminServer, HostMetrics } from '../metrics/index.js';
-import { Store } from '../store/index.js';
+import { Store, txnLogConnectionOf } from '../store/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { openAdviceQueue } from './advice-queue-host.js';
@@ -78,6 +78,11 @@ export interface RunningSwitch {
   reopenLog(): void;
   /** Rereads the remote issuer links' TLS files (SIGHUP) for their next connections; absent: no link speaks TLS. */
   reloadIssuerTls?: (() => void) | undefined;
+}
+
+/** The journal's options with the audit trail in the store's transaction log, on this node's chain. */
+function journalOnStore(options: JournalThreadOptions, store: Store): JournalThreadOptions {
+  return { ...options, store: { connection: txnLogConnectionOf(store), nodeId: store.nodeId } };
 }
 
 /**
@@ -151,7 +156,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
   const admin = metrics === null || cfg.isAdminInPrimary === true ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
   // Checked by the config already; resolving adds the journal's own (log module and destination) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, logService: cfg.service, batchStats: metrics?.batchStats ?? null });
+  const journalOptions: JournalThreadOptions = { ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, logService: cfg.service, batchStats: metrics?.batchStats ?? null };
+  const journal = resolveJournalOptions(journalOptions);
   let lock: AuditLock | null = null;
   /** The PostgreSQL store (--store): opened once the port is bound; null without --store. */
   let store: Store | null = null;
@@ -162,9 +168,12 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     await server.listen();
     await admin?.listen();
     if (typeof cfg.store === 'string') store = await Store.open({ url: cfg.store, nodeId: cfg.nodeId ?? null, version: packageVersion(), logger });
-    lock = AuditLock.acquire(journal.audit.dir, logger);
-    process.on('exit', releaseAtExit);
-    audit = await JournalThread.open(journal);
+    // With the store, the audit trail is its transaction log: no audit directory, no LOCK.
+    if (store === null) {
+      lock = AuditLock.acquire(journal.audit.dir, logger);
+      process.on('exit', releaseAtExit);
+    }
+    audit = await JournalThread.open(store === null ? journal : journalOnStore(journalOptions, store));
     if (routing.backends !== undefined) {
       // The queue of reversal advices: the store's with --store (shared by every node), else --saf-dir's.
       saf = routing.usesSaf === true ? await openAdviceQueue(cfg, store, logger) : null;

@@ -3,7 +3,6 @@
 // with. No I/O.
 
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { ConfigError } from '../shared/index.js';
 import type { HostConfig } from './switch-host.js';
 import type { ServeConfig } from './serve-config.js';
@@ -48,16 +47,10 @@ export function checkWorkers(cfg: Pick<ServeConfig, 'workers' | 'store' | 'nodeI
 export interface WorkerConfig extends ServeConfig, Pick<HostConfig, 'isAdminInPrimary'> {}
 
 /**
- * Worker `index`'s configuration: its node id, and its metrics gathered by the primary (which alone
- * binds --admin-port). TODO(#17): until the transaction log lives in the store, each worker keeps
- * its audit log in a folder of its own under --audit-dir, named by its node id.
+ * Worker `index`'s configuration: its node id (its own chain in the store's transaction log, where
+ * every worker's audit records go), and its metrics gathered by the primary (which alone binds
+ * --admin-port).
  */
 export function workerConfig(cfg: ServeConfig, index: number): WorkerConfig {
-  const nodeId = workerNodeId(cfg.nodeId, index);
-  return Object.freeze({
-    ...cfg,
-    nodeId,
-    audit: Object.freeze({ ...cfg.audit, dir: join(cfg.audit.dir, nodeId) }),
-    isAdminInPrimary: true,
-  });
+  return Object.freeze({ ...cfg, nodeId: workerNodeId(cfg.nodeId, index), isAdminInPrimary: true });
 }

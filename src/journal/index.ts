@@ -4,6 +4,6 @@
 
 export { JournalThread } from './journal-thread.js';
 export { resolveJournalOptions } from './journal-options.js';
-export type { JournalThreadOptions, ResolvedJournalOptions } from './journal-options.js';
+export type { JournalStore, JournalThreadOptions, ResolvedJournalOptions } from './journal-options.js';
 export type { LineLogger, LineLoggerFactory } from './journal-protocol.js';
 export { txnLines } from './txn-lines.js';

@@ -4,9 +4,21 @@
 
 import { resolveAuditWriterOptions, type AuditBatchStats, type AuditMode, type AuditWriterOptions } from '../audit/index.js';
 import { checkInteger, ConfigError, type Logger } from '../shared/index.js';
+import type { TxnLogConnection } from '../store/index.js';
+
+/** The transaction log in PostgreSQL (--store) the journal writes to instead of the audit directory. */
+export interface JournalStore {
+  /** How the journal thread connects (txnLogConnectionOf(store)). */
+  readonly connection: TxnLogConnection;
+  /** The node whose chain it extends: the id the process holds (Store.nodeId). */
+  readonly nodeId: string;
+}
 
 export interface JournalThreadOptions {
+  /** The audit directory; unused with `store`. */
   dir: string;
+  /** Write the records to the transaction log in PostgreSQL instead of `dir`; null (default): the files. */
+  store?: JournalStore | null;
   /** `strict`: record() resolves once the record is on disk. `async`: at once. */
   mode: AuditMode;
   key: Buffer | null;
@@ -35,6 +47,7 @@ export interface ResolvedJournalOptions {
   /** The audit log's options, as the worker's AuditWriter opens it (its mode is the journal's). */
   readonly audit: Readonly<Required<AuditWriterOptions>>;
   readonly log: Readonly<{ module: string; dest: number | string; level: string; service: string }> | null;
+  readonly store: JournalStore | null;
 }
 
 const RESOLVED = new WeakSet<object>();
@@ -46,7 +59,7 @@ const RESOLVED = new WeakSet<object>();
  */
 export function resolveJournalOptions(options: JournalThreadOptions | ResolvedJournalOptions): ResolvedJournalOptions {
   if (RESOLVED.has(options)) return options as ResolvedJournalOptions;
-  const { logDest = null, logLevel = 'info', logModule, logService = 'isotrace', ...audit } = options as JournalThreadOptions;
+  const { logDest = null, logLevel = 'info', logModule, logService = 'isotrace', store = null, ...audit } = options as JournalThreadOptions;
   const resolvedAudit = resolveAuditWriterOptions(audit);
   let log: ResolvedJournalOptions['log'] = null;
   if (logDest !== null) {
@@ -59,7 +72,7 @@ export function resolveJournalOptions(options: JournalThreadOptions | ResolvedJo
     if (typeof logService !== 'string' || logService === '') throw new ConfigError('journal.logService', 'expected a non-empty service name');
     log = Object.freeze({ module: logModule, dest: logDest, level: logLevel, service: logService });
   }
-  const resolved: ResolvedJournalOptions = Object.freeze({ audit: resolvedAudit, log });
+  const resolved: ResolvedJournalOptions = Object.freeze({ audit: resolvedAudit, log, store: store === null ? null : Object.freeze({ connection: Object.freeze({ ...store.connection }), nodeId: store.nodeId }) });
   RESOLVED.add(resolved);
   return resolved;
 }

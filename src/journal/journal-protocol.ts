@@ -5,6 +5,7 @@
 import type { AuditMode, AuditWriterStats } from '../audit/index.js';
 import type { LogLevel, Logger } from '../shared/index.js';
 import type { OutcomeWire } from '../switch/index.js';
+import type { JournalStore } from './journal-options.js';
 
 /**
  * The worker's own logger, for txn.done lines written straight to the process's log destination:
@@ -43,6 +44,8 @@ export interface JournalInit {
   log: { module: string; dest: number | string; level: string; service: string } | null;
   /** The buffer of the main thread's AuditBatchStats, which the worker's writer updates per batch; null: no metrics. */
   batchStats: SharedArrayBuffer | null;
+  /** The transaction log in PostgreSQL the worker writes to instead of `dir`; null: the files. */
+  store: JournalStore | null;
 }
 
 export interface Failure {

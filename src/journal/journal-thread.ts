@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { AuditError, CommitQueue, type AuditBatchStats, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
 import { ConfigError, type Logger } from '../shared/index.js';
+import { StoreError } from '../store/index.js';
 import type { OutcomeWire, TxnJournal, TxnOutcome } from '../switch/index.js';
 import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalOptions } from './journal-options.js';
 import type { Failure, JournalInit, ToMain, ToWorker } from './journal-protocol.js';
@@ -33,6 +34,11 @@ const STRICT_POST_AT = 16;
  * syncing would otherwise take each small batch on its own, one fdatasync and one message each.
  */
 const STRICT_MAX_POSTED = 2;
+/**
+ * The same with the store's transaction log: there the thread waits for the database without
+ * blocking, and takes every batch that arrives meanwhile into its next INSERT, so more may be with it.
+ */
+const STORE_MAX_POSTED = 8;
 
 /** A module the worker loads, as a URL it can load: from the sources (tests), its built copy in dist/. */
 function runnable(url: string): string {
@@ -42,7 +48,8 @@ function runnable(url: string): string {
 /** The worker's script: beside this file. */
 const WORKER_URL = new URL(runnable(new URL('./journal-worker.js', import.meta.url).href));
 
-const asError = (f: Failure): AuditError => new AuditError(f.code as 'AUDIT_WRITE_FAILED', f.message);
+/** A failure from the worker as the error its writer threw: a StoreError for the transaction log's, else an AuditError. */
+const asError = (f: Failure): AuditError | StoreError => (f.code.startsWith('STORE_') ? new StoreError(f.code as 'STORE_UNAVAILABLE', f.message) : new AuditError(f.code as 'AUDIT_WRITE_FAILED', f.message));
 
 export class JournalThread implements TxnJournal {
   readonly #worker: Worker;
@@ -50,6 +57,8 @@ export class JournalThread implements TxnJournal {
   readonly #batchStats: AuditBatchStats | null;
   /** The outcomes of the batch being filled; posted once per turn, and in strict mode at 16. */
   readonly #queue: CommitQueue<OutcomeWire>;
+  /** Strict mode: at most this many batches with the thread at once. */
+  readonly #maxPosted: number;
   #next = 0;
   /** Strict mode: the batches posted and not yet answered, by number. */
   readonly #waiting = new Map<number, CommitGroup>();
@@ -65,6 +74,7 @@ export class JournalThread implements TxnJournal {
     this.#log = o.audit.logger;
     this.#batchStats = o.audit.batchStats;
     this.#queue = new CommitQueue({ mode: o.audit.mode, onReady: this.#sendBatch, readyAt: STRICT_POST_AT });
+    this.#maxPosted = o.store === null ? STRICT_MAX_POSTED : STORE_MAX_POSTED;
   }
 
   /**
@@ -85,6 +95,7 @@ export class JournalThread implements TxnJournal {
       niceBy: a.mode === 'strict' ? 0 : ASYNC_NICE_BY,
       log: o.log === null ? null : { ...o.log, module: runnable(o.log.module) },
       batchStats: shared,
+      store: o.store,
     };
     const worker = new Worker(WORKER_URL, { workerData: init });
     const journal = new JournalThread(worker, o);
@@ -163,7 +174,7 @@ export class JournalThread implements TxnJournal {
 
   /** The queue's onReady: sends the outcomes queued as one batch, unless the thread has enough to do. */
   readonly #sendBatch = (): void => {
-    if (this.#waiting.size < STRICT_MAX_POSTED) this.#post();
+    if (this.#waiting.size < this.#maxPosted) this.#post();
   };
 
   /** Sends the outcomes queued, if any, as one batch. */

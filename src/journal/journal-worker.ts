@@ -5,8 +5,9 @@
 
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuditBatchStats, AuditError, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
-import type { LogLevel, Logger } from '../shared/index.js';
+import { AuditBatchStats, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
+import { SwitchError, type LogLevel, type Logger } from '../shared/index.js';
+import { TxnLogWriter } from '../store/index.js';
 import { TxnOutcome, txnLogLine } from '../switch/index.js';
 import { IdSource } from '../trace/index.js';
 import type { Failure, JournalInit, LineLogger, LineLoggerFactory, ToMain, ToWorker } from './journal-protocol.js';
@@ -35,7 +36,17 @@ async function openOwnLog(log: NonNullable<JournalInit['log']>): Promise<void> {
 }
 
 function failure(err: unknown): Failure {
-  return err instanceof AuditError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
+  return err instanceof SwitchError ? { code: err.code, message: err.message } : { code: 'AUDIT_WRITE_FAILED', message: String((err as Error)?.message ?? err) };
+}
+
+/** What the worker writes records with: the audit directory's AuditWriter, or the store's TxnLogWriter. */
+type RecordWriter = Pick<AuditWriter, 'append' | 'whenWritten' | 'close' | 'stats' | 'head'>;
+
+function openWriter(key: Buffer | null, batchStats: AuditBatchStats | null): Promise<RecordWriter> {
+  if (init.store !== null) return TxnLogWriter.open({ connection: init.store.connection, nodeId: init.store.nodeId, mode: init.mode, key, logger: toMain, batchStats });
+  return AuditWriter.open({
+    dir: init.dir, mode: init.mode, key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC, batchStats,
+  });
 }
 
 function logLines(outcomes: TxnOutcome[], failed: Failure | null): void {
@@ -79,14 +90,11 @@ function lowerPriority(by: number): number {
 
 async function main(): Promise<void> {
   const ids = new IdSource();
-  let writer: AuditWriter;
+  let writer: RecordWriter;
   try {
     if (init.log !== null) await openOwnLog(init.log);
     const key = init.key === null ? null : Buffer.from(init.key);
-    writer = await AuditWriter.open({
-      dir: init.dir, mode: init.mode, key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC,
-      batchStats: init.batchStats === null ? null : new AuditBatchStats(init.batchStats),
-    });
+    writer = await openWriter(key, init.batchStats === null ? null : new AuditBatchStats(init.batchStats));
   } catch (err) {
     send({ t: 'open-failed', ...failure(err) });
     return;

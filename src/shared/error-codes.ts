@@ -102,6 +102,7 @@ export const ERROR_CODES = {
   STORE_SCHEMA_NEWER: 'the database holds a schema version newer than this build knows: upgrade isotrace, never downgrade a shared store',
   STORE_MIGRATION_FAILED: 'a schema migration could not be applied; nothing of it was kept (each runs in one transaction)',
   STORE_NODE_IN_USE: 'another running switch holds this node id on the store; each process needs its own (--node-id)',
+  STORE_NO_TXN_LOG: 'the database given to an audit tool holds no isotrace transaction log: no switch with --store has run on it',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,11 +3,13 @@
 
 import type { Migration } from './migration.js';
 import { migration as nodes } from './001-nodes.js';
+import { migration as txnLog } from './002-txn-log.js';
 import { migration as saf } from './005-saf.js';
 
 export type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   nodes,
+  txnLog,
   saf,
 ]);

@@ -10,6 +10,7 @@ import { DEFAULT_TAIL_LINES, runAuditTail } from './tail.js';
 import { runAuditVerify } from './verify.js';
 
 const DIR_HELP = 'the audit directory; also ISOTRACE_AUDIT_DIR (default: ./var/audit)';
+const STORE_HELP = 'read the transaction log in PostgreSQL (postgres://...) instead of a directory; also ISOTRACE_DATABASE_URL when --dir is not given';
 
 /** Registers `isotrace audit` and its sub-commands on `program`. */
 export function registerAudit(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -18,6 +19,7 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .command('list')
     .description('the newest audit records matching the filters, newest first, as a table (times in UTC)')
     .option('--dir <dir>', DIR_HELP)
+    .option('--store <url>', STORE_HELP)
     .option('--since <time>', 'received at or after: ISO 8601 (UTC unless an offset is given) or a span back from now, e.g. 15m, 2h, 1d')
     .option('--until <time>', 'received before: as --since')
     .option('--terminal <id>', 'terminal id (DE 41)')
@@ -34,6 +36,7 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .description('one audit record by record id, trace id (or a unique prefix of one), RRN or STAN, with a waterfall of its stages; several matches are listed (exit 1)')
     .argument('[key]', 'record id, trace id, a prefix of either (e.g. the 8 digits audit list prints), or RRN')
     .option('--dir <dir>', DIR_HELP)
+    .option('--store <url>', STORE_HELP)
     .option('--stan <stan>', 'only records with this STAN (DE 11); without a key, the lookup itself')
     .option('--terminal <id>', 'only records of this terminal (DE 41)')
     .option('--mti <mti>', 'only records with this request MTI, e.g. 0400')
@@ -43,8 +46,9 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .action(async (key: string | undefined, opts) => setExit(await runAuditShow(key, opts, io, process.env)));
   audit
     .command('verify')
-    .description('recompute the hash chain of the audit log; exit 1 naming the first broken line')
+    .description('recompute the hash chain of the audit log (with --store: every node\'s chain); exit 1 naming the first broken line (node and seq)')
     .option('--dir <dir>', DIR_HELP)
+    .option('--store <url>', STORE_HELP)
     .option('--key-env <name>', 'the environment variable holding the HMAC key (default: ISOTRACE_AUDIT_KEY)')
     .addHelpText('after', '\nExample:\n  ISOTRACE_AUDIT_KEY=... isotrace audit verify --dir ./var/audit')
     .action(async (opts) => setExit(await runAuditVerify(opts, io, process.env)));
@@ -52,6 +56,7 @@ export function registerAudit(program: Command, io: Io, setExit: (code: number) 
     .command('tail')
     .description('the last records, one line each; with -f every new record as it is written, until Ctrl-C')
     .option('--dir <dir>', DIR_HELP)
+    .option('--store <url>', STORE_HELP)
     .option('-f, --follow', 'keep printing new records until interrupted')
     .option('-n, --lines <n>', `how many of the last records to print first (default: ${DEFAULT_TAIL_LINES})`)
     .option('--json', 'one JSON record per line')

@@ -1,15 +1,17 @@
 // `isotrace audit list`: the newest audit records matching the filters, as a compact table or a
 // JSON array. Turns flags into an AuditQuery; the querying itself is src/audit's.
 
-import { queryAudit, type AuditQuery } from '../../../audit/index.js';
+import type { AuditQuery } from '../../../audit/index.js';
 import { EXIT, UsageError, type ExitCode, type Io } from '../../io.js';
 import { compactHeader, compactLine } from './format.js';
-import { auditDirFrom, parseCount, parseTimeMs, runAuditCommand } from './options.js';
+import { parseCount, parseTimeMs, runAuditCommand } from './options.js';
+import { withAuditSource } from './source.js';
 
 export const DEFAULT_LIST_LIMIT = 50;
 
 export interface AuditListFlags {
   dir?: string;
+  store?: string;
   since?: string;
   until?: string;
   terminal?: string;
@@ -46,13 +48,14 @@ export function queryOf(flags: AuditListFlags, nowMs: number): AuditQuery {
 
 /**
  * Lists the newest matching records, newest first: 0 with a table (or `[]`/"no records" when none
- * match), 1 for a line that is not a record, 2 for bad usage or a missing directory.
+ * match), 1 for a line that is not a record or a store not reached, 2 for bad usage, a missing
+ * directory or a database without a transaction log.
  */
 export function runAuditList(flags: AuditListFlags, io: Io, env: NodeJS.ProcessEnv, nowMs = Date.now()): Promise<ExitCode> {
   return runAuditCommand(io, async () => {
     const query = queryOf(flags, nowMs);
     const limit = flags.limit === undefined ? DEFAULT_LIST_LIMIT : parseCount('--limit', flags.limit, 1);
-    const entries = await queryAudit(auditDirFrom(flags, env), query, limit);
+    const entries = await withAuditSource(flags, env, (source) => source.list(query, limit));
     if (flags.json === true) io.out(JSON.stringify(entries.map((e) => e.record)));
     else if (entries.length === 0) io.out('audit: no matching records');
     else io.out([compactHeader(), ...entries.map((e) => compactLine(e.record))].join('\n'));

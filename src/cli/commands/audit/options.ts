@@ -4,6 +4,7 @@
 import { AuditError, DEFAULT_AUDIT_DIR } from '../../../audit/index.js';
 import { durationMs } from '../../duration.js';
 import { runReportingErrors, UsageError, type ExitCode, type Io } from '../../io.js';
+import { ConfigError } from '../../../shared/index.js';
 
 /** The audit directory: --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit. */
 export function auditDirFrom(opts: { dir?: string }, env: NodeJS.ProcessEnv): string {
@@ -37,10 +38,18 @@ export function parseCount(flag: string, text: string, min: number): number {
   return Number(text);
 }
 
+/** Failures the person running the tool fixes in its arguments: a missing directory, a bad store URL, a database without a transaction log. */
+export function isAuditUsageProblem(err: unknown): boolean {
+  if (err instanceof ConfigError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return (err instanceof AuditError && code === 'AUDIT_DIR_NOT_FOUND') || code === 'STORE_NO_TXN_LOG';
+}
+
 /**
- * Runs `body`, turning a throw into one line on stderr and an exit code: 2 for bad usage or a
- * missing directory, 1 for anything else (such as a line that is not a record).
+ * Runs `body`, turning a throw into one line on stderr and an exit code: 2 for bad usage, a
+ * missing directory or a database without a transaction log, 1 for anything else (such as a line
+ * that is not a record, or a store not reached).
  */
 export function runAuditCommand(io: Io, body: () => Promise<ExitCode>): Promise<ExitCode> {
-  return runReportingErrors(io, body, (err) => err instanceof AuditError && err.code === 'AUDIT_DIR_NOT_FOUND');
+  return runReportingErrors(io, body, isAuditUsageProblem);
 }

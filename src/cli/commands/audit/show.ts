@@ -3,11 +3,12 @@
 // scaled to the transaction's duration; or the record as JSON. Several matches are listed, not
 // guessed between. The PAN shown is the record's, already masked.
 
-import { AuditError, findAuditRecords, isCompactRecord, type AuditEntry, type AuditErrorInfo, type StoredAuditRecord } from '../../../audit/index.js';
+import { AuditError, isCompactRecord, type AuditErrorInfo, type StoredAuditRecord } from '../../../audit/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
 import { compactHeader, compactLine, formatAmount, formatMs, fullRequest } from './format.js';
 import { queryOf } from './list.js';
-import { auditDirFrom, runAuditCommand } from './options.js';
+import { runAuditCommand } from './options.js';
+import { withAuditSource, type LocatedRecord } from './source.js';
 
 /** At most this many matches of an ambiguous key are listed (or shown with --all). */
 export const SHOW_MAX_MATCHES = 50;
@@ -19,6 +20,7 @@ const EMPTY = '░';
 
 export interface AuditShowFlags {
   dir?: string;
+  store?: string;
   json?: boolean;
   stan?: string;
   terminal?: string;
@@ -106,11 +108,11 @@ export function keyValueLines(record: StoredAuditRecord, where: string): string[
 }
 
 /** The full form of one record: key fields, then the waterfall. */
-function fullForm(entry: AuditEntry): string {
+function fullForm(entry: LocatedRecord): string {
   const r = entry.record;
   const stages = stagesOf(r);
   const head = `stages (${stages.length}, total ${orDash(formatMs(r.duration_us, 3))} ms):`;
-  return [...keyValueLines(r, `${entry.file} line ${entry.line}`), '', head, ...waterfall(stages, num(r.duration_us))].join('\n');
+  return [...keyValueLines(r, entry.where), '', head, ...waterfall(stages, num(r.duration_us))].join('\n');
 }
 
 /** How the lookup reads in messages: `"KEY"`, `STAN 000123`, `terminal TERM0001`. */
@@ -136,7 +138,7 @@ export function runAuditShow(key: string | undefined, flags: AuditShowFlags, io:
     }
     const query = queryOf({ stan: flags.stan, terminal: flags.terminal, mti: flags.mti }, 0);
     if (hasKey) query.key = key.trim();
-    const { entries, matched } = await findAuditRecords(auditDirFrom(flags, env), query, SHOW_MAX_MATCHES);
+    const { entries, matched } = await withAuditSource(flags, env, (source) => source.find(query, SHOW_MAX_MATCHES));
     const what = lookupText(query.key, flags);
     if (matched === 0) {
       io.err(errorLine(new AuditError('AUDIT_RECORD_NOT_FOUND', `no audit record matches ${what} (by id, trace id or a prefix of one, or RRN)`)));

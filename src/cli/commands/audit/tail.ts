@@ -1,15 +1,17 @@
 // `isotrace audit tail [-f]`: the last N audit records, one compact line (or JSON line) each, then
 // with -f every record written after, until the signal fires (SIGINT at the command line).
 
-import { lastAuditEntries, readAudit, type StoredAuditRecord } from '../../../audit/index.js';
+import type { StoredAuditRecord } from '../../../audit/index.js';
 import { EXIT, type ExitCode, type Io } from '../../io.js';
 import { compactHeader, compactLine } from './format.js';
-import { auditDirFrom, parseCount, runAuditCommand } from './options.js';
+import { parseCount, runAuditCommand } from './options.js';
+import { withAuditSource } from './source.js';
 
 export const DEFAULT_TAIL_LINES = 10;
 
 export interface AuditTailFlags {
   dir?: string;
+  store?: string;
   follow?: boolean;
   lines?: string;
   json?: boolean;
@@ -30,18 +32,14 @@ export interface AuditTailControl {
 export function runAuditTail(flags: AuditTailFlags, io: Io, env: NodeJS.ProcessEnv, control: AuditTailControl = {}): Promise<ExitCode> {
   return runAuditCommand(io, async () => {
     const lines = flags.lines === undefined ? DEFAULT_TAIL_LINES : parseCount('-n/--lines', flags.lines, 0);
-    const dir = auditDirFrom(flags, env);
     const print = (record: StoredAuditRecord): void => io.out(flags.json === true ? JSON.stringify(record) : compactLine(record));
-    const { entries, seen } = await lastAuditEntries(dir, lines);
-    if (flags.json !== true && (entries.length > 0 || flags.follow === true)) io.out(compactHeader());
-    for (const e of entries) print(e.record);
-    if (flags.follow !== true) return EXIT.OK;
-    // The log only grows: the first `seen` records of a second pass are the ones already handled.
-    let skip = seen;
-    for await (const e of readAudit(dir, { follow: true, signal: control.signal, pollIntervalMs: control.pollIntervalMs })) {
-      if (skip > 0) skip--;
-      else print(e.record);
-    }
+    await withAuditSource(flags, env, async (source) => {
+      const entries = await source.last(lines);
+      if (flags.json !== true && (entries.length > 0 || flags.follow === true)) io.out(compactHeader());
+      for (const e of entries) print(e.record);
+      if (flags.follow !== true) return;
+      for await (const e of source.follow({ signal: control.signal, pollIntervalMs: control.pollIntervalMs })) print(e.record);
+    });
     return EXIT.OK;
   });
 }

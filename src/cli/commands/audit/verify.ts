@@ -6,11 +6,16 @@ import { AuditError, HEAD_FILE, verifyAudit, type VerifyResult } from '../../../
 import { plural } from '../../../shared/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
 import { auditDirFrom } from './options.js';
+import { auditStoreUrlFrom } from './source.js';
+import { verifyStore } from './verify-store.js';
+import { StoreError } from '../../../store/index.js';
 
 export const AUDIT_KEY_ENV = 'ISOTRACE_AUDIT_KEY';
 
 export interface AuditVerifyOptions {
   dir?: string;
+  /** The transaction log in PostgreSQL (every node's chain) instead of a directory. */
+  store?: string;
   /** The environment variable holding the key (default ISOTRACE_AUDIT_KEY). */
   keyEnv?: string;
 }
@@ -35,7 +40,8 @@ export function verifiedLine(r: Extract<VerifyResult, { ok: true }>): string {
 
 /**
  * Runs verify; returns 0 when the chain is intact, 1 at the first break (one line naming the file
- * and line), 2 for bad usage, a missing directory, or a keyed log and no key.
+ * and line; with --store, the node and seq of each node's first break) or a store not reached, 2
+ * for bad usage, a missing directory, or a keyed log and no key.
  */
 export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: NodeJS.ProcessEnv): Promise<ExitCode> {
   try {
@@ -44,10 +50,9 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
     const key = auditKeyFrom(env, keyEnv);
     // Named on purpose but unset: verifying without a key would blame a keyed log for its hashes.
     if (key === null && opts.keyEnv !== undefined) throw new UsageError(`--key-env ${keyEnv}: the variable is not set or empty`);
-    const result = await verifyAudit(auditDirFrom(opts, env), key).catch((err: unknown) => {
-      if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv} or name the variable holding it with --key-env`);
-      throw err;
-    });
+    const url = auditStoreUrlFrom(opts, env);
+    if (url !== null) return await verifyStore(url, key, io).catch(withKeyHint(keyEnv));
+    const result = await verifyAudit(auditDirFrom(opts, env), key).catch(withKeyHint(keyEnv));
     if (!result.ok) {
       // A record that fails is a broken chain; a log that does not reach, or does not match, its sealed head is the head's code.
       const code = basename(result.file) === HEAD_FILE ? 'AUDIT_HEAD_MISMATCH' : 'AUDIT_CHAIN_BROKEN';
@@ -58,6 +63,15 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: Io, env: Node
     return EXIT.OK;
   } catch (err) {
     io.err(errorLine(err));
-    return EXIT.USAGE;
+    // A store not reached is a failed check; anything else is the caller's to fix.
+    return err instanceof StoreError && err.code !== 'STORE_NO_TXN_LOG' ? EXIT.INVALID : EXIT.USAGE;
   }
+}
+
+/** AUDIT_KEY_REQUIRED with where the key is looked for; other errors as they are. */
+function withKeyHint(keyEnv: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof AuditError && err.code === 'AUDIT_KEY_REQUIRED') throw new AuditError(err.code, `${err.message}; set ${keyEnv} or name the variable holding it with --key-env`);
+    throw err;
+  };
 }

@@ -1,0 +1,125 @@
+// verifyTxnLog: checks every node's chain in isotrace.txn_log, as verifyAudit checks the files: seq
+// contiguous from 1, each prev the hash of the record before, each hash the digest (HMAC with the
+// key) of the exact text that was sealed, the JSONB record and the searchable columns still what
+// that text says, and the chain reaching its sealed head. Reports the first break of each node.
+// Read-only; safe while nodes write.
+
+import type pg from 'pg';
+import { isDeepStrictEqual } from 'node:util';
+import { AuditError, GENESIS_HASH, chainDigest, checkLine, parseLine, type Digest } from '../../audit/index.js';
+import { ConfigError } from '../../shared/index.js';
+import { storeErrorOf } from '../store-error.js';
+import { headMac, type ChainHead } from './chain-head.js';
+import { RECORD_COLUMNS, valueAt } from './columns.js';
+
+export interface NodeChainResult {
+  nodeId: string;
+  /** Records checked up to the first break (all of them when there is none). */
+  records: number;
+  /** Hash of the last record checked. */
+  head: string;
+  /** The first break: the seq of the row at fault and why; null when the chain holds. */
+  broken: { seq: number; reason: string } | null;
+}
+
+/** Rows read per query: a node's chain is read a page at a time, never whole. */
+const PAGE_ROWS = 2000;
+
+/** Every node that has records (an index skip over the primary key, not a scan of the table) or a sealed head. */
+const NODES_SQL = `
+  WITH RECURSIVE n AS (
+    (SELECT node_id FROM isotrace.txn_log ORDER BY node_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT t.node_id FROM isotrace.txn_log t WHERE t.node_id > n.node_id ORDER BY t.node_id LIMIT 1) FROM n WHERE n.node_id IS NOT NULL
+  ) SELECT node_id FROM n WHERE node_id IS NOT NULL UNION SELECT node_id FROM isotrace.txn_log_heads ORDER BY node_id`;
+
+const PAGE_SQL = `
+  SELECT seq, prev, hash, keyed, floor(extract(epoch FROM received_at) * 1000) AS received_ms,
+    ${RECORD_COLUMNS.map((c) => c.column).join(', ')}, record_text, record
+  FROM isotrace.txn_log WHERE node_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE_ROWS}`;
+
+type Row = Record<string, unknown> & { seq: string; prev: string; hash: string; keyed: boolean; received_ms: string; record_text: string; record: unknown };
+
+/** The node ids with records or a sealed head, in order. @throws StoreError. */
+export async function txnLogNodes(client: pg.ClientBase): Promise<string[]> {
+  try {
+    return (await client.query<{ node_id: string }>(NODES_SQL)).rows.map((r) => r.node_id);
+  } catch (err) {
+    throw storeErrorOf(err, 'listing the nodes of the transaction log');
+  }
+}
+
+/**
+ * Checks every node's chain, nodes in id order.
+ * @throws AuditError AUDIT_KEY_REQUIRED when `key` is null and a node's records are keyed;
+ *   ConfigError for an empty key; StoreError STORE_UNAVAILABLE, STORE_QUERY_FAILED.
+ */
+export async function verifyTxnLog(client: pg.ClientBase, key: Buffer | null): Promise<NodeChainResult[]> {
+  if (key !== null && (!Buffer.isBuffer(key) || key.length === 0)) throw new ConfigError('audit.key', 'expected a non-empty Buffer or null');
+  const digest = chainDigest(key);
+  const results: NodeChainResult[] = [];
+  for (const nodeId of await txnLogNodes(client)) results.push(await verifyNode(client, nodeId, key !== null, digest));
+  return results;
+}
+
+async function verifyNode(client: pg.ClientBase, nodeId: string, isKeyed: boolean, digest: Digest): Promise<NodeChainResult> {
+  // Read before the rows: every record it counts was committed with it, so the walk will see them.
+  const sealed = await sealedHeadOf(client, nodeId);
+  let seq = 0;
+  let prev = GENESIS_HASH;
+  let sealedHash: string | null = null;
+  for (;;) {
+    let rows: Row[];
+    try {
+      rows = (await client.query<Row>(PAGE_SQL, [nodeId, seq])).rows;
+    } catch (err) {
+      throw storeErrorOf(err, `reading node "${nodeId}"'s audit chain`);
+    }
+    for (const row of rows) {
+      const at = Number(row.seq);
+      const reason = at !== seq + 1 ? `seq ${seq + 1}${at > seq + 2 ? ` to ${at - 1}` : ''} missing: records were removed` : rowProblem(row, prev, isKeyed, digest, nodeId);
+      if (reason !== null) return { nodeId, records: seq, head: prev, broken: { seq: at !== seq + 1 ? seq + 1 : at, reason } };
+      seq = at;
+      prev = row.hash;
+      if (at === sealed?.seq) sealedHash = prev;
+    }
+    if (rows.length < PAGE_ROWS) return { nodeId, records: seq, head: prev, broken: sealedHeadProblem(nodeId, sealed, seq, sealedHash, digest) };
+  }
+}
+
+type SealedHead = ChainHead & { mac: string };
+
+async function sealedHeadOf(client: pg.ClientBase, nodeId: string): Promise<SealedHead | null> {
+  try {
+    const { rows } = await client.query<{ seq: string; hash: string; mac: string }>('SELECT seq, hash, mac FROM isotrace.txn_log_heads WHERE node_id = $1', [nodeId]);
+    return rows.length === 0 ? null : { seq: Number(rows[0].seq), hash: rows[0].hash, mac: rows[0].mac };
+  } catch (err) {
+    throw storeErrorOf(err, `reading node "${nodeId}"'s sealed head`);
+  }
+}
+
+/** Why a chain that holds up to `seq` (`sealedHash`: its hash at the head's seq) does not match its sealed head, or null. */
+function sealedHeadProblem(nodeId: string, sealed: SealedHead | null, seq: number, sealedHash: string | null, digest: Digest): NodeChainResult['broken'] {
+  if (sealed === null) return seq === 0 ? null : { seq, reason: 'its chain has no sealed head (isotrace.txn_log_heads): it was removed, so records cut off the end cannot be ruled out' };
+  if (headMac(digest, nodeId, sealed) !== sealed.mac) return { seq: sealed.seq, reason: "its sealed head's mac does not match: the head was edited, or the key is wrong" };
+  if (seq < sealed.seq) return { seq: seq + 1, reason: `seq ${seq + 1}${sealed.seq > seq + 1 ? ` to ${sealed.seq}` : ''} missing: the chain ends at seq ${seq}, but its sealed head counts ${sealed.seq}: records were removed from the end` };
+  if (sealedHash !== sealed.hash) return { seq: sealed.seq, reason: 'is not the record its sealed head names: the chain was changed' };
+  return null;
+}
+
+/** Why `row` breaks the chain after `prev`, or null. */
+function rowProblem(row: Row, prev: string, isKeyed: boolean, digest: Digest, nodeId: string): string | null {
+  if (row.keyed && !isKeyed) throw new AuditError('AUDIT_KEY_REQUIRED', `node "${nodeId}" seq ${row.seq} is keyed (HMAC-SHA-256): the chain cannot be verified without its key`);
+  if (!row.keyed && isKeyed) return 'says the chain is not keyed (plain SHA-256), yet a key was given';
+  const parsed = parseLine(row.record_text);
+  if (!('record' in parsed)) return `its record text is ${parsed.reason}`;
+  const broken = checkLine(parsed, prev, digest);
+  if (broken !== null) return broken;
+  if (row.prev !== parsed.prev || row.hash !== parsed.hash) return 'its prev or hash column does not match its record text: the row was edited';
+  if (!isDeepStrictEqual(row.record, parsed.record)) return 'its JSONB record does not match its record text: the record was edited';
+  for (const c of RECORD_COLUMNS) {
+    if (row[c.column] !== valueAt(parsed.record, c)) return `its ${c.column} column does not match its record: the row was edited`;
+  }
+  if (Number(row.received_ms) !== Date.parse(String(parsed.record.received_at))) return 'its received_at column does not match its record: the row was edited';
+  return null;
+}
