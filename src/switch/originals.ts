@@ -6,6 +6,7 @@
 import { SlotIndex, SlotStrings } from '../collections/index.js';
 import type { IssuerDecision } from '../shared/index.js';
 import { InFlightOriginals } from './in-flight.js';
+import type { OriginalStore } from './original-store.js';
 
 export interface Original {
   issuer: string;
@@ -108,7 +109,7 @@ class OriginalView implements Original {
  * slot is a SlotIndex. The garbage collector has nothing to copy, promote or mark per approval,
  * however many are kept. find() makes a view of one, kept while its slot is (a reversal marks it).
  */
-export class OriginalsTable {
+export class OriginalsTable implements OriginalStore {
   readonly #keepMs: number;
   /** maxEntries as a whole count: a fraction rounds down, NaN means no bound. */
   readonly #maxEntries: number;

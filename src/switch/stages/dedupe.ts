@@ -3,7 +3,7 @@
 // the first was answered 96 for a system failure, which is not kept: then it is handled anew).
 
 import type { TxnContext } from '../context.js';
-import { DuplicateCache } from '../duplicates.js';
+import { DuplicateCache, type DuplicateHit } from '../duplicates.js';
 import type { SwitchEnv } from '../env.js';
 import { acquirerOf, stanOf, terminalOf, transmissionTimeOf } from '../fields.js';
 
@@ -13,6 +13,13 @@ export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   // The MTI without its repeat digit: 0101 repeats 0100, while an 0420 advice is not a repeat of an 0400.
   const key = DuplicateCache.keyOf(req.mti.slice(0, 3), acquirerOf(req), terminalOf(req), stanOf(req), transmissionTimeOf(req));
   const hit = env.duplicates.claim(key);
+  // HOT: the in-memory cache answers at once; only a shared store's claim is awaited.
+  if (hit instanceof Promise) return hit.then((h) => claimed(ctx, env, key, h));
+  return claimed(ctx, env, key, hit);
+}
+
+/** What the claim of `key` found: nothing (this request is the first), or the first's answer to come. */
+function claimed(ctx: TxnContext, env: SwitchEnv, key: string, hit: DuplicateHit | null): void | Promise<void> {
   if (hit === null) {
     ctx.dedupeKey = key;
     return;
