@@ -17,7 +17,7 @@ export { BinTable } from './routing.js';
 export type { Route, RouteEntry } from './routing.js';
 export { DuplicateCache, DEFAULT_DUPLICATE_CACHE } from './duplicates.js';
 export type { DuplicateCacheOptions, CachedAnswer, DuplicateHit } from './duplicates.js';
-export { OriginalsTable, DEFAULT_ORIGINALS, keyOfRef, originalKey } from './originals.js';
+export { OriginalsTable, DEFAULT_ORIGINALS, idsOfRef, keyOfRef, originalKey } from './originals.js';
 export type { Original, OriginalIds, OriginalRef, OriginalsOptions } from './originals.js';
 export { InFlightOriginals } from './in-flight.js';
 export type { DuplicateStore } from './duplicate-store.js';

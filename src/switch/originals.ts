@@ -54,6 +54,16 @@ export function keyOfRef(ref: OriginalRef): string {
   return 'de90' in ref ? originalKey(ref.de90.slice(4, 10), ref.de90.slice(10, 20)) : originalKey(ref.stan, ref.transmission);
 }
 
+/**
+ * What `ref` says of its original: from DE 90, its MTI, STAN, time and acquirer (zero-filled to 11
+ * digits); else `ref` as given (DE 56's parts, or the reversal's own STAN, terminal and time).
+ */
+export function idsOfRef(ref: OriginalRef): Exclude<OriginalRef, { de90: string }> {
+  return 'de90' in ref
+    ? { mti: ref.de90.slice(0, 4), stan: ref.de90.slice(4, 10), transmission: ref.de90.slice(10, 20), acquirer: ref.de90.slice(20, 31) }
+    : ref;
+}
+
 export interface OriginalsOptions {
   /** How long an approval stays reversible, in ms. Default 86400000 (24 h). */
   keepMs: number;
@@ -168,9 +178,7 @@ export class OriginalsTable implements OriginalStore {
   /** The approval a reversal names, if it is still kept. */
   find(ref: OriginalRef): Original | undefined {
     const now = this.#nowMs();
-    const ids = 'de90' in ref
-      ? { mti: ref.de90.slice(0, 4), stan: ref.de90.slice(4, 10), transmission: ref.de90.slice(10, 20), acquirer: ref.de90.slice(20, 31) }
-      : ref;
+    const ids = idsOfRef(ref);
     const isById = 'mti' in ids;
     const key = originalKey(ids.stan, ids.transmission);
     for (let slot = this.#byKey.get(key); slot !== NONE; slot = this.#older[slot]) {
