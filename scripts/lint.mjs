@@ -24,8 +24,9 @@ export const LAYERS = {
   journal: ['shared', 'trace', 'audit', 'switch'],
   issuer: ['shared', 'codec', 'transport', 'link', 'saf'],
   sim: ['shared', 'codec', 'transport', 'link'],
-  metrics: ['shared', 'transport', 'link', 'audit', 'saf', 'switch', 'journal', 'issuer'],
-  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim', 'metrics'],
+  metrics: ['shared', 'transport', 'link', 'audit', 'saf', 'switch', 'journal', 'issuer', 'store'],
+  store: ['shared', 'collections', 'codec', 'trace', 'audit', 'saf', 'switch', 'issuer'],
+  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim', 'metrics', 'store'],
 };
 
 const MAX_LINES = 500;

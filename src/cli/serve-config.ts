@@ -7,6 +7,7 @@ import { resolveAuditWriterOptions, type AuditMode } from '../audit/index.js';
 import { DEFAULT_OTLP_SINK_OPTIONS, otlpProtocolOf, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpProtocol } from '../trace/index.js';
 import type { Framing, ServerLimitName } from '../transport/index.js';
 import { ConfigError } from '../shared/index.js';
+import { checkNodeId, checkStoreUrl } from '../store/index.js';
 import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from './serve-options.js';
@@ -93,6 +94,8 @@ export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, a
   const limits = Object.fromEntries(TRANSPORT_OPTION_NAMES.map((name) => [name, values[name]])) as Record<ServerLimitName, number>;
   const server = Object.freeze({ ...limits, host: values.host, port: values.port, framing: values.framing }) as ServeServerOptions;
   const tls = serveTlsFiles(values as unknown as TlsOptionValues);
+  if (typeof values.store === 'string') checkStoreUrl(values.store);
+  if (typeof values.nodeId === 'string') checkNodeId(values.nodeId);
   // Each value was produced by its own option's kind, as resolveOptions types it.
   return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp, tls }) as unknown as Resolved<S> & HostSettings;
 }

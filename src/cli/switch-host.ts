@@ -11,11 +11,13 @@ import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
 import { AdminServer, HostMetrics } from '../metrics/index.js';
+import { Store } from '../store/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
 import { onHangup } from './hangup.js';
+import { packageVersion } from './package-info.js';
 import { createLogger } from './logger.js';
 import { readServerTls, reloadServerTls } from './tls-files.js';
 import type { BackendContext } from './issuer-backends.js';
@@ -28,7 +30,7 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls' | 'store' | 'nodeId'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -143,12 +145,15 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   // Checked by the config already; resolving adds the journal's own (log module and destination) once.
   const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
+  /** The PostgreSQL store (--store): opened once the port is bound; null without --store. */
+  let store: Store | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
   let sw: Switch | undefined;
   try {
     await server.listen();
     await admin?.listen();
+    if (typeof cfg.store === 'string') store = await Store.open({ url: cfg.store, nodeId: cfg.nodeId ?? null, version: packageVersion(), logger });
     lock = AuditLock.acquire(journal.audit.dir, logger);
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journal);
@@ -169,6 +174,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     releaseAtExit();
     process.off('exit', releaseAtExit);
     await closeIssuers();
+    await store?.close();
     throw err;
   }
   const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
@@ -187,6 +193,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
       // Issuers first: an advice in flight may still be acknowledged, and audited.
       await closeIssuers();
       await journalThread.close(); // the writer logs audit.closed, with the chain's head
+      await store?.close();
       // Until here /readyz answered 503 (not listening): the admin listener goes last.
       await admin?.close();
       metrics?.close();
@@ -202,7 +209,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
 
 /** Codes of start-up failures the person running the host fixes: a port in use, a directory locked or unusable. */
 const USAGE_CODES: ReadonlySet<string> = new Set([
-  'SERVER_LISTEN_FAILED', 'AUDIT_LOCKED', 'AUDIT_OPEN_FAILED', 'SAF_LOCKED', 'SAF_OPEN_FAILED', 'SAF_KEY_MISSING', 'SAF_KEY_INVALID', 'SAF_BAD_LOG',
+  'SERVER_LISTEN_FAILED', 'STORE_SCHEMA_NEWER', 'STORE_NODE_IN_USE', 'AUDIT_LOCKED', 'AUDIT_OPEN_FAILED', 'SAF_LOCKED', 'SAF_OPEN_FAILED', 'SAF_KEY_MISSING', 'SAF_KEY_INVALID', 'SAF_BAD_LOG',
 ]);
 
 /** Start-up failures the person running the host fixes in its options or environment: exit 2. */

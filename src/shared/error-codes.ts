@@ -96,6 +96,12 @@ export const ERROR_CODES = {
   SAF_BAD_ENTRY: 'an advice to queue is malformed: no issuer, an MTI that is not an advice, a field that is not text',
   SAF_FORBIDDEN_FIELD: 'an advice to queue holds track data, a PIN block or ICC data (DE 35, 36, 45, 52, 55): never stored',
   SAF_ENTRY_NOT_FOUND: 'no entry owed with that id (never queued, or already acknowledged or purged)',
+  // store: PostgreSQL (--store)
+  STORE_UNAVAILABLE: 'the PostgreSQL store cannot be reached, dropped the connection or did not answer in time; strict mode answers 96 until it is back',
+  STORE_QUERY_FAILED: 'the PostgreSQL store refused a statement (a constraint, a permission, a schema that does not match): a bug or a tampered schema',
+  STORE_SCHEMA_NEWER: 'the database holds a schema version newer than this build knows: upgrade isotrace, never downgrade a shared store',
+  STORE_MIGRATION_FAILED: 'a schema migration could not be applied; nothing of it was kept (each runs in one transaction)',
+  STORE_NODE_IN_USE: 'another running switch holds this node id on the store; each process needs its own (--node-id)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,11 @@
+// Every migration this build knows, in version order. Versions are never renumbered or edited once
+// released: a change to the schema is a new migration.
+
+import type { Migration } from './migration.js';
+import { migration as nodes } from './001-nodes.js';
+
+export type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  nodes,
+]);

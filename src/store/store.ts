@@ -1,0 +1,176 @@
+// Store: isotrace's shared state in PostgreSQL (--store). Opening it connects a pool, brings the
+// schema up to date (migrate.ts) and claims the node id (node-claim.ts); the parts that keep their
+// state here (transaction log, duplicate claims, originals, the stub's ledger, the store-and-forward
+// queue) query through it. Every failure comes out as a StoreError.
+
+import pg from 'pg';
+import { hostname } from 'node:os';
+import { ConfigError, SwitchError, type Logger } from '../shared/index.js';
+import { migrate } from './migrate.js';
+import { NodeClaim } from './node-claim.js';
+import { storeErrorOf } from './store-error.js';
+
+export interface StoreOptions {
+  /** postgres://user:password@host:port/database (or postgresql://). */
+  readonly url: string;
+  /** This process's name on the store: its audit chain and its claims carry it. Default: the host name. */
+  readonly nodeId?: string | null;
+  /** isotrace's version, recorded with the node. */
+  readonly version: string;
+  readonly logger: Logger;
+  /** Connections in the pool. Default 8. */
+  readonly poolSize?: number;
+  /** How long connecting may take, ms. Default 2000. */
+  readonly connectTimeoutMs?: number;
+  /** How long a statement may take before the store counts as unavailable, ms. Default 2500 (inside the terminals' 5 s). */
+  readonly queryTimeoutMs?: number;
+}
+
+const DEFAULTS = { poolSize: 8, connectTimeoutMs: 2000, queryTimeoutMs: 2500 };
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/;
+
+/** `url` without its password, for logs and error text. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/**
+ * Checks a store URL: postgres:// or postgresql://, with a host and a database name.
+ * @throws ConfigError naming `key` and what is wrong (never the password).
+ */
+export function checkStoreUrl(url: string, key = 'store'): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ConfigError(key, 'expected a URL such as postgres://user:password@host:5432/isotrace');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new ConfigError(key, `expected postgres:// or postgresql://, got ${u.protocol}//`);
+  if (u.hostname === '') throw new ConfigError(key, `${redactedUrl(url)} names no host`);
+  if (u.pathname.length < 2) throw new ConfigError(key, `${redactedUrl(url)} names no database`);
+}
+
+/**
+ * Checks a node id: 1 to 63 letters, digits and . _ : - (it names the node's chain and its rows).
+ * @throws ConfigError naming `key`.
+ */
+export function checkNodeId(id: string, key = 'nodeId'): void {
+  if (!NODE_ID.test(id)) throw new ConfigError(key, 'expected 1 to 63 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
+}
+
+export class Store {
+  readonly nodeId: string;
+  /** The pool: for a part that needs a client of its own (LISTEN, a long transaction). */
+  readonly pool: pg.Pool;
+  /** The schema version the database is at (this build's latest). */
+  readonly schemaVersion: number;
+  readonly #claim: NodeClaim;
+  readonly #log: Logger;
+  #closing: Promise<void> | null = null;
+
+  private constructor(pool: pg.Pool, nodeId: string, schemaVersion: number, claim: NodeClaim, logger: Logger) {
+    this.pool = pool;
+    this.nodeId = nodeId;
+    this.schemaVersion = schemaVersion;
+    this.#claim = claim;
+    this.#log = logger;
+  }
+
+  /**
+   * Connects, migrates the schema and claims the node id.
+   * @throws ConfigError for a bad URL or node id; StoreError STORE_UNAVAILABLE, STORE_SCHEMA_NEWER,
+   *   STORE_MIGRATION_FAILED, STORE_NODE_IN_USE. Nothing stays open when it throws.
+   */
+  static async open(o: StoreOptions): Promise<Store> {
+    checkStoreUrl(o.url);
+    const nodeId = o.nodeId ?? hostname();
+    checkNodeId(nodeId);
+    const config: pg.ClientConfig = {
+      connectionString: o.url,
+      connectionTimeoutMillis: o.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      query_timeout: o.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
+      application_name: `isotrace ${nodeId}`,
+    };
+    const pool = new pg.Pool({ ...config, max: o.poolSize ?? DEFAULTS.poolSize });
+    // An idle connection the server drops (a restart) emits here; unhandled it would end the process.
+    pool.on('error', (err) => o.logger.warn({ evt: 'store.connection_lost', err: { code: (err as { code?: string }).code ?? 'STORE_UNAVAILABLE' } }, 'a store connection was lost'));
+    let claim: NodeClaim | null = null;
+    try {
+      const client = await pool.connect().catch((err: unknown) => {
+        throw storeErrorOf(err, `connecting to ${redactedUrl(o.url)}`);
+      });
+      let version: number;
+      try {
+        version = await migrate(client, o.logger);
+      } finally {
+        client.release();
+      }
+      claim = await NodeClaim.take({ ...config, query_timeout: undefined }, nodeId, o.version, o.logger);
+      o.logger.info({ evt: 'store.opened', store: redactedUrl(o.url), node: nodeId, schema: version }, 'store opened');
+      return new Store(pool, nodeId, version, claim, o.logger);
+    } catch (err) {
+      await claim?.close();
+      await pool.end().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** True while the node id is held (false while the server is away). */
+  get holdsNodeId(): boolean {
+    return this.#claim.isHeld;
+  }
+
+  /**
+   * Runs one statement on a pooled connection.
+   * @throws StoreError STORE_UNAVAILABLE or STORE_QUERY_FAILED, about `what`.
+   */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(what: string, sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      throw storeErrorOf(err, what);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it
+   * throws (a connection that failed is not given back to the pool).
+   * @throws StoreError about `what` for pg's errors; a SwitchError `fn` throws, as it is.
+   */
+  async transaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw storeErrorOf(err, what);
+    }
+    let broken: unknown = undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+      throw err instanceof SwitchError ? err : storeErrorOf(err, what);
+    } finally {
+      client.release(broken === undefined ? undefined : (broken as Error));
+    }
+  }
+
+  /** Ends the pool and gives up the node id (waits for statements in flight). */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#claim.close();
+      await this.pool.end().catch(() => {});
+      this.#log.info({ evt: 'store.closed', node: this.nodeId }, 'store closed');
+    })();
+    return this.#closing;
+  }
+}
