@@ -4,3 +4,8 @@ export { Store, checkNodeId, checkStoreUrl, redactedUrl, type StoreOptions } fro
 export { StoreError, isUnavailable, storeErrorOf } from './store-error.js';
 export { migrate, SCHEMA_VERSION } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
+export { PgDuplicates, DEFAULT_PG_DUPLICATES, type PgDuplicatesOptions } from './duplicate-claims.js';
+export { PgOriginals, type PgOriginalsOptions } from './originals-store.js';
+export { PgStubIssuer } from './stub-ledger.js';
+export { StatePurge, type StatePurgeOptions } from './state-purge.js';
+export { openSharedState, type SharedState, type SharedStateOptions } from './shared-state.js';

@@ -3,9 +3,13 @@
 
 import type { Migration } from './migration.js';
 import { migration as nodes } from './001-nodes.js';
+import { migration as duplicatesAndOriginals } from './003-duplicates-originals.js';
+import { migration as stubLedger } from './004-stub-ledger.js';
 
 export type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   nodes,
+  duplicatesAndOriginals,
+  stubLedger,
 ]);

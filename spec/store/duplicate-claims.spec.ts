@@ -1,0 +1,173 @@
+// PgDuplicates against a real PostgreSQL: claims before the issuer, settled with the answer the
+// terminal got, abandoned on a 96; two instances on one database stand for two nodes. One turn's
+// claims go in one statement; the window and stale claims are honoured; old rows are purged.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgDuplicates, StatePurge, Store, StoreError, type PgDuplicatesOptions } from '../../src/store/index.js';
+import type { CachedAnswer, DuplicateHit } from '../../src/switch/index.js';
+import { LogCollector } from '../helpers/log-collector.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+let server: TestPostgres;
+const opened: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  for (const o of opened.reverse()) await o.close();
+  await server?.stop();
+});
+
+async function node(url: string, nodeId: string, options: Partial<PgDuplicatesOptions> = {}): Promise<{ store: Store; dups: PgDuplicates; log: LogCollector }> {
+  const log = new LogCollector();
+  const store = await Store.open({ url, nodeId, version: 'test', logger: log });
+  const dups = new PgDuplicates(store, log, options);
+  opened.push(store, dups);
+  return { store, dups, log };
+}
+
+/** Two nodes on a database of their own. */
+async function twoNodes(options: Partial<PgDuplicatesOptions> = {}) {
+  const url = await server.newDatabase();
+  return { url, a: await node(url, 'node-a', options), b: await node(url, 'node-b', options) };
+}
+
+const answer = (n: number): CachedAnswer => ({ bytes: Buffer.from([0x30, 0x31, 0x31, 0x30, n, 0x00, 0xff]), responseCode: '00', approvalCode: `A${n}` });
+
+/** A claim's hit, awaited whether the store answered at once or not. */
+const claim = async (d: PgDuplicates, key: string): Promise<DuplicateHit | null> => d.claim(key);
+
+describe('PgDuplicates', () => {
+  it('claims a new key, and a repeat on the same node gets the first answer byte for byte once settled', async () => {
+    const { a } = await twoNodes();
+    expect(await claim(a.dups, 'k1')).toBeNull();
+    const repeat = await claim(a.dups, 'k1');
+    expect(repeat).not.toBeNull();
+    await a.dups.settle('k1', answer(1));
+    expect(await repeat!.answer).toEqual(answer(1));
+    const later = await claim(a.dups, 'k1');
+    expect(await later!.answer).toEqual(answer(1));
+  });
+
+  it('gives a repeat on node B the answer node A settled, byte for byte', async () => {
+    const { a, b } = await twoNodes();
+    expect(await claim(a.dups, 'k')).toBeNull();
+    await a.dups.settle('k', answer(7));
+    const hit = await claim(b.dups, 'k');
+    const got = await hit!.answer;
+    expect(got!.bytes.equals(answer(7).bytes)).toBe(true);
+    expect(got).toEqual(answer(7));
+  });
+
+  it('makes a repeat on node B wait for node A\'s claim in flight, then gives it A\'s answer', async () => {
+    const { a, b } = await twoNodes();
+    expect(await claim(a.dups, 'k')).toBeNull();
+    const hit = await claim(b.dups, 'k');
+    let isAnswered = false;
+    const waiting = hit!.answer.then((x) => {
+      isAnswered = true;
+      return x;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(isAnswered).toBe(false);
+    await a.dups.settle('k', answer(3));
+    expect(await waiting).toEqual(answer(3));
+  });
+
+  it('gives repeats null when the first is abandoned (a 96), and the next claim wins', async () => {
+    const { a, b } = await twoNodes();
+    expect(await claim(a.dups, 'k')).toBeNull();
+    const onB = await claim(b.dups, 'k');
+    const onA = await claim(a.dups, 'k');
+    await a.dups.abandon('k');
+    expect(await onA!.answer).toBeNull();
+    expect(await onB!.answer).toBeNull();
+    expect(await claim(b.dups, 'k')).toBeNull();
+  });
+
+  it('lets exactly one of 1,000 concurrent claims of one key across two nodes win', async () => {
+    const { a, b } = await twoNodes();
+    const claims = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? a : b).dups.claim('same'));
+    const hits = await Promise.all(claims);
+    const winners = hits.filter((h) => h === null);
+    expect(winners).toHaveLength(1);
+    const winner = hits.indexOf(null) % 2 === 0 ? a : b;
+    await winner.dups.settle('same', answer(9));
+    const answers = await Promise.all(hits.filter((h) => h !== null).map((h) => h!.answer));
+    expect(answers).toHaveLength(999);
+    for (const got of answers) expect(got).toEqual(answer(9));
+  });
+
+  it('sends the claims of one event-loop turn in one statement', async () => {
+    const { a } = await twoNodes();
+    let acquired = 0;
+    a.store.pool.on('acquire', () => acquired++);
+    const hits = await Promise.all(Array.from({ length: 100 }, (_, i) => a.dups.claim(`key-${i}`)));
+    expect(hits.every((h) => h === null)).toBe(true);
+    expect(acquired).toBe(1);
+  });
+
+  it('takes over an answer past its window', async () => {
+    const { a, b } = await twoNodes({ windowMs: 40 });
+    expect(await claim(a.dups, 'k')).toBeNull();
+    await a.dups.settle('k', answer(1));
+    expect(await claim(b.dups, 'k')).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await claim(b.dups, 'k')).toBeNull();
+  });
+
+  it('hands a repeat a claim that went stale (its node died before answering) as new', async () => {
+    const { a, b } = await twoNodes({ staleClaimMs: 80, windowMs: 10 });
+    expect(await claim(a.dups, 'k')).toBeNull(); // never settled
+    const hit = await claim(b.dups, 'k');
+    expect(await hit!.answer).toBeNull(); // waited until stale: to be handled anew
+    expect(await claim(b.dups, 'k')).toBeNull();
+  });
+
+  it('purges answers past their window and stale claims, and keeps the rest', async () => {
+    const { a } = await twoNodes({ windowMs: 30, staleClaimMs: 60_000 });
+    expect(await claim(a.dups, 'old')).toBeNull();
+    await a.dups.settle('old', answer(1));
+    expect(await claim(a.dups, 'in-flight')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const purge = new StatePurge(a.store, a.log, { everyMs: 60_000, staleClaimMs: 60_000, keepMs: 60_000 });
+    await purge.run();
+    await purge.close();
+    const { rows } = await a.store.query<{ key: string }>('a test', 'SELECT key FROM isotrace.duplicate_claims ORDER BY key');
+    expect(rows.map((r) => r.key)).toEqual(['in-flight']);
+  });
+
+  it('keeps only the answer bytes and codes: no column holds more than the claim and the answer', async () => {
+    const { a } = await twoNodes();
+    expect(await claim(a.dups, 'k')).toBeNull();
+    await a.dups.settle('k', answer(2));
+    const { rows } = await a.store.query('a test', 'SELECT * FROM isotrace.duplicate_claims');
+    expect(Object.keys(rows[0]).sort()).toEqual(['answer', 'approval_code', 'claimed_at', 'expires_at', 'key', 'node_id', 'response_code', 'state']);
+    expect(rows[0]).toMatchObject({ key: 'k', node_id: 'node-a', state: 2, answer: answer(2).bytes, response_code: '00', approval_code: 'A2' });
+  });
+});
+
+describe('PgDuplicates with the database stopped', () => {
+  it('rejects claims with STORE_UNAVAILABLE, keeps settles for later, and works again once it is back', async () => {
+    const own = await startPostgres();
+    try {
+      const a = await node(own.url, 'outage');
+      expect(await claim(a.dups, 'before')).toBeNull();
+      await own.stopServer();
+      const err = await claim(a.dups, 'during').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe('STORE_UNAVAILABLE');
+      await a.dups.settle('before', answer(5)); // resolves: retried in the background
+      expect(a.log.events('store.settle_failed')).toHaveLength(1);
+      await own.startServer();
+      await expect.poll(() => a.log.events('store.settle_failed_recovered').length, { timeout: 15_000 }).toBe(1);
+      expect(await claim(a.dups, 'during')).toBeNull();
+      const b = await node(own.url, 'outage-b');
+      expect(await (await claim(b.dups, 'before'))!.answer).toEqual(answer(5));
+    } finally {
+      await own.stop();
+    }
+  }, 60_000);
+});
