@@ -1,12 +1,17 @@
 // PgDuplicates against a real PostgreSQL: claims before the issuer, settled with the answer the
-// terminal got, abandoned on a 96; two instances on one database stand for two nodes. One turn's
-// claims go in one statement; the window and stale claims are honoured; old rows are purged.
+// terminal got (less DE 2: no clear PAN in a row), abandoned on a 96; two instances on one database
+// stand for two nodes. One turn's claims go in one statement; the window and stale claims are
+// honoured; old rows are purged.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinCodec } from '../../src/codec/index.js';
 import { PgDuplicates, StatePurge, Store, StoreError, type PgDuplicatesOptions } from '../../src/store/index.js';
-import type { CachedAnswer, DuplicateHit } from '../../src/switch/index.js';
+import { answerWithoutPan, type CachedAnswer, type DuplicateHit } from '../../src/switch/index.js';
+import { CardSecrets } from '../helpers/leak-check.js';
 import { LogCollector } from '../helpers/log-collector.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { cardFor } from '../helpers/test-cards.js';
+import { message, purchaseFields } from '../helpers/terminal.js';
 
 let server: TestPostgres;
 const opened: Array<{ close(): Promise<void> }> = [];
@@ -23,7 +28,7 @@ afterAll(async () => {
 async function node(url: string, nodeId: string, options: Partial<PgDuplicatesOptions> = {}): Promise<{ store: Store; dups: PgDuplicates; log: LogCollector }> {
   const log = new LogCollector();
   const store = await Store.open({ url, nodeId, version: 'test', logger: log });
-  const dups = new PgDuplicates(store, log, options);
+  const dups = new PgDuplicates(store, log, codec, options);
   opened.push(store, dups);
   return { store, dups, log };
 }
@@ -34,21 +39,32 @@ async function twoNodes(options: Partial<PgDuplicatesOptions> = {}) {
   return { url, a: await node(url, 'node-a', options), b: await node(url, 'node-b', options) };
 }
 
-const answer = (n: number): CachedAnswer => ({ bytes: Buffer.from([0x30, 0x31, 0x31, 0x30, n, 0x00, 0xff]), responseCode: '00', approvalCode: `A${n}` });
+const codec = builtinCodec('iso87ascii');
+const card = cardFor('00');
+
+/** An approval as the switch packs it (DE 2 echoed), numbered `n` in DE 38. */
+function answer(n: number): CachedAnswer {
+  const fields = { ...purchaseFields(card.pan, null, 1_000, { 7: '1205101530', 11: '000042' }), 37: '000000000042', 38: `A0000${n}`, 39: '00' };
+  return { bytes: codec.pack(message(codec, '0110', fields)), responseCode: '00', approvalCode: `A0000${n}` };
+}
+
+/** What a repeat on another node gets: the answer without DE 2 (the dedupe stage puts its own back). */
+const kept = (n: number): CachedAnswer => answerWithoutPan(codec, answer(n));
 
 /** A claim's hit, awaited whether the store answered at once or not. */
 const claim = async (d: PgDuplicates, key: string): Promise<DuplicateHit | null> => d.claim(key);
 
 describe('PgDuplicates', () => {
-  it('claims a new key, and a repeat on the same node gets the first answer byte for byte once settled', async () => {
+  it('claims a new key; a repeat on the same node waits for the first answer and gets it whole', async () => {
     const { a } = await twoNodes();
     expect(await claim(a.dups, 'k1')).toBeNull();
     const repeat = await claim(a.dups, 'k1');
     expect(repeat).not.toBeNull();
     await a.dups.settle('k1', answer(1));
     expect(await repeat!.answer).toEqual(answer(1));
+    // Once settled, a repeat reads the answer as the store keeps it.
     const later = await claim(a.dups, 'k1');
-    expect(await later!.answer).toEqual(answer(1));
+    expect(await later!.answer).toEqual(kept(1));
   });
 
   it('gives a repeat on node B the answer node A settled, byte for byte', async () => {
@@ -57,8 +73,9 @@ describe('PgDuplicates', () => {
     await a.dups.settle('k', answer(7));
     const hit = await claim(b.dups, 'k');
     const got = await hit!.answer;
-    expect(got!.bytes.equals(answer(7).bytes)).toBe(true);
-    expect(got).toEqual(answer(7));
+    expect(got!.bytes.equals(kept(7).bytes)).toBe(true);
+    expect(got).toEqual(kept(7));
+    expect(codec.unpack(got!.bytes).has(2)).toBe(false);
   });
 
   it('makes a repeat on node B wait for node A\'s claim in flight, then gives it A\'s answer', async () => {
@@ -73,7 +90,7 @@ describe('PgDuplicates', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(isAnswered).toBe(false);
     await a.dups.settle('k', answer(3));
-    expect(await waiting).toEqual(answer(3));
+    expect(await waiting).toEqual(kept(3));
   });
 
   it('gives repeats null when the first is abandoned (a 96), and the next claim wins', async () => {
@@ -97,7 +114,9 @@ describe('PgDuplicates', () => {
     await winner.dups.settle('same', answer(9));
     const answers = await Promise.all(hits.filter((h) => h !== null).map((h) => h!.answer));
     expect(answers).toHaveLength(999);
-    for (const got of answers) expect(got).toEqual(answer(9));
+    // Repeats on the winner's node get the answer whole, those on the other as kept.
+    for (const got of answers) expect([answer(9), kept(9)]).toContainEqual(got);
+    expect(answers.filter((got) => got!.bytes.equals(kept(9).bytes))).toHaveLength(500);
   });
 
   it('sends the claims of one event-loop turn in one statement', async () => {
@@ -139,13 +158,17 @@ describe('PgDuplicates', () => {
     expect(rows.map((r) => r.key)).toEqual(['in-flight']);
   });
 
-  it('keeps only the answer bytes and codes: no column holds more than the claim and the answer', async () => {
+  it('keeps the answer without its clear PAN, and no other card data in any column', async () => {
     const { a } = await twoNodes();
     expect(await claim(a.dups, 'k')).toBeNull();
     await a.dups.settle('k', answer(2));
     const { rows } = await a.store.query('a test', 'SELECT * FROM isotrace.duplicate_claims');
     expect(Object.keys(rows[0]).sort()).toEqual(['answer', 'approval_code', 'claimed_at', 'expires_at', 'key', 'node_id', 'response_code', 'state']);
-    expect(rows[0]).toMatchObject({ key: 'k', node_id: 'node-a', state: 2, answer: answer(2).bytes, response_code: '00', approval_code: 'A2' });
+    expect(rows[0]).toMatchObject({ key: 'k', node_id: 'node-a', state: 2, answer: kept(2).bytes, response_code: '00', approval_code: 'A00002' });
+    const secrets = new CardSecrets();
+    secrets.pans.add(card.pan);
+    expect(answer(2).bytes.toString('latin1')).toContain(card.pan); // the answer the terminal got echoes it
+    expect(secrets.leaksIn(JSON.stringify(rows) + (rows[0].answer as Buffer).toString('latin1'))).toEqual([]);
   });
 });
 
@@ -165,7 +188,7 @@ describe('PgDuplicates with the database stopped', () => {
       await expect.poll(() => a.log.events('store.settle_failed_recovered').length, { timeout: 15_000 }).toBe(1);
       expect(await claim(a.dups, 'during')).toBeNull();
       const b = await node(own.url, 'outage-b');
-      expect(await (await claim(b.dups, 'before'))!.answer).toEqual(answer(5));
+      expect(await (await claim(b.dups, 'before'))!.answer).toEqual(kept(5));
     } finally {
       await own.stop();
     }

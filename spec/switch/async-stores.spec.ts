@@ -1,11 +1,13 @@
 // The stages and the commit phase over stores that answer with promises (as a store shared by
 // several switches does): the in-memory DuplicateCache and OriginalsTable behind an asynchronous
-// face, each answer a turn later. Duplicates still get the first answer byte for byte, reversals
-// still find their original, and the commit phase waits for what the stores promise.
+// face, each answer a turn later, the duplicates' kept without DE 2 as a shared store keeps them.
+// Duplicates still get the first answer byte for byte, reversals still find their original, and
+// the commit phase waits for what the stores promise.
 
 import { describe, expect, it } from 'vitest';
+import { builtinCodec } from '../../src/codec/index.js';
 import {
-  DuplicateCache, OriginalsTable, type CachedAnswer, type DuplicateHit, type DuplicateStore, type Original, type OriginalIds,
+  DuplicateCache, OriginalsTable, answerWithoutPan, type CachedAnswer, type DuplicateHit, type DuplicateStore, type Original, type OriginalIds,
   type OriginalRef, type OriginalStore,
 } from '../../src/switch/index.js';
 import { testSwitch } from '../helpers/switch-env.js';
@@ -14,7 +16,7 @@ import { message, originalData, purchaseFields } from '../helpers/terminal.js';
 
 const later = <T>(value: T): Promise<T> => new Promise((resolve) => setImmediate(() => resolve(value)));
 
-/** The in-memory cache, each answer a turn later; notes what it was asked. */
+/** The in-memory cache, each answer a turn later and kept without DE 2; notes what it was asked. */
 class LaterDuplicates implements DuplicateStore {
   readonly cache = new DuplicateCache();
   readonly settled: string[] = [];
@@ -23,7 +25,7 @@ class LaterDuplicates implements DuplicateStore {
   }
   async settle(key: string, answer: CachedAnswer): Promise<void> {
     await later(null);
-    this.cache.settle(key, answer);
+    this.cache.settle(key, answerWithoutPan(builtinCodec('iso87ascii'), answer));
     this.settled.push(answer.responseCode);
   }
   async abandon(key: string): Promise<void> {
@@ -50,13 +52,14 @@ class LaterOriginals implements OriginalStore {
 const card = cardFor('00');
 
 describe('the switch over asynchronous stores', () => {
-  it('answers a repeat with the first answer byte for byte and asks the issuer once when the duplicate store answers with promises', async () => {
+  it('answers a repeat with the first answer byte for byte, its PAN put back, and asks the issuer once when the duplicate store answers with promises', async () => {
     const duplicates = new LaterDuplicates();
     const t = testSwitch({ duplicates });
     const frame = t.env.codec.pack(message(t.env.codec, '0100', purchaseFields(card.pan, card.expiry, 1_000)));
     const before = t.stub.availableMinor(card.pan)!;
     const first = await t.sw.handle(frame, { connId: 'c1', remote: 'x' });
     expect(duplicates.settled).toEqual(['00']); // settled before the answer was handed back
+    expect(first!.toString('latin1')).toContain(card.pan); // DE 2 echoed; kept without it
     const [again, third] = await Promise.all([t.sw.handle(frame, { connId: 'c1', remote: 'x' }), t.sw.handle(frame, { connId: 'c1', remote: 'x' })]);
     expect(again).toEqual(first);
     expect(third).toEqual(first);

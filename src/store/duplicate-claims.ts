@@ -1,11 +1,13 @@
 // PgDuplicates: the duplicate cache in PostgreSQL (isotrace.duplicate_claims), shared by every
 // switch on the store. A request's key is claimed before the issuer is asked (INSERT ... ON
 // CONFLICT, all claims of one event-loop turn in one statement); the claim is settled with the
-// answer the terminal got, or deleted when that answer is a 96. A repeat of a claim in flight on
-// another node polls for its settle; repeats on this node wait on the first here, without a query.
+// answer the terminal got (less DE 2: no clear PAN in a row, see switch/kept-answer.ts), or deleted
+// when that answer is a 96. A repeat of a claim in flight on another node polls for its settle;
+// repeats on this node wait on the first here, without a query.
 
+import type { Codec } from '../codec/index.js';
 import type { Logger } from '../shared/index.js';
-import type { CachedAnswer, DuplicateHit, DuplicateStore } from '../switch/index.js';
+import { answerWithoutPan, type CachedAnswer, type DuplicateHit, type DuplicateStore } from '../switch/index.js';
 import type { Store } from './store.js';
 import { TurnBatch } from './turn-batch.js';
 import { WriteRetry } from './write-retry.js';
@@ -96,6 +98,8 @@ export class PgDuplicates implements DuplicateStore {
   readonly #store: Store;
   readonly #o: PgDuplicatesOptions;
   readonly #logger: Logger;
+  /** The terminals' codec: answers are kept without DE 2. */
+  readonly #codec: Codec;
   /** Keys claimed here and not settled yet, and keys this node waits on: repeats here join them. */
   readonly #local = new Map<string, LocalClaim>();
   readonly #claims: TurnBatch<LocalClaim>;
@@ -103,9 +107,11 @@ export class PgDuplicates implements DuplicateStore {
   readonly #retry: WriteRetry;
   #isClosed = false;
 
-  constructor(store: Store, logger: Logger, options: Partial<PgDuplicatesOptions> = {}) {
+  /** `codec`: the one the answers are packed with (the terminals'). */
+  constructor(store: Store, logger: Logger, codec: Codec, options: Partial<PgDuplicatesOptions> = {}) {
     this.#store = store;
     this.#logger = logger;
+    this.#codec = codec;
     this.#o = { ...DEFAULT_PG_DUPLICATES, ...options };
     this.#claims = new TurnBatch((items) => this.#claimBatch(items));
     this.#ends = new TurnBatch((items) => this.#endBatch(items));
@@ -125,11 +131,22 @@ export class PgDuplicates implements DuplicateStore {
     return this.#claims.push(claim).then(() => this.#claimed(claim));
   }
 
-  /** Keeps `answer` for repeats: resolves once it is committed (or, the store away, once retrying; never rejects). */
+  /**
+   * Keeps `answer` for repeats, without DE 2: resolves once it is committed (or, the store away,
+   * once retrying; never rejects). Repeats waiting here get it whole.
+   */
   settle(key: string, answer: CachedAnswer): Promise<void> {
-    // A copy: the caller's buffer goes to its socket, this one to repeats and the store.
-    const kept: CachedAnswer = { bytes: Buffer.from(answer.bytes), responseCode: answer.responseCode, approvalCode: answer.approvalCode };
-    this.#end(key, kept);
+    // A copy: the caller's buffer goes to its socket, this one to repeats.
+    const whole: CachedAnswer = { bytes: Buffer.from(answer.bytes), responseCode: answer.responseCode, approvalCode: answer.approvalCode };
+    let kept: CachedAnswer;
+    try {
+      kept = answerWithoutPan(this.#codec, whole);
+    } catch (err) {
+      // Not an answer this switch packed: nothing kept, a repeat is handled anew.
+      this.#logger.error({ evt: 'store.answer_unreadable', err: { code: (err as { code?: string }).code } }, 'answer not kept for repeats: the codec cannot read it');
+      return this.abandon(key);
+    }
+    this.#end(key, whole);
     return this.#ends.push({ key, answer: kept });
   }
 

@@ -2,6 +2,7 @@
 // the originals, the stub's ledger and their background purge. The cli wires them in place of the
 // in-memory DuplicateCache, OriginalsTable and StubIssuer when --store is given.
 
+import type { Codec } from '../codec/index.js';
 import type { Card } from '../issuer/index.js';
 import type { Logger } from '../shared/index.js';
 import { DEFAULT_ORIGINALS } from '../switch/index.js';
@@ -12,6 +13,8 @@ import type { Store } from './store.js';
 import { PgStubIssuer } from './stub-ledger.js';
 
 export interface SharedStateOptions {
+  /** The terminals' codec: the answers kept for repeats are packed with it. */
+  codec: Codec;
   /** The stub's cards, and the file they came from (for errors). */
   cards: readonly Card[];
   cardsSource: string;
@@ -42,7 +45,7 @@ export async function openSharedState(store: Store, o: SharedStateOptions): Prom
   const stub = await PgStubIssuer.open(store, o.cards, o.cardsSource);
   const dupOptions = { ...DEFAULT_PG_DUPLICATES, ...o.duplicates, windowMs: o.windowMs };
   const keepMs = o.keepMs ?? DEFAULT_ORIGINALS.keepMs;
-  const duplicates = new PgDuplicates(store, o.logger, dupOptions);
+  const duplicates = new PgDuplicates(store, o.logger, o.codec, dupOptions);
   const originals = new PgOriginals(store, o.logger, { keepMs });
   const purge = new StatePurge(store, o.logger, { everyMs: o.purgeEveryMs ?? 60_000, staleClaimMs: dupOptions.staleClaimMs, keepMs });
   return {

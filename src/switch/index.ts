@@ -21,6 +21,7 @@ export { OriginalsTable, DEFAULT_ORIGINALS, idsOfRef, keyOfRef, originalKey } fr
 export type { Original, OriginalIds, OriginalRef, OriginalsOptions } from './originals.js';
 export { InFlightOriginals } from './in-flight.js';
 export type { DuplicateStore } from './duplicate-store.js';
+export { answerWithoutPan } from './kept-answer.js';
 export type { OriginalStore } from './original-store.js';
 export { RC, RC_MEANINGS, responseCodeFor } from './result-codes.js';
 export type { ResponseCodes } from './result-codes.js';

@@ -6,6 +6,7 @@ import type { TxnContext } from '../context.js';
 import { DuplicateCache, type DuplicateHit } from '../duplicates.js';
 import type { SwitchEnv } from '../env.js';
 import { acquirerOf, stanOf, terminalOf, transmissionTimeOf } from '../fields.js';
+import { answerForRepeat } from '../kept-answer.js';
 
 export function dedupe(ctx: TxnContext, env: SwitchEnv): void | Promise<void> {
   if (ctx.kind === 'network' || ctx.kind === 'unsupported') return;
@@ -31,8 +32,11 @@ function claimed(ctx: TxnContext, env: SwitchEnv, key: string, hit: DuplicateHit
       ctx.isDuplicate = false;
       return dedupe(ctx, env);
     }
-    ctx.responseBytes = first.bytes;
-    ctx.response = env.codec.unpack(first.bytes); // for the audit record; the bytes are a private copy
+    // The bytes are a private copy; the message is for the audit record. A shared store keeps the
+    // answer without DE 2 (kept-answer.ts): the repeat's own PAN goes back in.
+    const answer = answerForRepeat(env.codec, first.bytes, ctx.request);
+    ctx.responseBytes = answer.bytes;
+    ctx.response = answer.message;
     ctx.decide(first.responseCode, 'duplicate: first answer sent again', first.approvalCode);
   });
 }
