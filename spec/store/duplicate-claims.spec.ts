@@ -3,39 +3,31 @@
 // stand for two nodes. One turn's claims go in one statement; the window and stale claims are
 // honoured; old rows are purged.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { PgDuplicates, StatePurge, Store, StoreError, type PgDuplicatesOptions } from '../../src/store/index.js';
 import { answerWithoutPan, type CachedAnswer, type DuplicateHit } from '../../src/switch/index.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { LogCollector } from '../helpers/log-collector.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, purchaseFields } from '../helpers/terminal.js';
 
-let server: TestPostgres;
-const opened: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  for (const o of opened.reverse()) await o.close();
-  await server?.stop();
-});
+const db = postgresPerFile();
 
 async function node(url: string, nodeId: string, options: Partial<PgDuplicatesOptions> = {}): Promise<{ store: Store; dups: PgDuplicates; log: LogCollector }> {
   const log = new LogCollector();
   const store = await Store.open({ url, nodeId, version: 'test', logger: log });
   const dups = new PgDuplicates(store, log, codec, options);
-  opened.push(store, dups);
+  db.track(store);
+  db.track(dups);
   return { store, dups, log };
 }
 
 /** Two nodes on a database of their own. */
 async function twoNodes(options: Partial<PgDuplicatesOptions> = {}) {
-  const url = await server.newDatabase();
+  const url = await db.server.newDatabase();
   return { url, a: await node(url, 'node-a', options), b: await node(url, 'node-b', options) };
 }
 

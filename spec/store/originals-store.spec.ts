@@ -2,28 +2,20 @@
 // DE 90, by DE 56's parts and by the reversal's own DE 11 + 41 + 7, the newest first, never once
 // past its time; the approvals of one turn go in one statement.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PgOriginals, StatePurge, Store, StoreError } from '../../src/store/index.js';
 import { LogCollector } from '../helpers/log-collector.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 
-let server: TestPostgres;
-const opened: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  for (const o of opened.reverse()) await o.close();
-  await server?.stop();
-});
+const db = postgresPerFile();
 
 async function node(url: string, nodeId: string, keepMs?: number): Promise<{ store: Store; originals: PgOriginals; log: LogCollector }> {
   const log = new LogCollector();
   const store = await Store.open({ url, nodeId, version: 'test', logger: log });
   const originals = new PgOriginals(store, log, keepMs === undefined ? {} : { keepMs });
-  opened.push(store, originals);
+  db.track(store);
+  db.track(originals);
   return { store, originals, log };
 }
 
@@ -33,7 +25,7 @@ const DE90 = `0100000123120510153000000123456${'0'.repeat(11)}`;
 
 describe('PgOriginals', () => {
   it('finds on node B what node A remembered, by DE 90, by DE 56\'s parts and by DE 11 + 41 + 7', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await node(url, 'a');
     const b = await node(url, 'b');
     await a.originals.remember(IDS, 'stub', 'H17');
@@ -49,14 +41,14 @@ describe('PgOriginals', () => {
     ['another MTI in DE 90', { de90: `0200${DE90.slice(4)}` }],
     ['another acquirer in DE 90', { de90: `${DE90.slice(0, 20)}00000654321${DE90.slice(31)}` }],
   ])('finds nothing for %s', async (_what, ref) => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await node(url, 'a');
     await a.originals.remember(IDS, 'stub', 'H1');
     expect(await a.originals.find(ref)).toBeUndefined();
   });
 
   it('finds the newest of two approvals with the same STAN and time, and the same view twice on one node', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await node(url, 'a');
     await a.originals.remember(IDS, 'stub', 'H1');
     await a.originals.remember(IDS, 'stub', 'H2');
@@ -67,7 +59,7 @@ describe('PgOriginals', () => {
   });
 
   it('forgets an approval past its time, and the purge deletes it', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await node(url, 'a', 30);
     await a.originals.remember(IDS, 'stub', 'H1');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -79,7 +71,7 @@ describe('PgOriginals', () => {
   });
 
   it('remembers the approvals of one event-loop turn in one statement', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await node(url, 'a');
     let acquired = 0;
     a.store.pool.on('acquire', () => acquired++);

@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { spawnServe, type ServeChild } from '../helpers/child-serve.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { cardFor, fileCards } from '../helpers/test-cards.js';
@@ -17,13 +18,7 @@ import { Terminal, message, originalData, purchaseFields } from '../helpers/term
 
 const resources = new Resources();
 afterEach(() => resources.run());
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const db = postgresPerFile();
 
 const codec = builtinCodec('iso87ascii');
 const card = cardFor('00');
@@ -77,7 +72,7 @@ function secretsIn(text: string): string[] {
 
 describe('two serve --store nodes on one database', () => {
   it('answers a repeat on node B with node A\'s answer byte for byte, the stub asked once; a reversal on B releases A\'s hold', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const [a, b] = await Promise.all([node(url, 'node-a'), node(url, 'node-b')]);
     const [ta, tb] = await Promise.all([terminal(a), terminal(b)]);
     const before = await ledger(url);
@@ -107,7 +102,7 @@ describe('two serve --store nodes on one database', () => {
   }, 60_000);
 
   it('reaches the stub once for 100 copies of one request sent to both nodes at once, every copy answered alike', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const [a, b] = await Promise.all([node(url, 'node-a'), node(url, 'node-b')]);
     const terminals = await Promise.all([a, a, b, b].map((s) => terminal(s)));
     const before = await ledger(url);

@@ -2,27 +2,17 @@
 // keeps balances and holds in rows that two nodes share without losing an update, releases a hold
 // once whichever node a reversal reaches, and seeds its accounts once from the cards file.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer, type Card } from '../../src/issuer/index.js';
 import { ConfigError, type AuthorizationRequest, type IssuerDecision, type ReversalRequest } from '../../src/shared/index.js';
 import { PgStubIssuer, Store } from '../../src/store/index.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { LogCollector } from '../helpers/log-collector.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 import { fileCards, testCards } from '../helpers/test-cards.js';
 
-let server: TestPostgres;
-const stores: Store[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await server?.stop();
-});
+const db = postgresPerFile();
 
 const NOON = Date.UTC(2026, 10, 23, 12);
 const PAN = testCards()[0].pan;
@@ -36,7 +26,7 @@ const reversal = (holdId: string): ReversalRequest<IsoMessage> => ({ message: ne
 
 async function stubOn(url: string, nodeId: string, cards: readonly Card[], nowMs: () => number = () => NOON): Promise<{ stub: PgStubIssuer; store: Store }> {
   const store = await Store.open({ url, nodeId, version: 'test', logger: new LogCollector() });
-  stores.push(store);
+  db.track(store);
   return { stub: await PgStubIssuer.open(store, cards, 'cards.json', nowMs), store };
 }
 
@@ -45,7 +35,7 @@ describe('PgStubIssuer', () => {
     // The slow cards' delay is the same code in both: left out, so that the test does not wait.
     const cards = [...fileCards().map((c) => ({ ...c, delayMs: 0 })), card({ pan: testCards()[1].pan, dailyLimit: 1.5, balance: 50 })];
     const memory = new StubIssuer(cards, () => NOON);
-    const { stub } = await stubOn(await server.newDatabase(), 'a', cards);
+    const { stub } = await stubOn(await db.server.newDatabase(), 'a', cards);
     const requests = [
       ...cards.map((c) => request(c.pan, 10_000, { expiry: c.expiry })),
       ...cards.map((c) => request(c.pan, 100)),
@@ -61,7 +51,7 @@ describe('PgStubIssuer', () => {
 
   it('releases on node B the hold node A placed, once, however often and wherever the reversal comes', async () => {
     const cards = [card()];
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await stubOn(url, 'a', cards);
     const b = await stubOn(url, 'b', cards);
     const approval = await a.stub.authorize(request(PAN, 2_500), 1000);
@@ -77,7 +67,7 @@ describe('PgStubIssuer', () => {
 
   it('loses no update between two nodes: of 40 concurrent approvals of 10.00 on 100.00, exactly 10 pass', async () => {
     const cards = [card({ dailyLimit: 1_000 })];
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const a = await stubOn(url, 'a', cards);
     const b = await stubOn(url, 'b', cards);
     const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).stub.authorize(request(PAN, 1_000), 1000)));
@@ -91,7 +81,7 @@ describe('PgStubIssuer', () => {
 
   it('seeds the accounts once when two nodes start together, and keeps balances across a restart', async () => {
     const cards = fileCards();
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const [a, b] = await Promise.all([stubOn(url, 'a', cards), stubOn(url, 'b', cards)]);
     expect((await a.store.query('a test', 'SELECT 1 FROM isotrace.stub_accounts')).rowCount).toBe(cards.length);
     const approving = cards.find((c) => c.balance > 10 && c.status === 'active' && c.delayMs === 0)!;
@@ -101,7 +91,7 @@ describe('PgStubIssuer', () => {
   });
 
   it('refuses, naming the cards file, cards other than those the store was seeded from', async () => {
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     await stubOn(url, 'a', [card()]);
     const err = await stubOn(url, 'b', [card({ pan: testCards()[1].pan })]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
@@ -110,7 +100,7 @@ describe('PgStubIssuer', () => {
 
   it('keeps no clear PAN in any row, only the masked one', async () => {
     const cards = fileCards();
-    const url = await server.newDatabase();
+    const url = await db.server.newDatabase();
     const { stub, store } = await stubOn(url, 'a', cards);
     await stub.authorize(request(PAN, 100, { expiry: cards[0].expiry }), 1000);
     const secrets = new CardSecrets();
