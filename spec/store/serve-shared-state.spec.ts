@@ -9,11 +9,12 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { spawnServe, type ServeChild } from '../helpers/child-serve.js';
+import { runCli } from '../helpers/cli.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { postgresPerFile } from '../helpers/postgres-file.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { Resources } from '../helpers/serve-harness.js';
-import { cardFor, fileCards } from '../helpers/test-cards.js';
+import { approvingCard, cardFor, fileCards, writeIssuerFiles } from '../helpers/test-cards.js';
 import { Terminal, message, originalData, purchaseFields } from '../helpers/terminal.js';
 
 const resources = new Resources();
@@ -129,4 +130,18 @@ describe('two serve --store nodes on one database', () => {
     expect(a.child.exitCode).toBeNull();
     expect((await ledger(own.url)).holds).toBe(2);
   }, 60_000);
+
+  it('refuses a node whose cards file differs from the one the store was seeded from: one line, exit 2', async () => {
+    const url = await db.server.newDatabase();
+    await node(url, 'node-a');
+    const files = writeIssuerFiles([approvingCard(10)]);
+    resources.add(() => rmSync(files.dir, { recursive: true, force: true }));
+    const dir = mkdtempSync(join(tmpdir(), 'isotrace-shared-'));
+    resources.add(() => rmSync(dir, { recursive: true, force: true }));
+    const r = await runCli(['serve', '--port', '0', '--audit-dir', dir, '--store', url, '--node-id', 'node-b', '--cards', files.cards]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^isotrace: CONFIG_INVALID .*cards\.json: the store's stub accounts were seeded from another cards file/);
+  }, 60_000);
 });
+
