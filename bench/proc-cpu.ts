@@ -1,7 +1,7 @@
 // CPU time of another process, all its threads, from /proc/PID/stat (Linux): utime + stime, the
 // measure of the switch benchmark that does not depend on who gets the machine's cores.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's times (sysconf(_SC_CLK_TCK), 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -16,4 +16,33 @@ export function processCpuUs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** The pids of `root` and every process below it (children, their children...), from /proc. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number): void => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** µs of CPU used so far by `root` and every process below it now (a cluster's workers, a database's backends). */
+export function processTreeCpuUs(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (processCpuUs(pid) || 0), 0);
 }

@@ -6,12 +6,13 @@ import { run as codec } from './codec.bench.js';
 import { run as load } from './load.bench.js';
 import { run as metrics } from './metrics.bench.js';
 import { run as remote } from './remote.bench.js';
+import { run as store } from './store.bench.js';
 import { run as switchBench } from './switch.bench.js';
 import { run as tls } from './tls.bench.js';
 import { run as trace } from './trace.bench.js';
 import { run as transport } from './transport.bench.js';
 
-const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench], ['remote', remote], ['audit', audit], ['metrics', metrics], ['load', load], ['tls', tls]];
+const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench], ['remote', remote], ['audit', audit], ['metrics', metrics], ['load', load], ['tls', tls], ['store', store]];
 
 const only = process.argv[2];
 for (const [name, run] of BENCHES) {

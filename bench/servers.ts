@@ -47,13 +47,16 @@ export async function accepting(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
-/** Drives the server on `port` for `durationMs` with the switch load client; CPU of each of `pids`. */
-export async function load(port: number, pids: readonly number[], durationMs: number): Promise<LoadResult> {
+/**
+ * Drives the server on `port` for `durationMs` with the switch load client; CPU of each of `pids`
+ * (by `cpuOf`: the process's own threads, or with processTreeCpuUs its children's too).
+ */
+export async function load(port: number, pids: readonly number[], durationMs: number, cpuOf: (pid: number) => number = processCpuUs): Promise<LoadResult> {
   const client = fork(new URL('./switch-load-client.js', import.meta.url), [port, CONNECTIONS, durationMs, WARMUP_MS].map(String), { stdio: 'inherit' });
   await once(client, 'message'); // 'measuring'
-  const cpu0 = pids.map(processCpuUs);
+  const cpu0 = pids.map(cpuOf);
   const [result] = (await once(client, 'message')) as [Omit<LoadResult, 'cpuUsPerAnswer' | 'cpuUsPerAnswerEach'>];
-  const cpuUsPerAnswerEach = pids.map((pid, i) => (processCpuUs(pid) - cpu0[i]) / result.answers);
+  const cpuUsPerAnswerEach = pids.map((pid, i) => (cpuOf(pid) - cpu0[i]) / result.answers);
   await once(client, 'exit');
   return { ...result, cpuUsPerAnswer: cpuUsPerAnswerEach[0], cpuUsPerAnswerEach };
 }

@@ -4,13 +4,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { ExportResultCode, SDK_INFO, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SYSTEM_CLOCK, type ClockTimer, type Logger } from '../shared/index.js';
 import { tracesUrl, resolveOtlpSinkOptions, type OtlpSinkOptions } from './otlp-sink-options.js';
 import { appendOtlpSpans, INSTRUMENTATION_SCOPE } from './otlp-span.js';
+import { LazyExporter } from './lazy-exporter.js';
 import { RatioSampler } from './ratio-sampler.js';
 import type { TraceRecord, TraceSink } from './span.js';
 
@@ -29,10 +28,12 @@ export interface OtlpSinkStats {
   failedBatches: number;
 }
 
-/** The OpenTelemetry exporter for the options' protocol, sending to their endpoint. */
+/** The OpenTelemetry exporter for the options' protocol, sending to their endpoint; loaded on the first export. */
 function officialExporter(o: Readonly<Required<OtlpSinkOptions>>): SpanExporter {
-  if (o.protocol === 'grpc') return new GrpcTraceExporter({ url: o.endpoint, timeoutMillis: o.exportTimeoutMs });
-  return new ProtoTraceExporter({ url: tracesUrl(o.endpoint), timeoutMillis: o.exportTimeoutMs });
+  if (o.protocol === 'grpc') {
+    return new LazyExporter(async () => new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter({ url: o.endpoint, timeoutMillis: o.exportTimeoutMs }));
+  }
+  return new LazyExporter(async () => new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter({ url: tracesUrl(o.endpoint), timeoutMillis: o.exportTimeoutMs }));
 }
 
 /** A TraceSink that exports sampled traces over OTLP: HTTP with protobuf bodies, or gRPC. */

