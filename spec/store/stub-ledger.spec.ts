@@ -79,6 +79,15 @@ describe('PgStubIssuer', () => {
     expect(Number(rows[0].spent)).toBe(10_000);
   });
 
+  it('decides the requests of one event-loop turn in one transaction', async () => {
+    const { stub, store } = await stubOn(await db.server.newDatabase(), 'a', [card()]);
+    let acquired = 0;
+    store.pool.on('acquire', () => acquired++);
+    const decisions = await Promise.all(Array.from({ length: 12 }, () => stub.authorize(request(PAN, 1_000), 1000)));
+    expect(decisions.map((d) => d.responseCode)).toEqual([...Array(10).fill('00'), '51', '51']); // in order, as one by one
+    expect(acquired).toBe(1);
+  });
+
   it('seeds the accounts once when two nodes start together, and keeps balances across a restart', async () => {
     const cards = fileCards();
     const url = await db.server.newDatabase();

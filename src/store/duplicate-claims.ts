@@ -8,6 +8,7 @@
 import type { Codec } from '../codec/index.js';
 import type { Logger } from '../shared/index.js';
 import { answerWithoutPan, type CachedAnswer, type DuplicateHit, type DuplicateStore } from '../switch/index.js';
+import { ASYNC_COMMIT } from './async-commit.js';
 import type { Store } from './store.js';
 import { TurnBatch } from './turn-batch.js';
 import { WriteRetry } from './write-retry.js';
@@ -33,7 +34,7 @@ export const DEFAULT_PG_DUPLICATES: Readonly<PgDuplicatesOptions> = Object.freez
  * before (the first answer, when settled).
  */
 const CLAIM_SQL = `
-  WITH k AS (SELECT unnest($1::text[]) AS key),
+  WITH ${ASYNC_COMMIT}, k AS (SELECT unnest($1::text[]) AS key),
   won AS (
     INSERT INTO isotrace.duplicate_claims AS c (key, node_id, state, claimed_at, expires_at)
     SELECT key, $2, 1, now(), now() + $3::float8 * interval '1 millisecond' FROM k
@@ -43,14 +44,17 @@ const CLAIM_SQL = `
       WHERE (c.state = 2 AND c.expires_at <= now()) OR (c.state = 1 AND c.claimed_at <= now() - $4::float8 * interval '1 millisecond')
     RETURNING key)
   SELECT k.key, won.key IS NOT NULL AS is_won, c.state, c.answer, c.response_code, c.approval_code
-  FROM k LEFT JOIN won ON won.key = k.key LEFT JOIN isotrace.duplicate_claims c ON won.key IS NULL AND c.key = k.key`;
+  FROM async_commit, k LEFT JOIN won ON won.key = k.key LEFT JOIN isotrace.duplicate_claims c ON won.key IS NULL AND c.key = k.key`;
 
 const SETTLE_SQL = `
+  WITH ${ASYNC_COMMIT}
   UPDATE isotrace.duplicate_claims AS c SET state = 2, answer = s.answer, response_code = s.rc, approval_code = s.ac
-  FROM unnest($1::text[], $2::bytea[], $3::text[], $4::text[]) AS s(key, answer, rc, ac)
+  FROM async_commit, unnest($1::text[], $2::bytea[], $3::text[], $4::text[]) AS s(key, answer, rc, ac)
   WHERE c.key = s.key AND c.node_id = $5 AND c.state = 1`;
 
-const ABANDON_SQL = 'DELETE FROM isotrace.duplicate_claims WHERE key = ANY($1::text[]) AND node_id = $2 AND state = 1';
+const ABANDON_SQL = `
+  WITH ${ASYNC_COMMIT}
+  DELETE FROM isotrace.duplicate_claims USING async_commit WHERE key = ANY($1::text[]) AND node_id = $2 AND state = 1`;
 
 const LOOK_SQL = 'SELECT state, answer, response_code, approval_code FROM isotrace.duplicate_claims WHERE key = $1';
 

@@ -6,6 +6,7 @@ import type { IssuerDecision, Logger } from '../shared/index.js';
 import {
   DEFAULT_ORIGINALS, InFlightOriginals, idsOfRef, type Original, type OriginalIds, type OriginalRef, type OriginalStore,
 } from '../switch/index.js';
+import { ASYNC_COMMIT } from './async-commit.js';
 import type { Store } from './store.js';
 import { TurnBatch } from './turn-batch.js';
 import { WriteRetry } from './write-retry.js';
@@ -16,9 +17,10 @@ export interface PgOriginalsOptions {
 }
 
 const REMEMBER_SQL = `
+  WITH ${ASYNC_COMMIT}
   INSERT INTO isotrace.originals (stan, transmission, mti, acquirer, terminal, issuer, hold_id, node_id, expires_at)
   SELECT s.stan, s.transmission, s.mti, s.acquirer, s.terminal, s.issuer, s.hold_id, $8, now() + $9::float8 * interval '1 millisecond'
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+  FROM async_commit, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
     AS s(stan, transmission, mti, acquirer, terminal, issuer, hold_id)`;
 
 /** By DE 90 or DE 56: MTI and acquirer (DE 90 carries DE 32 zero-filled to 11 digits). Newest first. */

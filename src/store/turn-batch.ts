@@ -1,18 +1,25 @@
 // TurnBatch: group commit for the store. What is queued in one event-loop turn goes to PostgreSQL
-// as one statement (CommitQueue's batching, shared with the audit writer): every caller of the turn
-// shares one promise, settled with the batch's fate. No SQL here.
+// as one batch (CommitQueue's batching, shared with the audit writer): every caller of the batch
+// shares one promise, settled with the batch's fate. With `maxInFlight` batches sent and not yet
+// answered, what queues meanwhile waits and goes as one batch when one returns. No SQL here.
 
 import { CommitQueue } from '../audit/index.js';
 
 export class TurnBatch<T> {
   readonly #queue: CommitQueue<T>;
   readonly #run: (items: T[]) => Promise<void>;
-  /** Batches sent and not answered yet, for close(). */
+  readonly #maxInFlight: number;
+  /** Batches sent and not answered yet. */
   readonly #inFlight = new Set<Promise<void>>();
 
-  /** `run` sends one batch; its rejection is what every caller of the batch gets. */
-  constructor(run: (items: T[]) => Promise<void>) {
+  /**
+   * `run` sends one batch; its rejection is what every caller of the batch gets. `maxInFlight`:
+   * how many batches may be out at once (default 2: one being answered, one more to keep the
+   * store busy).
+   */
+  constructor(run: (items: T[]) => Promise<void>, maxInFlight = 2) {
     this.#run = run;
+    this.#maxInFlight = maxInFlight;
     this.#queue = new CommitQueue<T>({ mode: 'strict', onReady: () => this.#flush() });
   }
 
@@ -23,15 +30,20 @@ export class TurnBatch<T> {
 
   /** Resolves once every batch queued or sent is answered. */
   async drain(): Promise<void> {
-    if (this.#queue.length > 0) this.#flush();
-    await Promise.allSettled([...this.#inFlight]);
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      this.#flush();
+      await Promise.allSettled([...this.#inFlight]);
+    }
   }
 
   #flush(): void {
+    if (this.#inFlight.size >= this.#maxInFlight || this.#queue.length === 0) return;
     const { items, group } = this.#queue.take();
-    if (items.length === 0) return;
     const sent = this.#run(items).then(() => group?.resolve(), (err: Error) => group?.reject(err));
     this.#inFlight.add(sent);
-    void sent.finally(() => this.#inFlight.delete(sent));
+    void sent.finally(() => {
+      this.#inFlight.delete(sent);
+      this.#flush(); // what queued while the batches were out
+    });
   }
 }
