@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createConnection } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,20 @@ describe('serve --tls-client-auth require (mutual TLS)', () => {
     expect(sampleOf(body, 'isotrace_connections_accepted_total')).toBe(0);
   });
 
+  it('issue #16: counts a health check (connect, then close without a byte) apart from the refused handshakes, logged at debug', async () => {
+    const served = await tlsServe('require', { adminPort: 0 });
+    const check = createConnection({ port: served.port, host: '127.0.0.1' });
+    resources.add(() => check.destroy());
+    check.on('error', () => {});
+    await once(check, 'connect');
+    check.resetAndDestroy();
+    expect(await served.log.next('conn.tls_no_hello')).toMatchObject({ level: 'debug', remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+    expect(served.log.events('conn.tls_failed')).toEqual([]);
+    const { body } = await admin(served, '/metrics');
+    expect(sampleOf(body, 'isotrace_tls_closed_before_hello_total')).toBe(1);
+    expect(body).not.toMatch(/^isotrace_tls_handshake_failures_total\{/m);
+  });
+
   it('answers a terminal with a certificate of its CA, and refuses one of another CA', async () => {
     const served = await tlsServe('require');
     const good = await terminal(served, '--tls-ca', certs().ca, ...CLIENT());
@@ -128,7 +143,8 @@ describe('openssl s_client as an independent client', () => {
     expect(run.code).not.toBe(0);
     expect(run.err).toMatch(/alert protocol version|unsupported protocol|no protocols available/);
     await served.log.next('conn.tls_failed');
-    expect(served.log.events('conn.tls_failed')[0]).toMatchObject({ reason: 'handshake', err: { code: 'CONN_TLS_HANDSHAKE', message: expect.stringContaining('unsupported protocol') } });
+    expect(served.log.events('conn.tls_failed')[0]).toMatchObject({ level: 'warn', reason: 'handshake', err: { code: 'CONN_TLS_HANDSHAKE', message: expect.stringContaining('unsupported protocol') } });
+    expect(served.log.events('conn.tls_no_hello')).toEqual([]);
   });
 });
 

@@ -22,8 +22,8 @@ export interface ServeChild {
   port: number;
   /** Every JSON line of stdout so far. */
   lines: JsonLine[];
-  /** The first line with this `evt`, logged or still to come. */
-  next(evt: string): Promise<JsonLine>;
+  /** The first line with this `evt` (and for which `where` holds), from line `from` on (default: the first), logged or still to come. */
+  next(evt: string, where?: (l: JsonLine) => boolean, from?: number): Promise<JsonLine>;
   stderr(): string;
   /** Resolves with [code, signal] once the process has exited. */
   exited: Promise<[number | null, NodeJS.Signals | null]>;
@@ -46,7 +46,7 @@ async function spawnHost(resources: Resources, command: 'serve' | 'issuer', args
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const lines: JsonLine[] = [];
-  let waiters: Array<{ evt: string; resolve: (l: JsonLine) => void }> = [];
+  let waiters: Array<{ evt: string; where: (l: JsonLine) => boolean; resolve: (l: JsonLine) => void }> = [];
   let rest = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     const parts = (rest + chunk).split('\n');
@@ -55,12 +55,12 @@ async function spawnHost(resources: Resources, command: 'serve' | 'issuer', args
       if (text.trim() === '') continue;
       const line = JSON.parse(text) as JsonLine;
       lines.push(line);
-      waiters = waiters.filter((w) => (w.evt === line.evt ? (w.resolve(line), false) : true));
+      waiters = waiters.filter((w) => (w.evt === line.evt && w.where(line) ? (w.resolve(line), false) : true));
     }
   });
-  const next = (evt: string): Promise<JsonLine> => {
-    const seen = lines.find((l) => l.evt === evt);
-    return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ evt, resolve }));
+  const next = (evt: string, where: (l: JsonLine) => boolean = () => true, from = 0): Promise<JsonLine> => {
+    const seen = lines.slice(from).find((l) => l.evt === evt && where(l));
+    return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ evt, where, resolve }));
   };
   const early = exited.then(([code, signal]) => Promise.reject(new Error(`${command} exited (${code ?? signal}) before listening: ${stderr}`)));
   const listening = await Promise.race([next('server.listening'), early]);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
 import { issuer, Resources, serve } from '../helpers/serve-harness.js';
+import { closedPort } from '../e2e/helpers/remote.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, purchaseFields } from '../helpers/terminal.js';
 
@@ -56,6 +57,40 @@ describe('traces across a remote issuer', () => {
     expect(spans.filter((s) => s.kind === KIND.internal).map((s) => s.name)).toContain('validate');
   });
 
+  it('issue #16: gives the issuer call the endpoint it went to: server.address and server.port as the routes file names it, network.peer.*', async () => {
+    const collector = await OtlpCollector.start();
+    resources.add(() => collector.close());
+    const host = await issuer(resources, { traceField: '63' });
+    const card = cardFor('00');
+    const sw = await serve(resources, { routes: routesTo(host.port, card.pan.slice(0, 6)), otlpEndpoint: collector.endpoint });
+    await sw.log.next('link.up');
+    const t = await sw.terminal();
+    expect((await t.request(message(sw.codec, '0100', purchaseFields(card.pan, card.expiry, 100)))).get(39)).toBe('00');
+    t.close();
+    await sw.stop();
+    const call = collector.spans.find((s) => s.name === 'issuer acme')!;
+    expect(call.attributes).toMatchObject({
+      'server.address': '127.0.0.1', 'server.port': host.port, 'network.peer.address': '127.0.0.1', 'network.peer.port': host.port,
+    });
+  });
+
+  it('issue #16: leaves the endpoint out of an issuer call that found no link up, never as an empty string', async () => {
+    const collector = await OtlpCollector.start();
+    resources.add(() => collector.close());
+    const card = cardFor('00');
+    const safDir = mkdtempSync(join(tmpdir(), 'isotrace-saf-'));
+    resources.add(() => rmSync(safDir, { recursive: true, force: true }));
+    const sw = await serve(resources, { routes: routesTo(await closedPort(), card.pan.slice(0, 6)), safDir, otlpEndpoint: collector.endpoint });
+    const t = await sw.terminal();
+    expect((await t.request(message(sw.codec, '0100', purchaseFields(card.pan, card.expiry, 100)))).get(39)).toBe('91');
+    t.close();
+    await sw.stop();
+    const call = collector.spans.find((s) => s.name === 'issuer acme')!;
+    expect(call.attributes).toMatchObject({ 'error.type': 'ISSUER_UNAVAILABLE' });
+    expect(Object.keys(call.attributes).filter((k) => k.startsWith('server.') || k.startsWith('network.'))).toEqual([]);
+    expect(Object.values(call.attributes)).not.toContain('');
+  });
+
   it('issue #16: exports a reversal advice the switch delivered on its own as a CLIENT span in the trace it reverses', async () => {
     const collector = await OtlpCollector.start();
     resources.add(() => collector.close());
@@ -76,6 +111,6 @@ describe('traces across a remote issuer', () => {
     expect(advice).toMatchObject({ name: expect.stringMatching(/^iso8583 042[01] advice$/), kind: KIND.client });
     expect(advice.attributes).toMatchObject({ 'iso.mti': expect.stringMatching(/^042[01]$/), 'iso.issuer': 'acme', 'isotrace.reason': 'timeout' });
     const call = collector.trace(advice.traceId).find((s) => s.name === 'issuer acme')!;
-    expect(call).toMatchObject({ kind: KIND.client, statusCode: 2, attributes: expect.objectContaining({ 'error.type': 'ISSUER_TIMEOUT' }) });
+    expect(call).toMatchObject({ kind: KIND.client, statusCode: 2, attributes: expect.objectContaining({ 'error.type': 'ISSUER_TIMEOUT', 'server.address': '127.0.0.1', 'server.port': host.port }) });
   });
 });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, SYSTEM_CLOCK } from '../../src/shared/index.js';
@@ -109,21 +109,40 @@ describe('FrameServer over TLS', () => {
     plain.write('0004ping');
     await once(plain, 'close');
     expect(calls).toBe(0);
-    expect(log.events('conn.tls_failed')[0]).toMatchObject({ reason: 'handshake', err: { code: 'CONN_TLS_HANDSHAKE' } });
-    expect(server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 1 });
+    expect(log.events('conn.tls_failed')[0]).toMatchObject({ level: 'warn', reason: 'handshake', err: { code: 'CONN_TLS_HANDSHAKE' } });
+    expect(server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 1, tlsClosedBeforeHello: 0 });
+  });
+
+  it.each([
+    ['closes', (s: Socket) => s.end()],
+    ['resets', (s: Socket) => s.resetAndDestroy()],
+    ['stays silent', () => {}],
+  ])('issue #16: counts a connection that %s without sending a byte (a health check) apart from the failures, logged at debug', async (_what, close) => {
+    const { server, port, log } = await tlsServer('none', { tlsHandshakeTimeoutMs: 100 });
+    const check = createConnection({ port, host: '127.0.0.1' });
+    cleanup.add(() => check.destroy());
+    check.on('error', () => {});
+    await once(check, 'connect');
+    const local = `${check.localAddress}:${check.localPort}`;
+    close(check);
+    expect(await log.next('conn.tls_no_hello')).toMatchObject({ level: 'debug', remote: local });
+    expect(log.events('conn.tls_failed')).toEqual([]);
+    expect(server.stats).toMatchObject({ accepted: 0, tlsHandshakeFailures: 0, tlsClosedBeforeHello: 1 });
+    expect(await ping(await connectTls(port))).toBe('0004pong');
   });
 
   it('closes a client that never completes its handshake after tlsHandshakeTimeoutMs, without holding a slot', async () => {
     const { server, port, log } = await tlsServer('none', { tlsHandshakeTimeoutMs: 100, maxConnections: 1 });
-    const silent = createConnection({ port, host: '127.0.0.1' });
-    cleanup.add(() => silent.destroy());
-    silent.on('error', () => {});
-    await once(silent, 'connect');
-    // The silent client holds no slot: a real client gets the only one meanwhile.
+    const stalled = createConnection({ port, host: '127.0.0.1' });
+    cleanup.add(() => stalled.destroy());
+    stalled.on('error', () => {});
+    await once(stalled, 'connect');
+    stalled.write(Buffer.from([0x16, 0x03, 0x01])); // the start of a TLS record, then nothing
+    // The stalled client holds no slot: a real client gets the only one meanwhile.
     expect(await ping(await connectTls(port))).toBe('0004pong');
-    await once(silent, 'close');
-    expect(log.events('conn.tls_failed')[0]).toMatchObject({ reason: 'handshake-timeout', err: { code: 'CONN_TLS_HANDSHAKE', message: 'no handshake within 100 ms' } });
-    expect(server.stats).toMatchObject({ accepted: 1, refused: 0, tlsHandshakeFailures: 1 });
+    await once(stalled, 'close');
+    expect(log.events('conn.tls_failed')[0]).toMatchObject({ level: 'warn', reason: 'handshake-timeout', err: { code: 'CONN_TLS_HANDSHAKE', message: 'no handshake within 100 ms' } });
+    expect(server.stats).toMatchObject({ accepted: 1, refused: 0, tlsHandshakeFailures: 1, tlsClosedBeforeHello: 0 });
   });
 
   it('reloads its certificate: open connections keep working, new ones get the new certificate', async () => {

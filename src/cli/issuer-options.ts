@@ -48,7 +48,7 @@ export const ISSUER_OPTIONS = Object.freeze([
 /** The audit options under the issuer's variables, its audit directory its own. */
 export const ISSUER_AUDIT_OPTIONS = Object.freeze(AUDIT_OPTIONS.map((o) => (o.name === 'auditDir' ? forIssuer(o, DEFAULT_ISSUER_AUDIT_DIR) : forIssuer(o))));
 
-/** ISOTRACE_ISSUER_CONFIG, ISOTRACE_ISSUER_AUDIT_KEY, and service `isotrace-issuer` in OTLP. */
+/** ISOTRACE_ISSUER_CONFIG, ISOTRACE_ISSUER_AUDIT_KEY, and service `isotrace-issuer` in its log lines and OTLP. */
 const ISSUER_NAMES: HostConfigNames = Object.freeze({
   configEnv: 'ISOTRACE_ISSUER_CONFIG', auditKeyEnv: 'ISOTRACE_ISSUER_AUDIT_KEY', serviceName: `${DEFAULT_OTLP_SINK_OPTIONS.serviceName}-issuer`,
 });

@@ -26,18 +26,22 @@ export interface ProcessLogger {
   reopen(): void;
 }
 
+/** The `service` of every line unless the host names its own (`isotrace issuer`: `isotrace-issuer`). */
+export const DEFAULT_LOG_SERVICE = 'isotrace';
+
 /**
  * pino on stdout, or on `dest`: a file descriptor, or a file path (opened for append, created if
  * missing; see reopen()). `isSync`: every write goes to the fd at once on the calling thread (for
  * a thread that writes in batches and has nothing else to do: no buffering, no trip through
- * libuv's thread pool).
+ * libuv's thread pool). `service`: the `service` every line carries, so that a combined journal
+ * tells the switch's lines from its issuer's.
  */
-export function createLogger(level: string, dest: number | string = 1, isSync = false): ProcessLogger {
+export function createLogger(level: string, dest: number | string = 1, isSync = false, service: string = DEFAULT_LOG_SERVICE): ProcessLogger {
   const stream = isSync ? pino.destination({ dest, minLength: 0, sync: true }) : pino.destination({ dest, minLength: 4096, sync: false });
   const log = pino(
     {
       level,
-      base: { service: 'isotrace' },
+      base: { service },
       // Backstop only: nothing should reach a log line unmasked in the first place. Top-level paths
       // only: wildcard paths cost about 7 µs a line here, more than the rest of the line.
       redact: { paths: ['pan', 'track2', 'pinBlock'], censor: '***' },

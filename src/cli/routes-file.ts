@@ -3,13 +3,13 @@
 // issuer, all read and checked once at start-up. Throws only ConfigError, naming the file, the issuer and the key.
 
 import { SpecError, type Codec } from '../codec/index.js';
-import { STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions, type IssuerDefinition, type IssuerTls } from '../issuer/index.js';
+import { STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions, type IssuerDefinition } from '../issuer/index.js';
 import { ConfigError } from '../shared/index.js';
 import { BinTable } from '../switch/index.js';
-import { clientTls, type TlsClientOptions } from '../transport/index.js';
+import type { TlsClientOptions } from '../transport/index.js';
 import { readJsonFile } from './config.js';
 import { loadCodec } from './spec-loader.js';
-import { readPem } from './tls-files.js';
+import { readIssuerTls } from './issuer-tls.js';
 
 export interface RoutesFile {
   readonly routes: BinTable;
@@ -19,23 +19,6 @@ export interface RoutesFile {
   readonly issuerCodecs: ReadonlyMap<string, Codec>;
   /** The TLS files' bytes of each remote issuer with a `tls` key, by issuer name. */
   readonly issuerTls: ReadonlyMap<string, TlsClientOptions>;
-}
-
-/**
- * The files `tls` names read and checked; `at` is the issuer's path in errors.
- * @throws ConfigError naming `at.tls.KEY` and the file: unreadable, not PEM, a key not the certificate's.
- */
-function readIssuerTls(tls: IssuerTls, at: string): TlsClientOptions {
-  const read = (key: 'ca' | 'cert' | 'key'): Buffer | null => (tls[key] === null ? null : readPem(`${at}.tls.${key}`, tls[key]));
-  const options = { ca: read('ca'), cert: read('cert'), key: read('key'), serverName: tls.serverName };
-  try {
-    clientTls(options, `${at}.tls`);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    const file = tls[err.path.slice(at.length + 5) as keyof IssuerTls];
-    throw new ConfigError(file === null || file === undefined ? err.path : `${err.path} ${file}`, err.message.slice(err.path.length + 2), { cause: err });
-  }
-  return options;
 }
 
 /**

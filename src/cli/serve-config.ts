@@ -47,6 +47,8 @@ export interface HostSettings {
   readonly otlp: ServeOtlpOptions | null;
   /** The listener's TLS files (read at start-up and on SIGHUP); null: plain TCP. */
   readonly tls: ServeTlsFiles | null;
+  /** The `service` of the host's log lines: `isotrace`, `isotrace-issuer` for the issuer host. */
+  readonly service: string;
 }
 
 /** Every value `serve` runs with, typed and checked; frozen all the way down (but the key's bytes). */
@@ -61,7 +63,7 @@ export interface HostConfigNames {
   readonly configEnv: string;
   /** The variable holding the audit log's HMAC key. */
   readonly auditKeyEnv: string;
-  /** The OTLP `service.name` when no OTEL_* variable names one. */
+  /** The `service` of its log lines, and its OTLP `service.name` when no OTEL_* variable names one. */
   readonly serviceName: string;
 }
 
@@ -97,7 +99,7 @@ export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, a
   if (typeof values.store === 'string') checkStoreUrl(values.store);
   if (typeof values.nodeId === 'string') checkNodeId(values.nodeId);
   // Each value was produced by its own option's kind, as resolveOptions types it.
-  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp, tls }) as unknown as Resolved<S> & HostSettings;
+  return Object.freeze({ ...values, otlpEndpoint, server, audit, otlp, tls, service: names.serviceName }) as unknown as Resolved<S> & HostSettings;
 }
 
 /**

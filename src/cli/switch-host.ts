@@ -30,7 +30,7 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost'> & Partial<Pick<ServeConfig, 'safDir' | 'tls' | 'store' | 'nodeId'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'tls' | 'store' | 'nodeId'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -70,6 +70,8 @@ export interface RunningSwitch {
   stop(): Promise<void>;
   /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
   reopenLog(): void;
+  /** Rereads the remote issuer links' TLS files (SIGHUP) for their next connections; absent: no link speaks TLS. */
+  reloadIssuerTls?: (() => void) | undefined;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
   const admin = metrics === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
   // Checked by the config already; resolving adds the journal's own (log module and destination) once.
-  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, batchStats: metrics?.batchStats ?? null });
+  const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, logService: cfg.service, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
   /** The PostgreSQL store (--store): opened once the port is bound; null without --store. */
   let store: Store | null = null;
@@ -267,7 +269,7 @@ export async function runHost<C extends HostConfig>(
     io.err(errorLine(err));
     return EXIT.USAGE;
   }
-  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest);
+  const { logger, flush, reopen } = createLogger(cfg.logLevel, logDest, false, cfg.service);
   let running: RunningSwitch;
   try {
     running = await start(cfg, logger, logDest);
@@ -284,10 +286,13 @@ export async function runHost<C extends HostConfig>(
   });
   const tlsFiles = cfg.tls ?? null;
   const stopReloading = tlsFiles === null ? () => {} : onHangup(() => reloadServerTls(running.server, tlsFiles, logger));
+  const reloadLinks = running.reloadIssuerTls;
+  const stopReloadingLinks = reloadLinks === undefined ? () => {} : onHangup(reloadLinks);
   return new Promise((resolve) => {
     drainOnSignals({ drain: () => running.stop() }, () => {
       stopReopening();
       stopReloading();
+      stopReloadingLinks();
       logger.info({ evt: stopped[0] }, stopped[1]);
       flush();
       resolve(EXIT.OK);

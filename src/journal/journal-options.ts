@@ -25,6 +25,8 @@ export interface JournalThreadOptions {
   logLevel?: string;
   /** With `logDest`: the URL of the module whose `createLogger` (a LineLoggerFactory) makes the worker's logger. */
   logModule?: string;
+  /** With `logDest`: the `service` of the worker's lines, the process logger's own. Default `isotrace`. */
+  logService?: string;
   /** Where the worker's writer counts and times each batch for metrics, over a SharedArrayBuffer; null (default): nothing is. */
   batchStats?: AuditBatchStats | null;
 }
@@ -32,7 +34,7 @@ export interface JournalThreadOptions {
 export interface ResolvedJournalOptions {
   /** The audit log's options, as the worker's AuditWriter opens it (its mode is the journal's). */
   readonly audit: Readonly<Required<AuditWriterOptions>>;
-  readonly log: Readonly<{ module: string; dest: number | string; level: string }> | null;
+  readonly log: Readonly<{ module: string; dest: number | string; level: string; service: string }> | null;
 }
 
 const RESOLVED = new WeakSet<object>();
@@ -40,11 +42,11 @@ const RESOLVED = new WeakSet<object>();
 /**
  * Defaults filled in and every option checked; given options already resolved, returns them as
  * they are.
- * @throws ConfigError naming the first invalid option (`audit.dir`, `audit.mode`, …, `journal.logDest`, `journal.logModule`).
+ * @throws ConfigError naming the first invalid option (`audit.dir`, `audit.mode`, …, `journal.logDest`, `journal.logModule`, `journal.logService`).
  */
 export function resolveJournalOptions(options: JournalThreadOptions | ResolvedJournalOptions): ResolvedJournalOptions {
   if (RESOLVED.has(options)) return options as ResolvedJournalOptions;
-  const { logDest = null, logLevel = 'info', logModule, ...audit } = options as JournalThreadOptions;
+  const { logDest = null, logLevel = 'info', logModule, logService = 'isotrace', ...audit } = options as JournalThreadOptions;
   const resolvedAudit = resolveAuditWriterOptions(audit);
   let log: ResolvedJournalOptions['log'] = null;
   if (logDest !== null) {
@@ -54,7 +56,8 @@ export function resolveJournalOptions(options: JournalThreadOptions | ResolvedJo
     if (typeof logModule !== 'string' || logModule === '') {
       throw new ConfigError('journal.logModule', 'required with logDest: the URL of a module exporting createLogger(level, dest, isSync)');
     }
-    log = Object.freeze({ module: logModule, dest: logDest, level: logLevel });
+    if (typeof logService !== 'string' || logService === '') throw new ConfigError('journal.logService', 'expected a non-empty service name');
+    log = Object.freeze({ module: logModule, dest: logDest, level: logLevel, service: logService });
   }
   const resolved: ResolvedJournalOptions = Object.freeze({ audit: resolvedAudit, log });
   RESOLVED.add(resolved);

@@ -8,7 +8,7 @@ import type { OutcomeWire } from '../switch/index.js';
 
 /**
  * The worker's own logger, for txn.done lines written straight to the process's log destination:
- * what `createLogger(level, dest, isSync)`, exported by the module the composition root names (see
+ * what `createLogger(level, dest, isSync, service)`, exported by the module the composition root names (see
  * JournalThreadOptions.logModule), returns. The journal builds no logger itself.
  */
 export interface LineLogger {
@@ -23,8 +23,11 @@ export interface LineLogger {
   reopen(): void;
 }
 
-/** `dest`: a file descriptor, or a file path opened for append (and reopened by LineLogger.reopen). */
-export type LineLoggerFactory = (level: string, dest: number | string, isSync: boolean) => LineLogger;
+/**
+ * `dest`: a file descriptor, or a file path opened for append (and reopened by LineLogger.reopen);
+ * `service`: the `service` of every line, as the process's own logger has it.
+ */
+export type LineLoggerFactory = (level: string, dest: number | string, isSync: boolean, service: string) => LineLogger;
 
 /** What the worker starts with (workerData). */
 export interface JournalInit {
@@ -37,7 +40,7 @@ export interface JournalInit {
   /** Async mode: how much the worker lowers its own scheduling priority (nice), being off the answers' path. */
   niceBy: number;
   /** Where the worker writes txn.done lines itself (a LineLogger from `module` on this fd or file at this level); null: it sends them back to the main thread's logger. */
-  log: { module: string; dest: number | string; level: string } | null;
+  log: { module: string; dest: number | string; level: string; service: string } | null;
   /** The buffer of the main thread's AuditBatchStats, which the worker's writer updates per batch; null: no metrics. */
   batchStats: SharedArrayBuffer | null;
 }

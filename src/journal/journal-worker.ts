@@ -30,7 +30,7 @@ let txnLog: Logger = toMain;
 /** Makes `own` with the factory of the module named in `init.log`. */
 async function openOwnLog(log: NonNullable<JournalInit['log']>): Promise<void> {
   const { createLogger } = (await import(log.module)) as { createLogger: LineLoggerFactory };
-  own = createLogger(log.level, log.dest, true);
+  own = createLogger(log.level, log.dest, true, log.service);
   txnLog = own.logger;
 }
 

@@ -5,10 +5,10 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { isResponseMti, specVersion, type IsoMessage, type SpecVersion } from '../codec/index.js';
-import type { BucketHistogram, ClockTimer, Logger } from '../shared/index.js';
+import { ConfigError, type BucketHistogram, type ClockTimer, type Logger, type PeerEndpoint } from '../shared/index.js';
 import {
-  Backoff, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
-  type CloseReason, type ConnectionOwner,
+  Backoff, clientTls, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
+  type ClientTls, type CloseReason, type ConnectionOwner, type TlsClientOptions,
 } from '../transport/index.js';
 import { resolveClientOptions, type ClientEvents, type ClientOptions, type ClientStats, type Endpoint, type LinkState, type ResolvedClientOptions } from './client-options.js';
 import { missingFields } from './match-key.js';
@@ -42,6 +42,10 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   readonly #version: SpecVersion;
   /** Where answered requests' round trips go (seconds); null: not measured. */
   #roundTrips: BucketHistogram | null = null;
+  /** The endpoint of the connection open now, made once per connection; null when none is. */
+  #peer: PeerEndpoint | null = null;
+  /** The TLS side each dial uses: options.tls until reloadTls() replaces it; null: plain TCP. */
+  #tls: ClientTls | null;
 
   /** @throws ConfigError naming the first invalid option. Does not connect: call connect(). */
   constructor(options: ClientOptions) {
@@ -50,6 +54,18 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     this.#version = specVersion(this.options.codec.spec);
     this.#log = this.options.logger.child({ link: this.options.name, peer: this.options.endpoints.map(address).join(',') });
     this.#backoff = new Backoff(this.options.reconnect, this.options.random);
+    this.#tls = this.options.tls;
+  }
+
+  /**
+   * New TLS files for the link (PEM bytes, as the `tls` option): the next connection (a reconnect,
+   * a failover) uses them; the one up keeps its own. Nothing changes when they are not usable.
+   * @throws ConfigError naming client.tls.ca, .cert, .key or .serverName (the reason, never the
+   *   bytes), or client.tls for a link that speaks plain TCP.
+   */
+  reloadTls(tls: TlsClientOptions): void {
+    if (this.#tls === null) throw new ConfigError('client.tls', 'this link speaks plain TCP: there is nothing to reload');
+    this.#tls = clientTls(tls, 'client.tls');
   }
 
   get state(): LinkState {
@@ -58,6 +74,11 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
 
   get isUp(): boolean {
     return this.#state === 'up';
+  }
+
+  /** The endpoint the link is connected to now (as configured, and the address reached); null when not connected. */
+  get endpoint(): PeerEndpoint | null {
+    return this.#peer;
   }
 
   get pendingCount(): number {
@@ -174,10 +195,11 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
     const o = this.options;
     this.#state = 'connecting';
     const at = o.endpoints[this.#endpoint];
-    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock, tls: o.tls }, (socket) => {
+    this.#dialing = dial({ host: at.host, port: at.port, connectTimeoutMs: o.connectTimeoutMs, clock: o.clock, tls: this.#tls }, (socket) => {
       this.#dialing = null;
       if (this.#state === 'closed') return void socket.destroy();
       this.#conn = new Connection(socket, `${o.name}-${this.#nextId++}`, this, o.connection, o.clock, this.#log);
+      this.#peer = Object.freeze({ host: at.host, port: at.port, peerAddress: socket.remoteAddress ?? null, peerPort: socket.remotePort ?? null });
       if (o.hasSignOn) this.#signOn();
       else this.#up();
     }, (err) => {
@@ -302,6 +324,7 @@ export class IsoClient extends EventEmitter<ClientEvents> implements ConnectionO
   onClose(conn: Connection, reason: CloseReason, error: Error | null): void {
     if (this.#conn !== conn) return;
     this.#conn = null;
+    this.#peer = null;
     this.#isEchoInFlight = false;
     const wasUp = this.#state === 'up';
     this.#failAll('LINK_DOWN', `the link dropped (${reason}) before the answer`, error);

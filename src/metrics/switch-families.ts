@@ -53,6 +53,9 @@ export function registerServerFamilies(registry: Registry, server: FrameServer, 
     for (const [reason, n] of Object.entries(server.stats.closed)) out.add(n, { reason });
   }).register(registry);
   new ScrapedMetric('isotrace_tls_handshake_failures_total', 'counter', 'TLS clients refused before their handshake completed (no connection), by reason', byLabel(events.tlsFailures, 'reason')).register(registry);
+  new ScrapedMetric('isotrace_tls_closed_before_hello_total', 'counter', 'Connections to the TLS listener that ended before sending a byte (load balancer health checks, port checks), not counted as handshake failures', (out) => {
+    out.add(server.stats.tlsClosedBeforeHello);
+  }).register(registry);
   new ScrapedMetric('isotrace_frames_received_total', 'counter', 'Frames received from terminals (keep-alives not counted)', (out) => out.add(server.stats.framesIn)).register(registry);
   new ScrapedMetric('isotrace_frames_rejected_total', 'counter', 'Frames not handled as requests, by reason', (out) => {
     byLabel(events.framingErrors, 'reason')(out);

@@ -52,7 +52,7 @@ export const ERROR_CODES = {
   CONN_DRAIN_TIMEOUT: 'in-flight work did not finish within the drain deadline; the connection was closed',
   CONN_REFUSED: 'a new connection was closed at once: maxConnections or maxConnectionsPerAddress reached, or its address is refused for format errors',
   CONN_FORMAT_ERRORS: 'a connection sent more unreadable frames (format errors) than allowed within the window; it was closed',
-  CONN_TLS_HANDSHAKE: 'a TLS client did not complete its handshake: a protocol below TLS 1.2, no common cipher, a closed or silent client (tlsHandshakeTimeoutMs); it got no connection',
+  CONN_TLS_HANDSHAKE: 'a TLS client did not complete its handshake: a protocol below TLS 1.2, no common cipher, bytes that are not a ClientHello, a client that closed or stalled part-way (tlsHandshakeTimeoutMs); it got no connection',
   CONN_TLS_CLIENT_CERT: 'a TLS client presented no certificate, or one not signed by --tls-ca, where --tls-client-auth require asks for one; it was refused',
   SERVER_LISTEN_FAILED: 'the terminals\' listener or the admin HTTP listener could not bind its host and port',
   // transport: the client link

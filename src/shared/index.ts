@@ -9,7 +9,7 @@ export type { Logger, LogFn, LogLevel } from './logger.js';
 export { SYSTEM_CLOCK } from './clock.js';
 export { plural } from './plural.js';
 export type { Clock, ClockTimer } from './clock.js';
-export type { AuthorizationRequest, ReversalCause, ReversalRequest, IssuerDecision, IssuerBackend } from './issuer-port.js';
+export type { AuthorizationRequest, ReversalCause, ReversalRequest, IssuerDecision, IssuerBackend, IssuerCallTrace, PeerEndpoint } from './issuer-port.js';
 export { IssuerError, RoutingError } from './issuer-errors.js';
 export { jsonString } from './json-text.js';
 export { checkLoggerAndClock, stripUndefined } from './options.js';

@@ -1,6 +1,24 @@
 // The contract between the switch and an issuer: in-process stub or remote host link. Generic over
 // the message type so that shared/ stays free of the codec. Types only.
 
+/** Where a link is connected: the endpoint as configured, and the address it reached. */
+export interface PeerEndpoint {
+  /** The endpoint's host as configured (a name or an IP address); never empty. */
+  readonly host: string;
+  readonly port: number;
+  /** The IP address and port of the far end of the connection; null when the socket does not say. */
+  readonly peerAddress: string | null;
+  readonly peerPort: number | null;
+}
+
+/**
+ * What a remote backend tells the switch about one call, for the call's span: the endpoint of the
+ * link the request went out on (left null when it went out on none).
+ */
+export interface IssuerCallTrace {
+  endpoint: PeerEndpoint | null;
+}
+
 /** An authorization (0100) or financial (0200) request as the issuer sees it. */
 export interface AuthorizationRequest<M> {
   kind: 'authorization' | 'financial';
@@ -20,6 +38,8 @@ export interface AuthorizationRequest<M> {
   traceparent: string | null;
   /** DE 37 the switch answers with when the request carries none (a remote issuer's link sends it too). */
   rrn: string;
+  /** For a remote issuer: where it records the link the request went out on; absent for the stub. */
+  callTrace?: IssuerCallTrace | null;
 }
 
 /**
@@ -37,6 +57,8 @@ export interface ReversalRequest<M> {
   traceparent: string | null;
   rrn: string;
   cause: ReversalCause;
+  /** As AuthorizationRequest.callTrace. */
+  callTrace?: IssuerCallTrace | null;
 }
 
 export interface IssuerDecision {

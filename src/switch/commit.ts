@@ -69,8 +69,8 @@ async function release(ctx: TxnContext, env: CommitEnv): Promise<void> {
     // The issuer answers in 1987 codes whatever the terminal's edition (IssuerDecision). A remote
     // issuer queues a reversal advice (0420), kept and repeated until the issuer acknowledges it.
     const holdId = ctx.holdId;
-    const d = await callIssuer(ctx, env, issuer, ({ traceparent, rrn }) => issuer.reverse(
-      { message: ctx.request, holdId, traceId: ctx.trace.traceId, traceparent, rrn, cause: 'malfunction' },
+    const d = await callIssuer(ctx, env, issuer, ({ traceparent, rrn, callTrace }) => issuer.reverse(
+      { message: ctx.request, holdId, traceId: ctx.trace.traceId, traceparent, rrn, cause: 'malfunction', callTrace },
       env.issuerTimeoutMs,
     ));
     if (d.responseCode === RC.APPROVED) env.logger.warn(at, 'hold of an approval answered 96 released');

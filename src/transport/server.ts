@@ -39,6 +39,8 @@ export interface ServerStats {
   handlerErrors: number;
   /** TLS clients closed before a connection was made: a failed or timed-out handshake, or a client certificate refused. */
   tlsHandshakeFailures: number;
+  /** Connections to a TLS server that ended before sending a byte (port checks): not counted as failures. */
+  tlsClosedBeforeHello: number;
   /** Connections closed, by reason. */
   closed: Record<string, number>;
 }
@@ -83,6 +85,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
   #framesIn = 0;
   #framesOut = 0;
   #tlsFailures = 0;
+  #tlsSilent = 0;
   readonly #closed: Record<string, number> = {};
 
   /**
@@ -105,7 +108,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
       this.#net = createServer({ allowHalfOpen: true, noDelay: true }, this.#onConnection);
       this.#closeHandshakes = () => {};
     } else {
-      const listener = createTlsListener(o.tls, o.tlsHandshakeTimeoutMs, this.#onConnection, this.#tlsFailed);
+      const listener = createTlsListener(o.tls, o.tlsHandshakeTimeoutMs, this.#onConnection, this.#tlsFailed, this.#tlsSilentClose);
       this.#net = listener.server;
       this.#closeHandshakes = listener.closeHandshakes;
     }
@@ -138,7 +141,7 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     }
     return {
       accepted: this.#accepted, refused: this.#refused, active: this.#conns.size, framesIn, framesOut,
-      handlerErrors: this.#handlerErrors, tlsHandshakeFailures: this.#tlsFailures, closed: { ...this.#closed },
+      handlerErrors: this.#handlerErrors, tlsHandshakeFailures: this.#tlsFailures, tlsClosedBeforeHello: this.#tlsSilent, closed: { ...this.#closed },
     };
   }
 
@@ -235,6 +238,15 @@ export class FrameServer extends EventEmitter<ServerEvents> implements Connectio
     const addr = peer.address;
     this.#log.warn({ evt: 'conn.tls_failed', remote: `${addr}:${peer.port}`, reason, err: { code, message: why } }, `TLS client refused: ${reason}: ${why}`);
     this.emit('tlsFailed', addr, reason);
+  };
+
+  /**
+   * A TLS port's connection that ended before its first byte: a load balancer's health check does
+   * this every few seconds, so it is counted apart from the failures and logged at debug only.
+   */
+  readonly #tlsSilentClose = (peer: TlsPeer): void => {
+    this.#tlsSilent++;
+    this.#log.debug({ evt: 'conn.tls_no_hello', remote: `${peer.address}:${peer.port}` }, 'connection ended before sending a TLS ClientHello (a port check?)');
   };
 
   #refuse(socket: Socket, addr: string, reason: RefuseReason): void {

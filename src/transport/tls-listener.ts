@@ -26,6 +26,12 @@ export interface TlsPeer {
 /** Told of each refused client (its socket is destroyed); `why` is OpenSSL's or Node's reason. */
 export type TlsFailureSink = (peer: TlsPeer, reason: TlsFailure, code: ErrorCode, why: string) => void;
 
+/**
+ * Told of each TCP connection that ended (closed, reset, or its handshake timed out) before it sent
+ * a byte (no ClientHello): a load balancer's or monitor's port check, not a TLS client that failed.
+ */
+export type SilentCloseSink = (peer: TlsPeer) => void;
+
 /** The TCP socket under a server's TLS socket (Node keeps it as `_parent`); null if unknown. */
 function rawOf(socket: TLSSocket): Socket | null {
   return (socket as TLSSocket & { _parent?: Socket | null })._parent ?? null;
@@ -42,11 +48,14 @@ const NO_CERT_CODES: ReadonlySet<string> = new Set(['UNABLE_TO_GET_ISSUER_CERT',
 
 /**
  * A tls.Server for `tls`: `onAccepted` gets each client that completed its handshake (and, under
- * `require`, presented a certificate signed by the CA); `onFailed` each one refused. Client
+ * `require`, presented a certificate signed by the CA); `onFailed` each one refused; `onSilent`
+ * each connection that ended before sending anything (a port check). Client
  * certificates are checked here rather than by Node (rejectUnauthorized false), because Node
  * drops an untrusted one silently: here every refusal is counted and logged.
  */
-export function createTlsListener(tls: ResolvedTlsServerOptions, handshakeTimeoutMs: number, onAccepted: (socket: Socket) => void, onFailed: TlsFailureSink): TlsListener {
+export function createTlsListener(
+  tls: ResolvedTlsServerOptions, handshakeTimeoutMs: number, onAccepted: (socket: Socket) => void, onFailed: TlsFailureSink, onSilent: SilentCloseSink,
+): TlsListener {
   const isRequired = tls.clientAuth === 'require';
   /** TCP sockets whose handshake is not complete: a drain closes them rather than wait for their timeout. */
   const handshaking = new Set<Socket>();
@@ -74,6 +83,9 @@ export function createTlsListener(tls: ResolvedTlsServerOptions, handshakeTimeou
     const peer = peerOf(socket);
     socket.destroy(); // a handshake timeout is only reported by Node, not acted on
     const isTimeout = err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT';
+    // Not a byte before the end: nothing of TLS was even tried (a port check). A peer's FIN is seen
+    // only at the handshake timeout (allowHalfOpen keeps the socket), a reset at once.
+    if (rawOf(socket)?.bytesRead === 0) return onSilent(peer);
     // OpenSSL's reason ("unsupported protocol") rather than its message, which names source files.
     const reason = (err as { reason?: unknown }).reason;
     const why = err.code === 'ECONNRESET' ? 'closed by the client before the handshake completed'

@@ -4,6 +4,7 @@
 import type { Logger } from '../../shared/index.js';
 import type { ExitCode, Io } from '../io.js';
 import { hasRemoteIssuers, issuerBackends } from '../issuer-backends.js';
+import { reloadIssuerTls } from '../issuer-tls.js';
 import { loadRoutesFile } from '../routes-file.js';
 import { serveConfig, type ServeConfig } from '../serve-config.js';
 import { runHost, startHost, type RunningSwitch } from '../switch-host.js';
@@ -18,15 +19,23 @@ export type { RunningSwitch } from '../switch-host.js';
  *   AuditError AUDIT_LOCKED, AUDIT_OPEN_FAILED (and as AuditWriter.open).
  */
 export async function startSwitch(cfg: ServeConfig, logger: Logger, logDest: number | string | null = null): Promise<RunningSwitch> {
+  const where = `routes ${cfg.routes}`;
+  /** Set once the host has built them: what a SIGHUP reloads the issuers' TLS files into. */
+  let reloadIssuers: (() => void) | undefined;
   const running = await startHost(cfg, {
     routing: () => {
       const { routes, issuers, issuerCodecs, issuerTls } = loadRoutesFile(cfg.routes);
       return {
-        routes, routesSource: `routes ${cfg.routes}`, traceField: null, issuerNames: new Set(issuers.keys()), usesSaf: hasRemoteIssuers(issuers),
-        backends: (ctx) => issuerBackends(issuers, issuerCodecs, ctx, issuerTls),
+        routes, routesSource: where, traceField: null, issuerNames: new Set(issuers.keys()), usesSaf: hasRemoteIssuers(issuers),
+        backends: (ctx) => {
+          const built = issuerBackends(issuers, issuerCodecs, ctx, issuerTls);
+          if (issuerTls.size > 0) reloadIssuers = () => reloadIssuerTls(issuers, built, where, logger);
+          return built;
+        },
       };
     },
   }, logger, logDest);
+  running.reloadIssuerTls = reloadIssuers;
   logger.info({ evt: 'serve.ready', spec: running.codec.name, routes: cfg.routes, cards: cfg.cards, otlp: cfg.otlp !== null, audit_dir: cfg.audit.dir, audit_mode: cfg.audit.mode, audit_keyed: cfg.audit.key !== null }, 'switch ready');
   return running;
 }

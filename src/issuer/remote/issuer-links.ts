@@ -75,6 +75,14 @@ export class IssuerLinks {
     for (const { client } of this.#links) client.on('late', listener);
   }
 
+  /**
+   * New TLS files for every link: each one's next connection uses them; those up keep theirs.
+   * @throws ConfigError as IsoClient.reloadTls (checked on the first link: none changes then).
+   */
+  reloadTls(tls: TlsClientOptions): void {
+    for (const { client } of this.#links) client.reloadTls(tls);
+  }
+
   /** Signs off (where signed on) and closes every link. */
   async close(): Promise<void> {
     await Promise.all(this.#links.map(({ client }) => client.close()));

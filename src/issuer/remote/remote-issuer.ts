@@ -87,6 +87,7 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
    */
   async authorize(req: AuthorizationRequest<IsoMessage>): Promise<IssuerDecision> {
     const link = this.#up();
+    if (req.callTrace != null) req.callTrace.endpoint = link.client.endpoint;
     const sent = this.#withTrace(toIssuerRequest(req.message, this.#mapping, { stan: link.stans.next(), now: new Date(), rrn: req.rrn }), req.traceparent);
     let answer: IsoMessage;
     try {
@@ -118,6 +119,7 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
       if (v !== undefined) original.set(de, v);
     }
     if (link !== null) {
+      if (req.callTrace != null) req.callTrace.endpoint = link.client.endpoint;
       const sent = this.#withTrace(toIssuerRequest(req.message, this.#mapping, { stan: link.stans.next(), now, rrn: req.rrn, original }), req.traceparent);
       try {
         const answer = await link.client.request(sent);
@@ -130,6 +132,15 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     const stans = (link ?? this.#links.all[0]).stans;
     await this.#queueAdvice(reversalAdvice(withOriginalIds(probe, original, this.#version), null, reason, this.#mapping, { stan: stans.next(), now }), req.traceparent, reason);
     return { responseCode: '00', approvalCode: null, reason: 'reversal advice queued for the issuer', holdId: null };
+  }
+
+  /**
+   * New TLS files for the issuer's links (the PEM bytes of the files its `tls` key names): each
+   * link's next connection uses them; connections up stay up with theirs.
+   * @throws ConfigError naming client.tls.* when they are not usable, or client.tls for plain TCP links.
+   */
+  reloadTls(tls: TlsClientOptions): void {
+    this.#links.reloadTls(tls);
   }
 
   /** Signs off and closes the links, after the advice in flight, if any, has its answer. */

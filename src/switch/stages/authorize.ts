@@ -36,8 +36,8 @@ async function reverse(ctx: TxnContext, env: SwitchEnv, issuer: IssuerBackend<Is
       return;
     }
   }
-  const pending = callIssuer(ctx, env, issuer, ({ traceparent, rrn }) => issuer.reverse(
-    { message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId, traceparent, rrn, cause: 'cancellation' },
+  const pending = callIssuer(ctx, env, issuer, ({ traceparent, rrn, callTrace }) => issuer.reverse(
+    { message: ctx.request, holdId: original.holdId, traceId: ctx.trace.traceId, traceparent, rrn, cause: 'cancellation', callTrace },
     env.issuerTimeoutMs,
   ));
   original.reversal = pending;
