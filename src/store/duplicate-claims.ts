@@ -182,8 +182,13 @@ export class PgDuplicates implements DuplicateStore {
       const byKey = new Map(rows.map((r) => [r.key, r]));
       for (const c of claims) c.row = byKey.get(c.key) ?? null;
     } catch (err) {
-      // Repeats that joined these claims here are handled anew, and fail the same way.
-      for (const c of claims) this.#end(c.key, null);
+      // Repeats that joined these claims here are handled anew, and fail the same way. The claims
+      // may have been made all the same (an answer lost or late): dropped, so that the terminal's
+      // resend after its 96 is not left waiting for them to go stale.
+      for (const c of claims) {
+        this.#end(c.key, null);
+        void this.#ends.push({ key: c.key, answer: null });
+      }
       throw err;
     }
   }
@@ -229,7 +234,7 @@ export class PgDuplicates implements DuplicateStore {
     try {
       await write();
     } catch (err) {
-      this.#retry.later('store.settle_failed', `keeping ${ends.length} answer(s) for repeats`, err, Date.now() + this.#o.windowMs, write);
+      this.#retry.later('store.settle_failed', `settling or dropping ${ends.length} duplicate claim(s)`, err, Date.now() + this.#o.windowMs, write);
     }
   }
 
