@@ -137,6 +137,13 @@ describe('PgDuplicates', () => {
     expect(await claim(b.dups, 'k')).toBeNull();
   });
 
+  it('takes over at once a claim this node made and holds no more (a process before it with the same node id)', async () => {
+    const { a } = await twoNodes();
+    expect(await claim(a.dups, 'k')).toBeNull(); // never settled: the process "died"
+    const again = db.track(new PgDuplicates(a.store, a.log, codec));
+    expect(await claim(again, 'k')).toBeNull();
+  });
+
   it('purges answers past their window and stale claims, and keeps the rest', async () => {
     const { a } = await twoNodes({ windowMs: 30, staleClaimMs: 60_000 });
     expect(await claim(a.dups, 'old')).toBeNull();
@@ -175,7 +182,7 @@ describe('PgDuplicates with the database stopped', () => {
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).code).toBe('STORE_UNAVAILABLE');
       await a.dups.settle('before', answer(5)); // resolves: retried in the background
-      // The settle, and the drop of the failed claim (which may have been made), wait for the store.
+      // The settle waits for the store, tried again in the background.
       expect(a.log.events('store.settle_failed').length).toBeGreaterThanOrEqual(1);
       await own.startServer();
       const owed = (): number => a.log.events('store.settle_failed').length - a.log.events('store.settle_failed_recovered').length;

@@ -30,8 +30,10 @@ export const DEFAULT_PG_DUPLICATES: Readonly<PgDuplicatesOptions> = Object.freez
 
 /**
  * Claims every key of the batch that no one holds, or whose holder's answer is past its window,
- * or whose claim went stale; for each key, whether this batch won it, and the row as it stood
- * before (the first answer, when settled).
+ * or whose claim went stale, or that this node claimed and holds no more (a claim whose statement
+ * failed after all, or one of a process that ran before with this node id: a key is sent here only
+ * when no claim of it is under way on this node); for each key, whether this batch won it, and the
+ * row as it stood before (the first answer, when settled).
  */
 const CLAIM_SQL = `
   WITH ${ASYNC_COMMIT}, k AS (SELECT unnest($1::text[]) AS key),
@@ -42,6 +44,7 @@ const CLAIM_SQL = `
       SET node_id = EXCLUDED.node_id, state = 1, claimed_at = EXCLUDED.claimed_at, expires_at = EXCLUDED.expires_at,
           answer = NULL, response_code = NULL, approval_code = NULL
       WHERE (c.state = 2 AND c.expires_at <= now()) OR (c.state = 1 AND c.claimed_at <= now() - $4::float8 * interval '1 millisecond')
+        OR (c.state = 1 AND c.node_id = $2)
     RETURNING key)
   SELECT k.key, won.key IS NOT NULL AS is_won, c.state, c.answer, c.response_code, c.approval_code
   FROM async_commit, k LEFT JOIN won ON won.key = k.key LEFT JOIN isotrace.duplicate_claims c ON won.key IS NULL AND c.key = k.key`;
@@ -182,13 +185,10 @@ export class PgDuplicates implements DuplicateStore {
       const byKey = new Map(rows.map((r) => [r.key, r]));
       for (const c of claims) c.row = byKey.get(c.key) ?? null;
     } catch (err) {
-      // Repeats that joined these claims here are handled anew, and fail the same way. The claims
-      // may have been made all the same (an answer lost or late): dropped, so that the terminal's
-      // resend after its 96 is not left waiting for them to go stale.
-      for (const c of claims) {
-        this.#end(c.key, null);
-        void this.#ends.push({ key: c.key, answer: null });
-      }
+      // Repeats that joined these claims here are handled anew, and fail the same way. A claim
+      // made all the same (its answer lost or late) is this node's orphan: the next claim of its
+      // key here takes it over (CLAIM_SQL).
+      for (const c of claims) this.#end(c.key, null);
       throw err;
     }
   }
