@@ -71,6 +71,18 @@ describe('Store.open', () => {
     expect(state).toEqual({ version: SCHEMA_VERSION, half: null });
   });
 
+  it('applies a version the database lacks below its highest one', async () => {
+    const url = await server.newDatabase();
+    const logger = new LogCollector();
+    const skipped = MIGRATIONS[MIGRATIONS.length - 2];
+    const versionsIn = (): Promise<number[]> => withClient(url, async (c) => (await c.query<{ version: number }>('SELECT version FROM isotrace.schema_version ORDER BY version')).rows.map((r) => r.version));
+    await withClient(url, (c) => migrate(c, logger, MIGRATIONS.filter((m) => m !== skipped)));
+    expect(await versionsIn()).not.toContain(skipped.version);
+    await withClient(url, (c) => migrate(c, logger));
+    expect(await versionsIn()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(logger.events('store.migrated').map((l) => l.version).slice(-1)).toEqual([skipped.version]);
+  });
+
   it('refuses a second running switch with the same node id, naming the holder', async () => {
     const url = await server.newDatabase();
     const a = await open(url, 'same');

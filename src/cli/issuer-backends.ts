@@ -3,7 +3,7 @@
 
 import type { Codec, IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, type IssuerDefinition } from '../issuer/index.js';
-import type { SafQueue } from '../saf/index.js';
+import type { AdviceQueue } from '../saf/index.js';
 import type { IssuerBackend, Logger } from '../shared/index.js';
 import type { TlsClientOptions } from '../transport/index.js';
 import type { DeliveredAdvice } from '../switch/index.js';
@@ -17,7 +17,7 @@ export interface BackendContext {
   readonly issuerTimeoutMs: number;
   readonly logger: Logger;
   /** The queue of reversal advices owed; opened only when some issuer is remote. */
-  readonly saf: SafQueue | null;
+  readonly saf: AdviceQueue | null;
   /** Audits an advice an issuer acknowledged. */
   readonly onAdviceDelivered: (advice: DeliveredAdvice) => void;
 }

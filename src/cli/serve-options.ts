@@ -58,6 +58,7 @@ export const SERVE_OPTIONS = Object.freeze([
   textOption('routes', 'ISOTRACE_ROUTES', `${ROOT}fixtures/routes.json`, 'the BIN routing table, and the issuers it routes to'),
   textOption('safDir', 'ISOTRACE_SAF_DIR', DEFAULT_SAF_DIR, 'directory of the store-and-forward queue of reversal advices owed to remote issuers'),
   textOption('store', 'ISOTRACE_DATABASE_URL', null, 'PostgreSQL store shared by several switch processes (postgres://user:password@host:5432/db); unset: files and memory (docs/store.md)'),
+  textOption('safKeyFile', 'ISOTRACE_SAF_KEY_FILE', null, "with store: the file of the store-and-forward queue's sealing key (32 random bytes, mode 0600), the same on every node"),
   textOption('nodeId', 'ISOTRACE_NODE_ID', null, "this switch's name on the store (its audit chain, its claims); default: the host name"),
   enumOption('logLevel', 'ISOTRACE_LOG_LEVEL', LOG_LEVELS, 'info', 'log level'),
   textOption('logFile', 'ISOTRACE_LOG_FILE', null, 'write the log to this file (appended) instead of standard output, reopened on SIGHUP for logrotate'),

@@ -6,7 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
-import { DEFAULT_SAF_DIR, SafQueue } from '../saf/index.js';
+import type { AdviceQueue } from '../saf/index.js';
 import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions } from '../journal/index.js';
@@ -14,6 +14,7 @@ import { AdminServer, HostMetrics } from '../metrics/index.js';
 import { Store, openSharedState, type SharedState } from '../store/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
+import { openAdviceQueue } from './advice-queue-host.js';
 import { readJsonFile } from './config.js';
 import { EXIT, errorLine, type ExitCode, type Io } from './io.js';
 import { onHangup } from './hangup.js';
@@ -30,7 +31,7 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'tls' | 'store' | 'nodeId'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'safKeyFile' | 'tls' | 'store' | 'nodeId'>>;
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -119,7 +120,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   let stub: IssuerBackend<IsoMessage> = new StubIssuer(cards);
   /** Filled once the host runs; the switch reads it per transaction. */
   const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
-  let saf: SafQueue | null = null;
+  let saf: AdviceQueue | null = null;
   /** Every backend once (the stub may stand behind several names), then the queue their advices are in. */
   const closeIssuers = async (): Promise<void> => {
     await Promise.all([...new Set(issuers.values())].map((b) => b.close()));
@@ -169,7 +170,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     process.on('exit', releaseAtExit);
     audit = await JournalThread.open(journal);
     if (routing.backends !== undefined) {
-      saf = routing.usesSaf === true ? await SafQueue.open({ dir: cfg.safDir ?? DEFAULT_SAF_DIR, logger }) : null;
+      // The queue of reversal advices: the store's with --store (shared by every node), else --saf-dir's.
+      saf = routing.usesSaf === true ? await openAdviceQueue(cfg, store, logger) : null;
       const built = routing.backends({
         stub, terminal: codec, issuerTimeoutMs: cfg.issuerTimeoutMs, logger, saf,
         onAdviceDelivered: (advice) => void sw?.recordAdvice(advice),

@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AuditBatchStats } from '../audit/index.js';
 import type { RemoteIssuer } from '../issuer/index.js';
 import type { JournalThread } from '../journal/index.js';
-import type { SafQueue } from '../saf/index.js';
+import type { AdviceQueue } from '../saf/index.js';
 import { TxnMetrics, type Switch } from '../switch/index.js';
 import type { CloseReason, ConnectionContext, FrameServer, RefuseReason, TlsFailure } from '../transport/index.js';
 import { registerAuditFamilies } from './audit-families.js';
@@ -21,7 +21,7 @@ export interface HostMetricsParts {
   /** The remote issuers: their links' state and counters, their queue's depth. */
   readonly issuers: readonly RemoteIssuer[];
   /** The store-and-forward queue, when some issuer is remote. */
-  readonly saf: SafQueue | null;
+  readonly saf: AdviceQueue | null;
 }
 
 /** The answer of /readyz: ready, or the reasons why not. */

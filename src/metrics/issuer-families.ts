@@ -5,7 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { RemoteIssuer } from '../issuer/index.js';
 import type { IsoClient } from '../link/index.js';
-import type { SafQueue } from '../saf/index.js';
+import type { AdviceQueue } from '../saf/index.js';
 import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from '../shared/index.js';
 import { ScrapedMetric, type Samples } from './scraped-metric.js';
 
@@ -21,7 +21,7 @@ export interface MeasuredLink {
 export interface IssuerSources {
   links: readonly MeasuredLink[];
   issuers: readonly string[];
-  saf: SafQueue | null;
+  saf: AdviceQueue | null;
 }
 
 /** The links of `issuers`, each now measuring its round trips into a histogram of its own. */

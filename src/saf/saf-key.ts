@@ -22,7 +22,21 @@ export function openSafKey(dir: string): Buffer {
  *   SAF_OPEN_FAILED when it cannot be read.
  */
 export function readSafKey(dir: string): Buffer | null {
-  const path = join(dir, KEY_FILE);
+  return readKeyAt(join(dir, KEY_FILE));
+}
+
+/**
+ * The key in file `path` (the PostgreSQL store's queue: the same file on every node), checked as
+ * saf.key is.
+ * @throws SafError SAF_KEY_MISSING when there is no such file; as readSafKey otherwise.
+ */
+export function readSafKeyFile(path: string): Buffer {
+  const key = readKeyAt(path);
+  if (key === null) throw new SafError('SAF_KEY_MISSING', `${path}: no saf key there (make one: head -c ${KEY_BYTES} /dev/urandom > ${path}; chmod 600 ${path})`);
+  return key;
+}
+
+function readKeyAt(path: string): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');

@@ -9,3 +9,5 @@ export { PgOriginals, type PgOriginalsOptions } from './originals-store.js';
 export { PgStubIssuer } from './stub-ledger.js';
 export { StatePurge, type StatePurgeOptions } from './state-purge.js';
 export { openSharedState, type SharedState, type SharedStateOptions } from './shared-state.js';
+export { StoreSafQueue, DEFAULT_STORE_SAF_OPTIONS, type StoreSafQueueOptions } from './saf/store-saf-queue.js';
+export { StoreSafAdmin, type SafTarget } from './saf/saf-admin.js';

@@ -34,16 +34,19 @@ export async function migrate(client: pg.ClientBase, logger: Logger, migrations:
   }
   try {
     await runQuiet(client, SCHEMA_TABLE, 'creating the schema table');
-    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM isotrace.schema_version').catch((err: unknown) => {
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM isotrace.schema_version').catch((err: unknown) => {
       throw storeErrorOf(err, 'reading the schema version');
     });
-    const current = rows[0].v ?? 0;
+    const applied = new Set(rows.map((r) => r.version));
+    const current = Math.max(0, ...applied);
     const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
     if (current > known) {
       throw new StoreError('STORE_SCHEMA_NEWER', `the database's schema is version ${current}, this isotrace knows up to ${known}: upgrade isotrace`);
     }
+    // Every version the database lacks, in order, not only those above its highest: a database
+    // migrated by a build that skipped one (a development branch) gets it too.
     for (const m of migrations) {
-      if (m.version <= current) continue;
+      if (applied.has(m.version)) continue;
       await apply(client, m);
       logger.info({ evt: 'store.migrated', version: m.version, name: m.name }, 'store schema migrated');
     }

@@ -3,12 +3,14 @@
 // Each send is recorded before it goes (so that after a crash it is repeated as 0421, never sent
 // again as a first 0420); the issuer's answer (0430) acknowledges it, durably, and is handed on
 // for the advice's own audit record. A failed send waits for the queue's backoff, or a link up.
+// With a queue shared by several processes, the queue says whether this one delivers (next()
+// null: another does); the forwarder releases the issuer whenever it stops with nothing in flight.
 
 import type { Codec, IsoMessage } from '../../codec/index.js';
-import type { SafEntry, SafQueue } from '../../saf/index.js';
+import type { AdviceQueue, SafEntry } from '../../saf/index.js';
 import type { Logger } from '../../shared/index.js';
 import { adviceMessage } from './advice-fields.js';
-import type { IssuerLinks } from './issuer-links.js';
+import { TIMEOUT_PRECISION_MS, type IssuerLinks } from './issuer-links.js';
 
 /** An advice the issuer acknowledged: the entry as the queue kept it, what was sent, the answer. */
 export interface AcknowledgedAdvice {
@@ -24,7 +26,7 @@ const QUEUE_RETRY_MS = 1000;
 export class AdviceForwarder {
   readonly #issuer: string;
   readonly #links: IssuerLinks;
-  readonly #saf: SafQueue;
+  readonly #saf: AdviceQueue;
   readonly #codec: Codec;
   readonly #log: Logger;
   readonly #onAcknowledged: (a: AcknowledgedAdvice) => void;
@@ -34,13 +36,14 @@ export class AdviceForwarder {
   #timer: NodeJS.Timeout | null = null;
   #draining: Promise<void> = Promise.resolve();
 
-  constructor(issuer: string, links: IssuerLinks, saf: SafQueue, codec: Codec, logger: Logger, onAcknowledged: (a: AcknowledgedAdvice) => void) {
+  constructor(issuer: string, links: IssuerLinks, saf: AdviceQueue, codec: Codec, logger: Logger, onAcknowledged: (a: AcknowledgedAdvice) => void) {
     this.#issuer = issuer;
     this.#links = links;
     this.#saf = saf;
     this.#codec = codec;
     this.#log = logger.child({ issuer });
     this.#onAcknowledged = onAcknowledged;
+    saf.watch?.(issuer, () => this.wake());
   }
 
   /** Delivers what is owed and can go now (a link came up, an advice was queued, a backoff ran). */
@@ -68,16 +71,30 @@ export class AdviceForwarder {
   }
 
   async #drain(): Promise<void> {
+    try {
+      await this.#deliver();
+    } catch (err) {
+      // The queue could not say what is owed (a store away): its watch, or this timer, wakes it again.
+      this.#log.warn({ evt: 'saf.next_failed', err: { code: (err as { code?: string }).code } }, 'advices owed not read; tried again later');
+      this.#wakeIn(QUEUE_RETRY_MS);
+    } finally {
+      this.#saf.release?.(this.#issuer);
+    }
+  }
+
+  async #deliver(): Promise<void> {
     while (!this.#isClosed) {
-      const next = this.#saf.next(this.#issuer);
+      const next = await this.#saf.next(this.#issuer);
       if (next === null) return;
       const waitMs = next.entry.nextAttemptAt - Date.now();
       if (waitMs > 0) return this.#wakeIn(waitMs);
       const link = this.#links.pick();
       if (link === null) return; // a link coming up wakes it
       let sent: IsoMessage;
+      let marked: SafEntry;
       try {
-        const delivery = await this.#saf.markSent(next.entry.id);
+        const delivery = await this.#saf.markSent(next.entry.id, this.#links.timeoutMs + TIMEOUT_PRECISION_MS);
+        marked = delivery.entry;
         sent = adviceMessage(delivery.mti, delivery.entry.fields, this.#codec);
       } catch (err) {
         this.#log.error({ evt: 'saf.send_not_recorded', id: next.entry.id, err: { code: (err as { code?: string }).code } }, 'advice not sent: its send could not be recorded');
@@ -87,9 +104,8 @@ export class AdviceForwarder {
       try {
         answer = await link.client.request(sent);
       } catch (err) {
-        const entry = this.#saf.get(next.entry.id);
-        this.#log.warn({ evt: 'saf.delivery_failed', id: next.entry.id, mti: sent.mti, attempts: entry?.attempts, err: { code: (err as { code?: string }).code } }, 'reversal advice not acknowledged; repeated later');
-        if (entry !== null) this.#wakeIn(Math.max(0, entry.nextAttemptAt - Date.now()));
+        this.#log.warn({ evt: 'saf.delivery_failed', id: next.entry.id, mti: sent.mti, attempts: marked.attempts, err: { code: (err as { code?: string }).code } }, 'reversal advice not acknowledged; repeated later');
+        this.#wakeIn(Math.max(0, marked.nextAttemptAt - Date.now()));
         return;
       }
       let entry: SafEntry;

@@ -20,6 +20,8 @@ export interface IssuerLink {
 
 export class IssuerLinks {
   readonly #links: IssuerLink[];
+  /** How long the issuer may take to answer, ms. */
+  readonly timeoutMs: number;
   #next = 0;
 
   /**
@@ -29,6 +31,7 @@ export class IssuerLinks {
    */
   constructor(def: RemoteIssuerDefinition, codec: Codec, timeoutMs: number, logger: Logger, tls: TlsClientOptions | null = null, clock?: Clock) {
     const log = logger.child({ issuer: def.name });
+    this.timeoutMs = timeoutMs;
     const header = def.header ?? (codec.spec.header === 'tpdu' ? 'tpdu' : 'none');
     this.#links = Array.from({ length: def.connections }, (_, i) => ({
       client: new IsoClient({

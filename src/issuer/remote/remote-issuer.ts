@@ -6,7 +6,7 @@
 // terminal's reversal goes to the issuer when a link is up, else (and when it is not answered)
 // becomes an advice too, as does the release of an approval whose audit record was not written.
 
-import { FORBIDDEN_FIELDS, type SafQueue } from '../../saf/index.js';
+import { FORBIDDEN_FIELDS, type AdviceQueue } from '../../saf/index.js';
 import { responseCodeOf, specVersion, writeFieldPath, type Codec, type IsoMessage, type SpecVersion } from '../../codec/index.js';
 import {
   IssuerError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type Logger, type ReversalRequest,
@@ -29,7 +29,7 @@ export interface RemoteIssuerOptions {
   /** How long the issuer may take, ms (the definition's timeoutMs, or serve's --issuer-timeout-ms). */
   readonly timeoutMs: number;
   /** Where owed reversal advices are kept until the issuer acknowledges them. */
-  readonly saf: SafQueue;
+  readonly saf: AdviceQueue;
   readonly logger: Logger;
   /** The PEM bytes of the files `def.tls` names; absent or null: plain TCP. */
   readonly tls?: TlsClientOptions | null;
@@ -51,7 +51,7 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
   readonly #version: SpecVersion;
   readonly #traceField: TraceField | null;
   readonly #links: IssuerLinks;
-  readonly #saf: SafQueue;
+  readonly #saf: AdviceQueue;
   readonly #forwarder: AdviceForwarder;
   readonly #log: Logger;
   /** The issuer spec's sensitive fields an advice may hold: sealed in the queue like DE 2. */
@@ -95,7 +95,8 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     } catch (err) {
       const code = errorCode(err);
       if (!MAY_HAVE_ARRIVED.has(code)) throw new IssuerError('ISSUER_UNAVAILABLE', `issuer ${this.name}: the request could not be sent (${code})`, { cause: err });
-      await this.#queueAdvice(reversalAdvice(sent, null, 'timeout', this.#mapping, { stan: link.stans.next(), now: new Date() }), req.traceparent, 'timeout');
+      // The terminal gets 91 whether or not the advice could be queued (a failure is logged loudly).
+      await this.#queueAdvice(reversalAdvice(sent, null, 'timeout', this.#mapping, { stan: link.stans.next(), now: new Date() }), req.traceparent, 'timeout').catch(() => {});
       const isTimeout = code === 'REQUEST_TIMEOUT';
       throw new IssuerError(isTimeout ? 'ISSUER_TIMEOUT' : 'ISSUER_UNAVAILABLE', `issuer ${this.name}: ${isTimeout ? 'no answer in time' : 'the link dropped before the answer'}; its reversal is queued`, { cause: err });
     }
@@ -106,6 +107,8 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
    * Reverses the approval `req.holdId` names. A terminal's reversal goes to the issuer when a link
    * is up and is answered by it; otherwise, and for the switch's own release (cause
    * `malfunction`), a reversal advice is queued durably and the reversal counts as done.
+   * @throws (rejects) the queue's error (SafError, StoreError) when the advice cannot be queued: the
+   *   reversal is not done, and the terminal is answered 96, so that it sends it again.
    */
   async reverse(req: ReversalRequest<IsoMessage>): Promise<IssuerDecision> {
     const original = originalOfHold(req.holdId, this.#version);
@@ -192,14 +195,14 @@ export class RemoteIssuer implements IssuerBackend<IsoMessage> {
     };
   }
 
-  /** Queues `advice` (resolves once it is on disk) and wakes the delivery; a failure to queue is logged loudly. */
+  /** Queues `advice` (resolves once it is on disk) and wakes the delivery; a failure to queue is logged loudly and thrown. */
   async #queueAdvice(advice: IsoMessage, traceparent: string | null, reason: ReversalReason): Promise<void> {
     try {
       const id = await this.#saf.enqueue({ issuer: this.name, traceparent, mti: advice.mti, fields: adviceFields(advice), reason, sensitive: this.#sensitive });
       this.#log.info({ evt: 'saf.queued', id, reason, stan: advice.get(11) }, 'reversal advice queued');
     } catch (err) {
       this.#log.error({ evt: 'saf.enqueue_failed', reason, err: { code: errorCode(err) } }, 'REVERSAL ADVICE NOT QUEUED: the issuer may hold an approval nobody reverses');
-      return;
+      throw err;
     }
     this.#forwarder.wake();
   }

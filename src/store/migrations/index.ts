@@ -5,6 +5,7 @@ import type { Migration } from './migration.js';
 import { migration as nodes } from './001-nodes.js';
 import { migration as duplicatesAndOriginals } from './003-duplicates-originals.js';
 import { migration as stubLedger } from './004-stub-ledger.js';
+import { migration as saf } from './005-saf.js';
 
 export type { Migration } from './migration.js';
 
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   nodes,
   duplicatesAndOriginals,
   stubLedger,
+  saf,
 ]);

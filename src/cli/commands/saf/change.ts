@@ -1,12 +1,14 @@
-// `isotrace saf retry` and `isotrace saf purge`: change the queue as its owner, so they take the
-// directory's lock and are refused (SAF_LOCKED) while a switch runs on it. The running switch
-// holds its queue in memory: a change behind its back would be undone or lost, never seen.
+// `isotrace saf retry` and `isotrace saf purge`: change a directory's queue as its owner, so they
+// take its lock and are refused (SAF_LOCKED) while a switch runs on it (the running switch holds
+// its queue in memory: a change behind its back would be undone or lost, never seen). The store's
+// queue they change row by row, under row locks, while switches run.
 
 import { userInfo } from 'node:os';
 import { checkSafDir, SafError, SafQueue, type SafEntry } from '../../../saf/index.js';
 import { EXIT, UsageError, type ExitCode, type Io } from '../../io.js';
 import { entryView, safHeader, safLine } from './format.js';
-import { parseEntryId, runSafCommand, safDirFrom, type SafDirFlags } from './options.js';
+import { parseEntryId, runSafCommand, safSourceFrom, withStoreAdmin, type SafDirFlags } from './options.js';
+import type { SafTarget, StoreSafAdmin } from '../../../store/index.js';
 
 export interface SafChangeFlags extends SafDirFlags {
   all?: boolean;
@@ -54,13 +56,31 @@ function report(io: Io, flags: SafChangeFlags, done: SafEntry[], what: string, n
   else io.out([`saf: ${views.length} ${views.length === 1 ? 'entry' : 'entries'} ${what}`, safHeader(), ...views.map((v) => safLine(v, nowMs))].join('\n'));
 }
 
+/**
+ * Runs `onDir` on the queue of a directory (as its owner) or `onStore` on the store's, for the
+ * entries `target` names; reports what changed, `said` of a directory's or the store's.
+ */
+async function change(
+  io: Io, flags: SafChangeFlags, env: NodeJS.ProcessEnv, target: number | 'all', said: { dir: string; store: string }, nowMs: number,
+  onDir: (q: SafQueue, e: SafEntry) => Promise<SafEntry>, onStore: (a: StoreSafAdmin) => Promise<SafEntry[]>,
+): Promise<ExitCode> {
+  const source = safSourceFrom(flags, env);
+  const done = 'store' in source
+    ? await withStoreAdmin(source.store, onStore)
+    : await withQueue(source.dir, async (q) => Promise.all(targets(q, target, flags.issuer).map((e) => onDir(q, e))));
+  report(io, flags, done, 'store' in source ? said.store : said.dir, nowMs);
+  return EXIT.OK;
+}
+
+/** The store's form of `target`. */
+const storeTarget = (target: number | 'all', issuer: string | undefined): SafTarget => (target === 'all' ? { issuer: issuer ?? null } : { id: target });
+
 /** Makes the entry (or all, of --issuer) due now: 0; 1 when locked or not owed; 2 for bad usage. */
 export function runSafRetry(idText: string | undefined, flags: SafChangeFlags, io: Io, env: NodeJS.ProcessEnv, nowMs = Date.now()): Promise<ExitCode> {
   return runSafCommand(io, async () => {
     const target = targetOf(idText, flags, 'retry');
-    const done = await withQueue(safDirFrom(flags, env), async (q) => Promise.all(targets(q, target, flags.issuer).map((e) => q.retry(e.id))));
-    report(io, flags, done, 'due now: the switch sends them at its next start', nowMs);
-    return EXIT.OK;
+    const said = { dir: 'due now: the switch sends them at its next start', store: 'due now: the switch delivering them sends them at once' };
+    return change(io, flags, env, target, said, nowMs, (q, e) => q.retry(e.id), (a) => a.retry(storeTarget(target, flags.issuer)));
   });
 }
 
@@ -81,8 +101,7 @@ export function runSafPurge(idText: string | undefined, flags: SafChangeFlags, i
     const target = targetOf(idText, flags, 'purge');
     if (flags.yes !== true) throw new UsageError('saf purge drops advices owed to issuers, who will then never get them: add --yes to do it', 'CLI_BAD_USAGE');
     const by = purger();
-    const done = await withQueue(safDirFrom(flags, env), async (q) => Promise.all(targets(q, target, flags.issuer).map((e) => q.purge(e.id, by))));
-    report(io, flags, done, 'purged: their issuers will not get them', nowMs);
-    return EXIT.OK;
+    const said = { dir: 'purged: their issuers will not get them', store: 'purged: their issuers will not get them' };
+    return change(io, flags, env, target, said, nowMs, (q, e) => q.purge(e.id, by), (a) => a.purge(storeTarget(target, flags.issuer), by));
   });
 }
