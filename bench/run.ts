@@ -2,6 +2,7 @@
 // claims; tests never time anything.
 
 import { run as audit } from './audit.bench.js';
+import { run as cluster } from './cluster.bench.js';
 import { run as codec } from './codec.bench.js';
 import { run as load } from './load.bench.js';
 import { run as metrics } from './metrics.bench.js';
@@ -12,7 +13,7 @@ import { run as tls } from './tls.bench.js';
 import { run as trace } from './trace.bench.js';
 import { run as transport } from './transport.bench.js';
 
-const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench], ['remote', remote], ['audit', audit], ['metrics', metrics], ['load', load], ['tls', tls], ['store', store]];
+const BENCHES: Array<[string, () => void | Promise<void>]> = [['codec', codec], ['transport', transport], ['trace', trace], ['switch', switchBench], ['remote', remote], ['audit', audit], ['metrics', metrics], ['load', load], ['tls', tls], ['store', store], ['cluster', cluster]];
 
 const only = process.argv[2];
 for (const [name, run] of BENCHES) {

@@ -42,7 +42,7 @@ export interface Served {
 }
 
 /** A new temporary directory, removed when `resources` run (after anything added later, such as the switch's stop). */
-function tempAuditDir(resources: Resources): string {
+export function tempAuditDir(resources: Resources): string {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-audit-'));
   resources.add(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

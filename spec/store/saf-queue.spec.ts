@@ -87,7 +87,7 @@ describe('StoreSafQueue', () => {
     expect((await a.queue.next('acme'))!.entry.id).toBe(id);
     expect(await b.queue.next('acme')).toBeNull();
     await a.queue.markSent(id);
-    a.queue.release('acme');
+    await a.queue.release('acme');
     const taken = await b.queue.next('acme');
     expect(taken).toMatchObject({ mti: '0421', entry: { id, attempts: 1 } });
     // B's session ends as a dead node's would: A takes over, and B, which lost it, cannot mark a send.

@@ -24,8 +24,8 @@ function forIssuer<O extends OptionSpec>(option: O, dflt: string | number | null
 }
 
 type ServeOption = (typeof SERVE_OPTIONS)[number];
-/** The issuer routes every card to its stub: it has no routes file, and no issuers to owe reversals to. */
-const isHostOption = (o: ServeOption): o is Exclude<ServeOption, { name: 'routes' | 'safDir' }> => o.name !== 'routes' && o.name !== 'safDir';
+/** The issuer routes every card to its stub: it has no routes file, and no issuers to owe reversals to, and runs as one process. */
+const isHostOption = (o: ServeOption): o is Exclude<ServeOption, { name: 'routes' | 'safDir' | 'workers' }> => o.name !== 'routes' && o.name !== 'safDir' && o.name !== 'workers';
 
 /** A DE 2..128, alone or with a 2-character tag: `63`, `48:TP`. */
 const TRACE_FIELD_RE = /^(?:[2-9]|[1-9]\d|1[01]\d|12[0-8])(?::[0-9A-Za-z]{2})?$/;

@@ -5,6 +5,7 @@
 import pino from 'pino';
 import type { LineLoggerFactory } from '../journal/index.js';
 import type { Logger } from '../shared/index.js';
+import { workerIndexOf } from './worker-identity.js';
 
 const FLUSH_MS = 200;
 
@@ -30,6 +31,16 @@ export interface ProcessLogger {
 export const DEFAULT_LOG_SERVICE = 'isotrace';
 
 /**
+ * What every line carries: `service` and, in a worker of `serve --workers`, the worker's number and
+ * pid as workerPid (`pid` is a field of some lines), its journal thread's lines too: a worker thread
+ * inherits the environment.
+ */
+function baseBindings(service: string): Record<string, string | number> {
+  const index = workerIndexOf(process.env);
+  return index === null ? { service } : { service, worker: index, workerPid: process.pid };
+}
+
+/**
  * pino on stdout, or on `dest`: a file descriptor, or a file path (opened for append, created if
  * missing; see reopen()). `isSync`: every write goes to the fd at once on the calling thread (for
  * a thread that writes in batches and has nothing else to do: no buffering, no trip through
@@ -41,7 +52,7 @@ export function createLogger(level: string, dest: number | string = 1, isSync = 
   const log = pino(
     {
       level,
-      base: { service },
+      base: baseBindings(service),
       // Backstop only: nothing should reach a log line unmasked in the first place. Top-level paths
       // only: wildcard paths cost about 7 µs a line here, more than the rest of the line.
       redact: { paths: ['pan', 'track2', 'pinBlock'], censor: '***' },

@@ -12,6 +12,7 @@ import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from '
 import { packageVersion } from './package-info.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from './serve-options.js';
 import { serveTlsFiles, type ServeTlsFiles, type TlsOptionValues } from './tls-files.js';
+import { checkWorkers } from './worker-identity.js';
 
 /** The FrameServer options serve sets from its configuration; `header` defaults to the spec's, known once it is loaded. */
 export type ServeServerOptions = Readonly<{ host: string; port: number; framing: Framing } & Record<ServerLimitName, number>>;
@@ -104,11 +105,13 @@ export function resolveHostConfig<S extends readonly OptionSpec[]>(options: S, a
 
 /**
  * The resolved serve configuration (see resolveHostConfig): its options, the audit options,
- * ISOTRACE_CONFIG, ISOTRACE_AUDIT_KEY and the OTEL_* variables.
+ * ISOTRACE_CONFIG, ISOTRACE_AUDIT_KEY and the OTEL_* variables; `workers` above 1 only with `store`.
  * @throws ConfigError naming the first bad option, where it came from and what is allowed.
  */
 export function serveConfig(flags: Record<string, unknown>, env: ServeEnv): ServeConfig {
-  return resolveHostConfig(SERVE_OPTIONS, AUDIT_OPTIONS, flags, env, SERVE_NAMES);
+  const cfg = resolveHostConfig(SERVE_OPTIONS, AUDIT_OPTIONS, flags, env, SERVE_NAMES);
+  checkWorkers(cfg);
+  return cfg;
 }
 
 /** @throws ConfigError naming OTEL_TRACES_SAMPLER_ARG, OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL or `otlp.endpoint`. */

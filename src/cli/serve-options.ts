@@ -60,6 +60,7 @@ export const SERVE_OPTIONS = Object.freeze([
   textOption('store', 'ISOTRACE_DATABASE_URL', null, 'PostgreSQL store shared by several switch processes (postgres://user:password@host:5432/db); unset: files and memory (docs/store.md)'),
   textOption('safKeyFile', 'ISOTRACE_SAF_KEY_FILE', null, "with store: the file of the store-and-forward queue's sealing key (32 random bytes, mode 0600), the same on every node"),
   textOption('nodeId', 'ISOTRACE_NODE_ID', null, "this switch's name on the store (its audit chain, its claims); default: the host name"),
+  intOption('workers', 'ISOTRACE_WORKERS', [1, 256], 1, 'switch processes on this host sharing the port (node:cluster), each a node of --store, which more than 1 needs (docs/store.md)'),
   enumOption('logLevel', 'ISOTRACE_LOG_LEVEL', LOG_LEVELS, 'info', 'log level'),
   textOption('logFile', 'ISOTRACE_LOG_FILE', null, 'write the log to this file (appended) instead of standard output, reopened on SIGHUP for logrotate'),
   textOption('otlpEndpoint', 'ISOTRACE_OTLP_ENDPOINT', null, 'OTLP collector URL (also OTEL_EXPORTER_OTLP_ENDPOINT; OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf or grpc); unset: no export'),

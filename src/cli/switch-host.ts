@@ -31,7 +31,10 @@ const STDOUT_FD = 1;
 const LOG_MODULE = new URL('./logger.js', import.meta.url).href;
 
 /** The options a host runs with: those serve and issuer share. */
-export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'safKeyFile' | 'tls' | 'store' | 'nodeId'>>;
+export type HostConfig = Pick<ServeConfig, 'spec' | 'cards' | 'header' | 'logLevel' | 'logFile' | 'issuerTimeoutMs' | 'duplicateWindowMs' | 'server' | 'audit' | 'otlp' | 'adminPort' | 'adminHost' | 'service'> & Partial<Pick<ServeConfig, 'safDir' | 'safKeyFile' | 'tls' | 'store' | 'nodeId'>> & {
+  /** A worker of `serve --workers`: with adminPort set it keeps its metrics, and the primary serves them (it binds no admin port). */
+  readonly isAdminInPrimary?: boolean;
+};
 
 /** What differs between the hosts, decided once the spec is loaded (so that a bad spec is reported first). */
 export interface HostRouting {
@@ -65,8 +68,10 @@ export interface RunningSwitch {
   server: FrameServer;
   switch: Switch;
   codec: Codec;
-  /** The admin HTTP listener (/metrics, /healthz, /readyz); null when adminPort is unset. */
+  /** The admin HTTP listener (/metrics, /healthz, /readyz); null when adminPort is unset or isAdminInPrimary. */
   admin: AdminServer | null;
+  /** The host's metrics and readiness; null when adminPort is unset. */
+  metrics: HostMetrics | null;
   /** Stops accepting, finishes in-flight work (drainTimeoutMs), closes the audit log and its lock, flushes traces (at most 2 s); resolves when done. */
   stop(): Promise<void>;
   /** The journal thread writes its txn.done lines to a log file (logDest a path): it opens the path again (SIGHUP, logrotate). */
@@ -145,7 +150,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   const server = new FrameServer(handler, { ...cfg.server, header, logger, tls });
   // Metrics only with the admin listener: without it the switch and the journal count nothing.
   const metrics = cfg.adminPort === null ? null : new HostMetrics(server);
-  const admin = metrics === null ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
+  const admin = metrics === null || cfg.isAdminInPrimary === true ? null : new AdminServer({ host: cfg.adminHost, port: cfg.adminPort!, source: metrics, logger });
   // Checked by the config already; resolving adds the journal's own (log module and destination) once.
   const journal = resolveJournalOptions({ ...cfg.audit, logger, logDest, logLevel: cfg.logLevel, logModule: LOG_MODULE, logService: cfg.service, batchStats: metrics?.batchStats ?? null });
   let lock: AuditLock | null = null;
@@ -203,6 +208,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     switch: sw,
     codec,
     admin,
+    metrics,
     async stop() {
       await server.drain();
       // Issuers first: an advice in flight may still be acknowledged, and audited.
@@ -240,7 +246,7 @@ function isStartUsageProblem(err: unknown): boolean {
  * is one line at start-up rather than a failure of the logger later.
  * @throws ConfigError naming logFile, the path and the system's error code.
  */
-function checkLogFile(path: string | null): void {
+export function checkLogFile(path: string | null): void {
   if (path === null) return;
   try {
     closeSync(openSync(path, 'a'));

@@ -12,7 +12,8 @@ import type { Readiness } from './host-metrics.js';
 export interface AdminSource {
   metricsText(): Promise<string>;
   readonly contentType: string;
-  readiness(): Readiness;
+  /** Synchronous for one process; a promise when the answer is gathered from workers. Never rejects. */
+  readiness(): Readiness | Promise<Readiness>;
 }
 
 export interface AdminServerOptions {
@@ -36,6 +37,11 @@ function pathOf(url: string | undefined): string {
 function send(res: ServerResponse, status: number, type: string, body: string, isHead: boolean, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...extra });
   res.end(isHead ? undefined : body);
+}
+
+function sendReadiness(res: ServerResponse, r: Readiness, isHead: boolean): void {
+  const body = r.isReady ? { status: 'ready' } : { status: 'not ready', reasons: r.reasons };
+  send(res, r.isReady ? 200 : 503, JSON_TYPE, `${JSON.stringify(body)}\n`, isHead);
 }
 
 export class AdminServer {
@@ -93,8 +99,9 @@ export class AdminServer {
     if (path === '/healthz') return send(res, 200, JSON_TYPE, '{"status":"ok"}\n', isHead);
     if (path === '/readyz') {
       const r = this.#o.source.readiness();
-      const body = r.isReady ? { status: 'ready' } : { status: 'not ready', reasons: r.reasons };
-      return send(res, r.isReady ? 200 : 503, JSON_TYPE, `${JSON.stringify(body)}\n`, isHead);
+      if (!(r instanceof Promise)) return sendReadiness(res, r, isHead);
+      r.then((ready) => sendReadiness(res, ready, isHead));
+      return;
     }
     this.#o.source.metricsText().then(
       (text) => send(res, 200, this.#o.source.contentType, text, isHead),

@@ -13,5 +13,5 @@ export function registerAuditFamilies(registry: Registry, stats: AuditBatchStats
   new ScrapedMetric('isotrace_audit_batch_records', 'histogram', 'Records per batch, that is per fdatasync (group commit)', (out) => out.addHistogram(stats.records)).register(registry);
   new ScrapedMetric('isotrace_audit_fsync_duration_seconds', 'histogram', 'Time of each batch\'s write + fdatasync', (out) => out.addHistogram(stats.syncSeconds)).register(registry);
   new ScrapedMetric('isotrace_audit_failed_batches_total', 'counter', 'Batches that could not be written or synced', (out) => out.add(stats.failedBatches)).register(registry);
-  new ScrapedMetric('isotrace_audit_writable', 'gauge', '1 while the audit journal takes records and its last batch was written, else 0', (out) => out.add(isWritable() && !stats.isFailing ? 1 : 0)).register(registry);
+  new ScrapedMetric('isotrace_audit_writable', 'gauge', '1 while the audit journal takes records and its last batch was written, else 0', (out) => out.add(isWritable() && !stats.isFailing ? 1 : 0), 'min').register(registry);
 }

@@ -6,3 +6,5 @@ export { AdminServer } from './admin-server.js';
 export type { AdminServerOptions, AdminSource } from './admin-server.js';
 export { HostMetrics } from './host-metrics.js';
 export type { HostMetricsParts, Readiness } from './host-metrics.js';
+export { ClusterAdminSource, answerAdminRequests } from './cluster-admin.js';
+export type { ClusterMember } from './cluster-admin.js';

@@ -64,5 +64,5 @@ export function registerIssuerFamilies(registry: Registry, src: IssuerSources, n
       const oldest = src.saf!.depth(issuer).oldestCreatedAt;
       out.add(oldest === null ? 0 : Math.max(0, now - oldest) / 1000, { issuer });
     }
-  }).register(registry);
+  }, 'max').register(registry);
 }

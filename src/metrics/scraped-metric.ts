@@ -44,19 +44,23 @@ export class Samples {
   }
 }
 
+/** How the primary of `serve --workers` combines the workers' samples of a family (prom-client's aggregators). */
+export type Aggregator = 'sum' | 'min' | 'max';
+
 export class ScrapedMetric {
   readonly name: string;
   readonly help: string;
   readonly type: MetricKind;
-  readonly aggregator = 'sum';
+  readonly aggregator: Aggregator;
   readonly #read: (out: Samples) => void;
 
-  /** `read` adds the family's samples at each scrape. */
-  constructor(name: string, type: MetricKind, help: string, read: (out: Samples) => void) {
+  /** `read` adds the family's samples at each scrape; `aggregator`: across workers, default their sum. */
+  constructor(name: string, type: MetricKind, help: string, read: (out: Samples) => void, aggregator: Aggregator = 'sum') {
     this.name = name;
     this.type = type;
     this.help = help;
     this.#read = read;
+    this.aggregator = aggregator;
   }
 
   /** prom-client's Metric.get(): the family as the registry formats it. */

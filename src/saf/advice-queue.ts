@@ -35,6 +35,9 @@ export interface AdviceQueue {
    * this process changes the queue.
    */
   watch?(issuer: string, wake: () => void): void;
-  /** This process stops delivering `issuer`'s advices for now (nothing in flight): another may take them. */
-  release?(issuer: string): void;
+  /**
+   * This process stops delivering `issuer`'s advices for now (nothing in flight): another may take
+   * them once the promise resolves. Never rejects.
+   */
+  release?(issuer: string): Promise<void>;
 }

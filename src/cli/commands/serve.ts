@@ -1,13 +1,17 @@
 // `isotrace serve`: the switch. Resolves and checks the configuration, builds the logger, and runs
-// the host (switch-host.ts) with the routes file, until SIGTERM/SIGINT drains it.
+// the host (switch-host.ts) with the routes file, until SIGTERM/SIGINT drains it; with --workers N,
+// N such switches under one primary (serve-workers.ts).
 
+import cluster from 'node:cluster';
 import type { Logger } from '../../shared/index.js';
-import type { ExitCode, Io } from '../io.js';
+import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { hasRemoteIssuers, issuerBackends } from '../issuer-backends.js';
 import { reloadIssuerTls } from '../issuer-tls.js';
 import { loadRoutesFile } from '../routes-file.js';
 import { serveConfig, type ServeConfig } from '../serve-config.js';
 import { runHost, startHost, type RunningSwitch } from '../switch-host.js';
+import { runServePrimary, runServeWorker } from '../serve-workers.js';
+import { workerIndexOf } from '../worker-identity.js';
 
 export type { RunningSwitch } from '../switch-host.js';
 
@@ -40,7 +44,21 @@ export async function startSwitch(cfg: ServeConfig, logger: Logger, logDest: num
   return running;
 }
 
-/** Runs the switch until SIGTERM or SIGINT; resolves with the exit code after the drain. */
+/**
+ * Runs the switch until SIGTERM or SIGINT; resolves with the exit code after the drain. With
+ * --workers N (N > 1): the primary of N workers; in a worker it forked: that worker's switch.
+ */
 export function runServe(flags: Record<string, unknown>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
-  return runHost(io, () => serveConfig(flags, env), startSwitch, ['serve.stopped', 'switch stopped']);
+  const configOf = (): ServeConfig => serveConfig(flags, env);
+  const index = cluster.isWorker ? workerIndexOf(env) : null;
+  if (index !== null) return runServeWorker(io, configOf, index, startSwitch);
+  let cfg: ServeConfig;
+  try {
+    cfg = configOf();
+  } catch (err) {
+    io.err(errorLine(err));
+    return Promise.resolve(EXIT.USAGE);
+  }
+  if (cfg.workers > 1) return runServePrimary(io, cfg);
+  return runHost(io, () => cfg, startSwitch, ['serve.stopped', 'switch stopped']);
 }

@@ -78,7 +78,7 @@ export class AdviceForwarder {
       this.#log.warn({ evt: 'saf.next_failed', err: { code: (err as { code?: string }).code } }, 'advices owed not read; tried again later');
       this.#wakeIn(QUEUE_RETRY_MS);
     } finally {
-      this.#saf.release?.(this.#issuer);
+      void this.#saf.release?.(this.#issuer);
     }
   }
 

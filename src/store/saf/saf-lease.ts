@@ -52,10 +52,13 @@ export class SafLease {
     return this.#held.has(issuer);
   }
 
-  /** Gives `issuer`'s lease up (another node may take it); a lost session has freed it already. */
-  release(issuer: string): void {
+  /**
+   * Gives `issuer`'s lease up: another node may take it once this resolves (a lost session has
+   * freed it already). Never rejects.
+   */
+  async release(issuer: string): Promise<void> {
     if (!this.#held.delete(issuer)) return;
-    this.#client?.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_SPACE, issuer]).catch(() => {});
+    await this.#client?.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_SPACE, issuer]).catch(() => {});
   }
 
   /**

@@ -170,8 +170,8 @@ export class StoreSafQueue implements AdviceQueue {
     this.#watchers.set(issuer, wake);
   }
 
-  release(issuer: string): void {
-    this.#lease.release(issuer);
+  release(issuer: string): Promise<void> {
+    return this.#lease.release(issuer);
   }
 
   /** Commits what is queued, stops polling and ends the lease session (its leases freed). Later calls reject with SAF_CLOSED. */
