@@ -56,6 +56,8 @@ interface Row {
 /** The audit records of every node, from the store's transaction log. */
 const storeRecords = (url: string): Promise<StoredAuditRecord[]> =>
   withClient(url, async (c) => (await c.query<{ record_text: string }>('SELECT record_text FROM isotrace.txn_log ORDER BY node_id, seq')).rows.map((r) => JSON.parse(r.record_text) as StoredAuditRecord));
+/** Duplicate claims made (the requests the nodes took on). */
+const claims = (url: string): Promise<number> => withClient(url, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM isotrace.duplicate_claims')).rows[0].n));
 
 const rows = (url: string): Promise<Row[]> => withClient(url, async (c) => (await c.query<Row>('SELECT id, state, attempts, last_sent_by, traceparent FROM isotrace.saf_entries ORDER BY id')).rows);
 
@@ -120,13 +122,17 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     const pg = await startPostgres();
     resources.add(() => pg.stop());
     const dir = tempDir(resources, 'store-saf');
-    const issuer = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit'), { delayMs: 1_000 });
-    const routes = writeRemoteRoutes(dir, PAIR, [issuer.port], { timeoutMs: 500, signOn: false });
+    const issuer = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit'), { delayMs: 4_000 });
+    const routes = writeRemoteRoutes(dir, PAIR, [issuer.port], { timeoutMs: 3_000, signOn: false });
     const s = await spawnRemoteServe(resources, PAIR, routes, join(dir, 'unused-saf'), join(dir, 'audit'), { store: pg.url, safKeyFile: keyFile(dir), nodeId: 'node-a' });
     const t = await terminal(s.port);
+    // The store stops once the request is claimed (a request whose claim cannot be made never
+    // reaches the issuer: 96), while the issuer takes its time: the timeout's advice finds it stopped.
+    t.send(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000)));
+    await until('the request claimed', async () => ((await claims(pg.url)) > 0 ? true : undefined), 2_000);
     await pg.stopServer();
     // The 91 of the issuer's timeout cannot be audited either (the audit trail is in the same store): strict mode answers 96.
-    expect((await t.request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000)))).get(39)).toBe('96');
+    expect((await t.receive()).get(39)).toBe('96');
     expect(await s.next('saf.enqueue_failed')).toMatchObject({ reason: 'timeout', err: { code: 'STORE_UNAVAILABLE' } });
     await pg.startServer();
     expect((await t.request(message(CODEC, '0100', purchaseFields(card.pan, card.expiry, 1_000, { 11: '000002' })))).get(39)).toBe('91');
@@ -141,7 +147,7 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     await stopChild(prompt);
   }, 60_000);
 
-  it("issue #17: a terminal's reversal that can be neither sent nor queued is answered 96, not 00; sent again once the store is back, it is queued", async () => {
+  it("issue #17: a terminal's reversal with the store stopped and no link up is answered 96, not 00; sent again once the store is back, it is queued", async () => {
     const pg = await startPostgres();
     resources.add(() => pg.stop());
     const dir = tempDir(resources, 'store-saf');
@@ -159,7 +165,9 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
     // The original's STAN and DE 7: the reversal names the transaction it reverses.
     const reversal = message(CODEC, '0400', { ...purchaseFields(card.pan, card.expiry, 1_000, { 11: '000101', 7: auth.get(7) as string }), 90: originalData(auth) });
     expect((await t.request(reversal)).get(39)).toBe('96');
-    expect(await s.next('saf.enqueue_failed')).toMatchObject({ reason: 'cancellation', err: { code: 'STORE_UNAVAILABLE' } });
+    // With the whole state in the store, the original cannot be looked up either: the reversal is
+    // answered 96 before the issuer or the queue is tried.
+    expect(await until('the 96 said', async () => s.lines.find((l) => l.evt === 'txn.done' && l.mti === '0400' && (l.err as { code?: string } | undefined)?.code === 'STORE_UNAVAILABLE'), 10_000)).toMatchObject({ rc: '96' });
     await pg.startServer();
     await until('the reversal sent again is accepted', async () => ((await t.request(reversal)).get(39) === '00' ? true : undefined), 20_000);
     expect((await rows(pg.url)).map((r) => r.state)).toEqual(['owed']);

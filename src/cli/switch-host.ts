@@ -11,7 +11,7 @@ import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions, type JournalThreadOptions } from '../journal/index.js';
 import { AdminServer, HostMetrics } from '../metrics/index.js';
-import { Store, txnLogConnectionOf } from '../store/index.js';
+import { Store, openSharedState, txnLogConnectionOf, type SharedState } from '../store/index.js';
 import { NOOP_TRACE_SINK, createOtlpSink, type TraceSink } from '../trace/index.js';
 import { FrameServer, drainOnSignals, type ConnectionContext, type FrameHandler, type FrameHeader } from '../transport/index.js';
 import { openAdviceQueue } from './advice-queue-host.js';
@@ -126,7 +126,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   for (const name of routes.issuers) {
     if (!names.has(name)) throw new ConfigError(routesSource, `issuer "${name}" is not available (available: ${[...names].join(', ')})`);
   }
-  const stub = new StubIssuer(loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards));
+  const cards = loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards);
+  let stub: IssuerBackend<IsoMessage> = new StubIssuer(cards);
   /** Filled once the host runs; the switch reads it per transaction. */
   const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
   let saf: AdviceQueue | null = null;
@@ -161,6 +162,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   let lock: AuditLock | null = null;
   /** The PostgreSQL store (--store): opened once the port is bound; null without --store. */
   let store: Store | null = null;
+  /** The switch's state on the store (duplicates, originals, the stub's ledger); null without --store. */
+  let shared: SharedState | null = null;
   const releaseAtExit = (): void => lock?.release();
   let audit: JournalThread | undefined;
   let sw: Switch | undefined;
@@ -168,6 +171,12 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     await server.listen();
     await admin?.listen();
     if (typeof cfg.store === 'string') store = await Store.open({ url: cfg.store, nodeId: cfg.nodeId ?? null, version: packageVersion(), logger });
+    // --store: duplicate claims, originals and the stub's balances and holds are shared by every node.
+    if (store !== null) {
+      shared = await openSharedState(store, { codec, cards, cardsSource: cfg.cards, windowMs: cfg.duplicateWindowMs, logger });
+      stub = shared.stub;
+      issuers.set(stub.name, stub);
+    }
     // With the store, the audit trail is its transaction log: no audit directory, no LOCK.
     if (store === null) {
       lock = AuditLock.acquire(journal.audit.dir, logger);
@@ -192,11 +201,13 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     releaseAtExit();
     process.off('exit', releaseAtExit);
     await closeIssuers();
+    await shared?.close();
     await store?.close();
     throw err;
   }
   const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
-  sw = new Switch({ ...switchEnv, metrics: metrics?.txn ?? null }, traces, audit);
+  const state = shared === null ? {} : { duplicates: shared.duplicates, originals: shared.originals };
+  sw = new Switch({ ...switchEnv, ...state, metrics: metrics?.txn ?? null }, traces, audit);
   gate.open(sw);
   const journalThread = audit;
   const remotes = [...new Set(issuers.values())].filter((b): b is RemoteIssuer => b instanceof RemoteIssuer);
@@ -212,6 +223,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
       // Issuers first: an advice in flight may still be acknowledged, and audited.
       await closeIssuers();
       await journalThread.close(); // the writer logs audit.closed, with the chain's head
+      await shared?.close();
       await store?.close();
       // Until here /readyz answered 503 (not listening): the admin listener goes last.
       await admin?.close();

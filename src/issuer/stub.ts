@@ -1,9 +1,10 @@
 // The in-process issuer stub: cards and balances in memory, decisions by design §5 (first match
 // wins), holds placed by approvals and released by reversals. Asynchronous, and can time out.
 
-import { isLuhnValid, yymmUtc, type IsoMessage } from '../codec/index.js';
-import { IssuerError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type ReversalRequest } from '../shared/index.js';
-import { currencyExponent, type Card } from './cards.js';
+import type { IsoMessage } from '../codec/index.js';
+import type { AuthorizationRequest, IssuerBackend, IssuerDecision, ReversalRequest } from '../shared/index.js';
+import type { Card } from './cards.js';
+import { holdReleased, StubCalendar, approvalOf, cardDecline, decline, fundsDecline, openingMinor, serialOf, stubDelay } from './stub-rules.js';
 
 interface Account {
   card: Card;
@@ -15,8 +16,6 @@ interface Account {
   spentTodayMinor: number;
   day: number;
 }
-
-const decline = (responseCode: string, reason: string): IssuerDecision => ({ responseCode, reason, approvalCode: null, holdId: null });
 
 /**
  * Holds kept reversible: the holds of the newest million approvals. The switch's originals table
@@ -115,19 +114,6 @@ class HoldRing {
   }
 }
 
-/** The serial that hold id `H${serial}` names, or 0 unless `holdId` is exactly that for 1 <= serial <= `last`. */
-function serialOf(holdId: string, last: number): number {
-  // 'H' (0x48), then a decimal without leading zeros: 16 digits are more than any serial reaches.
-  if (holdId.length < 2 || holdId.length > 17 || holdId.charCodeAt(0) !== 0x48 || holdId.charCodeAt(1) === 0x30) return 0;
-  let serial = 0;
-  for (let i = 1; i < holdId.length; i++) {
-    const digit = holdId.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return 0;
-    serial = serial * 10 + digit;
-  }
-  return Number.isSafeInteger(serial) && serial <= last ? serial : 0;
-}
-
 export class StubIssuer implements IssuerBackend<IsoMessage> {
   readonly name = 'stub';
   readonly #accounts = new Map<string, Account>();
@@ -137,24 +123,15 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
   readonly #holds: HoldRing;
   readonly #nowMs: () => number;
   #serial = 0;
-  /** The UTC day number and its YYMM, recomputed when the day changes rather than per request. */
-  #today = -1;
-  #thisMonth = '';
+  readonly #calendar = new StubCalendar();
 
   /** `maxHolds`: how many of the newest approvals keep their hold reversible (default 1000000; a fraction rounds down, NaN means no bound). */
   constructor(cards: readonly Card[], nowMs: () => number = Date.now, maxHolds: number = DEFAULT_MAX_HOLDS) {
     this.#nowMs = nowMs;
     this.#holds = new HoldRing(Number.isNaN(maxHolds) ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(maxHolds)));
     for (const card of cards) {
-      const scale = 10 ** currencyExponent(card.currency);
-      const account: Account = {
-        card,
-        index: this.#accountList.length,
-        availableMinor: Math.round(card.balance * scale),
-        limitMinor: card.dailyLimit === null ? null : Math.round(card.dailyLimit * scale),
-        spentTodayMinor: 0,
-        day: 0,
-      };
+      const { availableMinor, limitMinor } = openingMinor(card);
+      const account: Account = { card, index: this.#accountList.length, availableMinor, limitMinor, spentTodayMinor: 0, day: 0 };
       this.#accountList.push(account);
       this.#accounts.set(card.pan, account);
     }
@@ -167,7 +144,7 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
 
   async authorize(req: AuthorizationRequest<IsoMessage>, timeoutMs: number): Promise<IssuerDecision> {
     const account = this.#accounts.get(req.pan);
-    if (account !== undefined && account.card.delayMs > 0) await this.#delay(account.card.delayMs, timeoutMs);
+    if (account !== undefined && account.card.delayMs > 0) await stubDelay(account.card.delayMs, timeoutMs);
     return this.#decide(req, account);
   }
 
@@ -180,49 +157,27 @@ export class StubIssuer implements IssuerBackend<IsoMessage> {
     const amountMinor = this.#holds.amountMinorAt(slot);
     account.availableMinor += amountMinor;
     if (account.day === this.#holds.dayAt(slot)) account.spentTodayMinor -= amountMinor;
-    return { responseCode: '00', reason: 'hold released', approvalCode: null, holdId: null };
+    return holdReleased();
   }
 
   async close(): Promise<void> {}
 
   #decide(req: AuthorizationRequest<IsoMessage>, account: Account | undefined): IssuerDecision {
-    if (!isLuhnValid(req.pan) || account === undefined) return decline('14', 'unknown card');
-    const card = account.card;
-    const now = this.#nowMs();
-    const day = Math.floor(now / 86_400_000);
-    if (day !== this.#today) {
-      this.#today = day;
-      this.#thisMonth = yymmUtc(now);
-    }
-    // Both answer 54, as issuers do (the terminal's remedy is the same: check the card's date); the
-    // reason, which the audit record keeps, tells a card past its date from a DE 14 of another card.
-    if (card.expiry < this.#thisMonth) return decline('54', 'expired card');
-    if (req.expiry !== null && req.expiry !== card.expiry) return decline('54', 'expiry date mismatch');
-    if (card.status === 'blocked') return decline('62', 'blocked card');
-    if (card.status === 'lost') return decline('41', 'lost card');
-    if (card.status === 'stolen') return decline('43', 'stolen card');
+    const day = this.#calendar.dayOf(this.#nowMs());
+    const declined = cardDecline(req, account?.card, this.#calendar.thisMonth);
+    if (declined !== null) return declined;
     const amount = req.amountMinor;
-    if (!Number.isSafeInteger(amount) || amount <= 0 || (req.currency !== '' && req.currency !== card.currency)) {
-      return decline('13', 'invalid amount');
+    const a = account!;
+    if (a.day !== day) {
+      a.day = day;
+      a.spentTodayMinor = 0;
     }
-    if (account.day !== day) {
-      account.day = day;
-      account.spentTodayMinor = 0;
-    }
-    if (account.limitMinor !== null && account.spentTodayMinor + amount > account.limitMinor) return decline('61', 'over the daily limit');
-    if (amount > account.availableMinor) return decline('51', 'insufficient funds');
-    account.availableMinor -= amount;
-    account.spentTodayMinor += amount;
+    const short = fundsDecline(amount, a.spentTodayMinor, a.limitMinor, a.availableMinor);
+    if (short !== null) return short;
+    a.availableMinor -= amount;
+    a.spentTodayMinor += amount;
     const serial = ++this.#serial;
-    this.#holds.place(serial, account.index, amount, day);
-    return { responseCode: '00', reason: 'approved', approvalCode: (serial % 36 ** 6).toString(36).toUpperCase().padStart(6, '0'), holdId: `H${serial}` };
-  }
-
-  /** Waits `delayMs`, or rejects with ISSUER_TIMEOUT after `timeoutMs` when that comes first. */
-  #delay(delayMs: number, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (delayMs <= timeoutMs) setTimeout(resolve, delayMs);
-      else setTimeout(() => reject(new IssuerError('ISSUER_TIMEOUT', `stub issuer did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
+    this.#holds.place(serial, a.index, amount, day);
+    return approvalOf(serial);
   }
 }

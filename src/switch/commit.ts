@@ -32,22 +32,24 @@ function journal(ctx: TxnContext, env: CommitEnv): Promise<void> {
  * Makes an approval reversible: only once its record stands, so that an approval answered 96
  * after all, whose hold is released, is no original to reverse.
  */
-function remember(ctx: TxnContext, env: CommitEnv): void {
+function remember(ctx: TxnContext, env: CommitEnv): void | Promise<void> {
   if (ctx.responseCode !== env.dialect.codes.APPROVED || ctx.holdId === null) return;
   const req = ctx.request;
   const ids = { mti: req.mti, stan: stanOf(req), transmission: fieldText(req, env.dialect.originalTimeDe), acquirer: acquirerOf(req), terminal: terminalOf(req) };
-  env.originals.remember(ids, ctx.route!.issuer, ctx.holdId);
+  // A shared store's promise: the answer leaves once another switch can find the approval too.
+  return env.originals.remember(ids, ctx.route!.issuer, ctx.holdId);
 }
 
 /**
  * Keeps the answer for repeats of the request (dedupe claimed its key), unless it is a 96 (a
  * system failure: a resend deserves a new try) or there is none; then a resend is handled anew.
  */
-function settle(ctx: TxnContext, env: CommitEnv): void {
+function settle(ctx: TxnContext, env: CommitEnv): void | Promise<void> {
   const key = ctx.dedupeKey;
   if (key === null) return;
-  if (ctx.responseBytes === null || ctx.responseCode === env.dialect.codes.SYSTEM_ERROR) env.duplicates.abandon(key);
-  else env.duplicates.settle(key, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
+  if (ctx.responseBytes === null || ctx.responseCode === env.dialect.codes.SYSTEM_ERROR) return env.duplicates.abandon(key);
+  // A shared store's promise: the answer leaves once a repeat on another switch would find it.
+  return env.duplicates.settle(key, { bytes: ctx.responseBytes, responseCode: ctx.responseCode, approvalCode: ctx.approvalCode });
 }
 
 /** Hands the ended trace to the trace sink (which samples and exports off the answer's path). */

@@ -2,6 +2,7 @@
 // gets the first answer again, byte for byte. Entries hold a copy of the answer, never a view.
 
 import { SlotFifo, SlotIndex, SlotStrings } from '../collections/index.js';
+import type { DuplicateStore } from './duplicate-store.js';
 
 /** The first answer to a request: its bytes and what it said. */
 export interface CachedAnswer {
@@ -48,7 +49,7 @@ const SETTLED = 2;
  * and an object per answer, which the garbage collector would copy, promote and mark, 200,000 of
  * them at a time, and which cost a cache miss or two per lookup.
  */
-export class DuplicateCache {
+export class DuplicateCache implements DuplicateStore {
   readonly #options: DuplicateCacheOptions;
   #index = new SlotIndex(0, KEY_WIDTH);
   /** The slots of the entries, oldest first (and stale places of entries queued again). */

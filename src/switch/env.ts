@@ -5,8 +5,8 @@ import type { Codec, FieldPath, IsoMessage } from '../codec/index.js';
 import type { IssuerBackend, Logger } from '../shared/index.js';
 import type { TraceRecord } from '../trace/index.js';
 import type { Dialect } from './dialect.js';
-import type { DuplicateCache } from './duplicates.js';
-import type { OriginalsTable } from './originals.js';
+import type { DuplicateStore } from './duplicate-store.js';
+import type { OriginalStore } from './original-store.js';
 import type { ConnectionInfo } from './context.js';
 import type { BinTable } from './routing.js';
 import type { TxnMetrics } from './txn-metrics.js';
@@ -18,8 +18,10 @@ export interface SwitchEnv {
   readonly routes: BinTable;
   /** Issuers by the name routes use. */
   readonly issuers: ReadonlyMap<string, IssuerBackend<IsoMessage>>;
-  readonly duplicates: DuplicateCache;
-  readonly originals: OriginalsTable;
+  /** The duplicate cache: DuplicateCache in memory, or a store shared by several switches. */
+  readonly duplicates: DuplicateStore;
+  /** The approvals reversals name: OriginalsTable in memory, or a store shared by several switches. */
+  readonly originals: OriginalStore;
   /** How long an issuer may take before the terminal gets RC 91, in ms. */
   readonly issuerTimeoutMs: number;
   readonly logger: Logger;

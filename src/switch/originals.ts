@@ -6,6 +6,7 @@
 import { SlotIndex, SlotStrings } from '../collections/index.js';
 import type { IssuerDecision } from '../shared/index.js';
 import { InFlightOriginals } from './in-flight.js';
+import type { OriginalStore } from './original-store.js';
 
 export interface Original {
   issuer: string;
@@ -51,6 +52,16 @@ export function originalKey(stan: string, transmission: string): string {
 /** The key `ref` names its original by. */
 export function keyOfRef(ref: OriginalRef): string {
   return 'de90' in ref ? originalKey(ref.de90.slice(4, 10), ref.de90.slice(10, 20)) : originalKey(ref.stan, ref.transmission);
+}
+
+/**
+ * What `ref` says of its original: from DE 90, its MTI, STAN, time and acquirer (zero-filled to 11
+ * digits); else `ref` as given (DE 56's parts, or the reversal's own STAN, terminal and time).
+ */
+export function idsOfRef(ref: OriginalRef): Exclude<OriginalRef, { de90: string }> {
+  return 'de90' in ref
+    ? { mti: ref.de90.slice(0, 4), stan: ref.de90.slice(4, 10), transmission: ref.de90.slice(10, 20), acquirer: ref.de90.slice(20, 31) }
+    : ref;
 }
 
 export interface OriginalsOptions {
@@ -108,7 +119,7 @@ class OriginalView implements Original {
  * slot is a SlotIndex. The garbage collector has nothing to copy, promote or mark per approval,
  * however many are kept. find() makes a view of one, kept while its slot is (a reversal marks it).
  */
-export class OriginalsTable {
+export class OriginalsTable implements OriginalStore {
   readonly #keepMs: number;
   /** maxEntries as a whole count: a fraction rounds down, NaN means no bound. */
   readonly #maxEntries: number;
@@ -167,9 +178,7 @@ export class OriginalsTable {
   /** The approval a reversal names, if it is still kept. */
   find(ref: OriginalRef): Original | undefined {
     const now = this.#nowMs();
-    const ids = 'de90' in ref
-      ? { mti: ref.de90.slice(0, 4), stan: ref.de90.slice(4, 10), transmission: ref.de90.slice(10, 20), acquirer: ref.de90.slice(20, 31) }
-      : ref;
+    const ids = idsOfRef(ref);
     const isById = 'mti' in ids;
     const key = originalKey(ids.stan, ids.transmission);
     for (let slot = this.#byKey.get(key); slot !== NONE; slot = this.#older[slot]) {

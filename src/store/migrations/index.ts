@@ -4,6 +4,8 @@
 import type { Migration } from './migration.js';
 import { migration as nodes } from './001-nodes.js';
 import { migration as txnLog } from './002-txn-log.js';
+import { migration as duplicatesAndOriginals } from './003-duplicates-originals.js';
+import { migration as stubLedger } from './004-stub-ledger.js';
 import { migration as saf } from './005-saf.js';
 
 export type { Migration } from './migration.js';
@@ -11,5 +13,7 @@ export type { Migration } from './migration.js';
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   nodes,
   txnLog,
+  duplicatesAndOriginals,
+  stubLedger,
   saf,
 ]);

@@ -6,19 +6,33 @@
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { fieldText, stanOf, terminalOf } from '../fields.js';
-import { keyOfRef, originalKey, type Original } from '../originals.js';
+import { keyOfRef, originalKey, type Original, type OriginalRef } from '../originals.js';
+
+type Found = Original | undefined | Promise<Original | undefined>;
 
 /**
  * The original a reversal names: by DE 90 (DE 56) when it carries one, else by its DE 11 + DE 41 +
  * DE 7 (DE 12). Not found while a request it may name is still in flight: a promise of the search
- * made again once that one is decided.
+ * made again once that one is decided. A shared store's finds are promises; the in-memory table's are not.
  */
-function findOriginal(ctx: TxnContext, env: SwitchEnv, mayWait: boolean): Original | undefined | Promise<Original | undefined> {
+function findOriginal(ctx: TxnContext, env: SwitchEnv, mayWait: boolean): Found {
+  const ref = env.dialect.originalRefOf(ctx.request);
+  const byRef = ref === null ? undefined : env.originals.find(ref);
+  if (byRef instanceof Promise) return byRef.then((found) => found ?? findByOwn(ctx, env, ref, mayWait));
+  return byRef ?? findByOwn(ctx, env, ref, mayWait);
+}
+
+/** The search by the reversal's own DE 11 + DE 41 + time, then the wait for a request in flight it may name. */
+function findByOwn(ctx: TxnContext, env: SwitchEnv, ref: OriginalRef | null, mayWait: boolean): Found {
   const req = ctx.request;
-  const ref = env.dialect.originalRefOf(req);
   const own = { stan: stanOf(req), terminal: terminalOf(req), transmission: fieldText(req, env.dialect.originalTimeDe) };
-  const found = (ref === null ? undefined : env.originals.find(ref)) ?? env.originals.find(own);
-  if (found !== undefined || !mayWait) return found;
+  const found = env.originals.find(own);
+  if (found instanceof Promise) return found.then((o) => o ?? waitInFlight(ctx, env, ref, own, mayWait));
+  return found ?? waitInFlight(ctx, env, ref, own, mayWait);
+}
+
+function waitInFlight(ctx: TxnContext, env: SwitchEnv, ref: OriginalRef | null, own: { stan: string; transmission: string }, mayWait: boolean): Found {
+  if (!mayWait) return undefined;
   const inFlight = env.originals.inFlight;
   const settled = (ref === null ? null : inFlight.settled(keyOfRef(ref))) ?? inFlight.settled(originalKey(own.stan, own.transmission));
   return settled === null ? undefined : settled.then(() => findOriginal(ctx, env, false));
