@@ -3,28 +3,13 @@
 // database of its own connection. Everything made is closed with the test's Resources. Test-only.
 
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 import { Store, TxnLogWriter, txnLogConnectionOf, type TxnLogWriterOptions } from '../../src/store/index.js';
 import { LogCollector } from './log-collector.js';
-import { startPostgres, type TestPostgres } from './postgres.js';
+import type { TestPostgres } from './postgres.js';
 import type { Resources } from './serve-harness.js';
 
 /** Registers this test file's PostgreSQL server: `server` is there from beforeAll on. */
-export function postgresForFile(): { readonly server: TestPostgres } {
-  let server: TestPostgres | undefined;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return {
-    get server(): TestPostgres {
-      if (server === undefined) throw new Error('PostgreSQL is not started yet (use it inside a test)');
-      return server;
-    },
-  };
-}
+export { postgresPerFile as postgresForFile } from './postgres-file.js';
 
 /** A new migrated database of `server` with a Store open for each node id in `ids`. */
 export async function storeDatabase(server: TestPostgres, resources: Resources, ...ids: string[]): Promise<{ url: string; stores: Store[] }> {
