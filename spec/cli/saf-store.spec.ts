@@ -2,23 +2,17 @@
 // as the directory's commands, read and changed while a switch's queue is open on the store
 // (retry and purge under row locks, the delivering node told), and failures as one line.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSafList } from '../../src/cli/commands/saf/list.js';
 import type { Io } from '../../src/cli/io.js';
 import { SafQueue, type SafAdvice } from '../../src/saf/index.js';
 import type { StoreSafQueue } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 import { advice, PAN, safDir } from '../saf/helpers/saf-fixtures.js';
 import { openNode, withClient } from '../store/helpers/saf-store.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresPerFile();
 
 const ONE_LINE = (code: string): RegExp => new RegExp(`^isotrace: ${code} [^\\n]+\\n$`);
 
@@ -31,7 +25,7 @@ const STOCK: SafAdvice[] = [
 
 /** A store whose queue owes STOCK, entry 1 sent twice; its node's queue stays open (a running switch). */
 async function stocked(pollMs = 1000): Promise<{ url: string; queue: StoreSafQueue }> {
-  const url = await server.newDatabase();
+  const url = await pgFile.server.newDatabase();
   const { queue } = await openNode(url, 'node-a', { pollMs });
   for (const a of STOCK) await queue.enqueue(a);
   for (let i = 0; i < 2; i++) {

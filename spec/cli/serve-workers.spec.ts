@@ -9,13 +9,13 @@ import { copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { serveConfig } from '../../src/cli/serve-config.js';
 import { builtinCodec } from '../../src/codec/index.js';
 import { ROOT, cleanEnv, spawnServe, type JsonLine, type ServeChild } from '../helpers/child-serve.js';
 import { runCli } from '../helpers/cli.js';
 import { sampleOf } from '../helpers/metrics-text.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 import { Resources, tempAuditDir } from '../helpers/serve-harness.js';
 import { certsForThisFile } from '../helpers/test-certs.js';
 import { cardFor } from '../helpers/test-cards.js';
@@ -25,17 +25,11 @@ const codec = builtinCodec('iso87ascii');
 const certs = certsForThisFile();
 const resources = new Resources();
 afterEach(() => resources.run());
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresPerFile();
 
 /** `serve --workers 2` on a database of its own, once every worker is ready. */
 async function twoWorkers(extra: string[] = []): Promise<{ s: ServeChild; url: string }> {
-  const url = await server.newDatabase();
+  const url = await pgFile.server.newDatabase();
   const s = await spawnServe(resources, ['--workers', '2', '--store', url, '--node-id', 'sw', '--audit-dir', tempAuditDir(resources), ...extra]);
   await s.next('workers.ready');
   return { s, url };
@@ -192,7 +186,7 @@ describe('serve --workers', () => {
   });
 
   it('exits 2 with one line when the port is taken: worker 1 fails to start, no other is started', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const taken = createServer();
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');

@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredAuditRecord } from '../../src/audit/index.js';
 import { builtinCodec } from '../../src/codec/index.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, originalData, purchaseFields, Terminal } from '../helpers/terminal.js';
@@ -20,13 +21,7 @@ import { adviceRecords, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, t
 
 const resources = new Resources();
 afterEach(() => resources.run());
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresPerFile();
 
 const [PAIR] = PAIRS;
 const CODEC = builtinCodec(PAIR.terminal.spec);
@@ -63,7 +58,7 @@ const rows = (url: string): Promise<Row[]> => withClient(url, async (c) => (awai
 
 describe('serve --store: the store-and-forward queue shared by two nodes', () => {
   it('issue #17: node A SIGKILLed with an advice sent and not acknowledged: node B delivers it as 0421, once', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const dir = tempDir(resources, 'store-saf');
     const store = { store: url, safKeyFile: keyFile(dir) };
     const silent = await spawnRemoteIssuer(resources, PAIR, join(dir, 'issuer-audit-1'), { dropRate: 1 });
@@ -88,7 +83,7 @@ describe('serve --store: the store-and-forward queue shared by two nodes', () =>
   }, 60_000);
 
   it('issue #17: two nodes owing advices deliver them together to a real issuer: each acknowledged once, counted in the issuer\'s audit log', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const dir = tempDir(resources, 'store-saf');
     const store = { store: url, safKeyFile: keyFile(dir) };
     // A slow issuer: every authorization times out (an advice owed), and so does every send of an advice.

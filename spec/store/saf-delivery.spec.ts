@@ -3,26 +3,21 @@
 // issuer and is acknowledged exactly once, never two at once, oldest first. And a store stopped
 // under a forwarder: it says so, and delivers by itself once the store is back.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/codec/index.js';
 import { DEFAULT_REMOTE_ISSUER, type RemoteIssuerDefinition } from '../../src/issuer/index.js';
 import { AdviceForwarder, type AcknowledgedAdvice } from '../../src/issuer/remote/advice-forwarder.js';
 import { IssuerLinks } from '../../src/issuer/remote/issuer-links.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { answerOf, CODEC, startIssuer } from '../link/helpers/issuer.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { advice } from '../saf/helpers/saf-fixtures.js';
 import { Cleanup } from '../transport/helpers/sockets.js';
 import { openNode, type Node } from './helpers/saf-store.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresPerFile();
 
 /** A forwarder for `acme` on `node`'s queue, on one link to `port`; resolves once the link is up. */
 async function forwarder(node: Node, port: number, acknowledged: AcknowledgedAdvice[]): Promise<AdviceForwarder> {
@@ -39,7 +34,7 @@ async function forwarder(node: Node, port: number, acknowledged: AcknowledgedAdv
 
 describe('StoreSafQueue on two nodes', () => {
   it('issue #17: two nodes delivering one issuer\'s advices at once: each reaches the issuer and is acknowledged exactly once, one at a time, oldest first', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     let inFlight = 0;
     let mostInFlight = 0;
     const issuer = await startIssuer(cleanup, (req: IsoMessage) => {

@@ -4,26 +4,21 @@
 // nodes, and a database stopped and started again.
 
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SafError, unsealFields } from '../../src/saf/index.js';
 import { ConfigError } from '../../src/shared/index.js';
 import { StoreError, StoreSafQueue } from '../../src/store/index.js';
 import { CardSecrets } from '../helpers/leak-check.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { advice, PAN } from '../saf/helpers/saf-fixtures.js';
 import { KEY, openNode, withClient } from './helpers/saf-store.js';
 
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresPerFile();
 
 describe('StoreSafQueue', () => {
   it('issue #17: commits the enqueues of one event-loop turn in one transaction, and resolves each with its id', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const { queue } = await openNode(url, 'a');
     const ids = await Promise.all([1, 2, 3, 4, 5].map((i) => queue.enqueue(advice(i))));
     const later = await queue.enqueue(advice(6));
@@ -34,7 +29,7 @@ describe('StoreSafQueue', () => {
   });
 
   it('issue #17: keeps no card data in any column: DE 2 sealed as the file queue seals it, the PAN masked beside it', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const { queue } = await openNode(url, 'a');
     const id = await queue.enqueue(advice(1, 'acme', { fields: { ...advice(1).fields, 48: 'PRIVATE' }, sensitive: [48] }));
     const [row] = await withClient(url, async (c) => (await c.query<{ text: string; sealed: string; pan_masked: string }>('SELECT row_to_json(e)::text AS text, sealed, pan_masked FROM isotrace.saf_entries e')).rows);
@@ -47,7 +42,7 @@ describe('StoreSafQueue', () => {
   });
 
   it('issue #17: refuses track, PIN block and ICC data before anything is written', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const { queue } = await openNode(url, 'a');
     const err = await queue.enqueue(advice(1, 'acme', { fields: { ...advice(1).fields, 35: '4761739001010010=2512' } })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SafError);
@@ -57,7 +52,7 @@ describe('StoreSafQueue', () => {
   });
 
   it('issue #17: hands out the oldest entry per issuer, 0420 first and 0421 after a send, and acknowledges it exactly once', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const { queue } = await openNode(url, 'a', { retryInitialMs: 1 });
     const first = await queue.enqueue(advice(1));
     const second = await queue.enqueue(advice(2));
@@ -80,7 +75,7 @@ describe('StoreSafQueue', () => {
   });
 
   it('issue #17: one node at a time holds an issuer\'s delivery lease; released, or its session lost, another node takes over', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const a = await openNode(url, 'node-a');
     const b = await openNode(url, 'node-b');
     const id = await a.queue.enqueue(advice(1));
@@ -100,7 +95,7 @@ describe('StoreSafQueue', () => {
   });
 
   it('issue #17: refuses a node whose key is not the one the queue is sealed with', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const a = await openNode(url, 'node-a');
     const err = await StoreSafQueue.open({ store: a.store, key: randomBytes(32) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SafError);
@@ -112,7 +107,7 @@ describe('StoreSafQueue', () => {
   });
 
   it('issue #17: keeps depth and the oldest entry\'s time per issuer for metrics, read at each poll', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const { queue } = await openNode(url, 'a', { pollMs: 50 });
     await queue.enqueue(advice(1, 'acme', { createdAt: 1_700_000_000_123 }));
     await queue.enqueue(advice(2));

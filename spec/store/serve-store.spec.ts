@@ -6,24 +6,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../src/codec/index.js';
 import { cleanEnv, spawnServe } from '../helpers/child-serve.js';
 import { runCli } from '../helpers/cli.js';
-import { freeTcpPort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { freeTcpPort } from '../helpers/postgres.js';
+import { postgresPerFile } from '../helpers/postgres-file.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { Terminal, message, purchaseFields } from '../helpers/terminal.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const pgFile = postgresPerFile();
 
 function auditDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-store-'));
@@ -33,7 +28,7 @@ function auditDir(): string {
 
 describe('serve --store', () => {
   it('opens the store (schema and node), answers, and closes it at SIGTERM; the password is never logged', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const s = await spawnServe(resources, ['--audit-dir', auditDir(), '--node-id', 'switch-a'], cleanEnv({ ISOTRACE_DATABASE_URL: url }));
     const opened = await s.next('store.opened');
     expect(opened).toMatchObject({ node: 'switch-a' });
@@ -73,7 +68,7 @@ describe('serve --store', () => {
   });
 
   it('refuses a second switch with the same node id: exit 2, naming the holder', async () => {
-    const url = await server.newDatabase();
+    const url = await pgFile.server.newDatabase();
     const a = await spawnServe(resources, ['--audit-dir', auditDir(), '--store', url, '--node-id', 'twin']);
     const r = await runCli(['serve', '--port', '0', '--audit-dir', auditDir(), '--store', url, '--node-id', 'twin']);
     expect(r.code).toBe(2);
