@@ -7,7 +7,7 @@
 
 import { Counter, Histogram, Registry } from 'prom-client';
 import { builtinCodec, fromJson } from '../src/codec/index.js';
-import { LATENCY_BUCKETS_SECONDS } from '../src/shared/index.js';
+import { LATENCY_BUCKETS_SECONDS } from '../src/common/index.js';
 import { TIMED_STAGES, TxnContext, TxnMetrics } from '../src/switch/index.js';
 import { IdSource, nowUs, TraceRecord } from '../src/trace/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -12,21 +12,21 @@ const ROOT = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pa
 
 /** Which layers each layer may import (always through their index.ts). */
 export const LAYERS = {
-  shared: [],
+  common: [],
   collections: [],
-  codec: ['shared'],
-  transport: ['shared'],
-  link: ['shared', 'codec', 'transport'],
-  trace: ['shared'],
-  audit: ['shared'],
-  saf: ['shared', 'audit'],
-  switch: ['shared', 'collections', 'codec', 'trace', 'audit'],
-  journal: ['shared', 'trace', 'audit', 'switch', 'store'],
-  issuer: ['shared', 'codec', 'transport', 'link', 'saf'],
-  sim: ['shared', 'codec', 'transport', 'link'],
-  metrics: ['shared', 'transport', 'link', 'audit', 'saf', 'switch', 'journal', 'issuer', 'store'],
-  store: ['shared', 'collections', 'codec', 'trace', 'audit', 'saf', 'switch', 'issuer'],
-  cli: ['shared', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim', 'metrics', 'store'],
+  codec: ['common'],
+  transport: ['common'],
+  link: ['common', 'codec', 'transport'],
+  trace: ['common'],
+  audit: ['common'],
+  saf: ['common', 'audit'],
+  switch: ['common', 'collections', 'codec', 'trace', 'audit'],
+  journal: ['common', 'trace', 'audit', 'switch', 'store'],
+  issuer: ['common', 'codec', 'transport', 'link', 'saf'],
+  sim: ['common', 'codec', 'transport', 'link'],
+  metrics: ['common', 'transport', 'link', 'audit', 'saf', 'switch', 'journal', 'issuer', 'store'],
+  store: ['common', 'collections', 'codec', 'trace', 'audit', 'saf', 'switch', 'issuer'],
+  cli: ['common', 'collections', 'codec', 'transport', 'link', 'trace', 'audit', 'saf', 'switch', 'journal', 'issuer', 'sim', 'metrics', 'store'],
 };
 
 const MAX_LINES = 500;

@@ -14,7 +14,7 @@ const FOCUSED = ['it', 'only'].join('.');
 const SKIPPED = ['describe', 'skip'].join('.');
 const BENCH_FROM_CODEC = ['..', '..', 'bench', 'y.js'].join('/');
 // A sibling folder of the checkout, as the tests once read it.
-const SIBLING = ['..', 'shared', 'vectors', 'index.json'].join('/');
+const SIBLING = ['..', 'common', 'vectors', 'index.json'].join('/');
 const UP = ['..', ''].join('/');
 
 const roots: string[] = [];
@@ -35,10 +35,10 @@ function lint(files: Record<string, string>, at?: string): { status: number | nu
 }
 
 const CLEAN = {
-  'src/shared/index.ts': "export const SHARED = 1;\n",
-  'src/codec/index.ts': "import { SHARED } from '../shared/index.js';\nexport const CODEC = SHARED;\n",
+  'src/common/index.ts': "export const SHARED = 1;\n",
+  'src/codec/index.ts': "import { SHARED } from '../common/index.js';\nexport const CODEC = SHARED;\n",
   'src/codec/unpack.ts': "export { CODEC } from './index.js';\n",
-  'src/transport/index.ts': "import { SHARED } from '../shared/index.js';\nexport const T = SHARED;\n",
+  'src/transport/index.ts': "import { SHARED } from '../common/index.js';\nexport const T = SHARED;\n",
   'src/link/index.ts': "import { CODEC } from '../codec/index.js';\nimport { T } from '../transport/index.js';\nexport const L = CODEC + T;\n",
   'src/cli/main.ts': "import { L } from '../link/index.js';\nconsole.log(L);\n",
   'spec/codec/unpack.spec.ts': "import { it } from 'vitest';\nit('works when run', () => {});\n",
@@ -50,17 +50,17 @@ describe('scripts/lint.mjs', () => {
   });
 
   it.each<[string, Record<string, string>, string]>([
-    ['codec imports switch', { 'src/codec/route.ts': "import { x } from '../switch/index.js';\n" }, 'src/codec/route.ts:1: layers: codec may not import switch (allowed: shared)'],
+    ['codec imports switch', { 'src/codec/route.ts': "import { x } from '../switch/index.js';\n" }, 'src/codec/route.ts:1: layers: codec may not import switch (allowed: common)'],
     // Line 3: under the two-line header every src file starts with (style section 6).
-    ['shared imports codec below a header comment', { 'src/shared/x.ts': "// Header.\n// More.\nimport type { Codec } from '../codec/index.js';\n" }, 'src/shared/x.ts:3: layers: shared may not import codec (allowed: nothing)'],
+    ['common imports codec below a header comment', { 'src/common/x.ts': "// Header.\n// More.\nimport type { Codec } from '../codec/index.js';\n" }, 'src/common/x.ts:3: layers: common may not import codec (allowed: nothing)'],
     ['link imports a codec file, not its index', { 'src/link/conn.ts': "import { unpackMessage } from '../codec/unpack.js';\n" }, 'src/link/conn.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/unpack.js'],
     // Transport knows frames, not fields: messages and their DEs are the link's.
-    ['issue #14: transport imports codec', { 'src/transport/conn.ts': "import type { IsoMessage } from '../codec/index.js';\n" }, 'src/transport/conn.ts:1: layers: transport may not import codec (allowed: shared)'],
-    ['issue #14: switch imports link', { 'src/switch/x.ts': "import { IsoClient } from '../link/index.js';\n" }, 'src/switch/x.ts:1: layers: switch may not import link (allowed: shared, collections, codec, trace, audit)'],
+    ['issue #14: transport imports codec', { 'src/transport/conn.ts': "import type { IsoMessage } from '../codec/index.js';\n" }, 'src/transport/conn.ts:1: layers: transport may not import codec (allowed: common)'],
+    ['issue #14: switch imports link', { 'src/switch/x.ts': "import { IsoClient } from '../link/index.js';\n" }, 'src/switch/x.ts:1: layers: switch may not import link (allowed: common, collections, codec, trace, audit)'],
     ['switch re-exports a codec file', { 'src/switch/index.ts': "export { Codec } from '../codec/codec.js';\n" }, 'src/switch/index.ts:1: layers: import codec only through src/codec/index.ts, not ../codec/codec.js'],
-    ['codec loads switch dynamically', { 'src/codec/lazy.ts': "const m = await import('../switch/index.js');\n" }, 'src/codec/lazy.ts:1: layers: codec may not import switch (allowed: shared)'],
+    ['codec loads switch dynamically', { 'src/codec/lazy.ts': "const m = await import('../switch/index.js');\n" }, 'src/codec/lazy.ts:1: layers: codec may not import switch (allowed: common)'],
     ['the generic collections import the switch', { 'src/collections/x.ts': "import { x } from '../switch/index.js';\n" }, 'src/collections/x.ts:1: layers: collections may not import switch (allowed: nothing)'],
-    ['transport imports the generic collections', { 'src/transport/x.ts': "import { SlotFifo } from '../collections/index.js';\n" }, 'src/transport/x.ts:1: layers: transport may not import collections (allowed: shared)'],
+    ['transport imports the generic collections', { 'src/transport/x.ts': "import { SlotFifo } from '../collections/index.js';\n" }, 'src/transport/x.ts:1: layers: transport may not import collections (allowed: common)'],
     ['a folder is not a known layer', { 'src/utils/x.ts': 'export const X = 1;\n' }, 'src/utils/x.ts:1: layers: src/utils is not a known layer'],
     ['src imports from outside src', { 'src/codec/x.ts': `import { y } from '${BENCH_FROM_CODEC}';\n` }, `src/codec/x.ts:1: layers: imports ${BENCH_FROM_CODEC}, outside src/`],
     ['an enum is declared', { 'src/codec/kinds.ts': "export const enum Kind { A, B }\n" }, 'src/codec/kinds.ts:1: no-enum: use an `as const` object and a union type'],

@@ -5,7 +5,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditWriter, DEFAULT_AUDIT_WRITER_OPTIONS, NODE_AUDIT_FS, type AuditWriterOptions } from '../../src/audit/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { tempDir } from './helpers/audit-fixtures.js';
 
 const BASE: AuditWriterOptions = { dir: 'unused', mode: 'strict', key: null };

@@ -9,7 +9,7 @@ import { ISSUER_OPTIONS } from '../../src/cli/issuer-options.js';
 import { packageVersion } from '../../src/cli/package-info.js';
 import { serveConfig } from '../../src/cli/serve-config.js';
 import { AUDIT_OPTIONS, SERVE_OPTIONS, TRANSPORT_OPTION_NAMES } from '../../src/cli/serve-options.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { DEFAULT_SERVER_OPTIONS, SERVER_OPTION_RANGES, resolveServerOptions } from '../../src/transport/index.js';
 import { runCli } from '../helpers/cli.js';
 

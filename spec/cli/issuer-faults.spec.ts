@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { injectFaults } from '../../src/cli/fault-injection.js';
 import { builtinCodec } from '../../src/codec/index.js';
 import { issuerConfig } from '../../src/cli/issuer-options.js';
-import { NOOP_LOGGER } from '../../src/shared/index.js';
+import { NOOP_LOGGER } from '../../src/common/index.js';
 import { FrameEncoder, type ConnectionContext } from '../../src/transport/index.js';
 import { auditRecords } from '../helpers/audit-trail.js';
 import { cleanEnv, spawnIssuer } from '../helpers/child-serve.js';

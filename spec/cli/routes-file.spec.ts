@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoutesFile } from '../../src/cli/routes-file.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { Resources, serve } from '../helpers/serve-harness.js';

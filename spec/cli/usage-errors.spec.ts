@@ -3,7 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isErrorCode } from '../../src/shared/index.js';
+import { isErrorCode } from '../../src/common/index.js';
 import { ROOT } from '../helpers/child-serve.js';
 import { runCli } from '../helpers/cli.js';
 

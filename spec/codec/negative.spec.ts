@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DecodeError, EncodeError, IsoMessage, builtinCodec, fromJson, type Codec, type FieldRef, type FieldValue } from '../../src/codec/index.js';
-import type { ErrorCode } from '../../src/shared/index.js';
+import type { ErrorCode } from '../../src/common/index.js';
 import { ascii, cat, codecFor, cut, hex, patch, thrown } from '../helpers/bytes.js';
 
 const VISA = '4111111111111111';

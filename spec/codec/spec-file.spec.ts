@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Codec, IsoMessage, SpecError, builtinSpec, builtinSpecNames, specFromFile, specVersion } from '../../src/codec/index.js';
-import type { ErrorCode } from '../../src/shared/index.js';
+import type { ErrorCode } from '../../src/common/index.js';
 import { thrown } from '../helpers/bytes.js';
 
 const load = (json: unknown) => specFromFile(json, 'link.json', builtinSpec);

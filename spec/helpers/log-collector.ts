@@ -2,7 +2,7 @@
 // object, msg), with no redaction backstop, so a leak test sees exactly what the code handed over.
 // Lines can be awaited by `evt`. Test-only.
 
-import type { Logger } from '../../src/shared/index.js';
+import type { Logger } from '../../src/common/index.js';
 
 export interface LogLine {
   level: string;

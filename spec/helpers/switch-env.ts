@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { builtinCodec, type IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer } from '../../src/issuer/index.js';
-import type { IssuerBackend } from '../../src/shared/index.js';
+import type { IssuerBackend } from '../../src/common/index.js';
 import { BinTable, DuplicateCache, InlineJournal, OriginalsTable, Switch, dialectOf, type AuditAppender, type SwitchEnv } from '../../src/switch/index.js';
 import type { TraceRecord, TraceSink } from '../../src/trace/index.js';
 import { LogCollector } from './log-collector.js';

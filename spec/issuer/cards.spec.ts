@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CARD_STATUSES, currencyExponent, loadCards } from '../../src/issuer/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { thrown } from '../helpers/bytes.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { fileCards, testCards } from '../helpers/test-cards.js';

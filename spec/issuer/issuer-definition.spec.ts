@@ -5,7 +5,7 @@ import { builtinCodec } from '../../src/codec/index.js';
 import {
   DEFAULT_REMOTE_ISSUER, checkIssuerSpec, parseIssuerDefinitions, type RemoteIssuerDefinition,
 } from '../../src/issuer/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 /** The example of issue #15, as the routes file carries it. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer, type Card } from '../../src/issuer/index.js';
-import { IssuerError, type AuthorizationRequest } from '../../src/shared/index.js';
+import { IssuerError, type AuthorizationRequest } from '../../src/common/index.js';
 import { fileCards, testCards } from '../helpers/test-cards.js';
 
 afterEach(() => {

@@ -2,7 +2,7 @@
 // connection (reloadTls), refused with a ConfigError that keeps the previous ones when not usable.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { certsForThisFile } from '../helpers/test-certs.js';
 import { Cleanup } from '../transport/helpers/sockets.js';
 import { makeClient } from './helpers/clients.js';

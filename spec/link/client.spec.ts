@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinCodec, IsoMessage } from '../../src/codec/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { IsoClient } from '../../src/link/index.js';
 import { ConnectionError, FrameServer, TimeoutError } from '../../src/transport/index.js';
 import { CaptureLogger } from '../transport/helpers/capture-logger.js';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditBatchStats, AuditWriter } from '../../src/audit/index.js';
 import { JournalThread } from '../../src/journal/index.js';
 import { AdminServer, HostMetrics } from '../../src/metrics/index.js';
-import { BucketHistogram } from '../../src/shared/index.js';
+import { BucketHistogram } from '../../src/common/index.js';
 import { FrameServer } from '../../src/transport/index.js';
 import { sampleRecord, SteeredFs, tempDir } from '../audit/helpers/audit-fixtures.js';
 import { Resources } from '../helpers/serve-harness.js';

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { backoffMs, DEFAULT_SAF_QUEUE_OPTIONS, resolveSafQueueOptions, type SafQueueOptions } from '../../src/saf/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 
 describe('SafQueue options', () => {
   it('issue #15: fills in the defaults: 1 s doubling to 60 s, compaction at 1 MiB', () => {

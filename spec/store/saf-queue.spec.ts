@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SafError, unsealFields } from '../../src/saf/index.js';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { StoreError, StoreSafQueue } from '../../src/store/index.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { postgresPerFile } from '../helpers/postgres-file.js';

@@ -3,7 +3,7 @@
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { MIGRATIONS, SCHEMA_VERSION, Store, StoreError, migrate, redactedUrl } from '../../src/store/index.js';
 import { LogCollector } from '../helpers/log-collector.js';
 import { freeTcpPort, startPostgres, type TestPostgres } from '../helpers/postgres.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer, type Card } from '../../src/issuer/index.js';
-import { ConfigError, type AuthorizationRequest, type IssuerDecision, type ReversalRequest } from '../../src/shared/index.js';
+import { ConfigError, type AuthorizationRequest, type IssuerDecision, type ReversalRequest } from '../../src/common/index.js';
 import { PgStubIssuer, Store } from '../../src/store/index.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { LogCollector } from '../helpers/log-collector.js';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCodec, type IsoMessage } from '../../src/codec/index.js';
 import { StubIssuer } from '../../src/issuer/index.js';
-import type { IssuerBackend } from '../../src/shared/index.js';
+import type { IssuerBackend } from '../../src/common/index.js';
 import {
   ABORT, COMMIT, DuplicateCache, InlineJournal, OriginalsTable, Switch,
   type CachedAnswer, type TxnJournal, type TxnOutcome,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { IsoMessage, builtinCodec } from '../../src/codec/index.js';
 import { ACTION_CODES, ACTION_CODE_MEANINGS, ISSUER_TO_ACTION_CODE, RC, RC_MEANINGS, actionCodeOf, responseCodeFor } from '../../src/switch/index.js';
-import { IssuerError } from '../../src/shared/index.js';
+import { IssuerError } from '../../src/common/index.js';
 import { CONN, testSwitch, type TestSwitch } from '../helpers/switch-env.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { nextStan93 as nextStan, request93 } from '../helpers/iso93.js';

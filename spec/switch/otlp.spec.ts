@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { decodeExportTraceServiceRequest, type AnyValue, type DecodedSpan } from '../helpers/protobuf.js';
 import { OtlpCollector } from '../helpers/otlp-collector.js';
 import { OtlpGrpcCollector } from '../helpers/otlp-grpc-collector.js';

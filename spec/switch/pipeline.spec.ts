@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/codec/index.js';
-import { IssuerError, type IssuerBackend } from '../../src/shared/index.js';
+import { IssuerError, type IssuerBackend } from '../../src/common/index.js';
 import { BinTable, STAGES } from '../../src/switch/index.js';
 import { CONN, testSwitch } from '../helpers/switch-env.js';
 import { cardFor } from '../helpers/test-cards.js';

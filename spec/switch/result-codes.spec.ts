@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/codec/index.js';
-import { ConfigError, IssuerError, RoutingError } from '../../src/shared/index.js';
+import { ConfigError, IssuerError, RoutingError } from '../../src/common/index.js';
 import { RC, RC_MEANINGS, responseCodeFor } from '../../src/switch/index.js';
 
 describe('responseCodeFor', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { BinTable, type RouteEntry } from '../../src/switch/index.js';
 import { thrown } from '../helpers/bytes.js';
 import { ROUTES_PATH, testCards } from '../helpers/test-cards.js';

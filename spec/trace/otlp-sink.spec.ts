@@ -3,7 +3,7 @@
 
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { createOtlpSink, IdSource, TraceRecord, type OtlpSink, type OtlpSinkOptions } from '../../src/trace/index.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
 import { OtlpReceiver } from './helpers/otlp-receiver.js';

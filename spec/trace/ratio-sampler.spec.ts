@@ -1,7 +1,7 @@
 // RatioSampler and parseSampleRatio: deterministic sampling from the trace id's low 56 bits.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/shared/index.js';
+import { ConfigError } from '../../src/common/index.js';
 import { IdSource, parseSampleRatio, RatioSampler } from '../../src/trace/index.js';
 
 /** A trace id whose low 56 bits (the last 14 hex digits) are `low14`, behind arbitrary high digits. */

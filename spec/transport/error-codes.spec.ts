@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/shared/index.js';
+import { ERROR_CODES } from '../../src/common/index.js';
 
 const PREFIXES = /^(CONFIG|FRAME|CONN|SERVER|LINK|REQUEST)_/;
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, NOOP_LOGGER } from '../../src/shared/index.js';
+import { ConfigError, NOOP_LOGGER } from '../../src/common/index.js';
 import { ConnectionError, drainOnSignals, FrameServer } from '../../src/transport/index.js';
 import { CaptureLogger } from './helpers/capture-logger.js';
 import { ManualClock } from './helpers/manual-clock.js';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, SYSTEM_CLOCK } from '../../src/shared/index.js';
+import { ConfigError, SYSTEM_CLOCK } from '../../src/common/index.js';
 import { clientTls, dial, FrameServer, type ServerOptions, type TlsServerOptions } from '../../src/transport/index.js';
 import { certsForThisFile } from '../helpers/test-certs.js';
 import { CaptureLogger } from './helpers/capture-logger.js';

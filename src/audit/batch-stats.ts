@@ -3,7 +3,7 @@
 // runs on the journal thread, which the main thread reads at scrape time without a message.
 // Updated once per batch, never per record.
 
-import { BucketHistogram, histogramSlots, LATENCY_BUCKETS_SECONDS } from '../shared/index.js';
+import { BucketHistogram, histogramSlots, LATENCY_BUCKETS_SECONDS } from '../common/index.js';
 
 /** Upper bounds of records per batch (group commit: 1 when idle, up to hundreds under load). */
 export const RECORDS_PER_BATCH_BUCKETS: readonly number[] = Object.freeze([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);

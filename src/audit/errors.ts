@@ -1,7 +1,7 @@
 // AuditError: every error the audit layer throws on purpose. Messages name files, lines, byte
 // counts and system error codes, never record contents.
 
-import { SwitchError } from '../shared/index.js';
+import { SwitchError } from '../common/index.js';
 
 /** AUDIT_WRITE_FAILED, AUDIT_OPEN_FAILED, AUDIT_LOCKED, AUDIT_CLOSED, AUDIT_BAD_RECORD, AUDIT_DIR_NOT_FOUND, AUDIT_HEAD_MISMATCH, AUDIT_KEY_REQUIRED. */
 export class AuditError extends SwitchError {}

@@ -3,7 +3,7 @@
 // counted, never thrown: the batch it follows is on disk.
 
 import { join } from 'node:path';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import type { AuditFs } from './audit-fs.js';
 import type { Digest } from './chain.js';
 import { systemCode } from './errors.js';

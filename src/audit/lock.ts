@@ -7,7 +7,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { NOOP_LOGGER, type Logger, type SwitchError } from '../shared/index.js';
+import { NOOP_LOGGER, type Logger, type SwitchError } from '../common/index.js';
 import { AuditError, systemCode } from './errors.js';
 import { makeDirectory } from './make-directory.js';
 

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkInteger } from '../shared/index.js';
+import { checkInteger } from '../common/index.js';
 import { parseLine } from './chain.js';
 import { AuditError } from './errors.js';
 import { listAuditFiles, type AuditFileName } from './files.js';

@@ -6,7 +6,7 @@
 // intermediate object, as it runs once per transaction.
 
 import { v7 as uuidv7 } from 'uuid';
-import { jsonString as str } from '../shared/index.js';
+import { jsonString as str } from '../common/index.js';
 import { REQUEST, RESPONSE, type FinishedTxn } from './finished-txn.js';
 import { asAuditRecordText, type AuditRecordText } from './record.js';
 

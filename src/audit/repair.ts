@@ -4,7 +4,7 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import type { AuditFs } from './audit-fs.js';
 import { GENESIS_HASH, parseLine } from './chain.js';
 import { AuditError } from './errors.js';

@@ -4,7 +4,7 @@
 
 import { stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import type { AuditFs } from './audit-fs.js';
 import { listAuditFiles } from './files.js';
 import { startsWithChainMark } from './head.js';

@@ -3,7 +3,7 @@
 // Read-only; safe on a log that is being written.
 
 import { join } from 'node:path';
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 import { chainDigest, chainMarkOf, checkLine, GENESIS_HASH, parseLine, type ChainMark } from './chain.js';
 import { AuditError } from './errors.js';
 import { listAuditFiles } from './files.js';

@@ -1,7 +1,7 @@
 // AuditWriter options: the frozen defaults and their eager validation. Throws only ConfigError,
 // naming the option path and the allowed range; never echoes the key.
 
-import { checkInteger, checkKnownKeys, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { checkInteger, checkKnownKeys, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../common/index.js';
 import { NODE_AUDIT_FS, type AuditFs } from './audit-fs.js';
 import { AuditBatchStats } from './batch-stats.js';
 
@@ -75,7 +75,7 @@ export function resolveAuditWriterOptions(options: AuditWriterOptions): Readonly
   checkInteger('audit.maxFileBytes', o.maxFileBytes, ...AUDIT_OPTION_RANGES.maxFileBytes);
   checkInteger('audit.retentionDays', o.retentionDays, ...AUDIT_OPTION_RANGES.retentionDays);
   checkInteger('audit.retentionBytes', o.retentionBytes, ...AUDIT_OPTION_RANGES.retentionBytes);
-  if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('audit.logger', 'expected a Logger (from src/shared)');
+  if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('audit.logger', 'expected a Logger (from src/common)');
   if (typeof o.nowMs !== 'function') throw new ConfigError('audit.nowMs', 'expected a function returning wall-clock ms');
   if (o.batchStats !== null && !(o.batchStats instanceof AuditBatchStats)) throw new ConfigError('audit.batchStats', 'expected an AuditBatchStats or null');
   const fs = o.fs as Partial<AuditFs> | null;

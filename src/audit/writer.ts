@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { plural } from '../shared/index.js';
+import { plural } from '../common/index.js';
 import { appendSynced } from './append-synced.js';
 import { chainDigest, chainMarkText, hashOfSealed, sealedBytesMax, sealInto, type Digest } from './chain.js';
 import { GroupCommit } from './group-commit.js';

@@ -3,7 +3,7 @@
 // file queue in --saf-dir.
 
 import { DEFAULT_SAF_DIR, SafQueue, readSafKeyFile, type AdviceQueue } from '../saf/index.js';
-import { ConfigError, type Logger } from '../shared/index.js';
+import { ConfigError, type Logger } from '../common/index.js';
 import { StoreSafQueue, type Store } from '../store/index.js';
 
 /**

@@ -3,7 +3,7 @@
 // naming the option, where the bad value came from and what is allowed.
 
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 import { DURATION_SYNTAX, durationMs } from './duration.js';
 import { jsonSyntaxProblem } from './json-syntax.js';
 

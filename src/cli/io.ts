@@ -1,7 +1,7 @@
 // Console I/O for commands: where output goes, how errors become one line and an exit code.
 // Commands receive an Io so tests can capture what a person would see.
 
-import { ConfigError, SwitchError, type ErrorCode } from '../shared/index.js';
+import { ConfigError, SwitchError, type ErrorCode } from '../common/index.js';
 
 export interface Io {
   out(text: string): void;

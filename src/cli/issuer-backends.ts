@@ -4,7 +4,7 @@
 import type { Codec, IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, type IssuerDefinition } from '../issuer/index.js';
 import type { AdviceQueue } from '../saf/index.js';
-import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { IssuerBackend, Logger } from '../common/index.js';
 import type { TlsClientOptions } from '../transport/index.js';
 import type { DeliveredAdvice } from '../switch/index.js';
 

@@ -4,7 +4,7 @@
 
 import type { IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, type IssuerDefinition, type IssuerTls } from '../issuer/index.js';
-import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
+import { ConfigError, type IssuerBackend, type Logger } from '../common/index.js';
 import { clientTls, type TlsClientOptions } from '../transport/index.js';
 import { readPem } from './tls-files.js';
 

@@ -4,7 +4,7 @@
 
 import pino from 'pino';
 import type { LineLoggerFactory } from '../journal/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { workerIndexOf } from './worker-identity.js';
 
 const FLUSH_MS = 200;

@@ -4,7 +4,7 @@
 
 import { SpecError, type Codec } from '../codec/index.js';
 import { STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions, type IssuerDefinition } from '../issuer/index.js';
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 import { BinTable } from '../switch/index.js';
 import type { TlsClientOptions } from '../transport/index.js';
 import { readJsonFile } from './config.js';

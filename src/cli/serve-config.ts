@@ -6,7 +6,7 @@
 import { resolveAuditWriterOptions, type AuditMode } from '../audit/index.js';
 import { DEFAULT_OTLP_SINK_OPTIONS, otlpProtocolOf, otlpResourceSettings, parseSampleRatio, resolveOtlpSinkOptions, type OtlpProtocol } from '../trace/index.js';
 import type { Framing, ServerLimitName } from '../transport/index.js';
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 import { checkNodeId, checkStoreUrl } from '../store/index.js';
 import { readConfigFile, resolveOptions, type OptionSpec, type Resolved } from './config.js';
 import { packageVersion } from './package-info.js';

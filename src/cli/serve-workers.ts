@@ -3,7 +3,7 @@
 // `serve` alone (startSwitch), under its own node id, and tells the primary when it answers.
 
 import cluster from 'node:cluster';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { AdminServer, ClusterAdminSource, answerAdminRequests } from '../metrics/index.js';
 import { drainOnSignals } from '../transport/index.js';
 import { onHangup } from './hangup.js';

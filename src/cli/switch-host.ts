@@ -7,7 +7,7 @@ import { AuditLock } from '../audit/index.js';
 import { SpecError, type Codec, type FieldPath, type IsoMessage } from '../codec/index.js';
 import { RemoteIssuer, STUB_ISSUER, StubIssuer, loadCards } from '../issuer/index.js';
 import type { AdviceQueue } from '../saf/index.js';
-import { ConfigError, type IssuerBackend, type Logger } from '../shared/index.js';
+import { ConfigError, type IssuerBackend, type Logger } from '../common/index.js';
 import { BinTable, DuplicateCache, OriginalsTable, Switch, dialectOf, type SwitchEnv } from '../switch/index.js';
 import { JournalThread, resolveJournalOptions, type JournalThreadOptions } from '../journal/index.js';
 import { AdminServer, HostMetrics } from '../metrics/index.js';

@@ -3,7 +3,7 @@
 // client side's TLS options. Throws only UsageError, naming the flag and the file.
 
 import type { Command } from 'commander';
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 import { clientTls, type ClientTls, type TlsClientOptions } from '../transport/index.js';
 import { UsageError } from './io.js';
 import { readPem } from './tls-files.js';

@@ -4,7 +4,7 @@
 
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError, type Logger } from '../shared/index.js';
+import { ConfigError, type Logger } from '../common/index.js';
 import { resolveTlsServerOptions, type ClientAuthPolicy, type FrameServer, type TlsServerOptions } from '../transport/index.js';
 
 /** The files of a TLS listener, as the options name them. */

@@ -3,7 +3,7 @@
 // with. No I/O.
 
 import { hostname } from 'node:os';
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 import type { HostConfig } from './switch-host.js';
 import type { ServeConfig } from './serve-config.js';
 

@@ -4,7 +4,7 @@
 // cluster module's round-robin hands each new connection to a worker (docs/store.md, Workers).
 
 import cluster, { type Worker } from 'node:cluster';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import type { ClusterMember } from '../metrics/index.js';
 import { WORKER_INDEX_ENV } from './worker-identity.js';
 

@@ -2,7 +2,7 @@
 // value, masked by each field's treatment unless `reveal` is set. DE 55 TLV is broken down by tag,
 // whether the spec carries it as bytes or as hex-ASCII text.
 
-import { plural } from '../shared/index.js';
+import { plural } from '../common/index.js';
 import type { Codec } from './codec.js';
 import { EMV_CARD_DATA_TAGS, EMV_TAG_NAMES } from './emv-tags.js';
 import type { FieldValue } from './encodings.js';

@@ -1,7 +1,7 @@
 // Codec errors: DecodeError, EncodeError, SpecError. Each names the field and the absolute byte
 // offset, never the field's content.
 
-import { SwitchError, type ErrorCode } from '../shared/index.js';
+import { SwitchError, type ErrorCode } from '../common/index.js';
 
 /** Where a codec error happened: a DE number, or one of the message's framing elements. */
 export type FieldRef = number | 'mti' | 'bitmap' | 'header' | 'message';

@@ -3,7 +3,7 @@
 
 // One ISO 4217 table for the whole project lives in the codec; the issuer re-exports it as before.
 export { currencyExponent } from '../codec/index.js';
-import { ConfigError, checkKnownKeys, checkNumber, checkOneOf, checkInteger } from '../shared/index.js';
+import { ConfigError, checkKnownKeys, checkNumber, checkOneOf, checkInteger } from '../common/index.js';
 
 export const CARD_STATUSES = ['active', 'blocked', 'lost', 'stolen'] as const;
 export type CardStatus = (typeof CARD_STATUSES)[number];

@@ -3,7 +3,7 @@
 // spec once the CLI has loaded it. Reads no file; throws only ConfigError, naming the issuer, the
 // key and what is allowed.
 
-import { ConfigError, checkBoolean, checkInteger, checkKnownKeys, checkOneOf } from '../shared/index.js';
+import { ConfigError, checkBoolean, checkInteger, checkKnownKeys, checkOneOf } from '../common/index.js';
 import type { Codec } from '../codec/index.js';
 import { DEFAULT_CLIENT_OPTIONS } from '../link/index.js';
 import { FRAME_HEADERS, FRAMINGS, parseTpdu, type FrameHeader, type Framing } from '../transport/index.js';

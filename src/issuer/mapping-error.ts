@@ -1,7 +1,7 @@
 // MappingError: a request or answer that cannot be carried between the terminal's spec and an
 // issuer link's. Names the field and the spec, never the field's content.
 
-import { SwitchError, type ErrorCode } from '../shared/index.js';
+import { SwitchError, type ErrorCode } from '../common/index.js';
 
 export type MappingErrorCode = Extract<ErrorCode, 'ISSUER_FIELD_UNMAPPABLE' | 'ISSUER_ORIGINAL_INCOMPLETE'>;
 

@@ -2,7 +2,7 @@
 // in-memory StubIssuer and the stub whose balances and holds live in a shared store. No state, no I/O.
 
 import { isLuhnValid, yymmUtc, type IsoMessage } from '../codec/index.js';
-import { IssuerError, type AuthorizationRequest, type IssuerDecision } from '../shared/index.js';
+import { IssuerError, type AuthorizationRequest, type IssuerDecision } from '../common/index.js';
 import { currencyExponent, type Card } from './cards.js';
 
 export const decline = (responseCode: string, reason: string): IssuerDecision => ({ responseCode, reason, approvalCode: null, holdId: null });

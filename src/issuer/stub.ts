@@ -2,7 +2,7 @@
 // wins), holds placed by approvals and released by reversals. Asynchronous, and can time out.
 
 import type { IsoMessage } from '../codec/index.js';
-import type { AuthorizationRequest, IssuerBackend, IssuerDecision, ReversalRequest } from '../shared/index.js';
+import type { AuthorizationRequest, IssuerBackend, IssuerDecision, ReversalRequest } from '../common/index.js';
 import type { Card } from './cards.js';
 import { holdReleased, StubCalendar, approvalOf, cardDecline, decline, fundsDecline, openingMinor, serialOf, stubDelay } from './stub-rules.js';
 

@@ -3,7 +3,7 @@
 // ConfigError; never echoes the key.
 
 import { resolveAuditWriterOptions, type AuditBatchStats, type AuditMode, type AuditWriterOptions } from '../audit/index.js';
-import { checkInteger, ConfigError, type Logger } from '../shared/index.js';
+import { checkInteger, ConfigError, type Logger } from '../common/index.js';
 import type { TxnLogConnection } from '../store/index.js';
 
 /** The transaction log in PostgreSQL (--store) the journal writes to instead of the audit directory. */

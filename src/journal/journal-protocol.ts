@@ -3,7 +3,7 @@
 // answered once its records are on disk or failed.
 
 import type { AuditMode, AuditWriterStats } from '../audit/index.js';
-import type { LogLevel, Logger } from '../shared/index.js';
+import type { LogLevel, Logger } from '../common/index.js';
 import type { OutcomeWire } from '../switch/index.js';
 import type { JournalStore } from './journal-options.js';
 

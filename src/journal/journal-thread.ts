@@ -6,7 +6,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { AuditError, CommitQueue, type AuditBatchStats, type AuditWriterStats, type CommitGroup } from '../audit/index.js';
-import { ConfigError, type Logger } from '../shared/index.js';
+import { ConfigError, type Logger } from '../common/index.js';
 import { StoreError } from '../store/index.js';
 import type { OutcomeWire, TxnJournal, TxnOutcome } from '../switch/index.js';
 import { resolveJournalOptions, type JournalThreadOptions, type ResolvedJournalOptions } from './journal-options.js';

@@ -6,7 +6,7 @@
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditBatchStats, AuditWriter, NODE_AUDIT_FS_SYNC, auditRecordJson } from '../audit/index.js';
-import { SwitchError, type LogLevel, type Logger } from '../shared/index.js';
+import { SwitchError, type LogLevel, type Logger } from '../common/index.js';
 import { TxnLogWriter } from '../store/index.js';
 import { TxnOutcome, txnLogLine } from '../switch/index.js';
 import { IdSource } from '../trace/index.js';

@@ -3,7 +3,7 @@
 // the switch's one builder of that line (txnDoneJson), without pino's per-line work (about 4.5 µs a
 // line here), handed to its destination a batch at a time. The spec checks it against pino's output.
 
-import { jsonString } from '../shared/index.js';
+import { jsonString } from '../common/index.js';
 import { txnDoneJson, txnDoneMessage, type TxnFailure, type TxnOutcome } from '../switch/index.js';
 
 /** pino's number for info. */

@@ -5,7 +5,7 @@ import type { Codec, IsoMessage } from '../codec/index.js';
 import {
   checkBoolean, checkInteger, checkKnownKeys, checkLoggerAndClock, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, stripUndefined, SYSTEM_CLOCK,
   type Clock, type Logger,
-} from '../shared/index.js';
+} from '../common/index.js';
 import {
   FRAME_HEADERS, FRAMINGS, MAX_FRAME_BYTES_LIMIT, clientTls, parseTpdu,
   type ClientTls, type CloseReason, type ConnectionSettings, type FrameHeader, type Framing, type TlsClientOptions,

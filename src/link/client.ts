@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { isResponseMti, specVersion, type IsoMessage, type SpecVersion } from '../codec/index.js';
-import { ConfigError, type BucketHistogram, type ClockTimer, type Logger, type PeerEndpoint } from '../shared/index.js';
+import { ConfigError, type BucketHistogram, type ClockTimer, type Logger, type PeerEndpoint } from '../common/index.js';
 import {
   Backoff, clientTls, Connection, ConnectionError, dial, sweepIntervalMs, TimeoutError, TPDU_BYTES, tpduNumber,
   type ClientTls, type CloseReason, type ConnectionOwner, type TlsClientOptions,

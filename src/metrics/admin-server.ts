@@ -4,7 +4,7 @@
 // HTTP is answered 400 by node. Never throws on a request.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { ConnectionError } from '../transport/index.js';
 import type { Readiness } from './host-metrics.js';
 

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { RemoteIssuer } from '../issuer/index.js';
 import type { IsoClient } from '../link/index.js';
 import type { AdviceQueue } from '../saf/index.js';
-import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from '../shared/index.js';
+import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from '../common/index.js';
 import { ScrapedMetric, type Samples } from './scraped-metric.js';
 
 /** One link as the families read it. */

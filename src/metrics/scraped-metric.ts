@@ -3,7 +3,7 @@
 // is kept twice and the transaction path pays nothing for it. No I/O.
 
 import type { Metric, Registry } from 'prom-client';
-import type { BucketHistogram } from '../shared/index.js';
+import type { BucketHistogram } from '../common/index.js';
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 

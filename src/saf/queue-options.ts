@@ -2,7 +2,7 @@
 // its range) and the retry backoff they define.
 
 import { NODE_AUDIT_FS, type AuditFs } from '../audit/index.js';
-import { checkInteger, checkKnownKeys, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { checkInteger, checkKnownKeys, ConfigError, NOOP_LOGGER, type Logger } from '../common/index.js';
 
 /** Where `serve` keeps the queue and `isotrace saf` reads it unless told otherwise (relative to the working directory). */
 export const DEFAULT_SAF_DIR = './var/saf';
@@ -60,7 +60,7 @@ export function resolveSafQueueOptions(options: SafQueueOptions): ResolvedSafQue
   checkInteger('saf.retryInitialMs', o.retryInitialMs, ...SAF_OPTION_RANGES.retryInitialMs);
   checkInteger('saf.retryMaxMs', o.retryMaxMs, o.retryInitialMs, SAF_OPTION_RANGES.retryMaxMs[1]);
   checkInteger('saf.compactAtBytes', o.compactAtBytes, ...SAF_OPTION_RANGES.compactAtBytes);
-  if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('saf.logger', 'expected a Logger (from src/shared)');
+  if (typeof (o.logger as Partial<Logger> | null)?.error !== 'function') throw new ConfigError('saf.logger', 'expected a Logger (from src/common)');
   if (typeof o.nowMs !== 'function') throw new ConfigError('saf.nowMs', 'expected a function returning wall-clock ms');
   if (typeof (o.fs as Partial<AuditFs> | null)?.write !== 'function') throw new ConfigError('saf.fs', 'expected an AuditFs (from src/audit)');
   return Object.freeze(o);

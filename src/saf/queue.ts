@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditLock, CommitQueue, cutTornTail, systemCode } from '../audit/index.js';
-import { plural } from '../shared/index.js';
+import { plural } from '../common/index.js';
 import { checkAdvice, deliveryOf, type HeldEntry, type SafAdvice, type SafDelivery, type SafEntry } from './entry.js';
 import { SAF_LOCK_OWNER, SafError } from './errors.js';
 import { LOG_FILE, lineOf, type ChangeEvent } from './log-lines.js';

@@ -6,7 +6,7 @@
 // repeats on this node wait on the first here, without a query.
 
 import type { Codec } from '../codec/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { answerWithoutPan, type CachedAnswer, type DuplicateHit, type DuplicateStore } from '../switch/index.js';
 import { ASYNC_COMMIT } from './async-commit.js';
 import type { Store } from './store.js';

@@ -3,7 +3,7 @@
 // isotrace.schema_version. A database whose schema is newer than this build knows is refused.
 
 import type pg from 'pg';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { StoreError, storeErrorOf } from './store-error.js';
 

@@ -5,7 +5,7 @@
 
 import pg from 'pg';
 import { hostname } from 'node:os';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { StoreError, storeErrorOf } from './store-error.js';
 
 /** The first key of the two-key advisory locks that name node ids (hashtext of the id is the second). */

@@ -2,7 +2,7 @@
 // on any node finds an approval made on any other. Remembered in the commit phase (all approvals
 // of one event-loop turn in one INSERT); found by the keys OriginalsTable.find uses.
 
-import type { IssuerDecision, Logger } from '../shared/index.js';
+import type { IssuerDecision, Logger } from '../common/index.js';
 import {
   DEFAULT_ORIGINALS, InFlightOriginals, idsOfRef, type Original, type OriginalIds, type OriginalRef, type OriginalStore,
 } from '../switch/index.js';

@@ -4,7 +4,7 @@
 
 import type { Codec } from '../codec/index.js';
 import type { Card } from '../issuer/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { DEFAULT_ORIGINALS } from '../switch/index.js';
 import { DEFAULT_PG_DUPLICATES, PgDuplicates, type PgDuplicatesOptions } from './duplicate-claims.js';
 import { PgOriginals } from './originals-store.js';

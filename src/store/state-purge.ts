@@ -3,7 +3,7 @@
 // holds as old (a hold no original names can never be released; it stays spent, as in memory).
 // Every node runs it; two at once delete nothing twice. Its failures are logged, never thrown.
 
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import type { Store } from './store.js';
 
 export interface StatePurgeOptions {

@@ -1,7 +1,7 @@
 // StoreError: every error the PostgreSQL store throws on purpose, and the mapping of pg's errors
 // onto it. Messages name the statement's purpose, the server's SQLSTATE and the node, never a value.
 
-import { SwitchError } from '../shared/index.js';
+import { SwitchError } from '../common/index.js';
 
 /** STORE_UNAVAILABLE, STORE_QUERY_FAILED, STORE_SCHEMA_NEWER, STORE_MIGRATION_FAILED, STORE_NODE_IN_USE. */
 export class StoreError extends SwitchError {}

@@ -5,7 +5,7 @@
 
 import pg from 'pg';
 import { hostname } from 'node:os';
-import { ConfigError, SwitchError, type Logger } from '../shared/index.js';
+import { ConfigError, SwitchError, type Logger } from '../common/index.js';
 import { migrate } from './migrate.js';
 import { NodeClaim } from './node-claim.js';
 import { storeErrorOf } from './store-error.js';

@@ -9,7 +9,7 @@ import { maskPan, type IsoMessage } from '../codec/index.js';
 import {
   StubCalendar, approvalOf, cardDecline, decline, fundsDecline, holdReleased, openingMinor, serialOf, stubDelay, type Card,
 } from '../issuer/index.js';
-import { ConfigError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type ReversalRequest } from '../shared/index.js';
+import { ConfigError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type ReversalRequest } from '../common/index.js';
 import { ASYNC_COMMIT } from './async-commit.js';
 import type { Store } from './store.js';
 import { TurnBatch } from './turn-batch.js';

@@ -2,7 +2,7 @@
 // kept, an approval remembered: the terminal's answer is final by then) are tried again in the
 // background, with a growing delay, until they succeed or their deadline passes. No SQL here.
 
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 5_000;

@@ -2,7 +2,7 @@
 // constructor. Holds the clear PAN for routing and the issuer; nothing here is logged as is.
 
 import type { DecodeError, IsoMessage } from '../codec/index.js';
-import type { IssuerDecision } from '../shared/index.js';
+import type { IssuerDecision } from '../common/index.js';
 import type { SpanRecord, TraceRecord } from '../trace/index.js';
 import type { Original } from './originals.js';
 import type { Route } from './routing.js';

@@ -2,7 +2,7 @@
 // duplicate cache and the table of approved originals. Built once by the cli.
 
 import type { Codec, FieldPath, IsoMessage } from '../codec/index.js';
-import type { IssuerBackend, Logger } from '../shared/index.js';
+import type { IssuerBackend, Logger } from '../common/index.js';
 import type { TraceRecord } from '../trace/index.js';
 import type { Dialect } from './dialect.js';
 import type { DuplicateStore } from './duplicate-store.js';

@@ -4,7 +4,7 @@
 // known, so that it shows what the terminal was answered.
 
 import { auditRecordJson } from '../audit/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { IdSource } from '../trace/index.js';
 import { txnLogLine } from './txn-done.js';
 import type { TxnOutcome } from './txn-outcome.js';

@@ -4,7 +4,7 @@
 // the time is DE 12 (local, n 12), as DE 56 names the original by it.
 
 import { SlotIndex, SlotStrings } from '../collections/index.js';
-import type { IssuerDecision } from '../shared/index.js';
+import type { IssuerDecision } from '../common/index.js';
 import { InFlightOriginals } from './in-flight.js';
 import type { OriginalStore } from './original-store.js';
 

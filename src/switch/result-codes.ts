@@ -3,7 +3,7 @@
 // anything unexpected -> 96).
 
 import { DecodeError } from '../codec/index.js';
-import { SwitchError } from '../shared/index.js';
+import { SwitchError } from '../common/index.js';
 
 /** The DE 39 values the switch sets itself, in one edition's vocabulary (RC, ACTION_CODES). */
 export interface ResponseCodes {

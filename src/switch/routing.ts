@@ -1,7 +1,7 @@
 // BIN routing: longest prefix over exact BINs (6 to 11 digits) and BIN ranges, from a route table
 // given as data and validated when loaded. Lookups never allocate beyond one prefix slice per length.
 
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 
 /** One route as written in routes.json: an exact BIN or an inclusive range of equal-length BINs. */
 export type RouteEntry = { bin: string; issuer: string } | { range: [string, string]; issuer: string };

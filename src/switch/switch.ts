@@ -3,7 +3,7 @@
 // commit phase: journal, originals, duplicates, trace export). No sockets.
 
 import { isResponseMti, type FieldPath, type IsoMessage } from '../codec/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { IdSource, nowUs, TraceRecord, type TraceSink } from '../trace/index.js';
 import type { CommitEnv } from './commit.js';
 import { TxnContext, type ConnectionInfo } from './context.js';

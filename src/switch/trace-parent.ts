@@ -3,7 +3,7 @@
 // own: logged at debug, never a failure of the transaction.
 
 import { fieldPathText, readFieldPath, type FieldPath, type IsoMessage } from '../codec/index.js';
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import { parseTraceparent, type RemoteParent } from '../trace/index.js';
 
 /** Why a request's trace context was not used. */

@@ -2,7 +2,7 @@
 // as JSON text, and its message. The journal thread writes that text as is (pino's own format);
 // a Logger receives it as an object and message (txnLogLine).
 
-import { jsonString } from '../shared/index.js';
+import { jsonString } from '../common/index.js';
 import { systemErrorLike } from './action-codes.js';
 import type { TxnOutcome } from './txn-outcome.js';
 

@@ -3,7 +3,7 @@
 // format errors, end-to-end and per-stage latency. Made only when metrics are on; no labels, maps
 // or allocation on the transaction path.
 
-import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from '../shared/index.js';
+import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from '../common/index.js';
 import type { TxnContext, TxnKind } from './context.js';
 import { STAGES } from './pipeline.js';
 

@@ -2,7 +2,7 @@
 // OTEL_RESOURCE_ATTRIBUTES, as the OpenTelemetry SDKs read them. Pure: the caller passes the
 // values. Throws only ConfigError.
 
-import { ConfigError } from '../shared/index.js';
+import { ConfigError } from '../common/index.js';
 
 /** What OtlpSink takes for its resource (see OtlpSinkOptions). */
 export interface OtlpResourceSettings {

@@ -2,7 +2,7 @@
 // Throws only ConfigError, naming the option path and the allowed range.
 
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../shared/index.js';
+import { checkInteger, checkKnownKeys, checkNumber, checkOneOf, ConfigError, NOOP_LOGGER, type Logger } from '../common/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -99,7 +99,7 @@ export function resolveOtlpSinkOptions(options: OtlpSinkOptions): Readonly<Requi
     throw new ConfigError('otlp.resourceAttributes', 'expected an object of string values');
   }
   const logger = o.logger as unknown as Partial<Logger> | null;
-  if (typeof logger?.warn !== 'function') throw new ConfigError('otlp.logger', 'expected a Logger (from src/shared)');
+  if (typeof logger?.warn !== 'function') throw new ConfigError('otlp.logger', 'expected a Logger (from src/common)');
   return Object.freeze(o);
 }
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ExportResultCode, SDK_INFO, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { SYSTEM_CLOCK, type ClockTimer, type Logger } from '../shared/index.js';
+import { SYSTEM_CLOCK, type ClockTimer, type Logger } from '../common/index.js';
 import { tracesUrl, resolveOtlpSinkOptions, type OtlpSinkOptions } from './otlp-sink-options.js';
 import { appendOtlpSpans, INSTRUMENTATION_SCOPE } from './otlp-span.js';
 import { LazyExporter } from './lazy-exporter.js';

@@ -1,7 +1,7 @@
 // Deterministic ratio sampling from the trace id, and the parsing of OTEL_TRACES_SAMPLER_ARG.
 // No I/O, no randomness: the same trace id always gets the same decision. Throws only ConfigError.
 
-import { checkNumber, ConfigError } from '../shared/index.js';
+import { checkNumber, ConfigError } from '../common/index.js';
 
 /** 2^32, to split the 56-bit randomness and the threshold into exact integer halves. */
 const TWO_32 = 0x1_0000_0000;

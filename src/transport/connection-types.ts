@@ -1,7 +1,7 @@
 // The shapes around a Connection: why it closed, what a handler sees of it, what its owner
 // implements, and its validated settings. Types and constants only.
 
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 import type { Connection } from './connection.js';
 import type { Framing } from './framing/length-headers.js';
 import type { FrameHeader } from './framing/tpdu.js';

@@ -3,7 +3,7 @@
 // what to answer: its owner (the server or the client) does.
 
 import type { Socket } from 'node:net';
-import type { Clock, Logger, SwitchError } from '../shared/index.js';
+import type { Clock, Logger, SwitchError } from '../common/index.js';
 import { TimeoutError, type FramingError } from './errors.js';
 import { FrameDecoder, type FrameSink } from './framing/decoder.js';
 import { FrameEncoder } from './framing/encoder.js';

@@ -2,7 +2,7 @@
 // Reports exactly one outcome. No retries (the link client's backoff owns those), no framing.
 
 import type { Socket } from 'node:net';
-import type { Clock } from '../shared/index.js';
+import type { Clock } from '../common/index.js';
 import { ConnectionError } from './errors.js';
 import { connectSocket, type ClientTls } from './tls.js';
 

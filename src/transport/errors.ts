@@ -1,7 +1,7 @@
 // Transport errors: FramingError (bad length header, frame over the limit), ConnectionError (a link
 // or connection that cannot carry the work) and TimeoutError. Text names lengths and offsets only.
 
-import { SwitchError, type ErrorCode } from '../shared/index.js';
+import { SwitchError, type ErrorCode } from '../common/index.js';
 
 /** What a FramingError knows, without any frame content. */
 export interface FramingErrorInfo {

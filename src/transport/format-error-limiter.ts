@@ -2,7 +2,7 @@
 // dropped unreadable) per connection and per remote address in a fixed window, and says when a
 // limit is passed; remembers addresses refused for a while. No I/O, no timers: an injected clock.
 
-import type { Clock } from '../shared/index.js';
+import type { Clock } from '../common/index.js';
 
 export interface FormatErrorLimits {
   /** Format errors one connection may cause within windowMs; one more closes it. 0: no limit. */

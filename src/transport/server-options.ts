@@ -3,7 +3,7 @@
 
 import {
   checkInteger, checkKnownKeys, checkLoggerAndClock, checkOneOf, ConfigError, NOOP_LOGGER, stripUndefined, SYSTEM_CLOCK, type Clock, type Logger,
-} from '../shared/index.js';
+} from '../common/index.js';
 import type { ConnectionSettings } from './connection.js';
 import { resolveTlsServerOptions, type ResolvedTlsServerOptions, type TlsServerOptions } from './tls.js';
 import { FRAMINGS, type Framing } from './framing/length-headers.js';

@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Clock, ClockTimer, ErrorCode, Logger } from '../shared/index.js';
+import type { Clock, ClockTimer, ErrorCode, Logger } from '../common/index.js';
 import { ConnectionError } from './errors.js';
 import { Connection, type CloseReason, type ConnectionContext, type ConnectionOwner } from './connection.js';
 import { FormatErrorLimiter } from './format-error-limiter.js';

@@ -1,7 +1,7 @@
 // drainOnSignals: SIGTERM / SIGINT start a graceful drain, once. For the CLI's composition root;
 // the transport itself never installs process handlers.
 
-import type { Logger } from '../shared/index.js';
+import type { Logger } from '../common/index.js';
 
 export interface Drainable {
   drain(): Promise<unknown>;

@@ -1,7 +1,7 @@
 // Sweeper: one coarse timer for many timeouts (undici's fast timers). Items record times; each
 // tick asks every item to check its own deadlines. No per-request or per-frame timers exist.
 
-import type { Clock, ClockTimer } from '../shared/index.js';
+import type { Clock, ClockTimer } from '../common/index.js';
 
 /** Something with deadlines to check. */
 export interface Sweepable {

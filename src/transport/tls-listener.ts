@@ -4,7 +4,7 @@
 
 import type { Server, Socket } from 'node:net';
 import { createServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
-import { ConfigError, type ErrorCode } from '../shared/index.js';
+import { ConfigError, type ErrorCode } from '../common/index.js';
 import { checkTlsMaterial, TLS_MIN_VERSION, type ResolvedTlsServerOptions, type TlsMaterial } from './tls.js';
 
 /** Why a TLS client got no connection: its handshake failed or timed out, or its certificate was refused. */

@@ -4,7 +4,7 @@
 
 import { checkServerIdentity, connect as tlsConnect, createSecureContext, type SecureContext, type SecureVersion } from 'node:tls';
 import { createConnection, type Socket } from 'node:net';
-import { ConfigError, checkKnownKeys, checkOneOf } from '../shared/index.js';
+import { ConfigError, checkKnownKeys, checkOneOf } from '../common/index.js';
 
 /** The oldest protocol either side speaks: TLS 1.0 and 1.1 are refused. */
 export const TLS_MIN_VERSION: SecureVersion = 'TLSv1.2';

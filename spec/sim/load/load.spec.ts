@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../../src/codec/index.js';
-import { ConfigError } from '../../../src/shared/index.js';
+import { ConfigError } from '../../../src/common/index.js';
 import { LOAD_KINDS, TokenBucket, mixSchedule, parseMix } from '../../../src/sim/index.js';
 import { buildTemplate, connectionTemplates, terminalId } from '../../../src/sim/load/templates.js';
 import { LENGTH_HEADERS } from '../../../src/transport/index.js';

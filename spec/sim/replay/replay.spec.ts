@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { IsoMessage, builtinCodec, maskPan } from '../../../src/codec/index.js';
-import { ConfigError } from '../../../src/shared/index.js';
+import { ConfigError } from '../../../src/common/index.js';
 import {
   captureScenario, captureValues, checkAnswer, fillTemplate, formatTime, junitReport, matchesValue, parseScenario, textReport,
   type ScenarioResult, type TemplateContext,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCodec } from '../../../src/codec/index.js';
-import { ConfigError } from '../../../src/shared/index.js';
+import { ConfigError } from '../../../src/common/index.js';
 import {
   amountMinorUnits, buildTerminalRequest, currencyExponent, originalDataElements, originalOf, type TerminalParams,
 } from '../../../src/sim/index.js';

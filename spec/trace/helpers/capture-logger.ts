@@ -1,6 +1,6 @@
 // A Logger that keeps every line for assertions and lets a test await a line by its `evt`.
 
-import type { Logger } from '../../../src/shared/index.js';
+import type { Logger } from '../../../src/common/index.js';
 
 export interface LogLine {
   level: string;

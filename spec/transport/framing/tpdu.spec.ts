@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/shared/index.js';
+import { ConfigError } from '../../../src/common/index.js';
 import { parseTpdu, swappedTpdu, tpduHex, tpduNumber, writeTpdu } from '../../../src/transport/index.js';
 
 describe('tpdu', () => {

@@ -1,6 +1,6 @@
 // ManualClock: a Clock whose time moves only when a test advances it; timers fire in due order.
 
-import type { Clock, ClockTimer } from '../../../src/shared/index.js';
+import type { Clock, ClockTimer } from '../../../src/common/index.js';
 
 interface Entry {
   at: number;

@@ -5,7 +5,7 @@
 
 import type { Command } from 'commander';
 import { fieldPathProblem, parseFieldPath, type Codec, type FieldPath } from '../../codec/index.js';
-import { ConfigError, type Logger } from '../../shared/index.js';
+import { ConfigError, type Logger } from '../../common/index.js';
 import { BinTable } from '../../switch/index.js';
 import { TRACEPARENT_LENGTH } from '../../trace/index.js';
 import { hasFaults, injectFaults } from '../fault-injection.js';

@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { DEFAULT_LOAD_OPTIONS, LOAD_KINDS, LoadRun, MAX_LOAD_CONNECTIONS, parseMix, type LoadSnapshot, type LoadSummary } from '../../sim/index.js';
-import { SwitchError, plural } from '../../shared/index.js';
+import { SwitchError, plural } from '../../common/index.js';
 import { DURATION_SYNTAX, parseDurationFlag } from '../duration.js';
 import { headerKind } from '../header.js';
 import { EXIT, UsageError, errorLine, flagValue, type ExitCode, type Io } from '../io.js';

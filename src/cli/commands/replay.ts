@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../shared/index.js';
+import { ConfigError } from '../../common/index.js';
 import { SpecError } from '../../codec/index.js';
 import {
   DEFAULT_STEP_TIMEOUT_MS, MAX_STEP_TIMEOUT_MS, captureScenario, jsonReport, junitReport, parseScenario, randomStans, runScenario, textReport, totals,

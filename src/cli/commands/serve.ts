@@ -3,7 +3,7 @@
 // N such switches under one primary (serve-workers.ts).
 
 import cluster from 'node:cluster';
-import type { Logger } from '../../shared/index.js';
+import type { Logger } from '../../common/index.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../io.js';
 import { hasRemoteIssuers, issuerBackends } from '../issuer-backends.js';
 import { reloadIssuerTls } from '../issuer-tls.js';

@@ -8,7 +8,7 @@
 
 import type { Codec, IsoMessage } from '../../codec/index.js';
 import type { AdviceQueue, SafEntry } from '../../saf/index.js';
-import type { Logger } from '../../shared/index.js';
+import type { Logger } from '../../common/index.js';
 import { adviceMessage } from './advice-fields.js';
 import { TIMEOUT_PRECISION_MS, type IssuerLinks } from './issuer-links.js';
 

@@ -5,7 +5,7 @@
 
 import type { Codec, IsoMessage } from '../../codec/index.js';
 import { IsoClient, keyOfFields, StanCounter } from '../../link/index.js';
-import type { Clock, Logger } from '../../shared/index.js';
+import type { Clock, Logger } from '../../common/index.js';
 import type { TlsClientOptions } from '../../transport/index.js';
 import type { RemoteIssuerDefinition } from '../issuer-definition.js';
 

@@ -10,7 +10,7 @@ import { FORBIDDEN_FIELDS, type AdviceQueue } from '../../saf/index.js';
 import { responseCodeOf, specVersion, writeFieldPath, type Codec, type IsoMessage, type SpecVersion } from '../../codec/index.js';
 import {
   IssuerError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type Logger, type ReversalRequest,
-} from '../../shared/index.js';
+} from '../../common/index.js';
 import type { RemoteIssuerDefinition, TraceField } from '../issuer-definition.js';
 import { IssuerMapping } from '../issuer-mapping.js';
 import { toIssuerRequest } from '../issuer-request.js';

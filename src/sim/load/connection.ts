@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import type { Codec } from '../../codec/index.js';
 import { MAX_STAN, stanAfter } from '../../link/index.js';
-import type { Clock } from '../../shared/index.js';
+import type { Clock } from '../../common/index.js';
 import { connectSocket, FrameDecoder, type ClientTls, type FrameHeader, type FrameSink, type Framing, type Sweepable } from '../../transport/index.js';
 import type { FrameTemplate } from './templates.js';
 

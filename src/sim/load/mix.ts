@@ -1,7 +1,7 @@
 // The load generator's message mix and duration text: `auth=90,purchase=5,echo=5` into a
 // deterministic interleaved schedule, `10s`/`500ms`/`2m` into milliseconds. Pure; throws ConfigError.
 
-import { ConfigError } from '../../shared/index.js';
+import { ConfigError } from '../../common/index.js';
 
 /** Message kinds the load generator sends: 0100 authorization, 0200 purchase, 0800 echo test. */
 export const LOAD_KINDS = ['auth', 'purchase', 'echo'] as const;

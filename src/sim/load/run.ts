@@ -2,7 +2,7 @@
 // (or flat out), until a duration or a count; timeouts swept by one timer. No console, files or env.
 
 import type { Codec } from '../../codec/index.js';
-import { ConfigError, SYSTEM_CLOCK, type Clock, type ClockTimer } from '../../shared/index.js';
+import { ConfigError, SYSTEM_CLOCK, type Clock, type ClockTimer } from '../../common/index.js';
 import { Sweeper, sweepIntervalMs, type ClientTls, type FrameHeader, type Framing } from '../../transport/index.js';
 import { TokenBucket } from './bucket.js';
 import { LoadConnection, type LoadOwner } from './connection.js';

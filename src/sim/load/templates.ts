@@ -2,7 +2,7 @@
 // chosen length header, with where the STAN sits so it can be patched in place. No I/O.
 
 import { IsoMessage, NETWORK_CODES, specVersion, transmissionTime, type Codec } from '../../codec/index.js';
-import { ConfigError } from '../../shared/index.js';
+import { ConfigError } from '../../common/index.js';
 import { FrameEncoder, NO_TPDU, type FrameHeader, type Framing } from '../../transport/index.js';
 import { DEFAULT_TPDU } from '../default-tpdu.js';
 import { ACTION_MTI_93, FUNCTION_CODES_93, POS_DATA_CODE_93 } from '../terminal/message-93.js';

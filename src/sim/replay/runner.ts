@@ -1,7 +1,7 @@
 // Runs a scenario over one connection: steps one at a time, so the next frame is the step's
 // answer; fills placeholders, checks expectations, keeps captures. Reports never hold clear PANs.
 
-import { ConfigError, SwitchError } from '../../shared/index.js';
+import { ConfigError, SwitchError } from '../../common/index.js';
 import { fromJson, safeFieldMap, type Codec, type IsoMessage } from '../../codec/index.js';
 import { StanCounter } from '../../link/index.js';
 import { NO_TPDU, TPDU_BYTES, tpduNumber, type FrameHeader } from '../../transport/index.js';

@@ -1,7 +1,7 @@
 // Replay scenarios: the JSON shape of docs/replay.md, checked eagerly into a typed Scenario.
 // No I/O: the CLI reads the files and passes parsed JSON. Throws only ConfigError naming the path.
 
-import { ConfigError, checkInteger, checkOneOf } from '../../shared/index.js';
+import { ConfigError, checkInteger, checkOneOf } from '../../common/index.js';
 import { FRAMINGS, FRAME_HEADERS, type FrameHeader, type Framing } from '../../transport/index.js';
 import { GENERATOR_RE, placeholders } from './template.js';
 

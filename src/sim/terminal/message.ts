@@ -3,7 +3,7 @@
 // 1100, 1200, 1420 and 1804. Pure: no I/O. Throws only ConfigError.
 
 import { IsoMessage, NETWORK_CODES, currencyExponent as exponentOf, localDate87, localTime87, specVersion, transmissionTime, type Codec } from '../../codec/index.js';
-import { ConfigError } from '../../shared/index.js';
+import { ConfigError } from '../../common/index.js';
 import { ACTION_MTI_93, fieldsOf93 } from './message-93.js';
 
 export const TERMINAL_ACTIONS = ['auth', 'purchase', 'reverse', 'echo', 'signon'] as const;

@@ -5,7 +5,7 @@
 // same connection LISTENs for the queue's notifications. Logs issuers, never field values.
 
 import pg from 'pg';
-import type { Logger } from '../../shared/index.js';
+import type { Logger } from '../../common/index.js';
 import { StoreError, storeErrorOf } from '../store-error.js';
 import { SAF_CHANNEL } from './saf-rows.js';
 

@@ -8,7 +8,7 @@ import { CommitQueue } from '../../audit/index.js';
 import {
   backoffMs, checkAdvice, deliveryOf, KEY_BYTES, SafError, type AdviceQueue, type SafAdvice, type SafDelivery, type SafEntry,
 } from '../../saf/index.js';
-import { checkInteger, ConfigError, NOOP_LOGGER, type Logger } from '../../shared/index.js';
+import { checkInteger, ConfigError, NOOP_LOGGER, type Logger } from '../../common/index.js';
 import type { Store } from '../store.js';
 import { SafLease } from './saf-lease.js';
 import { entryOfRow, INSERT_ROWS, keyCheckOf, newRow, SAF_COLUMNS, type NewRow, type SafRow } from './saf-rows.js';

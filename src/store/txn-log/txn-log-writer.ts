@@ -10,7 +10,7 @@ import {
   AuditError, GroupCommit, chainDigest, hashOfSealed, sealedBytesMax, sealInto,
   type AuditBatchStats, type AuditMode, type AuditWriterStats, type Digest,
 } from '../../audit/index.js';
-import { plural, type Logger } from '../../shared/index.js';
+import { plural, type Logger } from '../../common/index.js';
 import { StoreError, storeErrorOf } from '../store-error.js';
 import { RECORD_COLUMNS, jsonPathSql } from './columns.js';
 import { headMac, readChainHead, type ChainHead } from './chain-head.js';

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { isDeepStrictEqual } from 'node:util';
 import { AuditError, GENESIS_HASH, chainDigest, checkLine, parseLine, type Digest } from '../../audit/index.js';
-import { ConfigError } from '../../shared/index.js';
+import { ConfigError } from '../../common/index.js';
 import { storeErrorOf } from '../store-error.js';
 import { headMac, type ChainHead } from './chain-head.js';
 import { RECORD_COLUMNS, valueAt } from './columns.js';

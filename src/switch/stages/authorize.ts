@@ -5,7 +5,7 @@
 // released) is the commit phase's (commit.ts).
 
 import type { IsoMessage } from '../../codec/index.js';
-import type { AuthorizationRequest, IssuerBackend, IssuerDecision } from '../../shared/index.js';
+import type { AuthorizationRequest, IssuerBackend, IssuerDecision } from '../../common/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
 import { amountOf, expiryOf } from '../fields.js';

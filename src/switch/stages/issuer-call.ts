@@ -4,7 +4,7 @@
 // in-process stub gets neither: its calls cost nothing more.
 
 import type { IsoMessage } from '../../codec/index.js';
-import type { IssuerBackend, IssuerCallTrace, PeerEndpoint } from '../../shared/index.js';
+import type { IssuerBackend, IssuerCallTrace, PeerEndpoint } from '../../common/index.js';
 import { formatTraceparent, nowUs, type SpanRecord } from '../../trace/index.js';
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';

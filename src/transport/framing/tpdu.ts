@@ -1,7 +1,7 @@
 // TPDU: the optional 5-byte header after the length (primer §8): protocol id, destination (2 bytes),
 // source (2 bytes). Reading, swapping for replies, parsing from hex. Pure, no I/O.
 
-import { ConfigError } from '../../shared/index.js';
+import { ConfigError } from '../../common/index.js';
 
 /** Bytes of a TPDU on the wire. */
 export const TPDU_BYTES = 5;

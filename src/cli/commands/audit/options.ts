@@ -4,7 +4,7 @@
 import { AuditError, DEFAULT_AUDIT_DIR } from '../../../audit/index.js';
 import { durationMs } from '../../duration.js';
 import { runReportingErrors, UsageError, type ExitCode, type Io } from '../../io.js';
-import { ConfigError } from '../../../shared/index.js';
+import { ConfigError } from '../../../common/index.js';
 
 /** The audit directory: --dir, else ISOTRACE_AUDIT_DIR, else ./var/audit. */
 export function auditDirFrom(opts: { dir?: string }, env: NodeJS.ProcessEnv): string {

@@ -3,7 +3,7 @@
 // on one error line.
 
 import { AuditError } from '../../../audit/index.js';
-import { plural } from '../../../shared/index.js';
+import { plural } from '../../../common/index.js';
 import { openTxnLogReader, verifyTxnLog, type NodeChainResult } from '../../../store/index.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../../io.js';
 

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import { AuditError, HEAD_FILE, verifyAudit, type VerifyResult } from '../../../audit/index.js';
-import { plural } from '../../../shared/index.js';
+import { plural } from '../../../common/index.js';
 import { EXIT, UsageError, errorLine, type ExitCode, type Io } from '../../io.js';
 import { auditDirFrom } from './options.js';
 import { auditStoreUrlFrom } from './source.js';

@@ -3,7 +3,7 @@
 // failure becomes one line and an exit code.
 
 import { DEFAULT_SAF_DIR, SafError } from '../../../saf/index.js';
-import { ConfigError } from '../../../shared/index.js';
+import { ConfigError } from '../../../common/index.js';
 import { StoreSafAdmin } from '../../../store/index.js';
 import { runReportingErrors, UsageError, type ExitCode, type Io } from '../../io.js';
 

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, isErrorCode } from '../../src/shared/index.js';
+import { ERROR_CODES, isErrorCode } from '../../src/common/index.js';
 
 const DOC = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 const CODE = '[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+';

@@ -1,5 +1,5 @@
 // The one registry of stable error codes. Never rename a code: callers match on it.
-// docs/errors.md lists the same codes; spec/shared/error-codes.spec.ts keeps the two in sync.
+// docs/errors.md lists the same codes; spec/common/error-codes.spec.ts keeps the two in sync.
 
 export const ERROR_CODES = {
   // codec: decoding

@@ -1,4 +1,4 @@
-// Public surface of src/shared: the error base, the code registry, ConfigError and option checks,
+// Public surface of src/common: the error base, the code registry, ConfigError and option checks,
 // the Logger and Clock interfaces, counts in words. Imports nothing outside shared/.
 export { SwitchError } from './errors.js';
 export { ERROR_CODES, isErrorCode } from './error-codes.js';
