@@ -79,7 +79,31 @@ describe('PgStubIssuer', () => {
     expect(Number(rows[0].spent)).toBe(10_000);
   });
 
-  it('decides the requests of one event-loop turn in one transaction', async () => {
+  it('decides a turn of requests over several cards in one batch as StubIssuer does one by one, limits and balances alike', async () => {
+    // stub_decide (migration 6) applies fundsDecline's rule in SQL: the two must agree, in order.
+    const cards = [
+      card({ balance: 30, dailyLimit: 20 }),
+      card({ pan: testCards()[1].pan, balance: 25, dailyLimit: null }),
+      card({ pan: testCards()[2].pan, balance: 100, dailyLimit: 12.5 }),
+      card({ pan: testCards()[3].pan, balance: 10, dailyLimit: 5 }),
+      card({ pan: testCards()[4].pan, balance: 3, dailyLimit: null }),
+    ];
+    const memory = new StubIssuer(cards, () => NOON);
+    const { stub } = await stubOn(await db.server.newDatabase(), 'a', cards);
+    let seed = 7;
+    const next = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const requests = Array.from({ length: 60 }, () => request(cards[next(3)].pan, 50 + next(600)));
+    // Exactly at the limit and at the balance: approved; a cent more: declined.
+    requests.push(request(cards[3].pan, 500), request(cards[3].pan, 1), request(cards[4].pan, 300), request(cards[4].pan, 1));
+    const inBatch = await Promise.all(requests.map((r) => stub.authorize(r, 1000)));
+    const oneByOne: IssuerDecision[] = [];
+    for (const r of requests) oneByOne.push(await memory.authorize(r, 1000));
+    expect(inBatch.map((d) => [d.responseCode, d.reason])).toEqual(oneByOne.map((d) => [d.responseCode, d.reason]));
+    expect(new Set(inBatch.map((d) => d.responseCode))).toEqual(new Set(['00', '51', '61']));
+    for (const c of cards) expect(await stub.availableMinor(c.pan)).toBe(memory.availableMinor(c.pan));
+  });
+
+  it('decides the requests of one event-loop turn in one statement', async () => {
     const { stub, store } = await stubOn(await db.server.newDatabase(), 'a', [card()]);
     let acquired = 0;
     store.pool.on('acquire', () => acquired++);

@@ -2,7 +2,7 @@
 // routes file, and the mapping of requests and answers between a terminal's spec and an issuer link's.
 
 export { DEFAULT_MAX_HOLDS, StubIssuer } from './stub.js';
-export { MS_PER_DAY, StubCalendar, approvalOf, cardDecline, decline, fundsDecline, holdReleased, openingMinor, serialOf, stubDelay } from './stub-rules.js';
+export { MS_PER_DAY, StubCalendar, approvalOf, cardDecline, decline, fundsDecline, fundsDeclineOf, holdReleased, openingMinor, serialOf, stubDelay } from './stub-rules.js';
 export { loadCards, currencyExponent, CARD_STATUSES } from './cards.js';
 export type { Card, CardStatus } from './cards.js';
 export { DEFAULT_REMOTE_ISSUER, ISSUER_TYPES, PIN_BLOCK_RULES, STUB_ISSUER, checkIssuerSpec, parseIssuerDefinitions } from './issuer-definition.js';

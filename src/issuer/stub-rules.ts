@@ -39,10 +39,13 @@ export function cardDecline(req: AuthorizationRequest<IsoMessage>, card: Card | 
 
 /** The decline of `amountMinor` against the day's limit (61), then the balance (51); null: it fits. Amounts in minor units. */
 export function fundsDecline(amountMinor: number, spentTodayMinor: number, limitMinor: number | null, availableMinor: number): IssuerDecision | null {
-  if (limitMinor !== null && spentTodayMinor + amountMinor > limitMinor) return decline('61', 'over the daily limit');
-  if (amountMinor > availableMinor) return decline('51', 'insufficient funds');
+  if (limitMinor !== null && spentTodayMinor + amountMinor > limitMinor) return fundsDeclineOf('61');
+  if (amountMinor > availableMinor) return fundsDeclineOf('51');
   return null;
 }
+
+/** The decline fundsDecline gives for its code (also the store's stub_decide's codes). */
+export const fundsDeclineOf = (code: '51' | '61'): IssuerDecision => (code === '61' ? decline('61', 'over the daily limit') : decline('51', 'insufficient funds'));
 
 /** The approval that places hold `serial`: its hold id `H${serial}` and a DE 38 made of the serial. */
 export function approvalOf(serial: number): IssuerDecision {

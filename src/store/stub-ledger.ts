@@ -1,13 +1,13 @@
 // PgStubIssuer: the issuer stub with its balances and holds in PostgreSQL (isotrace.stub_accounts,
 // stub_holds), shared by every switch on the store. It decides as StubIssuer does (stub-rules.ts).
-// The requests of one event-loop turn are decided in one transaction that locks their accounts'
-// rows, so that two nodes never lose each other's update, and a busy card's row is locked once per
-// batch, not once per request; a reversal releases its hold in one statement, once, whichever node
+// The requests of one event-loop turn are decided in one statement that locks their accounts'
+// rows for that statement only (stub_decide, migration 6), so that two nodes never lose each other's
+// update, and a busy card's row is locked once per batch, not once per request; a reversal releases its hold in one statement, once, whichever node
 // it reaches and however often.
 
 import { maskPan, type IsoMessage } from '../codec/index.js';
 import {
-  StubCalendar, approvalOf, cardDecline, decline, fundsDecline, holdReleased, openingMinor, serialOf, stubDelay, type Card,
+  StubCalendar, approvalOf, cardDecline, decline, fundsDeclineOf, holdReleased, openingMinor, serialOf, stubDelay, type Card,
 } from '../issuer/index.js';
 import { ConfigError, type AuthorizationRequest, type IssuerBackend, type IssuerDecision, type ReversalRequest } from '../common/index.js';
 import { ASYNC_COMMIT } from './async-commit.js';
@@ -20,22 +20,8 @@ const SEED_SQL = `
   SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[])
   ON CONFLICT (account_no) DO NOTHING`;
 
-/** The batch's accounts, locked in one order (two nodes' batches never deadlock), with the day's spend. */
-const LOCK_SQL = `
-  WITH ${ASYNC_COMMIT}
-  SELECT account_no, available_minor, CASE WHEN day = $2 THEN spent_today_minor ELSE 0 END AS spent_minor
-  FROM async_commit, isotrace.stub_accounts WHERE account_no = ANY($1::int[]) ORDER BY account_no FOR UPDATE OF stub_accounts`;
-
-const SERIALS_SQL = "SELECT nextval('isotrace.stub_holds_serial_seq') AS serial FROM generate_series(1, $1)";
-
-/** Sets the accounts the batch approved on (balances as decided under the lock) and places its holds. */
-const APPROVE_SQL = `
-  WITH a AS (
-    UPDATE isotrace.stub_accounts s SET available_minor = u.available_minor, spent_today_minor = u.spent_minor, day = $4
-    FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS u(account_no, available_minor, spent_minor)
-    WHERE s.account_no = u.account_no)
-  INSERT INTO isotrace.stub_holds (serial, account_no, amount_minor, day, node_id)
-  SELECT h.serial, h.account_no, h.amount_minor, $4, $5 FROM unnest($6::bigint[], $7::int[], $8::bigint[]) AS h(serial, account_no, amount_minor)`;
+/** The batch decided in one statement (migration 6's stub_decide: the accounts locked in one order, the holds placed). */
+const DECIDE_SQL = 'SELECT response_code, serial FROM isotrace.stub_decide($1::int[], $2::bigint[], $3::bigint[], $4, $5)';
 
 /** Releases a hold not released yet and gives its amount back (to the day's spend too, on its day). */
 const RELEASE_SQL = `
@@ -61,13 +47,6 @@ interface Pending {
   decision: IssuerDecision | null;
 }
 
-/** An account's balance and the day's spend as the batch sees them, request after request. */
-interface Running {
-  availableMinor: number;
-  spentMinor: number;
-  isChanged: boolean;
-}
-
 export class PgStubIssuer implements IssuerBackend<IsoMessage> {
   readonly name = 'stub';
   readonly #store: Store;
@@ -75,8 +54,8 @@ export class PgStubIssuer implements IssuerBackend<IsoMessage> {
   readonly #nowMs: () => number;
   readonly #calendar = new StubCalendar();
   /**
-   * Two batches out at a time: the second's lock waits in the database for the first's commit
-   * (saving it the round trips to start), then reads the balances the first left.
+   * Two batches out at a time: the next is on its way while one is decided (a batch holds its
+   * accounts' rows for its one statement only).
    */
   readonly #batch = new TurnBatch<Pending>((items) => this.#decideBatch(items), 2);
 
@@ -143,32 +122,16 @@ export class PgStubIssuer implements IssuerBackend<IsoMessage> {
     await this.#batch.drain();
   }
 
-  /** Decides `batch` in order, as StubIssuer would one by one, in one transaction. */
-  #decideBatch(batch: Pending[]): Promise<void> {
+  /** Decides `batch` in order, as StubIssuer would one by one, in one statement. */
+  async #decideBatch(batch: Pending[]): Promise<void> {
     // The day the batch is decided in: the daily limit counts by it.
     const day = this.#calendar.dayOf(this.#nowMs());
-    return this.#store.transaction('placing stub holds', async (client) => {
-      const accountNos = [...new Set(batch.map((p) => p.account.accountNo))];
-      const locked = await client.query<{ account_no: number; available_minor: string; spent_minor: string }>(LOCK_SQL, [accountNos, day]);
-      const running = new Map<number, Running>(locked.rows.map((r) => [r.account_no, { availableMinor: Number(r.available_minor), spentMinor: Number(r.spent_minor), isChanged: false }]));
-      const approved: Pending[] = [];
-      for (const p of batch) {
-        const a = running.get(p.account.accountNo)!;
-        p.decision = fundsDecline(p.amountMinor, a.spentMinor, p.account.limitMinor, a.availableMinor);
-        if (p.decision !== null) continue;
-        a.availableMinor -= p.amountMinor;
-        a.spentMinor += p.amountMinor;
-        a.isChanged = true;
-        approved.push(p);
-      }
-      if (approved.length === 0) return;
-      const serials = (await client.query<{ serial: string }>(SERIALS_SQL, [approved.length])).rows.map((r) => Number(r.serial));
-      approved.forEach((p, i) => (p.decision = approvalOf(serials[i])));
-      const changed = [...running].filter(([, a]) => a.isChanged);
-      await client.query(APPROVE_SQL, [
-        changed.map(([no]) => no), changed.map(([, a]) => a.availableMinor), changed.map(([, a]) => a.spentMinor), day, this.#store.nodeId,
-        serials, approved.map((p) => p.account.accountNo), approved.map((p) => p.amountMinor),
-      ]);
+    const { rows } = await this.#store.query<{ response_code: '00' | '51' | '61'; serial: string | null }>('placing stub holds', DECIDE_SQL, [
+      batch.map((p) => p.account.accountNo), batch.map((p) => p.amountMinor), batch.map((p) => p.account.limitMinor), day, this.#store.nodeId,
+    ]);
+    batch.forEach((p, i) => {
+      const { response_code: code, serial } = rows[i];
+      p.decision = code === '00' ? approvalOf(Number(serial)) : fundsDeclineOf(code);
     });
   }
 }

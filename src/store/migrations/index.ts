@@ -7,6 +7,7 @@ import { migration as txnLog } from './002-txn-log.js';
 import { migration as duplicatesAndOriginals } from './003-duplicates-originals.js';
 import { migration as stubLedger } from './004-stub-ledger.js';
 import { migration as saf } from './005-saf.js';
+import { migration as stubDecide } from './006-stub-decide.js';
 
 export type { Migration } from './migration.js';
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   duplicatesAndOriginals,
   stubLedger,
   saf,
+  stubDecide,
 ]);
