@@ -12,6 +12,42 @@ import { processTree, processTreeCpuUs } from './proc-cpu.js';
 import { figures, freePort, load, startIsotrace, THIS_BIN, type LoadResult } from './servers.js';
 
 const DURATION_MS = Number(process.env.BENCH_STORE_DURATION_MS ?? 20_000);
+/** BENCH_STORE_STATEMENTS=1: the database's statements under load, from pg_stat_statements. */
+const STATEMENTS = process.env.BENCH_STORE_STATEMENTS === '1';
+const STATEMENT_FLAGS = ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on'];
+
+/** Runs `sql` on `url` with a client of its own. */
+async function queryOnce<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<R>(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+interface StatementRow {
+  calls: string;
+  rows: string;
+  plan_ms: number;
+  exec_ms: number;
+  query: string;
+}
+
+/** Prints the statements of `url`'s database since the last reset, costliest first, per answer (`answers`: the audit records written since). */
+async function printStatements(url: string, answers: number): Promise<void> {
+  const rows = await queryOnce<StatementRow>(url, `
+    SELECT calls, rows, total_plan_time AS plan_ms, total_exec_time AS exec_ms, query FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY total_plan_time + total_exec_time DESC LIMIT 12`);
+  console.log('    statements (per call: rows, plan and execution ms; calls and total µs per answer):');
+  for (const r of rows) {
+    const calls = Number(r.calls);
+    const text = r.query.replace(/\s+/g, ' ').slice(0, 70);
+    console.log(`      ${(calls / answers).toFixed(3)} calls, ${(Number(r.rows) / calls).toFixed(1)} rows, plan ${(r.plan_ms / calls).toFixed(3)} + exec ${(r.exec_ms / calls).toFixed(3)} ms, ${((r.plan_ms + r.exec_ms) * 1000 / answers).toFixed(1)} µs/answer: ${text}`);
+  }
+}
 
 /** The database server's postmaster: the `postgres` process this benchmark started. */
 function postmasterPid(): number {
@@ -42,11 +78,22 @@ async function run1(name: string, args: string[], dir: string, db: TestPostgres 
   const port = await freePort();
   const serve = await startIsotrace(THIS_BIN, ['serve', '--port', String(port), ...args], join(dir, `${name}.log`), port);
   try {
-    const before = url === null ? null : await logCounters(url);
+    // With workers, the port accepts (the primary's) before a worker has migrated the schema.
+    let before = url === null ? null : await logCounters(url);
+    for (let i = 0; url !== null && before === null && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      before = await logCounters(url);
+    }
+    if (STATEMENTS && url !== null) {
+      await queryOnce(url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await queryOnce(url, 'SELECT pg_stat_statements_reset()');
+    }
     const pids = db === null ? [serve.pid] : [serve.pid, postmasterPid()];
     const result = await load(port, pids, DURATION_MS, processTreeCpuUs);
     const after = url === null ? null : await logCounters(url);
     const recordsPerCommit = before === null || after === null ? null : (after.rows - before.rows) / Math.max(1, after.commits - before.commits);
+    // Counted from the reset, warm-up included: per audit record written over the same time.
+    if (STATEMENTS && before !== null && after !== null) await printStatements(url!, after.rows - before.rows);
     return { ...result, recordsPerCommit };
   } finally {
     await serve.stop();
@@ -56,7 +103,7 @@ async function run1(name: string, args: string[], dir: string, db: TestPostgres 
 export async function run(): Promise<void> {
   console.log(`store: 0100s, 50 terminals, strict audit, ${DURATION_MS / 1000} s each: file store, PostgreSQL with 1 and 2 workers`);
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-bench-store-'));
-  const db = await startPostgres();
+  const db = await startPostgres(STATEMENTS ? { postgresFlags: STATEMENT_FLAGS } : {});
   try {
     const file = await run1('file', ['--audit-dir', join(dir, 'audit')], dir, null, null);
     console.log(figures('file store', file));

@@ -112,6 +112,28 @@ describe('Store.open', () => {
   });
 });
 
+describe('Store.query', () => {
+  it('prepares a statement once per connection with one generic plan, an index probe even on an empty table', async () => {
+    const store = await Store.open({ url: await server.newDatabase(), nodeId: 'q', version: 'test', logger: new LogCollector(), poolSize: 1 });
+    try {
+      // The shape of the settle statement: planned for a fresh (empty) table, a join like this
+      // one would be a sequential scan for the life of the connection.
+      const sql = 'SELECT c.key FROM isotrace.duplicate_claims c JOIN unnest($1::text[]) AS k(key) ON c.key = k.key';
+      for (let i = 0; i < 7; i++) await store.query('a test', sql, [[`k${i}`]]);
+      const { rows } = await store.query<{ name: string; generic_plans: string; custom_plans: string }>(
+        'a test', 'SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1', [sql]);
+      expect(rows).toHaveLength(1);
+      expect([Number(rows[0].generic_plans), Number(rows[0].custom_plans)]).toEqual([7, 0]);
+      const plan = await store.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${rows[0].name}(ARRAY['k1'])`);
+      const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Index (Only )?Scan using duplicate_claims_pkey/);
+      expect(text).not.toMatch(/Seq Scan/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('a store whose server restarts', () => {
   it('answers STORE_UNAVAILABLE while it is down, then works again and holds its node id again', async () => {
     const own = await startPostgres();
