@@ -57,7 +57,8 @@ async function rowsText(url: string): Promise<string> {
   await c.connect();
   try {
     const tables = ['duplicate_claims', 'originals', 'stub_accounts', 'stub_holds'];
-    const rows = await Promise.all(tables.map(async (t) => (await c.query(`SELECT * FROM isotrace.${t}`)).rows));
+    const rows: unknown[] = [];
+    for (const t of tables) rows.push((await c.query(`SELECT * FROM isotrace.${t}`)).rows);
     return JSON.stringify(rows, (_k, v: unknown) => (v !== null && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('latin1') : v));
   } finally {
     await c.end();

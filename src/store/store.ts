@@ -96,6 +96,8 @@ export class Store {
   /** The schema version the database is at (this build's latest). */
   readonly schemaVersion: number;
   readonly #claim: NodeClaim;
+  /** The pooled connections SESSION_SQL has been run on. */
+  readonly #sessions = new WeakSet<pg.PoolClient>();
   readonly #log: Logger;
   #closing: Promise<void> | null = null;
 
@@ -125,8 +127,6 @@ export class Store {
     const pool = new pg.Pool({ ...config, max: o.poolSize ?? DEFAULTS.poolSize });
     // An idle connection the server drops (a restart) emits here; unhandled it would end the process.
     pool.on('error', (err) => o.logger.warn({ evt: 'store.connection_lost', err: { code: (err as { code?: string }).code ?? 'STORE_UNAVAILABLE' } }, 'a store connection was lost'));
-    // Queued before anything the connection is given for; a failure here fails that query too.
-    pool.on('connect', (client) => void client.query(SESSION_SQL).catch(() => {}));
     let claim: NodeClaim | null = null;
     try {
       const client = await pool.connect().catch((err: unknown) => {
@@ -159,10 +159,15 @@ export class Store {
    * @throws StoreError STORE_UNAVAILABLE or STORE_QUERY_FAILED, about `what`.
    */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(what: string, sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    const client = await this.#connect(what);
+    let failure: Error | undefined;
     try {
-      return await this.pool.query<R>({ name: statementName(sql), text: sql, values: params });
+      return await client.query<R>({ name: statementName(sql), text: sql, values: params });
     } catch (err) {
+      failure = err as Error; // as pool.query: the connection is not given back after an error
       throw storeErrorOf(err, what);
+    } finally {
+      client.release(failure);
     }
   }
 
@@ -172,12 +177,7 @@ export class Store {
    * @throws StoreError about `what` for pg's errors; a SwitchError `fn` throws, as it is.
    */
   async transaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw storeErrorOf(err, what);
-    }
+    const client = await this.#connect(what);
     let broken: unknown = undefined;
     try {
       await client.query('BEGIN');
@@ -190,6 +190,25 @@ export class Store {
     } finally {
       client.release(broken === undefined ? undefined : (broken as Error));
     }
+  }
+
+  /** A pooled connection, its session set (SESSION_SQL) the first time. @throws StoreError about `what`. */
+  async #connect(what: string): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw storeErrorOf(err, what);
+    }
+    if (this.#sessions.has(client)) return client;
+    try {
+      await client.query(SESSION_SQL);
+    } catch (err) {
+      client.release(err as Error);
+      throw storeErrorOf(err, what);
+    }
+    this.#sessions.add(client);
+    return client;
   }
 
   /** Ends the pool and gives up the node id (waits for statements in flight). */
