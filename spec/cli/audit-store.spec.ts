@@ -107,6 +107,29 @@ describe('isotrace audit tail --store', () => {
   });
 });
 
+describe('isotrace audit tail -f --store, the store going away', () => {
+  it('says so on standard error, waits for it, and goes on where it stopped: no record lost or repeated', async () => {
+    const { url, a, b } = await twoNodeLog();
+    const { io, lines } = captureIo();
+    const abort = new AbortController();
+    const done = runAuditTail({ store: url, follow: true, lines: '1', json: true }, io, {}, { signal: abort.signal, pollIntervalMs: 5 });
+    await vi.waitFor(() => expect(lines).toHaveLength(1), { interval: 5 });
+    // The reader's connection ends as in a server restart (57P01), and records come meanwhile.
+    await sqlRows(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'isotrace audit'");
+    await b.append(record(10));
+    await vi.waitFor(() => expect(lines.some((l) => l.startsWith('ERR isotrace: STORE_UNAVAILABLE '))).toBe(true), { interval: 5 });
+    await a.append(record(11));
+    await vi.waitFor(() => expect(lines.filter((l) => !l.startsWith('ERR '))).toHaveLength(3), { interval: 10, timeout: 5000 });
+    abort.abort();
+    expect(await done).toBe(0);
+    expect(lines.filter((l) => !l.startsWith('ERR ')).map((l) => (JSON.parse(l) as { request: { stan: string } }).request.stan)).toEqual(['000009', '000010', '000011']);
+    expect(lines.filter((l) => l.startsWith('ERR '))).toEqual([
+      expect.stringMatching(/^ERR isotrace: STORE_UNAVAILABLE the store did not answer following the transaction log( \(57P01\))?; following again when it answers$/),
+      'ERR isotrace: the store answers again; following',
+    ]);
+  });
+});
+
 describe('isotrace audit verify --store', () => {
   it('says each node holds, then names the first break of each broken node on one line (exit 1)', async () => {
     const { url } = await twoNodeLog();

@@ -20,9 +20,19 @@ export interface AuditSource {
   find(query: AuditQuery, limit: number): Promise<{ entries: LocatedRecord[]; matched: number }>;
   /** The last `limit` records, oldest first; follow() goes on after them. */
   last(limit: number): Promise<LocatedRecord[]>;
-  /** Every record written after those last() returned, as it comes, until `signal` fires. */
-  follow(control: { signal?: AbortSignal; pollIntervalMs?: number }): AsyncIterable<LocatedRecord>;
+  /**
+   * Every record written after those last() returned, as it comes, until `signal` fires. A store
+   * that goes away is waited for (`onNotice` says so, and when following goes on), never a gap.
+   */
+  follow(control: FollowControl): AsyncIterable<LocatedRecord>;
   close(): Promise<void>;
+}
+
+export interface FollowControl {
+  signal?: AbortSignal;
+  pollIntervalMs?: number;
+  /** One line for the person following (standard error at the command line). */
+  onNotice?: (line: string) => void;
 }
 
 export interface AuditSourceFlags {
@@ -56,7 +66,7 @@ function dirSource(dir: string): AuditSource {
     async* follow(control) {
       // The log only grows: the first `seen` records of a second pass are the ones already handled.
       let skip = seen;
-      for await (const e of readAudit(dir, { follow: true, ...control })) {
+      for await (const e of readAudit(dir, { follow: true, signal: control.signal, pollIntervalMs: control.pollIntervalMs })) {
         if (skip > 0) skip--;
         else yield located(e);
       }

@@ -38,7 +38,8 @@ export function runAuditTail(flags: AuditTailFlags, io: Io, env: NodeJS.ProcessE
       if (flags.json !== true && (entries.length > 0 || flags.follow === true)) io.out(compactHeader());
       for (const e of entries) print(e.record);
       if (flags.follow !== true) return;
-      for await (const e of source.follow({ signal: control.signal, pollIntervalMs: control.pollIntervalMs })) print(e.record);
+      const onNotice = (line: string): void => io.err(line);
+      for await (const e of source.follow({ signal: control.signal, pollIntervalMs: control.pollIntervalMs, onNotice })) print(e.record);
     });
     return EXIT.OK;
   });
