@@ -85,6 +85,25 @@ describe('PgDuplicates', () => {
     expect(await waiting).toEqual(kept(3));
   });
 
+  it('sees a request under way on another node: waits for it there, not for its own, and not for a stale one', async () => {
+    const { a, b } = await twoNodes({ staleClaimMs: 60_000 });
+    expect(await b.dups.whenSettledElsewhere(['k1', 'k2'])).toBe(false);
+    expect(await claim(a.dups, 'k2')).toBeNull();
+    expect(await a.dups.whenSettledElsewhere(['k2'])).toBe(false); // its own: not elsewhere
+    let waited: boolean | null = null;
+    const waiting = b.dups.whenSettledElsewhere(['k1', 'k2']).then((w) => (waited = w));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(waited).toBeNull();
+    await a.dups.settle('k2', answer(2));
+    await waiting;
+    expect(waited).toBe(true);
+    // A claim whose node died (older than staleClaimMs) is no request under way.
+    const stale = await twoNodes({ staleClaimMs: 1 });
+    expect(await claim(stale.a.dups, 'k3')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await stale.b.dups.whenSettledElsewhere(['k3'])).toBe(false);
+  });
+
   it('gives repeats null when the first is abandoned (a 96), and the next claim wins', async () => {
     const { a, b } = await twoNodes();
     expect(await claim(a.dups, 'k')).toBeNull();

@@ -12,6 +12,7 @@ import { spawnServe, type ServeChild } from '../helpers/child-serve.js';
 import { runCli } from '../helpers/cli.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { postgresPerFile } from '../helpers/postgres-file.js';
+import { sqlRows } from '../helpers/store-fixtures.js';
 import { CardSecrets } from '../helpers/leak-check.js';
 import { Resources } from '../helpers/serve-harness.js';
 import { approvingCard, cardFor, fileCards, writeIssuerFiles } from '../helpers/test-cards.js';
@@ -26,10 +27,10 @@ const card = cardFor('00');
 /** The card's account number on the store: its place in the cards file. */
 const ACCOUNT = fileCards().findIndex((c) => c.pan === card.pan);
 
-async function node(url: string, nodeId: string): Promise<ServeChild> {
+async function node(url: string, nodeId: string, extra: string[] = []): Promise<ServeChild> {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-shared-'));
   resources.add(() => rmSync(dir, { recursive: true, force: true }));
-  return spawnServe(resources, ['--audit-dir', dir, '--store', url, '--node-id', nodeId]);
+  return spawnServe(resources, ['--audit-dir', dir, '--store', url, '--node-id', nodeId, ...extra]);
 }
 
 async function terminal(s: ServeChild): Promise<Terminal> {
@@ -101,6 +102,24 @@ describe('two serve --store nodes on one database', () => {
     const text = await rowsText(url);
     expect(text).toContain('0110'); // the kept answer is read as text
     expect(secretsIn(text)).toEqual([]);
+  }, 60_000);
+
+  it('has a reversal on node B wait for the approval still under way on node A, then release its hold', async () => {
+    // The card's issuer takes 1.5 s: the reversal reaches B while A waits for it.
+    const files = writeIssuerFiles(fileCards().map((c) => (c.pan === card.pan ? { ...c, delayMs: 1_500 } : c)));
+    resources.add(() => rmSync(files.dir, { recursive: true, force: true }));
+    const url = await db.server.newDatabase();
+    const [a, b] = await Promise.all([node(url, 'node-a', ['--cards', files.cards]), node(url, 'node-b', ['--cards', files.cards])]);
+    const [ta, tb] = await Promise.all([terminal(a), terminal(b)]);
+    const before = await ledger(url);
+    const purchase = message(codec, '0100', purchaseFields(card.pan, card.expiry, 777));
+    ta.send(purchase);
+    await expect.poll(async () => (await sqlRows(url, "SELECT 1 FROM isotrace.duplicate_claims WHERE node_id = 'node-a' AND state = 1")).length, { interval: 20 }).toBe(1);
+    const fields = Object.fromEntries(purchase.fields().map((de) => [de, String(purchase.get(de))]));
+    const reversal = await tb.request(message(codec, '0400', { ...fields, 90: originalData(purchase) }));
+    expect(reversal.get(39)).toBe('00');
+    expect(codec.unpack((await ta.nextAnswer()).bytes).get(39)).toBe('00');
+    expect(await ledger(url)).toEqual({ holds: before.holds + 1, released: 1, availableMinor: before.availableMinor });
   }, 60_000);
 
   it('reaches the stub once for 100 copies of one request sent to both nodes at once, every copy answered alike', async () => {

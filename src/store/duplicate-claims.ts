@@ -61,6 +61,11 @@ const ABANDON_SQL = `
 
 const LOOK_SQL = 'SELECT state, answer, response_code, approval_code FROM isotrace.duplicate_claims WHERE key = $1';
 
+/** Whether another node holds one of the keys claimed, unsettled and not stale: a request under way there. */
+const ELSEWHERE_SQL = `
+  SELECT 1 FROM isotrace.duplicate_claims
+  WHERE key = ANY($1::text[]) AND state = 1 AND node_id <> $2 AND claimed_at > now() - $3::float8 * interval '1 millisecond' LIMIT 1`;
+
 interface ClaimRow {
   key: string;
   is_won: boolean;
@@ -161,6 +166,23 @@ export class PgDuplicates implements DuplicateStore {
   abandon(key: string): Promise<void> {
     this.#end(key, null);
     return this.#ends.push({ key, answer: null });
+  }
+
+  /**
+   * Waits while another node holds one of `keys` claimed and unsettled (a request under way there,
+   * looked at as #poll does); true once none is (after a wait), false at once when none was.
+   * @throws StoreError when the store cannot look.
+   */
+  async whenSettledElsewhere(keys: readonly string[]): Promise<boolean> {
+    const deadline = Date.now() + this.#o.staleClaimMs;
+    const params = [keys, this.#store.nodeId, this.#o.staleClaimMs];
+    let delayMs = this.#o.pollFirstMs;
+    for (let looks = 0; ; looks++) {
+      const { rowCount } = await this.#store.query('looking for a request under way on another node', ELSEWHERE_SQL, params);
+      if (rowCount === 0 || this.#isClosed || Date.now() > deadline) return looks > 0;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      delayMs = Math.min(delayMs * 2, this.#o.pollMaxMs);
+    }
   }
 
   /** Waits for the writes in flight, stops retrying and polling. */

@@ -1,6 +1,7 @@
 // PgOriginals: the approvals reversals name, in PostgreSQL (isotrace.originals), so that a reversal
 // on any node finds an approval made on any other. Remembered in the commit phase (all approvals
-// of one event-loop turn in one INSERT); found by the keys OriginalsTable.find uses.
+// of one event-loop turn in one INSERT); found by the keys OriginalsTable.find uses. A reversal
+// whose approval is still under way on another node waits for it (its duplicate claim).
 
 import type { IssuerDecision, Logger } from '../common/index.js';
 import {
@@ -14,6 +15,11 @@ import { WriteRetry } from './write-retry.js';
 export interface PgOriginalsOptions {
   /** How long an approval stays reversible, in ms. Default 86400000 (24 h), as OriginalsTable. */
   keepMs: number;
+  /**
+   * Where requests under way on other nodes are seen (their duplicate claims: PgDuplicates), so
+   * that a reversal here waits for an approval still in flight there. Default: nowhere.
+   */
+  claims: { whenSettledElsewhere(keys: readonly string[]): Promise<boolean> } | null;
 }
 
 const REMEMBER_SQL = `
@@ -56,6 +62,7 @@ const MAX_VIEWS = 10_000;
 export class PgOriginals implements OriginalStore {
   readonly #store: Store;
   readonly #keepMs: number;
+  readonly #claims: PgOriginalsOptions['claims'];
   readonly #batch: TurnBatch<Remembered>;
   readonly #retry: WriteRetry;
   readonly #views = new Map<string, Original>();
@@ -65,6 +72,7 @@ export class PgOriginals implements OriginalStore {
   constructor(store: Store, logger: Logger, options: Partial<PgOriginalsOptions> = {}) {
     this.#store = store;
     this.#keepMs = options.keepMs ?? DEFAULT_ORIGINALS.keepMs;
+    this.#claims = options.claims ?? null;
     this.#batch = new TurnBatch((items) => this.#rememberBatch(items));
     this.#retry = new WriteRetry(logger);
   }
@@ -81,6 +89,11 @@ export class PgOriginals implements OriginalStore {
       ? await this.#store.query<OriginalRow>('finding an original', FIND_BY_ID_SQL, [ids.stan, ids.transmission, ids.mti, ids.acquirer])
       : await this.#store.query<OriginalRow>('finding an original', FIND_BY_TERMINAL_SQL, [ids.stan, ids.transmission, ids.terminal]);
     return rows.length === 0 ? undefined : this.#view(rows[0]);
+  }
+
+  /** OriginalStore.inFlightElsewhere: false at once without `claims`. @throws StoreError. */
+  inFlightElsewhere(claimKeys: readonly string[]): Promise<boolean> {
+    return this.#claims === null ? Promise.resolve(false) : this.#claims.whenSettledElsewhere(claimKeys);
   }
 
   /** Waits for the approvals being written; stops retrying. */

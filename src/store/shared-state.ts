@@ -46,7 +46,7 @@ export async function openSharedState(store: Store, o: SharedStateOptions): Prom
   const dupOptions = { ...DEFAULT_PG_DUPLICATES, ...o.duplicates, windowMs: o.windowMs };
   const keepMs = o.keepMs ?? DEFAULT_ORIGINALS.keepMs;
   const duplicates = new PgDuplicates(store, o.logger, o.codec, dupOptions);
-  const originals = new PgOriginals(store, o.logger, { keepMs });
+  const originals = new PgOriginals(store, o.logger, { keepMs, claims: duplicates });
   const purge = new StatePurge(store, o.logger, { everyMs: o.purgeEveryMs ?? 60_000, staleClaimMs: dupOptions.staleClaimMs, keepMs });
   return {
     duplicates,

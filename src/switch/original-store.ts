@@ -16,4 +16,10 @@ export interface OriginalStore {
   find(ref: OriginalRef): Original | undefined | Promise<Original | undefined>;
   /** Approvals of this switch still under way, which a reversal naming one waits for. */
   readonly inFlight: InFlightOriginals;
+  /**
+   * A shared store's: waits while a request claimed under one of `claimKeys` (its duplicate keys,
+   * DuplicateCache.keyOf) is under way on another switch; true once it is decided (look again),
+   * false at once when none is. Rejects with a StoreError when it cannot look.
+   */
+  inFlightElsewhere?(claimKeys: readonly string[]): Promise<boolean>;
 }

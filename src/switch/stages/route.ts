@@ -1,12 +1,14 @@
 // Stage route: by BIN for authorizations and financial requests (no route: RC 15), to the
 // original's issuer for reversals (no original: RC 25 for 0400, acknowledged for 0420 advices).
 // In 1993: 908 and 914, the original named by DE 56 instead of DE 90. A routed request is in
-// flight until its commit phase ends; a reversal that names one in flight waits for it.
+// flight until its commit phase ends; a reversal that names one in flight waits for it, on this
+// switch or, with a shared store, on another.
 
 import type { TxnContext } from '../context.js';
 import type { SwitchEnv } from '../env.js';
-import { fieldText, stanOf, terminalOf } from '../fields.js';
-import { keyOfRef, originalKey, type Original, type OriginalRef } from '../originals.js';
+import { DuplicateCache } from '../duplicates.js';
+import { acquirerOf, fieldText, stanOf, terminalOf } from '../fields.js';
+import { idsOfRef, keyOfRef, originalKey, type Original, type OriginalRef } from '../originals.js';
 
 type Found = Original | undefined | Promise<Original | undefined>;
 
@@ -35,7 +37,31 @@ function waitInFlight(ctx: TxnContext, env: SwitchEnv, ref: OriginalRef | null, 
   if (!mayWait) return undefined;
   const inFlight = env.originals.inFlight;
   const settled = (ref === null ? null : inFlight.settled(keyOfRef(ref))) ?? inFlight.settled(originalKey(own.stan, own.transmission));
-  return settled === null ? undefined : settled.then(() => findOriginal(ctx, env, false));
+  if (settled !== null) return settled.then(() => findOriginal(ctx, env, false));
+  const keys = env.originals.inFlightElsewhere === undefined ? [] : claimKeysOf(ctx, env, ref, own);
+  if (keys.length === 0) return undefined;
+  return env.originals.inFlightElsewhere!(keys).then((waited) => (waited ? findOriginal(ctx, env, false) : undefined));
+}
+
+/**
+ * The duplicate keys (DuplicateCache.keyOf) the original may have been claimed under, by another
+ * switch sharing the store: with DE 90, its MTI, STAN and time, the reversal's terminal and
+ * acquirer (as sent, and as DE 90 zero-fills it); without, an authorization or a financial request
+ * of the reversal's own STAN and time. None where the original's time is not DE 7 (1993's DE 12),
+ * which the duplicate key does not hold.
+ */
+function claimKeysOf(ctx: TxnContext, env: SwitchEnv, ref: OriginalRef | null, own: { stan: string; transmission: string }): string[] {
+  if (env.dialect.originalTimeDe !== 7) return [];
+  const req = ctx.request;
+  const terminal = terminalOf(req);
+  const acquirer = acquirerOf(req);
+  const ids = ref === null ? null : idsOfRef(ref);
+  if (ids !== null && 'mti' in ids) {
+    const acquirers = ids.acquirer === acquirer ? [acquirer] : [acquirer, ids.acquirer];
+    return acquirers.map((a) => DuplicateCache.keyOf(ids.mti.slice(0, 3), a, terminal, ids.stan, ids.transmission));
+  }
+  const version = req.mti[0];
+  return [`${version}10`, `${version}20`].map((mti) => DuplicateCache.keyOf(mti, acquirer, terminal, own.stan, own.transmission));
 }
 
 function routeReversal(ctx: TxnContext, env: SwitchEnv, original: Original | undefined): void {
