@@ -1,5 +1,5 @@
 // GroupCommit: the commit loop of group commit, once for the audit log's writers (AuditWriter on
-// disk, the store's TxnLogWriter in PostgreSQL): one batch in flight at a time; whatever is pushed
+// disk, the store's TxnLogWriter in PostgreSQL) and the store-and-forward queues: one batch in flight at a time; whatever is pushed
 // meanwhile goes as the next batch, each batch's callers settled with its fate. The batching and
 // the audit mode are CommitQueue's.
 
@@ -11,17 +11,24 @@ export interface GroupCommitOptions<T> {
   mode: AuditMode;
   /** Writes one batch (in order); rejects when it did not. Never called twice at once. */
   commit: (items: T[]) => Promise<void>;
+  /**
+   * Runs when the batches in flight are done and nothing is queued, before the loop ends (a file's
+   * compaction, between batches); what is pushed meanwhile goes after it. Must not reject.
+   */
+  idle?: () => Promise<void> | void;
 }
 
 export class GroupCommit<T> {
   readonly #queue: CommitQueue<T>;
   readonly #commit: (items: T[]) => Promise<void>;
+  readonly #idle: (() => Promise<void> | void) | null;
   #flushing: Promise<void> | null = null;
   #isDraining = false;
   #failedInDrain: Error | null = null;
 
   constructor(options: GroupCommitOptions<T>) {
     this.#commit = options.commit;
+    this.#idle = options.idle ?? null;
     this.#queue = new CommitQueue({ mode: options.mode, onReady: this.#start });
   }
 
@@ -65,16 +72,19 @@ export class GroupCommit<T> {
   };
 
   async #loop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const { items, group } = this.#queue.take();
-      try {
-        await this.#commit(items);
-        group?.resolve();
-      } catch (err) {
-        if (this.#isDraining) this.#failedInDrain = err as Error;
-        group?.reject(err as Error);
+    do {
+      while (this.#queue.length > 0) {
+        const { items, group } = this.#queue.take();
+        try {
+          await this.#commit(items);
+          group?.resolve();
+        } catch (err) {
+          if (this.#isDraining) this.#failedInDrain = err as Error;
+          group?.reject(err as Error);
+        }
       }
-    }
+      if (this.#idle !== null) await this.#idle();
+    } while (this.#queue.length > 0);
     this.#flushing = null;
   }
 }

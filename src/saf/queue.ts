@@ -5,7 +5,7 @@
 
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AuditLock, CommitQueue, cutTornTail, systemCode } from '../audit/index.js';
+import { AuditLock, GroupCommit, cutTornTail, systemCode } from '../audit/index.js';
 import { plural } from '../common/index.js';
 import { checkAdvice, deliveryOf, type HeldEntry, type SafAdvice, type SafDelivery, type SafEntry } from './entry.js';
 import { SAF_LOCK_OWNER, SafError } from './errors.js';
@@ -31,10 +31,9 @@ export class SafQueue {
   readonly #lock: AuditLock;
   readonly #key: Buffer;
   readonly #table: SafTable;
-  readonly #queue: CommitQueue<Pending>;
+  readonly #queue: GroupCommit<Pending>;
   readonly #log: SafLog;
   #canCompact = true;
-  #flushing: Promise<void> | null = null;
   #isClosed = false;
   #closing: Promise<void> | null = null;
 
@@ -45,7 +44,8 @@ export class SafQueue {
     this.#key = key;
     this.#table = replayed.table;
     this.#log = new SafLog(o.dir, o.fs, replayed.keepBytes, replayed.events);
-    this.#queue = new CommitQueue({ mode: 'strict', onReady: this.#startFlush });
+    // Compaction only between batches: then the table is exactly what the log says.
+    this.#queue = new GroupCommit({ mode: 'strict', commit: (items) => this.#commit(items), idle: () => this.#compactIfDue() });
   }
 
   /**
@@ -206,10 +206,7 @@ export class SafQueue {
   async #close(): Promise<void> {
     this.#isClosed = true;
     try {
-      while (this.#flushing !== null || this.#queue.length > 0) {
-        this.#startFlush();
-        await this.#flushing;
-      }
+      await this.#queue.drain();
       await this.#log.close();
     } finally {
       this.#lock.release();
@@ -232,25 +229,8 @@ export class SafQueue {
     return this.#queue.push({ line: lineOf(change), queuedId: 0 }).then(() => entry);
   }
 
-  readonly #startFlush = (): void => {
-    if (this.#flushing === null && this.#queue.length > 0) this.#flushing = this.#flushLoop();
-  };
-
-  async #flushLoop(): Promise<void> {
-    do {
-      while (this.#queue.length > 0) {
-        const { items, group } = this.#queue.take();
-        try {
-          await this.#commit(items);
-          group?.resolve();
-        } catch (err) {
-          group?.reject(err as Error);
-        }
-      }
-      // Only between batches: then the table is exactly what the log says.
-      if (this.#shouldCompact()) await this.#compact().catch(this.#compactFailed);
-    } while (this.#queue.length > 0);
-    this.#flushing = null;
+  #compactIfDue(): Promise<void> | undefined {
+    return this.#shouldCompact() ? this.#compact().catch(this.#compactFailed) : undefined;
   }
 
   async #commit(items: Pending[]): Promise<void> {

@@ -4,7 +4,7 @@
 // delivery lease (saf-lease.ts): oldest first, its send marked under the lease before it goes, so
 // that a node taking over repeats it as 0421. Depth for metrics is read every pollMs.
 
-import { CommitQueue } from '../../audit/index.js';
+import { GroupCommit } from '../../audit/index.js';
 import {
   backoffMs, checkAdvice, deliveryOf, KEY_BYTES, SafError, type AdviceQueue, type SafAdvice, type SafDelivery, type SafEntry,
 } from '../../saf/index.js';
@@ -53,13 +53,12 @@ export class StoreSafQueue implements AdviceQueue {
   readonly #o: Required<Omit<StoreSafQueueOptions, 'store' | 'key'>>;
   readonly #log: Logger;
   readonly #lease: SafLease;
-  readonly #queue: CommitQueue<Pending>;
+  readonly #queue: GroupCommit<Pending>;
   readonly #watchers = new Map<string, () => void>();
   /** The entry next() last handed out, by issuer: markSent needs its issuer and attempts. */
   readonly #handedOut = new Map<string, SafEntry>();
   #depth = new Map<string, Depth>();
   #timer: NodeJS.Timeout | null = null;
-  #flushing: Promise<void> | null = null;
   #isClosed = false;
 
   private constructor(o: StoreSafQueueOptions) {
@@ -69,7 +68,7 @@ export class StoreSafQueue implements AdviceQueue {
     this.#o = { ...DEFAULT_STORE_SAF_OPTIONS, logger: this.#log, nowMs: Date.now, ...withoutUndefined(o) };
     // The store's statement timeout too: a lease statement that hangs must not hold a delivery (or a shutdown) forever.
     this.#lease = new SafLease({ ...o.store.pool.options }, this.#log, (issuer) => this.#watchers.get(issuer)?.());
-    this.#queue = new CommitQueue({ mode: 'strict', onReady: this.#startFlush });
+    this.#queue = new GroupCommit({ mode: 'strict', commit: (items) => this.#commitLogged(items) });
   }
 
   /**
@@ -179,10 +178,7 @@ export class StoreSafQueue implements AdviceQueue {
     if (this.#isClosed) return;
     this.#isClosed = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
-    while (this.#flushing !== null || this.#queue.length > 0) {
-      this.#startFlush();
-      await this.#flushing;
-    }
+    await this.#queue.drain();
     await this.#lease.close();
     this.#o.logger.info({ evt: 'saf.closed', store: true, owed: this.#owedCount() }, 'saf queue closed');
   }
@@ -198,22 +194,13 @@ export class StoreSafQueue implements AdviceQueue {
     return n;
   }
 
-  readonly #startFlush = (): void => {
-    if (this.#flushing === null && this.#queue.length > 0) this.#flushing = this.#flushLoop();
-  };
-
-  async #flushLoop(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const { items, group } = this.#queue.take();
-      try {
-        await this.#commit(items);
-        group?.resolve();
-      } catch (err) {
-        this.#log.error({ evt: 'saf.write_failed', store: true, events: items.length, err: { code: (err as { code?: string }).code } }, 'SAF WRITE FAILED: advices not committed to the store');
-        group?.reject(err as Error);
-      }
+  async #commitLogged(items: Pending[]): Promise<void> {
+    try {
+      await this.#commit(items);
+    } catch (err) {
+      this.#log.error({ evt: 'saf.write_failed', store: true, events: items.length, err: { code: (err as { code?: string }).code } }, 'SAF WRITE FAILED: advices not committed to the store');
+      throw err;
     }
-    this.#flushing = null;
   }
 
   /** The batch's ids from the sequence, each row sealed under its own (as the file queue binds it), then one INSERT. */
