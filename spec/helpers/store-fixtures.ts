@@ -30,13 +30,18 @@ export async function txnLogWriter(store: Store, resources: Resources, extra: Pa
   return w;
 }
 
-/** The rows of one statement, on a connection of its own. */
-export async function sqlRows<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+/** Runs `fn` with a client of its own on `url`. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (await c.query<R>(text, params)).rows;
+    return await fn(c);
   } finally {
     await c.end();
   }
+}
+
+/** The rows of one statement, on a connection of its own. */
+export async function sqlRows<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+  return withClient(url, async (c) => (await c.query<R>(text, params)).rows);
 }

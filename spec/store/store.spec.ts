@@ -1,12 +1,12 @@
 // The store's foundation against a real PostgreSQL: migrations (once, in order, refusing a newer
 // schema, rolled back on failure), the node id claim, typed errors, and recovery after a restart.
 
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/common/index.js';
 import { MIGRATIONS, SCHEMA_VERSION, Store, StoreError, migrate, redactedUrl } from '../../src/store/index.js';
 import { LogCollector } from '../helpers/log-collector.js';
 import { freeTcpPort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { withClient } from '../helpers/store-fixtures.js';
 
 let server: TestPostgres;
 
@@ -20,15 +20,7 @@ afterAll(async () => {
 
 const open = (url: string, nodeId: string, logger: LogCollector = new LogCollector()): Promise<Store> => Store.open({ url, nodeId, version: 'test', logger });
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+
 
 describe('Store.open', () => {
   it('applies every migration once and records them, even when two nodes start together', async () => {

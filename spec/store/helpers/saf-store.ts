@@ -2,7 +2,6 @@
 // database, closed after each test; a plain client to look at the rows. Test-only.
 
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach } from 'vitest';
 import { Store, StoreSafQueue, type StoreSafQueueOptions } from '../../../src/store/index.js';
 import { LogCollector } from '../../helpers/log-collector.js';
@@ -31,13 +30,4 @@ export async function openNode(url: string, nodeId: string, options: Partial<Sto
   return { store, queue, log };
 }
 
-/** Runs `fn` with a client of its own on `url`. */
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+export { withClient } from '../../helpers/store-fixtures.js';
