@@ -142,6 +142,16 @@ describe('isotrace audit verify --store', () => {
     expect(broken.stdout).toBe('audit: node "node-a": chain broken at seq 3 (2 records before it intact)\naudit: node "node-b": chain broken at seq 2 (1 record before it intact)\n');
     expect(broken.stderr).toBe('isotrace: AUDIT_CHAIN_BROKEN node "node-a" seq 3: seq 3 missing: records were removed; node "node-b" seq 2: its JSONB record does not match its record text: the record was edited\n');
   });
+
+  it('says where a chain begins once retention removed its oldest records', async () => {
+    const { url, stores } = await storeDatabase(pgFile.server, resources, 'node-a');
+    // Records 1-9 received on 2026-11-23; a retention of 1 day on 2026-11-26 removes all but the newest.
+    const w = await txnLogWriter(stores[0], resources, { retentionDays: 1, nowMs: () => Date.parse('2026-11-26T00:00:00Z'), retentionEveryMs: 3_600_000 });
+    for (let i = 1; i <= 9; i++) await w.append(record(i));
+    expect(await w.prune()).toBe(8);
+    const ok = await runCli(['audit', 'verify', '--store', url]);
+    expect([ok.code, ok.stdout]).toEqual([0, 'audit: node "node-a": 1 record from seq 9, the older ones removed by retention, chain intact\n']);
+  });
 });
 
 describe('isotrace audit --store: usage and failures', () => {

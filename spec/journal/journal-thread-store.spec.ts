@@ -55,7 +55,7 @@ describe('JournalThread on the transaction log', () => {
     await journal.close();
     const c = await openTxnLogReader(url);
     resources.add(() => c.end());
-    expect(await verifyTxnLog(c, null)).toEqual([{ nodeId: 'journal-a', records: 2, head: journal.head, broken: null }]);
+    expect(await verifyTxnLog(c, null)).toEqual([{ nodeId: 'journal-a', records: 2, startSeq: 0, head: journal.head, broken: null }]);
   });
 
   it('fails strict records with StoreError STORE_UNAVAILABLE while the database is stopped (answer 96), then commits again', async () => {

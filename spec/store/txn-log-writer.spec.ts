@@ -49,7 +49,7 @@ describe('TxnLogWriter', () => {
     expect(rows[6]).toMatchObject({ rrn: '632700000701', pan: '411111******1111', stan: '000007', terminal_id: 'TERM0001', response_code: '00', issuer: 'stub' });
     const stored = JSON.parse(rows[6].record_text) as Record<string, unknown>;
     expect({ ...stored, prev: undefined, hash: undefined }).toEqual({ ...sampleRecord(7), prev: undefined, hash: undefined });
-    expect(await verify(url)).toEqual([{ nodeId: 'node-a', records: 50, head: w.head, broken: null }]);
+    expect(await verify(url)).toEqual([{ nodeId: 'node-a', records: 50, startSeq: 0, head: w.head, broken: null }]);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     resources.add(() => c.end());
@@ -88,8 +88,8 @@ describe('TxnLogWriter', () => {
       await Promise.all([...Array.from({ length: 5 }, (_, i) => a.append(text(round * 10 + i))), ...Array.from({ length: 5 }, (_, i) => b.append(text(round * 10 + 5 + i)))]);
     }
     expect(await verify(url)).toEqual([
-      { nodeId: 'node-a', records: 100, head: a.head, broken: null },
-      { nodeId: 'node-b', records: 100, head: b.head, broken: null },
+      { nodeId: 'node-a', records: 100, startSeq: 0, head: a.head, broken: null },
+      { nodeId: 'node-b', records: 100, startSeq: 0, head: b.head, broken: null },
     ]);
   });
 
@@ -242,4 +242,44 @@ describe('TxnLogWriter when the database goes away', () => {
     await w.append(text(4));
     expect((await verify(url))[0]).toMatchObject({ records: 3, head: w.head, broken: null });
   }, 30_000);
+});
+
+describe('TxnLogWriter with retention', () => {
+  const DAY = 86_400_000;
+  const NOW = Date.parse('2026-12-01T12:00:00Z');
+  /** Record i received `daysAgo` days before NOW. */
+  const aged = (i: number, daysAgo: number): string => JSON.stringify({ ...sampleRecord(i), received_at: new Date(NOW - daysAgo * DAY).toISOString() });
+
+  it('removes the records past the retention, never the newest, and verify begins at the sealed start', async () => {
+    const { url, stores } = await database('node-a');
+    const key = Buffer.from('retention test key');
+    const w = await writer(stores[0], { key, retentionDays: 30, nowMs: () => NOW });
+    // Records 1-4 are 40 days old, 5-6 ten days; 7 is 40 days old again (a late one) but after them.
+    for (const [i, days] of [[1, 40], [2, 40], [3, 40], [4, 40], [5, 10], [6, 10], [7, 40]] as const) await w.append(aged(i, days));
+    expect(await w.prune()).toBe(4);
+    expect((await sqlRows<{ seq: string }>(url, 'SELECT seq FROM isotrace.txn_log ORDER BY seq')).map((r) => r.seq)).toEqual(['5', '6', '7']);
+    const [result] = await verify(url, key);
+    expect(result).toMatchObject({ nodeId: 'node-a', startSeq: 4, records: 3, broken: null });
+    expect(await w.prune()).toBe(0); // 7 is old, but past 5 and 6, which are not
+    // The newest record stays whatever its age: the writer's head is read from it.
+    const v = await writer((await database('node-b')).stores[0], { retentionDays: 1, nowMs: () => NOW });
+    for (const i of [1, 2, 3]) await v.append(aged(i, 9));
+    expect(await v.prune()).toBe(2);
+  });
+
+  it('still finds a record removed after the start, a start edited, and a start forged without the key', async () => {
+    const { url, stores } = await database('node-a');
+    const key = Buffer.from('retention test key');
+    const w = await writer(stores[0], { key, retentionDays: 30, nowMs: () => NOW });
+    for (let i = 1; i <= 8; i++) await w.append(aged(i, i <= 3 ? 40 : 1));
+    expect(await w.prune()).toBe(3);
+    await sqlRows(url, "DELETE FROM isotrace.txn_log WHERE node_id = 'node-a' AND seq = 6");
+    expect((await verify(url, key))[0].broken).toEqual({ seq: 6, reason: 'seq 6 missing: records were removed' });
+    // A start moved on past a removed record, its mac made without the key.
+    await sqlRows(url, "UPDATE isotrace.txn_log_starts SET seq = 6, hash = (SELECT hash FROM isotrace.txn_log WHERE seq = 7), mac = 'x'");
+    expect((await verify(url, key))[0].broken?.reason).toMatch(/chain start's mac does not match/);
+    // The start row removed: the chain must begin at seq 1, and does not.
+    await sqlRows(url, 'DELETE FROM isotrace.txn_log_starts');
+    expect((await verify(url, key))[0].broken).toEqual({ seq: 1, reason: 'seq 1 to 3 missing: records were removed' });
+  });
 });

@@ -43,7 +43,9 @@ function failure(err: unknown): Failure {
 type RecordWriter = Pick<AuditWriter, 'append' | 'whenWritten' | 'close' | 'stats' | 'head'>;
 
 function openWriter(key: Buffer | null, batchStats: AuditBatchStats | null): Promise<RecordWriter> {
-  if (init.store !== null) return TxnLogWriter.open({ connection: init.store.connection, nodeId: init.store.nodeId, mode: init.mode, key, logger: toMain, batchStats });
+  if (init.store !== null) {
+    return TxnLogWriter.open({ connection: init.store.connection, nodeId: init.store.nodeId, mode: init.mode, key, logger: toMain, batchStats, retentionDays: init.retentionDays });
+  }
   return AuditWriter.open({
     dir: init.dir, mode: init.mode, key, maxFileBytes: init.maxFileBytes, retentionDays: init.retentionDays, retentionBytes: init.retentionBytes, logger: toMain, fs: NODE_AUDIT_FS_SYNC, batchStats,
   });

@@ -8,6 +8,7 @@ import { migration as duplicatesAndOriginals } from './003-duplicates-originals.
 import { migration as stubLedger } from './004-stub-ledger.js';
 import { migration as saf } from './005-saf.js';
 import { migration as stubDecide } from './006-stub-decide.js';
+import { migration as txnLogStarts } from './007-txn-log-starts.js';
 
 export type { Migration } from './migration.js';
 
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   stubLedger,
   saf,
   stubDecide,
+  txnLogStarts,
 ]);

@@ -1,6 +1,7 @@
 // The head of one node's chain in isotrace.txn_log: its last committed record's seq and hash, read
-// by the writer at start and again after a failed batch; and the sealed head the writer commits with
-// each batch (isotrace.txn_log_heads), by which verify finds records cut off the chain's end.
+// by the writer at start and again after a failed batch; the sealed head the writer commits with
+// each batch (isotrace.txn_log_heads), by which verify finds records cut off the chain's end; and
+// the sealed start retention leaves (isotrace.txn_log_starts), from which verify begins.
 
 import type pg from 'pg';
 import { GENESIS_HASH, type Digest } from '../../audit/index.js';
@@ -33,4 +34,12 @@ export async function readChainHead(client: pg.ClientBase, nodeId: string): Prom
  */
 export function headMac(digest: Digest, nodeId: string, head: ChainHead): string {
   return digest(JSON.stringify({ node_id: nodeId, seq: head.seq, hash: head.hash }));
+}
+
+/**
+ * The mac of a sealed start (the last record retention removed): the chain's digest of
+ * `{"node_id":…,"start":…,"hash":…}`, never a head's text, so that a head copied there is no start.
+ */
+export function startMac(digest: Digest, nodeId: string, start: ChainHead): string {
+  return digest(JSON.stringify({ node_id: nodeId, start: start.seq, hash: start.hash }));
 }

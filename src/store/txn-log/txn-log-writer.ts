@@ -14,6 +14,7 @@ import { plural, type Logger } from '../../common/index.js';
 import { StoreError, storeErrorOf } from '../store-error.js';
 import { RECORD_COLUMNS, jsonPathSql } from './columns.js';
 import { headMac, readChainHead, type ChainHead } from './chain-head.js';
+import { TxnLogRetention } from './txn-log-retention.js';
 
 /** How the writer connects: what pg.Client takes, plain data (it crosses to the journal thread). */
 export interface TxnLogConnection {
@@ -40,6 +41,11 @@ export interface TxnLogWriterOptions {
   logger: Logger;
   /** Where each committed batch is counted and timed for metrics; null: nowhere. */
   batchStats?: AuditBatchStats | null;
+  /** Records received longer ago than this many days are removed (TxnLogRetention); 0: never (default). */
+  retentionDays?: number;
+  /** The retention's clock and how often it looks, ms (defaults: Date.now, 600000). */
+  nowMs?: () => number;
+  retentionEveryMs?: number;
 }
 
 /**
@@ -74,6 +80,7 @@ export class TxnLogWriter {
   #isClosed = false;
   #closing: Promise<void> | null = null;
   readonly #counts = { records: 0, batches: 0, failures: 0, recordsFailed: 0 };
+  readonly #retention: TxnLogRetention | null;
 
   private constructor(o: Required<TxnLogWriterOptions>, client: pg.Client, head: ChainHead) {
     this.#o = o;
@@ -81,6 +88,9 @@ export class TxnLogWriter {
     this.#queue = new GroupCommit({ mode: o.mode, commit: (bodies) => this.#commit(bodies) });
     this.#client = client;
     this.#head = head;
+    this.#retention = o.retentionDays > 0
+      ? new TxnLogRetention({ connection: o.connection, nodeId: o.nodeId, retentionDays: o.retentionDays, digest: this.#digest, logger: o.logger, nowMs: o.nowMs, everyMs: o.retentionEveryMs })
+      : null;
   }
 
   /**
@@ -88,7 +98,7 @@ export class TxnLogWriter {
    * @throws StoreError STORE_UNAVAILABLE, STORE_QUERY_FAILED (a database not migrated to version 2).
    */
   static async open(options: TxnLogWriterOptions): Promise<TxnLogWriter> {
-    const o: Required<TxnLogWriterOptions> = { batchStats: null, ...options };
+    const o: Required<TxnLogWriterOptions> = { batchStats: null, retentionDays: 0, nowMs: Date.now, retentionEveryMs: 600_000, ...options };
     const client = await connect(o);
     let head: ChainHead;
     try {
@@ -134,6 +144,14 @@ export class TxnLogWriter {
     return this.#queue.push(record.includes(NUL_ESCAPE) ? record.replaceAll(NUL_ESCAPE, '\ufffd') : record);
   }
 
+  /**
+   * Removes the records past the retention now (without retention: none): how many.
+   * @throws StoreError when the store cannot.
+   */
+  prune(): Promise<number> {
+    return this.#retention === null ? Promise.resolve(0) : this.#retention.prune();
+  }
+
   /** The fate of the records appended and not yet in a batch in flight, in either mode. */
   whenWritten(): Promise<void> {
     return this.#queue.whenCommitted();
@@ -150,6 +168,7 @@ export class TxnLogWriter {
 
   async #close(): Promise<void> {
     this.#isClosed = true;
+    await this.#retention?.close();
     const failed = await this.#queue.drain();
     await this.#client?.end().catch(() => {});
     this.#client = null;

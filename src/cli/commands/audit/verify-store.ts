@@ -7,10 +7,14 @@ import { plural } from '../../../common/index.js';
 import { openTxnLogReader, verifyTxnLog, type NodeChainResult } from '../../../store/index.js';
 import { EXIT, errorLine, type ExitCode, type Io } from '../../io.js';
 
-/** A node's line: `audit: node "switch-a": 1200 records, chain intact`, or where it breaks. */
+/**
+ * A node's line: `audit: node "switch-a": 1200 records, chain intact` (with `from seq 5001,
+ * the older ones removed by retention` when they were), or where it breaks.
+ */
 export function nodeLine(r: NodeChainResult): string {
   const what = `audit: node "${r.nodeId}": `;
-  return r.broken === null ? `${what}${plural(r.records, 'record')}, chain intact` : `${what}chain broken at seq ${r.broken.seq} (${plural(r.records, 'record')} before it intact)`;
+  const from = r.startSeq === 0 ? '' : ` from seq ${r.startSeq + 1}, the older ones removed by retention`;
+  return r.broken === null ? `${what}${plural(r.records, 'record')}${from}, chain intact` : `${what}chain broken at seq ${r.broken.seq} (${plural(r.records, 'record')}${from} before it intact)`;
 }
 
 /**
