@@ -1,6 +1,7 @@
 // Two `isotrace serve --store` processes (the built CLI) on one real PostgreSQL: a repeat sent to
 // node B of a request node A answered gets A's answer byte for byte and never reaches the stub
-// again; repeats sent to both at once reach it once; a reversal on B releases A's hold.
+// again; 1,000 repeats sent to both at once reach it once; a reversal on B releases A's hold, also
+// one sent while A still waits for the issuer.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,15 +123,15 @@ describe('two serve --store nodes on one database', () => {
     expect(await ledger(url)).toEqual({ holds: before.holds + 1, released: 1, availableMinor: before.availableMinor });
   }, 60_000);
 
-  it('reaches the stub once for 100 copies of one request sent to both nodes at once, every copy answered alike', async () => {
+  it('reaches the stub once for 1,000 concurrent copies of one request sent to both nodes, every copy answered alike', async () => {
     const url = await db.server.newDatabase();
     const [a, b] = await Promise.all([node(url, 'node-a'), node(url, 'node-b')]);
     const terminals = await Promise.all([a, a, b, b].map((s) => terminal(s)));
     const before = await ledger(url);
     const frame = codec.pack(message(codec, '0100', purchaseFields(card.pan, card.expiry, 500)));
-    for (let i = 0; i < 25; i++) for (const t of terminals) t.sendBytes(frame);
-    const answers = await Promise.all(terminals.flatMap((t) => Array.from({ length: 25 }, () => t.nextAnswer())));
-    expect(answers).toHaveLength(100);
+    for (let i = 0; i < 250; i++) for (const t of terminals) t.sendBytes(frame);
+    const answers = await Promise.all(terminals.flatMap((t) => Array.from({ length: 250 }, () => t.nextAnswer())));
+    expect(answers).toHaveLength(1_000);
     expect(codec.unpack(answers[0].bytes).get(39)).toBe('00');
     for (const x of answers) expect(x.bytes.equals(answers[0].bytes)).toBe(true);
     expect(await ledger(url)).toEqual({ holds: before.holds + 1, released: 0, availableMinor: before.availableMinor - 500 });
