@@ -1,7 +1,8 @@
 // `serve --store` keeps its audit trail in the transaction log (the built CLI as a child process,
 // a real PostgreSQL): no audit directory, a row per transaction that `audit show|list|tail|verify
 // --store` read; SIGKILL under load loses no record of an answer a terminal got; a database that
-// stops makes strict mode answer 96, and the switch answers 00 again once it is back.
+// stops (under load too) makes strict mode answer 96, and the switch answers 00 again once it is
+// back, without crashing.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,6 +132,36 @@ describe('serve --store: the audit trail in the transaction log', () => {
     expect(chains.map((r) => [r.nodeId, r.broken])).toEqual([['multi-w1', null], ['multi-w2', null]]);
     expect(chains.reduce((n, r) => n + r.records, 0)).toBe(4);
   }, 30_000);
+
+  it('keeps answering terminals under load through a database stopped and started: 96 meanwhile, every 00 recorded, no crash', async () => {
+    const url = await pgFile.server.newDatabase();
+    const s = await spawnServe(resources, ['--store', url, '--node-id', 'outage-load'], cleanEnv({ ISOTRACE_AUDIT_KEY: KEY }));
+    const received: Received[] = [];
+    const loads = Array.from({ length: 4 }, (_, i) => loadTerminal(resources, s.port, `PGDOWN0${i}`, received));
+    await Promise.all(loads.map((l) => l.started));
+    await sleep(300);
+    await pgFile.server.stopServer();
+    try {
+      await sleep(800);
+    } finally {
+      await pgFile.server.startServer();
+    }
+    const restartedAt = received.length;
+    // Every terminal is approved again, by the same process: nothing crashed, nothing restarted.
+    await expect.poll(() => s.child.exitCode ?? new Set(received.slice(restartedAt).filter((a) => a.rc === '00').map((a) => a.tid)).size, { timeout: 20_000, interval: 100 }).toBe(4);
+    expect(s.child.exitCode).toBeNull();
+    s.child.kill('SIGTERM');
+    expect((await s.exited)[0]).toBe(0);
+    await Promise.all(loads.map((l) => l.sent));
+    const rcs = new Set(received.map((a) => a.rc));
+    expect([...rcs].sort()).toEqual(['00', '96']);
+    // Never an approval without its committed record.
+    const records = await storedRecords(url);
+    expectOneRecordEach(records, received.filter((a) => a.rc === '00'));
+    const c = await openTxnLogReader(url);
+    resources.add(() => c.end());
+    expect((await verifyTxnLog(c, Buffer.from(KEY))).map((r) => r.broken)).toEqual([null]);
+  }, 60_000);
 
   it('answers 96 while the database is stopped (never an answer without its row), and 00 again once it is back', async () => {
     const url = await pgFile.server.newDatabase();

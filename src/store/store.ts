@@ -159,16 +159,7 @@ export class Store {
    * @throws StoreError STORE_UNAVAILABLE or STORE_QUERY_FAILED, about `what`.
    */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(what: string, sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
-    const client = await this.#connect(what);
-    let failure: Error | undefined;
-    try {
-      return await client.query<R>({ name: statementName(sql), text: sql, values: params });
-    } catch (err) {
-      failure = err as Error; // as pool.query: the connection is not given back after an error
-      throw storeErrorOf(err, what);
-    } finally {
-      client.release(failure);
-    }
+    return this.#use(what, (client) => client.query<R>({ name: statementName(sql), text: sql, values: params }));
   }
 
   /**
@@ -176,39 +167,53 @@ export class Store {
    * throws (a connection that failed is not given back to the pool).
    * @throws StoreError about `what` for pg's errors; a SwitchError `fn` throws, as it is.
    */
-  async transaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#connect(what);
-    let broken: unknown = undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
-      throw err instanceof SwitchError ? err : storeErrorOf(err, what);
-    } finally {
-      client.release(broken === undefined ? undefined : (broken as Error));
-    }
+  transaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#use(what, async (client) => {
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
   }
 
-  /** A pooled connection, its session set (SESSION_SQL) the first time. @throws StoreError about `what`. */
-  async #connect(what: string): Promise<pg.PoolClient> {
+  /**
+   * Runs `fn` on a pooled connection, its session set (SESSION_SQL) the first time. While the
+   * connection is out of the pool, its 'error' event is listened to here: the server's goodbye
+   * (57P01 at a shutdown) may arrive in the same packet as a statement's last answer, before this
+   * code gives the connection back, and an 'error' nobody listens to ends the process. After any
+   * error the connection is not given back (as pool.query does).
+   * @throws StoreError about `what` for pg's errors; a SwitchError `fn` throws, as it is.
+   */
+  async #use<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (err) {
       throw storeErrorOf(err, what);
     }
-    if (this.#sessions.has(client)) return client;
+    let failure: Error | undefined;
+    const onError = (err: Error): void => {
+      failure ??= err;
+    };
+    client.on('error', onError);
     try {
-      await client.query(SESSION_SQL);
+      if (!this.#sessions.has(client)) {
+        await client.query(SESSION_SQL);
+        this.#sessions.add(client);
+      }
+      return await fn(client);
     } catch (err) {
-      client.release(err as Error);
-      throw storeErrorOf(err, what);
+      failure ??= err as Error;
+      throw err instanceof SwitchError ? err : storeErrorOf(err, what);
+    } finally {
+      client.removeListener('error', onError);
+      client.release(failure);
     }
-    this.#sessions.add(client);
-    return client;
   }
 
   /** Ends the pool and gives up the node id (waits for statements in flight). */
