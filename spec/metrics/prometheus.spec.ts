@@ -4,32 +4,19 @@
 // install: CI installs Debian's prometheus package (.ci/run).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admin, adminPort, sampleOf } from '../helpers/metrics-text.js';
 import { Resources, serve, type Served } from '../helpers/serve-harness.js';
 import { CARDS_PATH, testCards } from '../helpers/test-cards.js';
+import { tool } from '../helpers/tools.js';
 import { message, purchaseFields } from '../helpers/terminal.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
-
-/** The path of `name` on PATH. @throws naming the package to install when it is missing. */
-function tool(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const path = join(dir, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not in this directory
-    }
-  }
-  throw new Error(`${name} not found on PATH: install Debian's prometheus package (apt-get install -y --no-install-recommends prometheus), as .ci/run does`);
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'isotrace-prom-'));

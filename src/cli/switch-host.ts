@@ -211,7 +211,7 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
   gate.open(sw);
   const journalThread = audit;
   const remotes = [...new Set(issuers.values())].filter((b): b is RemoteIssuer => b instanceof RemoteIssuer);
-  metrics?.attach({ switch: sw, journal: journalThread, issuers: remotes, saf });
+  metrics?.attach({ switch: sw, journal: journalThread, issuers: remotes, saf, store });
   return {
     server,
     switch: sw,

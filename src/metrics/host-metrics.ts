@@ -8,9 +8,11 @@ import { AuditBatchStats } from '../audit/index.js';
 import type { RemoteIssuer } from '../issuer/index.js';
 import type { JournalThread } from '../journal/index.js';
 import type { AdviceQueue } from '../saf/index.js';
+import type { Store } from '../store/index.js';
 import { TxnMetrics, type Switch } from '../switch/index.js';
 import type { CloseReason, ConnectionContext, FrameServer, RefuseReason, TlsFailure } from '../transport/index.js';
 import { registerAuditFamilies } from './audit-families.js';
+import { registerStoreFamilies } from './store-families.js';
 import { measuredLinks, registerIssuerFamilies, type IssuerSources } from './issuer-families.js';
 import { registerServerFamilies, registerTxnFamilies, type ServerEventCounts } from './switch-families.js';
 
@@ -22,6 +24,8 @@ export interface HostMetricsParts {
   readonly issuers: readonly RemoteIssuer[];
   /** The store-and-forward queue, when some issuer is remote. */
   readonly saf: AdviceQueue | null;
+  /** The PostgreSQL store (--store); null or absent without. */
+  readonly store?: Store | null;
 }
 
 /** The answer of /readyz: ready, or the reasons why not. */
@@ -73,6 +77,7 @@ export class HostMetrics {
     this.#issuers.links = measuredLinks(parts.issuers);
     this.#issuers.issuers = parts.issuers.map((i) => i.name);
     this.#issuers.saf = parts.saf;
+    if (parts.store != null) registerStoreFamilies(this.registry, parts.store);
   }
 
   /** Every metric in the Prometheus text format. */
@@ -87,7 +92,8 @@ export class HostMetrics {
 
   /**
    * Ready when the host has started, its terminal listener is bound (not drained), its audit
-   * journal takes records and its last batch was written, and every remote issuer has a link up.
+   * journal takes records and its last batch was written, every remote issuer has a link up, and
+   * the store (--store) holds the node id and answers.
    */
   readiness(): Readiness {
     const parts = this.#parts;
@@ -100,6 +106,9 @@ export class HostMetrics {
       const up = issuer.links.filter((l) => l.client.isUp).length;
       if (up === 0) reasons.push(`issuer ${issuer.name}: no link up (0 of ${issuer.links.length})`);
     }
+    const store = parts.store ?? null;
+    if (store !== null && !store.holdsNodeId) reasons.push(`store: node id ${store.nodeId} not held (the database is away)`);
+    else if (store !== null && !store.isAnswering) reasons.push('store: not answering');
     return { isReady: reasons.length === 0, reasons };
   }
 

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { ConfigError, SwitchError, type Logger } from '../common/index.js';
 import { migrate } from './migrate.js';
 import { NodeClaim } from './node-claim.js';
-import { storeErrorOf } from './store-error.js';
+import { StoreError, storeErrorOf } from './store-error.js';
 
 export interface StoreOptions {
   /** postgres://user:password@host:port/database (or postgresql://). */
@@ -98,6 +98,9 @@ export class Store {
   readonly #claim: NodeClaim;
   /** The pooled connections SESSION_SQL has been run on. */
   readonly #sessions = new WeakSet<pg.PoolClient>();
+  /** Statements run through query() and transaction(), by outcome (for metrics). */
+  readonly statements = { ok: 0, unavailable: 0, refused: 0 };
+  #isAnswering = true;
   readonly #log: Logger;
   #closing: Promise<void> | null = null;
 
@@ -153,6 +156,17 @@ export class Store {
     return this.#claim.isHeld;
   }
 
+  /** False from a statement the store did not answer (STORE_UNAVAILABLE) until one succeeds. */
+  get isAnswering(): boolean {
+    return this.#isAnswering;
+  }
+
+  /** The pool's connections: in use, idle, and requests waiting for one. */
+  get connections(): { busy: number; idle: number; waiting: number } {
+    const p = this.pool;
+    return { busy: p.totalCount - p.idleCount, idle: p.idleCount, waiting: p.waitingCount };
+  }
+
   /**
    * Runs one statement on a pooled connection, prepared there the first time (SESSION_SQL).
    * `sql`: one of the store layer's constant statements, never text built per call.
@@ -194,7 +208,7 @@ export class Store {
     try {
       client = await this.pool.connect();
     } catch (err) {
-      throw storeErrorOf(err, what);
+      throw this.#counted(storeErrorOf(err, what));
     }
     let failure: Error | undefined;
     const onError = (err: Error): void => {
@@ -206,14 +220,27 @@ export class Store {
         await client.query(SESSION_SQL);
         this.#sessions.add(client);
       }
-      return await fn(client);
+      const result = await fn(client);
+      this.statements.ok++;
+      this.#isAnswering = true;
+      return result;
     } catch (err) {
       failure ??= err as Error;
-      throw err instanceof SwitchError ? err : storeErrorOf(err, what);
+      throw err instanceof SwitchError && !(err instanceof StoreError) ? err : this.#counted(storeErrorOf(err, what));
     } finally {
       client.removeListener('error', onError);
       client.release(failure);
     }
+  }
+
+  #counted(err: StoreError): StoreError {
+    if (err.code === 'STORE_UNAVAILABLE') {
+      this.statements.unavailable++;
+      this.#isAnswering = false;
+    } else {
+      this.statements.refused++;
+    }
+    return err;
   }
 
   /** Ends the pool and gives up the node id (waits for statements in flight). */
