@@ -117,7 +117,7 @@ describe('isotrace audit tail -f --store, the store going away', () => {
     // The reader's connection ends as in a server restart (57P01), and records come meanwhile.
     await sqlRows(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'isotrace audit'");
     await b.append(record(10));
-    await vi.waitFor(() => expect(lines.some((l) => l.startsWith('ERR isotrace: STORE_UNAVAILABLE '))).toBe(true), { interval: 5 });
+    await vi.waitFor(() => expect(lines.some((l) => l.startsWith('ERR isotrace: STORE_UNAVAILABLE '))).toBe(true), { interval: 5, timeout: 5000 });
     await a.append(record(11));
     await vi.waitFor(() => expect(lines.filter((l) => !l.startsWith('ERR '))).toHaveLength(3), { interval: 10, timeout: 5000 });
     abort.abort();

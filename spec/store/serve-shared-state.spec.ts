@@ -106,8 +106,8 @@ describe('two serve --store nodes on one database', () => {
   }, 60_000);
 
   it('has a reversal on node B wait for the approval still under way on node A, then release its hold', async () => {
-    // The card's issuer takes 1.5 s: the reversal reaches B while A waits for it.
-    const files = writeIssuerFiles(fileCards().map((c) => (c.pan === card.pan ? { ...c, delayMs: 1_500 } : c)));
+    // The card's issuer takes 2.5 s: the reversal reaches B while A waits for it.
+    const files = writeIssuerFiles(fileCards().map((c) => (c.pan === card.pan ? { ...c, delayMs: 2_500 } : c)));
     resources.add(() => rmSync(files.dir, { recursive: true, force: true }));
     const url = await db.server.newDatabase();
     const [a, b] = await Promise.all([node(url, 'node-a', ['--cards', files.cards]), node(url, 'node-b', ['--cards', files.cards])]);
@@ -115,7 +115,7 @@ describe('two serve --store nodes on one database', () => {
     const before = await ledger(url);
     const purchase = message(codec, '0100', purchaseFields(card.pan, card.expiry, 777));
     ta.send(purchase);
-    await expect.poll(async () => (await sqlRows(url, "SELECT 1 FROM isotrace.duplicate_claims WHERE node_id = 'node-a' AND state = 1")).length, { interval: 20 }).toBe(1);
+    await expect.poll(async () => (await sqlRows(url, "SELECT 1 FROM isotrace.duplicate_claims WHERE node_id = 'node-a' AND state = 1")).length, { interval: 20, timeout: 2_000 }).toBe(1);
     const fields = Object.fromEntries(purchase.fields().map((de) => [de, String(purchase.get(de))]));
     const reversal = await tb.request(message(codec, '0400', { ...fields, 90: originalData(purchase) }));
     expect(reversal.get(39)).toBe('00');
