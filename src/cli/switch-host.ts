@@ -127,22 +127,20 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     if (!names.has(name)) throw new ConfigError(routesSource, `issuer "${name}" is not available (available: ${[...names].join(', ')})`);
   }
   const cards = loadCards(readJsonFile(cfg.cards, 'cards'), cfg.cards);
-  let stub: IssuerBackend<IsoMessage> = new StubIssuer(cards);
-  /** Filled once the host runs; the switch reads it per transaction. */
-  const issuers = new Map<string, IssuerBackend<IsoMessage>>([[stub.name, stub]]);
+  /** Filled once the host runs (the stub, the store's or the in-memory one, then the routes' backends); the switch reads it per transaction. */
+  const issuers = new Map<string, IssuerBackend<IsoMessage>>();
   let saf: AdviceQueue | null = null;
   /** Every backend once (the stub may stand behind several names), then the queue their advices are in. */
   const closeIssuers = async (): Promise<void> => {
     await Promise.all([...new Set(issuers.values())].map((b) => b.close()));
     await saf?.close();
   };
-  const switchEnv: SwitchEnv = {
+  /** The switch's environment but its duplicate and originals state, which is the store's with --store. */
+  const switchEnv: Omit<SwitchEnv, 'duplicates' | 'originals'> = {
     codec,
     dialect: dialectOf(codec.spec),
     routes,
     issuers,
-    duplicates: new DuplicateCache({ windowMs: cfg.duplicateWindowMs }),
-    originals: new OriginalsTable(),
     issuerTimeoutMs: cfg.issuerTimeoutMs,
     logger,
     onFormatError: (c) => server.reportFormatError(c as ConnectionContext), // only ever called with the server's own
@@ -172,11 +170,9 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     await admin?.listen();
     if (typeof cfg.store === 'string') store = await Store.open({ url: cfg.store, nodeId: cfg.nodeId ?? null, version: packageVersion(), logger });
     // --store: duplicate claims, originals and the stub's balances and holds are shared by every node.
-    if (store !== null) {
-      shared = await openSharedState(store, { codec, cards, cardsSource: cfg.cards, windowMs: cfg.duplicateWindowMs, logger });
-      stub = shared.stub;
-      issuers.set(stub.name, stub);
-    }
+    if (store !== null) shared = await openSharedState(store, { codec, cards, cardsSource: cfg.cards, windowMs: cfg.duplicateWindowMs, logger });
+    const stub: IssuerBackend<IsoMessage> = shared?.stub ?? new StubIssuer(cards);
+    issuers.set(stub.name, stub);
     // With the store, the audit trail is its transaction log: no audit directory, no LOCK.
     if (store === null) {
       lock = AuditLock.acquire(journal.audit.dir, logger);
@@ -206,8 +202,8 @@ export async function startHost(cfg: HostConfig, parts: HostParts, logger: Logge
     throw err;
   }
   const traces: TraceSink = cfg.otlp === null ? NOOP_TRACE_SINK : createOtlpSink({ ...cfg.otlp, logger });
-  const state = shared === null ? {} : { duplicates: shared.duplicates, originals: shared.originals };
-  sw = new Switch({ ...switchEnv, ...state, metrics: metrics?.txn ?? null }, traces, audit);
+  const state = shared ?? { duplicates: new DuplicateCache({ windowMs: cfg.duplicateWindowMs }), originals: new OriginalsTable() };
+  sw = new Switch({ ...switchEnv, duplicates: state.duplicates, originals: state.originals, metrics: metrics?.txn ?? null }, traces, audit);
   gate.open(sw);
   const journalThread = audit;
   const remotes = [...new Set(issuers.values())].filter((b): b is RemoteIssuer => b instanceof RemoteIssuer);
