@@ -12,7 +12,7 @@ import { cardFor } from '../helpers/test-cards.js';
 import { message, purchaseFields, Terminal } from '../helpers/terminal.js';
 import { builtinCodec } from '../../src/codec/index.js';
 import {
-  adviceRecords, nthLine, owed, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, until, writeRemoteRoutes,
+  adviceRecords, pairTerminal, nthLine, owed, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, until, writeRemoteRoutes,
 } from './helpers/remote.js';
 
 const resources = new Resources();
@@ -23,11 +23,7 @@ const CODEC = builtinCodec(PAIR.terminal.spec);
 /** The load-test card: a balance no load exhausts. */
 const card = cardFor('00', 'load-test');
 
-async function terminal(port: number): Promise<Terminal> {
-  const t = await Terminal.connect(port, CODEC, PAIR.terminalOptions);
-  resources.add(() => t.close());
-  return t;
-}
+const terminal = (port: number): Promise<Terminal> => pairTerminal(resources, PAIR, port);
 
 describe('remote issuer killed and restarted', () => {
   it('issue #15: an issuer killed under load: terminals get 91, the queue owes exactly the unanswered; restarted, each advice is acknowledged once', async () => {

@@ -17,7 +17,7 @@ import { Resources } from '../helpers/serve-harness.js';
 import { cardFor } from '../helpers/test-cards.js';
 import { message, originalData, purchaseFields, Terminal } from '../helpers/terminal.js';
 import { withClient } from '../store/helpers/saf-store.js';
-import { adviceRecords, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, until, writeRemoteRoutes } from './helpers/remote.js';
+import { adviceRecords, pairTerminal, PAIRS, spawnRemoteIssuer, spawnRemoteServe, stopChild, tempDir, traceIdOf, until, writeRemoteRoutes } from './helpers/remote.js';
 
 const resources = new Resources();
 afterEach(() => resources.run());
@@ -27,11 +27,7 @@ const [PAIR] = PAIRS;
 const CODEC = builtinCodec(PAIR.terminal.spec);
 const card = cardFor('00', 'load-test');
 
-async function terminal(port: number): Promise<Terminal> {
-  const t = await Terminal.connect(port, CODEC, PAIR.terminalOptions);
-  resources.add(() => t.close());
-  return t;
-}
+const terminal = (port: number): Promise<Terminal> => pairTerminal(resources, PAIR, port);
 
 /** A key file for the nodes of a test (32 random bytes, 0600). */
 function keyFile(dir: string): string {

@@ -11,7 +11,8 @@ import { readSafEntries, type SafEntry } from '../../../src/saf/index.js';
 import { auditRecords, type AuditRecord } from '../../helpers/audit-trail.js';
 import { spawnIssuer, spawnServe, type JsonLine, type ServeChild } from '../../helpers/child-serve.js';
 import { issuer, serve, type Resources, type Served } from '../../helpers/serve-harness.js';
-import type { TerminalOptions } from '../../helpers/terminal.js';
+import { builtinCodec } from '../../../src/codec/index.js';
+import { Terminal, type TerminalOptions } from '../../helpers/terminal.js';
 
 /** The issuer every route of the written routes file names. */
 export const ISSUER = 'acme';
@@ -43,6 +44,13 @@ export const PAIRS: readonly LinkPair[] = [
     terminal: { spec: 'iso87pos', framing: 'binary2', header: 'tpdu' }, terminalOptions: { framing: 'binary2', header: 'tpdu' },
   },
 ];
+
+/** A terminal of `pair` (its spec and framing) connected to serve on `port`, closed when `resources` run. */
+export async function pairTerminal(resources: Resources, pair: LinkPair, port: number): Promise<Terminal> {
+  const t = await Terminal.connect(port, builtinCodec(pair.terminal.spec), pair.terminalOptions);
+  resources.add(() => t.close());
+  return t;
+}
 
 /** A new temporary folder, removed when `resources` run. */
 export function tempDir(resources: Resources, prefix: string): string {
