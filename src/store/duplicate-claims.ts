@@ -174,15 +174,11 @@ export class PgDuplicates implements DuplicateStore {
    * @throws StoreError when the store cannot look.
    */
   async whenSettledElsewhere(keys: readonly string[]): Promise<boolean> {
-    const deadline = Date.now() + this.#o.staleClaimMs;
     const params = [keys, this.#store.nodeId, this.#o.staleClaimMs];
-    let delayMs = this.#o.pollFirstMs;
-    for (let looks = 0; ; looks++) {
-      const { rowCount } = await this.#store.query('looking for a request under way on another node', ELSEWHERE_SQL, params);
-      if (rowCount === 0 || this.#isClosed || Date.now() > deadline) return looks > 0;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs = Math.min(delayMs * 2, this.#o.pollMaxMs);
-    }
+    const isElsewhere = async (): Promise<boolean> => (await this.#store.query('looking for a request under way on another node', ELSEWHERE_SQL, params)).rowCount !== 0;
+    if (!(await isElsewhere())) return false;
+    for await (const _ of this.#pauses()) if (!(await isElsewhere())) break;
+    return true;
   }
 
   /** Waits for the writes in flight, stops retrying and polling. */
@@ -230,24 +226,32 @@ export class PgDuplicates implements DuplicateStore {
    * its own nor a way to catch up on notifications lost while the store was away.
    */
   async #poll(claim: LocalClaim): Promise<void> {
-    const deadline = Date.now() + this.#o.staleClaimMs;
-    let delayMs = this.#o.pollFirstMs;
     try {
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        if (this.#isClosed || Date.now() > deadline) break;
+      for await (const _ of this.#pauses()) {
         const { rows } = await this.#store.query<ClaimRow>('waiting for a duplicate\'s first answer', LOOK_SQL, [claim.key]);
         if (rows.length === 0) break;
         if (rows[0].state === 2) {
           this.#end(claim.key, answerOf(rows[0]));
           return;
         }
-        delayMs = Math.min(delayMs * 2, this.#o.pollMaxMs);
       }
       this.#end(claim.key, null);
     } catch (err) {
       this.#local.delete(claim.key);
       claim.reject(err as Error);
+    }
+  }
+
+  /**
+   * The waits between two looks at a claim another node holds: pollFirstMs, then twice as long
+   * each time, at most pollMaxMs; ends once the claim would be stale (staleClaimMs) or at close.
+   */
+  async *#pauses(): AsyncGenerator<void> {
+    const deadline = Date.now() + this.#o.staleClaimMs;
+    for (let delayMs = this.#o.pollFirstMs; ; delayMs = Math.min(delayMs * 2, this.#o.pollMaxMs)) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.#isClosed || Date.now() > deadline) return;
+      yield;
     }
   }
 
